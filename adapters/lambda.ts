@@ -1,0 +1,62 @@
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { UnsupportedResourceError } from '../src/errors.js';
+import type { AdapterFactory, ClientLoader } from '../src/types.js';
+import { DEFAULT_RULES } from '../src/validate.js';
+
+/** The ARN service field this adapter serves. */
+export const name = 'lambda';
+
+const sdk = () => import('@aws-sdk/client-lambda');
+const loader: ClientLoader<LambdaClient> = {
+  id: name,
+  create: async (config) => new (await sdk()).LambdaClient(config),
+};
+
+/** Lambda resource types that take tags, by the ARN's resource type. */
+const TYPES = new Set(['function', 'event-source-mapping', 'code-signing-config']);
+
+/**
+ * Lambda functions, event-source mappings and code-signing configs: TagResource, UntagResource and ListTags,
+ * all by ARN. Qualified function ARNs (version, alias, `$LATEST`) are refused before any call, as AWS
+ * refuses them ("Tags on function aliases and versions are not supported").
+ */
+const lambda: AdapterFactory = () => ({
+  name,
+  describe(arn) {
+    const context = { arn: arn.arn, service: name };
+    if (!TYPES.has(arn.resourceType) || arn.resourceId === '') {
+      throw new UnsupportedResourceError(
+        `${arn.arn} is not a Lambda function, event-source mapping or code-signing config ARN.`,
+        context,
+      );
+    }
+    if (arn.resourceType === 'function' && arn.resourceId.includes(':')) {
+      throw new UnsupportedResourceError(
+        `Lambda does not tag versions or aliases; tag the function itself: ${unqualified(arn.arn)}.`,
+        context,
+      );
+    }
+    return { type: `lambda:${arn.resourceType}`, rules: DEFAULT_RULES };
+  },
+  async list(ctx, arn) {
+    const [client, { ListTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const out = await client.send(new ListTagsCommand({ Resource: arn.arn }));
+    return { ...out.Tags };
+  },
+  async tag(ctx, arn, tags) {
+    const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    await client.send(new TagResourceCommand({ Resource: arn.arn, Tags: tags }));
+    return 'changed';
+  },
+  async untag(ctx, arn, keys) {
+    const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    await client.send(new UntagResourceCommand({ Resource: arn.arn, TagKeys: keys }));
+    return 'changed';
+  },
+});
+
+export default lambda;
+
+function unqualified(arn: string): string {
+  return arn.split(':').slice(0, 7).join(':');
+}

@@ -1,0 +1,49 @@
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { UnsupportedResourceError } from '../src/errors.js';
+import { fromTagList, toTagList } from '../src/shapes.js';
+import type { AdapterFactory, ClientLoader } from '../src/types.js';
+import { DEFAULT_RULES } from '../src/validate.js';
+
+/** The ARN service field this adapter serves. */
+export const name = 'sns';
+
+const sdk = () => import('@aws-sdk/client-sns');
+const loader: ClientLoader<SNSClient> = {
+  id: name,
+  create: async (config) => new (await sdk()).SNSClient(config),
+};
+
+/**
+ * SNS topics: TagResource, UntagResource and ListTagsForResource, all by topic ARN.
+ * SNS tags nothing but topics; subscription and platform-application ARNs are refused.
+ */
+const sns: AdapterFactory = () => ({
+  name,
+  describe(arn) {
+    // A topic ARN's resource is the bare topic name; `topic:uuid` is a subscription.
+    if (arn.resourceType !== '') {
+      throw new UnsupportedResourceError(`SNS tags topics only; ${arn.arn} is not a topic ARN.`, {
+        arn: arn.arn,
+        service: name,
+      });
+    }
+    return { type: 'sns:topic', rules: DEFAULT_RULES };
+  },
+  async list(ctx, arn) {
+    const [client, { ListTagsForResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn.arn }));
+    return fromTagList(out.Tags);
+  },
+  async tag(ctx, arn, tags) {
+    const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    await client.send(new TagResourceCommand({ ResourceArn: arn.arn, Tags: toTagList(tags) }));
+    return 'changed';
+  },
+  async untag(ctx, arn, keys) {
+    const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    await client.send(new UntagResourceCommand({ ResourceArn: arn.arn, TagKeys: keys }));
+    return 'changed';
+  },
+});
+
+export default sns;

@@ -1,0 +1,61 @@
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { PARTITIONS, type ParsedArn } from '../src/arn.js';
+import { UnsupportedResourceError } from '../src/errors.js';
+import type { AdapterFactory, ClientLoader } from '../src/types.js';
+import { DEFAULT_RULES } from '../src/validate.js';
+
+/** The ARN service field this adapter serves. */
+export const name = 'sqs';
+
+const sdk = () => import('@aws-sdk/client-sqs');
+const loader: ClientLoader<SQSClient> = {
+  id: name,
+  create: async (config) => new (await sdk()).SQSClient(config),
+};
+
+/**
+ * SQS queues: TagQueue, UntagQueue and ListQueueTags. SQS addresses queues by URL, not ARN; the URL is built
+ * from the ARN (see {@link queueUrl}) at no extra call.
+ */
+const sqs: AdapterFactory = () => ({
+  name,
+  describe(arn) {
+    if (arn.resourceType !== '' || arn.region === '' || arn.accountId === '') {
+      throw new UnsupportedResourceError(
+        `${arn.arn} is not an SQS queue ARN (arn:aws:sqs:region:account:name).`,
+        {
+          arn: arn.arn,
+          service: name,
+        },
+      );
+    }
+    return { type: 'sqs:queue', rules: DEFAULT_RULES };
+  },
+  async list(ctx, arn) {
+    const [client, { ListQueueTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const out = await client.send(new ListQueueTagsCommand({ QueueUrl: queueUrl(arn) }));
+    return { ...out.Tags };
+  },
+  async tag(ctx, arn, tags) {
+    const [client, { TagQueueCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    await client.send(new TagQueueCommand({ QueueUrl: queueUrl(arn), Tags: tags }));
+    return 'changed';
+  },
+  async untag(ctx, arn, keys) {
+    const [client, { UntagQueueCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    await client.send(new UntagQueueCommand({ QueueUrl: queueUrl(arn), TagKeys: keys }));
+    return 'changed';
+  },
+});
+
+export default sqs;
+
+/**
+ * `arn:aws:sqs:eu-west-1:123456789012:jobs` -> `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs`.
+ * With a custom endpoint configured, SDK v3 sends the request to that endpoint whatever the URL's host is
+ * (AWS-FACTS.md, SQS), so the same URL serves LocalStack.
+ */
+export function queueUrl(arn: ParsedArn): string {
+  const suffix = PARTITIONS[arn.partition]?.dnsSuffix ?? 'amazonaws.com';
+  return `https://sqs.${arn.region}.${suffix}/${arn.accountId}/${arn.resourceId}`;
+}

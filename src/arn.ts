@@ -1,0 +1,77 @@
+import { InvalidArnError } from './errors.js';
+
+/** An ARN split into its fields. Pure data: parsing makes no AWS call. */
+export interface ParsedArn {
+  /** The ARN exactly as given. */
+  arn: string;
+  /** `aws`, `aws-cn`, `aws-us-gov`, `aws-iso`, `aws-iso-b`, ... */
+  partition: string;
+  /** The service field: `sns`, `s3`, `ec2`, ... */
+  service: string;
+  /** Empty for global resources (S3 buckets, IAM). */
+  region: string;
+  /** Empty for S3 and for public EC2 images and snapshots; `aws` for AWS managed IAM policies. */
+  accountId: string;
+  /** Everything after the account field. */
+  resource: string;
+  /** The part before the first `/` or `:` of `resource`; empty when the resource is a bare id. */
+  resourceType: string;
+  /** The part after the type and its separator, or the whole resource when bare. May contain `/` and `:`. */
+  resourceId: string;
+}
+
+/** Partitions unitag accepts, with the DNS suffix of their service endpoints and their global region. */
+export const PARTITIONS: Readonly<Record<string, { dnsSuffix: string; globalRegion: string }>> = {
+  aws: { dnsSuffix: 'amazonaws.com', globalRegion: 'us-east-1' },
+  'aws-cn': { dnsSuffix: 'amazonaws.com.cn', globalRegion: 'cn-north-1' },
+  'aws-us-gov': { dnsSuffix: 'amazonaws.com', globalRegion: 'us-gov-west-1' },
+  'aws-iso': { dnsSuffix: 'c2s.ic.gov', globalRegion: 'us-iso-east-1' },
+  'aws-iso-b': { dnsSuffix: 'sc2s.sgov.gov', globalRegion: 'us-isob-east-1' },
+  'aws-iso-e': { dnsSuffix: 'cloud.adc-e.uk', globalRegion: 'eu-isoe-west-1' },
+  'aws-iso-f': { dnsSuffix: 'csp.hci.ic.gov', globalRegion: 'us-isof-south-1' },
+};
+
+const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const ACCOUNT = /^(\d{12}|aws)$/;
+
+/**
+ * Parses an ARN. Throws {@link InvalidArnError} (code `InvalidArn`) when the string is not one.
+ *
+ * @example
+ * parseArn('arn:aws:iam::123456789012:user/division/alice');
+ * // { service: 'iam', region: '', resourceType: 'user', resourceId: 'division/alice', ... }
+ */
+export function parseArn(arn: string): ParsedArn {
+  if (typeof arn !== 'string') throw invalid(String(arn), 'it is not a string');
+  const fields = arn.split(':');
+  if (fields.length < 6 || fields[0] !== 'arn') {
+    throw invalid(arn, 'an ARN has the form arn:partition:service:region:account:resource');
+  }
+  const [, partition = '', service = '', region = '', accountId = ''] = fields;
+  const resource = fields.slice(5).join(':');
+  if (!(partition in PARTITIONS)) {
+    throw invalid(arn, `unknown partition "${partition}" (known: ${Object.keys(PARTITIONS).join(', ')})`);
+  }
+  if (!SERVICE.test(service)) throw invalid(arn, `"${service}" is not a service name`);
+  if (region !== '' && !REGION.test(region)) throw invalid(arn, `"${region}" is not a region`);
+  if (accountId !== '' && !ACCOUNT.test(accountId)) {
+    throw invalid(arn, `"${accountId}" is not a 12-digit account id`);
+  }
+  if (resource === '' || /\s/.test(resource.replace(/ /g, ''))) {
+    throw invalid(arn, 'the resource part is empty or holds control characters');
+  }
+  const cut = resource.search(/[/:]/);
+  const resourceType = cut === -1 ? '' : resource.slice(0, cut);
+  const resourceId = cut === -1 ? resource : resource.slice(cut + 1);
+  return { arn, partition, service, region, accountId, resource, resourceType, resourceId };
+}
+
+/** Builds an ARN string from its fields. */
+export function formatArn(parts: Omit<ParsedArn, 'arn' | 'resourceType' | 'resourceId'>): string {
+  return `arn:${parts.partition}:${parts.service}:${parts.region}:${parts.accountId}:${parts.resource}`;
+}
+
+function invalid(arn: string, why: string): InvalidArnError {
+  return new InvalidArnError(`Invalid ARN "${arn}": ${why}.`, { arn });
+}

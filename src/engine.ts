@@ -1,0 +1,108 @@
+import { type ParsedArn, parseArn } from './arn.js';
+import { ClientCache, type ClientOptions } from './clients.js';
+import { toUnitagError } from './errors.js';
+import { createRegistry, dispatch, type Registry } from './registry.js';
+import type {
+  Adapter,
+  AdapterContext,
+  CallOptions,
+  ClientLoader,
+  ResourceInfo,
+  Tags,
+  WriteOutcome,
+} from './types.js';
+import { validateKeys, validateTags } from './validate.js';
+
+/** One resource, resolved: parsed ARN, its adapter and its rules. */
+export interface Resolved {
+  arn: ParsedArn;
+  adapter: Adapter;
+  info: ResourceInfo;
+}
+
+/** Options of the engine under a tagger: client configuration plus extra adapters. */
+export interface EngineOptions extends ClientOptions {
+  /** Adapters to add, or to use instead of a built-in one with the same name. */
+  adapters?: Adapter[] | undefined;
+}
+
+/**
+ * The core under every tagger: parses, dispatches, validates, then calls the adapter, and wraps every SDK
+ * error in a `UnitagError`. Invalid input throws before any AWS call.
+ */
+export class Engine {
+  readonly clients: ClientCache;
+  readonly registry: Registry;
+  readonly context: AdapterContext;
+  readonly #queues = new Map<string, Promise<unknown>>();
+
+  constructor(options: EngineOptions = {}) {
+    this.clients = new ClientCache(options);
+    this.registry = createRegistry(options.adapters);
+    const clients = this.clients;
+    this.context = {
+      client: <C>(loader: ClientLoader<C>, arn: ParsedArn, region?: string) =>
+        clients.get(loader, arn, region),
+      exclusive: (key, task) => this.#exclusive(key, task),
+      get defaultRegion() {
+        return clients.defaultRegion;
+      },
+      get customEndpoint() {
+        return clients.customEndpoint;
+      },
+    };
+  }
+
+  /** Parses the ARN and finds its adapter; throws `InvalidArn` or `UnsupportedResource`. */
+  resolve(arn: string): Resolved {
+    const parsed = parseArn(arn);
+    try {
+      return { arn: parsed, ...dispatch(parsed, this.registry) };
+    } catch (error) {
+      throw toUnitagError(error, { arn, service: parsed.service });
+    }
+  }
+
+  /** Adds or overwrites `tags` on one resource. */
+  async tag(arn: string | Resolved, tags: Tags, options: CallOptions = {}): Promise<WriteOutcome> {
+    const r = typeof arn === 'string' ? this.resolve(arn) : arn;
+    validateTags(tags, r.info.rules, r.arn.arn);
+    if (Object.keys(tags).length === 0) return 'unchanged';
+    return this.#call(r, () => r.adapter.tag(this.context, r.arn, tags, options));
+  }
+
+  /** Removes `keys` from one resource. */
+  async untag(arn: string | Resolved, keys: string[], options: CallOptions = {}): Promise<WriteOutcome> {
+    const r = typeof arn === 'string' ? this.resolve(arn) : arn;
+    const unique = validateKeys(keys, r.info.rules, r.arn.arn);
+    if (unique.length === 0) return 'unchanged';
+    return this.#call(r, () => r.adapter.untag(this.context, r.arn, unique, options));
+  }
+
+  /** The user tags of one resource. */
+  async list(arn: string | Resolved, options: CallOptions = {}): Promise<Tags> {
+    const r = typeof arn === 'string' ? this.resolve(arn) : arn;
+    return this.#call(r, () => r.adapter.list(this.context, r.arn, options));
+  }
+
+  async #call<T>(r: Resolved, task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (error) {
+      throw toUnitagError(error, { arn: r.arn.arn, service: r.arn.service });
+    }
+  }
+
+  // A promise chain per key: each task starts when the one before it has settled, whatever its outcome.
+  async #exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const before = this.#queues.get(key) ?? Promise.resolve();
+    const current = before.then(task, task);
+    const settled = current.catch(() => undefined);
+    this.#queues.set(key, settled);
+    try {
+      return await current;
+    } finally {
+      if (this.#queues.get(key) === settled) this.#queues.delete(key);
+    }
+  }
+}

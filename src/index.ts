@@ -1,0 +1,30 @@
+export { formatArn, PARTITIONS, type ParsedArn, parseArn } from './arn.js';
+export type { ClientOptions, Credentials } from './clients.js';
+export {
+  AccessDeniedError,
+  type ErrorCode,
+  InvalidArnError,
+  InvalidTagError,
+  isUnitagError,
+  ReservedKeyError,
+  ResourceNotFoundError,
+  ServiceError,
+  TagLimitExceededError,
+  ThrottledError,
+  UnitagError,
+  UnsupportedResourceError,
+} from './errors.js';
+export { createRegistry, dispatch, type Registry } from './registry.js';
+export { createTagger, type Tagger, type TaggerOptions } from './tagger.js';
+export type {
+  Adapter,
+  AdapterContext,
+  AdapterFactory,
+  CallOptions,
+  ClientLoader,
+  ResourceInfo,
+  TagRules,
+  Tags,
+  WriteOutcome,
+} from './types.js';
+export { DEFAULT_RULES, SAFE_CHARSET, validateKeys, validateTags } from './validate.js';

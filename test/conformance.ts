@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Tagger } from '../src/index.js';
+import { localTagger } from './helpers.js';
+
+/** One adapter's resources, as the shared conformance suite needs them. */
+export interface ConformanceTarget {
+  /** Shown in the test names: `sns topic`, `iam role`, ... */
+  name: string;
+  /** Creates a fresh, untagged resource and returns its ARN. */
+  create(): Promise<string>;
+  /** The ARN of a resource that does not exist; omit where the service (or LocalStack) does not check. */
+  missing?: () => string;
+  /**
+   * LocalStack answers untag with a per-ARN "Service not yet supported" (its tagging API untags fewer
+   * services than it tags): the untag cases then assert that typed error and that no tag was lost.
+   */
+  untagUnsupportedOnLocalStack?: boolean;
+}
+
+/**
+ * The contract every adapter keeps, run against LocalStack: tag then list, overwrite, untag only the named
+ * keys, untag of an absent key, `{}` for an untagged resource, and `ResourceNotFound` for a missing one.
+ */
+export function testAdapter(target: ConformanceTarget): void {
+  describe(`${target.name} conformance`, () => {
+    let tagger: Tagger;
+    let arn: string;
+
+    beforeAll(async () => {
+      tagger = localTagger();
+      arn = await target.create();
+    });
+    afterAll(() => tagger.destroy());
+
+    it('lists an untagged resource as {}', async () => {
+      expect(await tagger.list(arn)).toEqual({});
+    });
+
+    it('tags, then lists what it tagged', async () => {
+      await tagger.tag(arn, { project: 'QuarkEagle', stage: 'beta', owner: 'platform' });
+      expect(await tagger.list(arn)).toEqual({ project: 'QuarkEagle', stage: 'beta', owner: 'platform' });
+    });
+
+    it('overwrites one value and leaves the other tags alone', async () => {
+      await tagger.tag(arn, { stage: 'prod' });
+      expect(await tagger.list(arn)).toEqual({ project: 'QuarkEagle', stage: 'prod', owner: 'platform' });
+    });
+
+    if (target.untagUnsupportedOnLocalStack) {
+      it('reports the refused untag as UnsupportedResource and loses no tag', async () => {
+        await expect(tagger.untag(arn, ['stage'])).rejects.toMatchObject({
+          code: 'UnsupportedResource',
+          arn,
+        });
+        expect(await tagger.list(arn)).toEqual({ project: 'QuarkEagle', stage: 'prod', owner: 'platform' });
+      });
+    } else {
+      it('untags only the named keys', async () => {
+        await tagger.untag(arn, ['stage']);
+        expect(await tagger.list(arn)).toEqual({ project: 'QuarkEagle', owner: 'platform' });
+      });
+
+      it('untags an absent key without error', async () => {
+        await tagger.untag(arn, ['never-set', 'owner']);
+        expect(await tagger.list(arn)).toEqual({ project: 'QuarkEagle' });
+      });
+    }
+
+    const missing = target.missing;
+    if (missing) {
+      it('gives ResourceNotFound for a resource that does not exist', async () => {
+        await expect(tagger.list(missing())).rejects.toMatchObject({ code: 'ResourceNotFound' });
+        await expect(tagger.tag(missing(), { a: 'b' })).rejects.toMatchObject({ code: 'ResourceNotFound' });
+      });
+    }
+  });
+}

@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { InvalidArnError, parseArn } from '../../src/index.js';
+
+describe('parseArn', () => {
+  it.each([
+    // [arn, partition, service, region, account, resourceType, resourceId]
+    ['arn:aws:sns:us-east-1:123456789012:orders', 'aws', 'sns', 'us-east-1', '123456789012', '', 'orders'],
+    [
+      'arn:aws-cn:sqs:cn-north-1:123456789012:jobs.fifo',
+      'aws-cn',
+      'sqs',
+      'cn-north-1',
+      '123456789012',
+      '',
+      'jobs.fifo',
+    ],
+    [
+      'arn:aws-us-gov:lambda:us-gov-west-1:123456789012:function:f',
+      'aws-us-gov',
+      'lambda',
+      'us-gov-west-1',
+      '123456789012',
+      'function',
+      'f',
+    ],
+    [
+      'arn:aws-iso:ec2:us-iso-east-1:123456789012:volume/vol-1',
+      'aws-iso',
+      'ec2',
+      'us-iso-east-1',
+      '123456789012',
+      'volume',
+      'vol-1',
+    ],
+    [
+      'arn:aws-iso-b:ec2:us-isob-east-1:123456789012:vpc/vpc-1',
+      'aws-iso-b',
+      'ec2',
+      'us-isob-east-1',
+      '123456789012',
+      'vpc',
+      'vpc-1',
+    ],
+    ['arn:aws:s3:::my-bucket', 'aws', 's3', '', '', '', 'my-bucket'],
+    ['arn:aws:s3:::my-bucket/a/b/c.txt', 'aws', 's3', '', '', 'my-bucket', 'a/b/c.txt'],
+    ['arn:aws:s3:::my-bucket/key:with:colons', 'aws', 's3', '', '', 'my-bucket', 'key:with:colons'],
+    [
+      'arn:aws:iam::123456789012:user/division/team/alice',
+      'aws',
+      'iam',
+      '',
+      '123456789012',
+      'user',
+      'division/team/alice',
+    ],
+    ['arn:aws:iam::aws:policy/AdministratorAccess', 'aws', 'iam', '', 'aws', 'policy', 'AdministratorAccess'],
+    ['arn:aws:ec2:us-east-1::image/ami-0abc', 'aws', 'ec2', 'us-east-1', '', 'image', 'ami-0abc'],
+    [
+      'arn:aws:lambda:eu-west-1:123456789012:function:f:$LATEST',
+      'aws',
+      'lambda',
+      'eu-west-1',
+      '123456789012',
+      'function',
+      'f:$LATEST',
+    ],
+    [
+      'arn:aws:lambda:eu-west-1:123456789012:function:f:prod',
+      'aws',
+      'lambda',
+      'eu-west-1',
+      '123456789012',
+      'function',
+      'f:prod',
+    ],
+    [
+      'arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f',
+      'aws',
+      'logs',
+      'us-east-1',
+      '123456789012',
+      'log-group',
+      '/aws/lambda/f',
+    ],
+    [
+      'arn:aws:sns:us-east-1:123456789012:orders:5f3c-uuid',
+      'aws',
+      'sns',
+      'us-east-1',
+      '123456789012',
+      'orders',
+      '5f3c-uuid',
+    ],
+  ])('%s', (arn, partition, service, region, accountId, resourceType, resourceId) => {
+    expect(parseArn(arn)).toEqual({
+      arn,
+      partition,
+      service,
+      region,
+      accountId,
+      resource: arn.split(':').slice(5).join(':'),
+      resourceType,
+      resourceId,
+    });
+  });
+
+  it.each([
+    ['', 'form'],
+    ['not-an-arn', 'form'],
+    ['arn:aws:sns:us-east-1:123456789012', 'form'],
+    ['urn:aws:sns:us-east-1:123456789012:t', 'form'],
+    ['arn:azure:sns:us-east-1:123456789012:t', 'partition'],
+    ['arn:aws:SNS:us-east-1:123456789012:t', 'service'],
+    ['arn:aws::us-east-1:123456789012:t', 'service'],
+    ['arn:aws:sns:mars-1:123456789012:t', 'region'],
+    ['arn:aws:sns:us-east-1:12345:t', 'account'],
+    ['arn:aws:sns:us-east-1:123456789012:', 'resource'],
+    ['arn:aws:sns:us-east-1:123456789012:a\nb', 'resource'],
+  ])('refuses %j (%s)', (arn, field) => {
+    const error = (() => {
+      try {
+        parseArn(arn);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidArnError);
+    expect(error).toMatchObject({ code: 'InvalidArn', arn });
+    expect(String((error as Error).message)).toMatch(new RegExp(field === 'form' ? 'form' : field, 'i'));
+  });
+
+  it('refuses a value that is not a string', () => {
+    expect(() => parseArn(42 as unknown as string)).toThrow(InvalidArnError);
+  });
+});

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { toUnitagError } from '../../src/errors.js';
+import {
+  AccessDeniedError,
+  isUnitagError,
+  ResourceNotFoundError,
+  ServiceError,
+  ThrottledError,
+  UnitagError,
+} from '../../src/index.js';
+
+function sdkError(name: string, status = 400): Error {
+  return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status } });
+}
+
+describe('toUnitagError', () => {
+  it.each([
+    ['ResourceNotFound', 'ResourceNotFound'], // SNS
+    ['NotFound', 'ResourceNotFound'], // SNS (query protocol)
+    ['QueueDoesNotExist', 'ResourceNotFound'], // SQS
+    ['AWS.SimpleQueueService.NonExistentQueue', 'ResourceNotFound'], // SQS (query protocol)
+    ['ResourceNotFoundException', 'ResourceNotFound'], // Lambda
+    ['NoSuchBucket', 'ResourceNotFound'], // S3
+    ['NoSuchKey', 'ResourceNotFound'],
+    ['NoSuchVersion', 'ResourceNotFound'],
+    ['NoSuchEntity', 'ResourceNotFound'], // IAM
+    ['NoSuchEntityException', 'ResourceNotFound'],
+    ['InvalidVolume.NotFound', 'ResourceNotFound'], // EC2
+    ['InvalidInstanceID.NotFound', 'ResourceNotFound'],
+    ['AuthorizationError', 'AccessDenied'], // SNS
+    ['AccessDenied', 'AccessDenied'],
+    ['AccessDeniedException', 'AccessDenied'],
+    ['UnauthorizedOperation', 'AccessDenied'], // EC2
+    ['Throttled', 'Throttled'], // SNS
+    ['Throttling', 'Throttled'], // IAM
+    ['ThrottlingException', 'Throttled'],
+    ['RequestLimitExceeded', 'Throttled'], // EC2
+    ['SlowDown', 'Throttled'], // S3
+    ['TooManyRequestsException', 'Throttled'], // Lambda
+    ['TagLimitExceeded', 'TagLimitExceeded'], // SNS
+    ['TagLimitExceededException', 'TagLimitExceeded'],
+    ['InvalidTag', 'InvalidTag'], // S3
+    ['StaleTag', 'InvalidTag'], // SNS
+    ['InvalidParameterValueException', 'ServiceError'],
+    ['ConcurrentAccess', 'ServiceError'],
+  ])('%s -> %s', (name, code) => {
+    const cause = sdkError(name);
+    const error = toUnitagError(cause, { arn: 'arn:aws:sns:us-east-1:123456789012:t', service: 'sns' });
+    expect(error).toBeInstanceOf(UnitagError);
+    expect(error).toMatchObject({ code, arn: 'arn:aws:sns:us-east-1:123456789012:t', service: 'sns', cause });
+    expect(error.message).toContain(name);
+  });
+
+  it('uses the HTTP status when the name says nothing', () => {
+    expect(toUnitagError(sdkError('Unknown', 429), {}).code).toBe('Throttled');
+    expect(toUnitagError(sdkError('Unknown', 403), {}).code).toBe('AccessDenied');
+  });
+
+  it('builds the subclass for each code, and passes unitag errors through', () => {
+    expect(toUnitagError(sdkError('NoSuchKey'), {})).toBeInstanceOf(ResourceNotFoundError);
+    expect(toUnitagError(sdkError('AccessDenied'), {})).toBeInstanceOf(AccessDeniedError);
+    expect(toUnitagError(sdkError('SlowDown'), {})).toBeInstanceOf(ThrottledError);
+    expect(toUnitagError(new TypeError('socket hang up'), {})).toBeInstanceOf(ServiceError);
+    const own = new ThrottledError('x');
+    expect(toUnitagError(own, {})).toBe(own);
+  });
+
+  it('recognises unitag errors across copies of the package', () => {
+    const foreign = Object.assign(new Error('x'), { [Symbol.for('unitag.error')]: true, code: 'InvalidArn' });
+    expect(isUnitagError(foreign)).toBe(true);
+    expect(isUnitagError(new Error('x'))).toBe(false);
+    expect(isUnitagError(null)).toBe(false);
+  });
+
+  it('serialises to a plain object for reports', () => {
+    const error = new ResourceNotFoundError('gone', { arn: 'a', service: 's' });
+    expect(JSON.parse(JSON.stringify(error))).toEqual({
+      code: 'ResourceNotFound',
+      message: 'gone',
+      arn: 'a',
+      service: 's',
+    });
+  });
+});

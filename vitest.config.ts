@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Unit tests mock the SDK and need nothing running; integration and end-to-end tests talk to a real
+// LocalStack that test/global-setup.ts starts when none is running (and fails loudly when it cannot).
+export default defineConfig({
+  test: {
+    // The SDK warns once per process that its 2027 releases will need Node 22; the lock file pins 2026 ones.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 240_000,
+        },
+      },
+    ],
+  },
+});
