@@ -1,4 +1,7 @@
+import ec2 from '../adapters/ec2.js';
+import iam from '../adapters/iam.js';
 import lambda from '../adapters/lambda.js';
+import s3 from '../adapters/s3.js';
 import sns from '../adapters/sns.js';
 import sqs from '../adapters/sqs.js';
 import taggingApi from '../adapters/tagging-api.js';
@@ -16,7 +19,8 @@ export interface Registry {
 /** The registry of the built-in adapters, with `extra` adapters added or replacing built-in ones. */
 export function createRegistry(extra: Adapter[] = []): Registry {
   const adapters = new Map<string, Adapter>();
-  for (const adapter of [sns(), sqs(), lambda(), ...extra]) adapters.set(adapter.name, adapter);
+  for (const adapter of [sns(), sqs(), lambda(), s3(), ec2(), iam(), ...extra])
+    adapters.set(adapter.name, adapter);
   return { adapters, fallback: taggingApi() };
 }
 

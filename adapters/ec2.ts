@@ -1,0 +1,90 @@
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { ParsedArn } from '../src/arn.js';
+import { UnsupportedResourceError } from '../src/errors.js';
+import { toTagList } from '../src/shapes.js';
+import type { AdapterFactory, ClientLoader, TagRules, Tags } from '../src/types.js';
+import { DEFAULT_RULES } from '../src/validate.js';
+
+/** The ARN service field this adapter serves. */
+export const name = 'ec2';
+
+/** EC2 accepts any character in keys and values (AWS-FACTS.md, common rules). */
+const EC2_RULES: TagRules = { ...DEFAULT_RULES, charset: null };
+
+const sdk = () => import('@aws-sdk/client-ec2');
+const loader: ClientLoader<EC2Client> = {
+  id: name,
+  create: async (config) => new (await sdk()).EC2Client(config),
+};
+
+/**
+ * Every EC2 resource taggable by id: CreateTags, DeleteTags and DescribeTags. The id is the part of the ARN
+ * after the type (`arn:aws:ec2:r:acct:volume/vol-0abc` -> `vol-0abc`), whatever the type, so instances,
+ * volumes, snapshots, images, VPCs, subnets, security groups, gateways, launch templates, elastic IPs, key
+ * pairs and the rest all work without a list of types.
+ */
+const ec2: AdapterFactory = () => ({
+  name,
+  describe(arn) {
+    resourceId(arn);
+    return { type: `ec2:${arn.resourceType}`, rules: EC2_RULES };
+  },
+  async list(ctx, arn, options) {
+    const [client, { DescribeTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const tags: Tags = {};
+    let NextToken: string | undefined;
+    do {
+      const out = await client.send(
+        new DescribeTagsCommand({
+          Filters: [{ Name: 'resource-id', Values: [resourceId(arn)] }],
+          MaxResults: 1000,
+          NextToken,
+        }),
+        { abortSignal: options.signal },
+      );
+      for (const tag of out.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+      NextToken = out.NextToken || undefined;
+    } while (NextToken);
+    return tags;
+  },
+  async tag(ctx, arn, tags, options) {
+    const [client, { CreateTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    await client.send(new CreateTagsCommand({ Resources: [resourceId(arn)], Tags: toTagList(tags) }), {
+      abortSignal: options.signal,
+    });
+    return 'changed';
+  },
+  async untag(ctx, arn, keys, options) {
+    const [client, { DeleteTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    await client.send(new DeleteTagsCommand({ Resources: [resourceId(arn)], Tags: keysToDelete(keys) }), {
+      abortSignal: options.signal,
+    });
+    return 'changed';
+  },
+});
+
+export default ec2;
+
+/** The EC2 resource id of an ARN: everything after `type/`. */
+export function resourceId(arn: ParsedArn): string {
+  const separator = arn.resource.charAt(arn.resourceType.length);
+  if (arn.resourceType === '' || separator !== '/' || arn.resourceId === '' || arn.region === '') {
+    throw new UnsupportedResourceError(
+      `${arn.arn} is not an EC2 resource ARN (arn:aws:ec2:region:account:type/id).`,
+      {
+        arn: arn.arn,
+        service: name,
+      },
+    );
+  }
+  return arn.resourceId;
+}
+
+/**
+ * DeleteTags entries that delete each key whatever its value (Key without Value). Never empty: the SDK drops
+ * an empty list and AWS then deletes EVERY tag on the resource (AWS-FACTS.md, EC2).
+ */
+export function keysToDelete(keys: string[]): { Key: string }[] {
+  if (keys.length === 0) throw new Error('unitag bug: DeleteTags must never be sent without keys');
+  return keys.map((Key) => ({ Key }));
+}

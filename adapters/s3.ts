@@ -1,0 +1,157 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { PARTITIONS, type ParsedArn } from '../src/arn.js';
+import { awsErrorName, UnsupportedResourceError } from '../src/errors.js';
+import { fromTagList, toTagList } from '../src/shapes.js';
+import type {
+  AdapterContext,
+  AdapterFactory,
+  CallOptions,
+  ClientLoader,
+  TagRules,
+  Tags,
+} from '../src/types.js';
+import { checkTagCount, DEFAULT_RULES } from '../src/validate.js';
+
+/** The ARN service field this adapter serves. */
+export const name = 's3';
+
+/** A bucket holds 50 tags, an object 10 (AWS-FACTS.md); both count user tags only. */
+const BUCKET_RULES: TagRules = { ...DEFAULT_RULES, maxTags: 50 };
+const OBJECT_RULES: TagRules = { ...DEFAULT_RULES, maxTags: 10 };
+
+const sdk = () => import('@aws-sdk/client-s3');
+const loader: ClientLoader<S3Client> = {
+  id: name,
+  create: async (config) =>
+    new (await sdk()).S3Client({
+      // LocalStack (a custom endpoint) serves buckets by path, not by virtual host.
+      forcePathStyle: Boolean(
+        config.endpoint ?? process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3,
+      ),
+      // Bucket ARNs carry no region: let the SDK follow S3's redirect to the bucket's region.
+      followRegionRedirects: true,
+      ...config,
+    }),
+};
+
+/**
+ * S3 buckets (`arn:aws:s3:::bucket`) and objects (`arn:aws:s3:::bucket/key/with/slashes`), optionally one
+ * object version (`{ versionId }` on the call). S3 replaces the whole tag set on every write, so `tag` and
+ * `untag` read, merge and write; within one tagger, writes to the same resource are serialized so none is
+ * lost. Existing `aws:` tags are carried through unchanged.
+ */
+const s3: AdapterFactory = () => ({
+  name,
+  describe(arn) {
+    const target = locate(arn);
+    return target.key === undefined
+      ? { type: 's3:bucket', rules: BUCKET_RULES }
+      : { type: 's3:object', rules: OBJECT_RULES };
+  },
+  async list(ctx, arn, options) {
+    return read(ctx, arn, options);
+  },
+  async tag(ctx, arn, tags, options) {
+    return rewrite(ctx, arn, options, (current) => ({ ...current, ...tags }));
+  },
+  async untag(ctx, arn, keys, options) {
+    return rewrite(ctx, arn, options, (current) => {
+      const rest = { ...current };
+      for (const key of keys) delete rest[key];
+      return rest;
+    });
+  },
+});
+
+export default s3;
+
+interface Target {
+  bucket: string;
+  key?: string | undefined;
+}
+
+function locate(arn: ParsedArn, options: CallOptions = {}): Target {
+  // Access points, Outposts and S3 Control resources carry a region and account; they are not tagged here.
+  const slash = arn.resource.indexOf('/');
+  const bucket = slash === -1 ? arn.resource : arn.resource.slice(0, slash);
+  const key = slash === -1 ? undefined : arn.resource.slice(slash + 1);
+  if (arn.region !== '' || arn.accountId !== '' || bucket === '' || key === '') {
+    throw new UnsupportedResourceError(
+      `${arn.arn} is not an S3 bucket (arn:aws:s3:::bucket) or object (arn:aws:s3:::bucket/key) ARN.`,
+      { arn: arn.arn, service: name },
+    );
+  }
+  if (key === undefined && options.versionId !== undefined) {
+    throw new UnsupportedResourceError(`versionId applies to S3 objects; ${arn.arn} is a bucket.`, {
+      arn: arn.arn,
+      service: name,
+    });
+  }
+  return { bucket, key };
+}
+
+async function client(ctx: AdapterContext, arn: ParsedArn): Promise<S3Client> {
+  return ctx.client(loader, arn, ctx.defaultRegion ?? PARTITIONS[arn.partition]?.globalRegion);
+}
+
+/** The whole tag set, `aws:` tags included. Only `NoSuchTagSet` means "no tags"; any other failure throws. */
+async function read(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): Promise<Tags> {
+  const { bucket, key } = locate(arn, options);
+  const [s3, { GetBucketTaggingCommand, GetObjectTaggingCommand }] = await Promise.all([
+    client(ctx, arn),
+    sdk(),
+  ]);
+  if (key !== undefined) {
+    const out = await s3.send(
+      new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: options.versionId }),
+      { abortSignal: options.signal },
+    );
+    return fromTagList(out.TagSet);
+  }
+  try {
+    const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), {
+      abortSignal: options.signal,
+    });
+    return fromTagList(out.TagSet);
+  } catch (error) {
+    if (awsErrorName(error) === 'NoSuchTagSet') return {};
+    throw error;
+  }
+}
+
+/**
+ * Read, change, write, under the resource's lock. Writes nothing when the set is unchanged, deletes the tagging
+ * when nothing is left, and checks the limit on the set as it will stand.
+ */
+async function rewrite(
+  ctx: AdapterContext,
+  arn: ParsedArn,
+  options: CallOptions,
+  change: (current: Tags) => Tags,
+): Promise<'changed' | 'unchanged'> {
+  const { bucket, key } = locate(arn, options);
+  const lock = `s3:${arn.partition}:${bucket}/${key ?? ''}?${options.versionId ?? ''}`;
+  return ctx.exclusive(lock, async () => {
+    const current = await read(ctx, arn, options);
+    const next = change(current);
+    if (sameTags(current, next)) return 'unchanged';
+    checkTagCount(next, key === undefined ? BUCKET_RULES : OBJECT_RULES, arn.arn);
+    const [s3, api] = await Promise.all([client(ctx, arn), sdk()]);
+    const send = { abortSignal: options.signal };
+    const TagSet = toTagList(next);
+    if (key === undefined) {
+      if (TagSet.length === 0) await s3.send(new api.DeleteBucketTaggingCommand({ Bucket: bucket }), send);
+      else await s3.send(new api.PutBucketTaggingCommand({ Bucket: bucket, Tagging: { TagSet } }), send);
+    } else {
+      const at = { Bucket: bucket, Key: key, VersionId: options.versionId };
+      if (TagSet.length === 0) await s3.send(new api.DeleteObjectTaggingCommand(at), send);
+      else await s3.send(new api.PutObjectTaggingCommand({ ...at, Tagging: { TagSet } }), send);
+    }
+    return 'changed';
+  });
+}
+
+function sameTags(a: Tags, b: Tags): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}

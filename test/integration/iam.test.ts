@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { testAdapter } from '../conformance.js';
+import { ACCOUNT, awsConfig, localTagger, uniqueName } from '../helpers.js';
+import { createIam } from '../resources.js';
+
+describe('IAM on LocalStack', () => {
+  testAdapter({
+    name: 'iam user (with a path)',
+    create: () => createIam(awsConfig(), 'user', uniqueName('alice')),
+    missing: () => `arn:aws:iam::${ACCOUNT}:user/division/${uniqueName('nobody')}`,
+  });
+  testAdapter({
+    name: 'iam role (with a path)',
+    create: () => createIam(awsConfig(), 'role', uniqueName('role')),
+    missing: () => `arn:aws:iam::${ACCOUNT}:role/${uniqueName('nobody')}`,
+  });
+  testAdapter({
+    name: 'iam policy',
+    create: () => createIam(awsConfig(), 'policy', uniqueName('policy')),
+    missing: () => `arn:aws:iam::${ACCOUNT}:policy/${uniqueName('nobody')}`,
+  });
+  testAdapter({
+    name: 'iam instance profile',
+    create: () => createIam(awsConfig(), 'instance-profile', uniqueName('profile')),
+    missing: () => `arn:aws:iam::${ACCOUNT}:instance-profile/${uniqueName('nobody')}`,
+  });
+  testAdapter({
+    name: 'iam oidc provider',
+    create: () => createIam(awsConfig(), 'oidc-provider', uniqueName('oidc')),
+  });
+
+  it('untag of Project removes a stored project, and tag keeps the stored spelling', async () => {
+    const tagger = localTagger();
+    const arn = await createIam(awsConfig(), 'user', uniqueName('case'));
+    await tagger.tag(arn, { project: 'a', Department: 'finance' });
+    await tagger.tag(arn, { department: 'hr' });
+    expect(await tagger.list(arn)).toEqual({ project: 'a', Department: 'hr' });
+    await tagger.untag(arn, ['Project']);
+    expect(await tagger.list(arn)).toEqual({ Department: 'hr' });
+  });
+
+  it('refuses keys that differ only in case before any call', async () => {
+    const tagger = localTagger();
+    const arn = await createIam(awsConfig(), 'role', uniqueName('case'));
+    await expect(tagger.tag(arn, { Team: 'a', team: 'b' })).rejects.toMatchObject({ code: 'InvalidTag' });
+    expect(tagger.calls).toBe(0);
+  });
+});

@@ -1,0 +1,302 @@
+import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  IAMClient,
+  ListMFADeviceTagsCommand,
+  ListRoleTagsCommand,
+  ListUserTagsCommand,
+  TagMFADeviceCommand,
+  TagSAMLProviderCommand,
+  TagServerCertificateCommand,
+  TagUserCommand,
+  UntagRoleCommand,
+  UntagSAMLProviderCommand,
+  UntagServerCertificateCommand,
+  UntagUserCommand,
+} from '@aws-sdk/client-iam';
+import {
+  DeleteBucketTaggingCommand,
+  GetBucketTaggingCommand,
+  GetObjectTaggingCommand,
+  PutBucketTaggingCommand,
+  PutObjectTaggingCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { keysToDelete } from '../../adapters/ec2.js';
+import { createTagger } from '../../src/index.js';
+
+const s3 = mockClient(S3Client);
+const ec2 = mockClient(EC2Client);
+const iam = mockClient(IAMClient);
+const tagger = () =>
+  createTagger({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: {} });
+
+beforeEach(() => {
+  s3.reset();
+  ec2.reset();
+  iam.reset();
+});
+
+describe('S3 (mocked: what LocalStack does not reproduce)', () => {
+  const BUCKET = 'arn:aws:s3:::reports';
+  const SYSTEM = { Key: 'aws:cloudformation:stack-name', Value: 'stack' };
+
+  it('carries existing aws: tags through every write', async () => {
+    s3.on(GetBucketTaggingCommand).resolves({ TagSet: [SYSTEM, { Key: 'team', Value: 'a' }] });
+    s3.on(PutBucketTaggingCommand).resolves({});
+    await tagger().tag(BUCKET, { owner: 'b' });
+    await tagger().untag(BUCKET, ['team']);
+    const puts = s3.commandCalls(PutBucketTaggingCommand).map((c) => c.args[0].input.Tagging?.TagSet);
+    expect(puts).toEqual([[SYSTEM, { Key: 'team', Value: 'a' }, { Key: 'owner', Value: 'b' }], [SYSTEM]]);
+    expect(s3.commandCalls(DeleteBucketTaggingCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    ['AccessDenied', 'AccessDenied'],
+    ['SlowDown', 'Throttled'],
+    ['NoSuchBucket', 'ResourceNotFound'],
+    ['InternalError', 'ServiceError'],
+  ])('a failed read (%s) aborts without writing and is never "no tags"', async (name, code) => {
+    s3.on(GetBucketTaggingCommand).rejects(awsError(name));
+    await expect(tagger().tag(BUCKET, { a: '1' })).rejects.toMatchObject({ code, arn: BUCKET });
+    await expect(tagger().untag(BUCKET, ['a'])).rejects.toMatchObject({ code });
+    await expect(tagger().list(BUCKET)).rejects.toMatchObject({ code });
+    expect(s3.commandCalls(PutBucketTaggingCommand)).toHaveLength(0);
+    expect(s3.commandCalls(DeleteBucketTaggingCommand)).toHaveLength(0);
+  });
+
+  it('takes NoSuchTagSet, and only that, as "no tags"', async () => {
+    s3.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet'));
+    s3.on(PutBucketTaggingCommand).resolves({});
+    expect(await tagger().list(BUCKET)).toEqual({});
+    await tagger().tag(BUCKET, { a: '1' });
+    expect(s3.commandCalls(PutBucketTaggingCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'reports',
+      Tagging: { TagSet: [{ Key: 'a', Value: '1' }] },
+    });
+  });
+
+  it('deletes the tagging when the last user tag goes, and counts the limit without aws: tags', async () => {
+    s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: 'a', Value: '1' }] });
+    s3.on(DeleteBucketTaggingCommand).resolves({});
+    await tagger().untag(BUCKET, ['a']);
+    expect(s3.commandCalls(DeleteBucketTaggingCommand)[0]?.args[0].input).toEqual({ Bucket: 'reports' });
+    s3.on(GetBucketTaggingCommand).resolves({
+      TagSet: [SYSTEM, ...Array.from({ length: 49 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }))],
+    });
+    s3.on(PutBucketTaggingCommand).resolves({});
+    await tagger().tag(BUCKET, { fiftieth: 'v' });
+    expect(s3.commandCalls(PutBucketTaggingCommand)[0]?.args[0].input.Tagging?.TagSet).toHaveLength(51);
+    s3.on(GetBucketTaggingCommand).resolves({
+      TagSet: [SYSTEM, ...Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }))],
+    });
+    await expect(tagger().tag(BUCKET, { fiftyFirst: 'v' })).rejects.toMatchObject({
+      code: 'TagLimitExceeded',
+    });
+    expect(s3.commandCalls(PutBucketTaggingCommand)).toHaveLength(1);
+  });
+
+  it('refuses an 11th tag on an object without writing (LocalStack does not enforce 10)', async () => {
+    s3.on(GetObjectTaggingCommand).resolves({
+      TagSet: Array.from({ length: 10 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })),
+    });
+    await expect(tagger().tag('arn:aws:s3:::b/key', { k10: 'v' })).rejects.toMatchObject({
+      code: 'TagLimitExceeded',
+    });
+    expect(s3.commandCalls(PutObjectTaggingCommand)).toHaveLength(0);
+  });
+
+  it('names the version on both the read and the write', async () => {
+    s3.on(GetObjectTaggingCommand).resolves({ TagSet: [] });
+    s3.on(PutObjectTaggingCommand).resolves({});
+    await tagger().tag('arn:aws:s3:::b/dir/file.txt', { a: '1' }, { versionId: 'v7' });
+    expect(s3.commandCalls(GetObjectTaggingCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'b',
+      Key: 'dir/file.txt',
+      VersionId: 'v7',
+    });
+    expect(s3.commandCalls(PutObjectTaggingCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'b',
+      Key: 'dir/file.txt',
+      VersionId: 'v7',
+      Tagging: { TagSet: [{ Key: 'a', Value: '1' }] },
+    });
+  });
+
+  it('serializes writes to one bucket but not across buckets', async () => {
+    // The read of bucket "one" waits until bucket "two" has been read: a global lock would never get there.
+    let releaseOne: () => void = () => {};
+    const twoRead = new Promise<void>((resolve) => {
+      releaseOne = resolve;
+    });
+    s3.on(GetBucketTaggingCommand, { Bucket: 'one' }).callsFake(async () => {
+      await twoRead;
+      return { TagSet: [] };
+    });
+    s3.on(GetBucketTaggingCommand, { Bucket: 'two' }).callsFake(async () => {
+      releaseOne();
+      return { TagSet: [] };
+    });
+    s3.on(PutBucketTaggingCommand).resolves({});
+    const t = tagger();
+    await Promise.all([t.tag('arn:aws:s3:::one', { a: '1' }), t.tag('arn:aws:s3:::two', { b: '2' })]);
+    expect(s3.commandCalls(PutBucketTaggingCommand)).toHaveLength(2);
+  });
+});
+
+describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
+  const VOLUME = 'arn:aws:ec2:eu-west-1:123456789012:volume/vol-0abc';
+
+  it('untag with no keys makes no call (DeleteTags without keys deletes every tag on AWS)', async () => {
+    await tagger().untag(VOLUME, []);
+    expect(ec2.calls()).toHaveLength(0);
+    expect(() => keysToDelete([])).toThrow();
+  });
+
+  it('every DeleteTags call carries keys, without values', async () => {
+    ec2.on(DeleteTagsCommand).resolves({});
+    await tagger().untag(VOLUME, ['a', 'b', 'a']);
+    const calls = ec2.commandCalls(DeleteTagsCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({ Resources: ['vol-0abc'], Tags: [{ Key: 'a' }, { Key: 'b' }] });
+    for (const call of calls) expect(call.args[0].input.Tags?.length).toBeGreaterThan(0);
+  });
+
+  it('takes the id generically from any resource type, empty account included', async () => {
+    ec2.on(CreateTagsCommand).resolves({});
+    const arns = [
+      'arn:aws:ec2:eu-west-1::image/ami-0abc',
+      'arn:aws:ec2:eu-west-1::snapshot/snap-0abc',
+      'arn:aws:ec2:eu-west-1:123456789012:transit-gateway/tgw-0abc',
+      'arn:aws:ec2:eu-west-1:123456789012:elastic-ip/eipalloc-0abc',
+      'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abc',
+      'arn:aws:ec2:eu-west-1:123456789012:natgateway/nat-0abc',
+    ];
+    for (const arn of arns) await tagger().tag(arn, { a: '1' });
+    expect(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input.Resources)).toEqual([
+      ['ami-0abc'],
+      ['snap-0abc'],
+      ['tgw-0abc'],
+      ['eipalloc-0abc'],
+      ['lt-0abc'],
+      ['nat-0abc'],
+    ]);
+  });
+
+  it('follows DescribeTags NextToken to the end (LocalStack ignores paging)', async () => {
+    ec2
+      .on(DescribeTagsCommand)
+      .resolvesOnce({ Tags: [{ Key: 'a', Value: '1' }], NextToken: 't1' })
+      .resolvesOnce({ Tags: [{ Key: 'b', Value: '2' }], NextToken: 't2' })
+      .resolves({ Tags: [{ Key: 'c', Value: '' }] });
+    expect(await tagger().list(VOLUME)).toEqual({ a: '1', b: '2', c: '' });
+    const inputs = ec2.commandCalls(DescribeTagsCommand).map((c) => c.args[0].input);
+    expect(inputs.map((i) => i.NextToken)).toEqual([undefined, 't1', 't2']);
+    expect(inputs[0]?.Filters).toEqual([{ Name: 'resource-id', Values: ['vol-0abc'] }]);
+  });
+
+  it('maps a missing id to ResourceNotFound', async () => {
+    ec2.on(CreateTagsCommand).rejects(awsError('InvalidVolume.NotFound'));
+    await expect(tagger().tag(VOLUME, { a: '1' })).rejects.toMatchObject({ code: 'ResourceNotFound' });
+  });
+});
+
+describe('IAM (mocked: what LocalStack does not reproduce)', () => {
+  const USER = 'arn:aws:iam::123456789012:user/division/team/alice';
+
+  it('untag of Project removes a stored project (AWS keys are case-insensitive; LocalStack is not)', async () => {
+    iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 'project', Value: 'x' }], IsTruncated: false });
+    iam.on(UntagUserCommand).resolves({});
+    await tagger().untag(USER, ['Project']);
+    expect(iam.commandCalls(UntagUserCommand)[0]?.args[0].input).toEqual({
+      UserName: 'alice',
+      TagKeys: ['project'],
+    });
+  });
+
+  it('tag keeps the stored spelling of a key that differs in case', async () => {
+    iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 'Department', Value: 'finance' }] });
+    iam.on(TagUserCommand).resolves({});
+    await tagger().tag(USER, { department: 'hr', team: 'a' });
+    expect(iam.commandCalls(TagUserCommand)[0]?.args[0].input).toEqual({
+      UserName: 'alice',
+      Tags: [
+        { Key: 'Department', Value: 'hr' },
+        { Key: 'team', Value: 'a' },
+      ],
+    });
+  });
+
+  it('untag of keys the role does not carry makes no write', async () => {
+    iam.on(ListRoleTagsCommand).resolves({ Tags: [{ Key: 'a', Value: '1' }] });
+    await tagger().untag('arn:aws:iam::123456789012:role/r', ['b']);
+    expect(iam.commandCalls(UntagRoleCommand)).toHaveLength(0);
+  });
+
+  it('refuses keys differing only in case before any call', async () => {
+    await expect(tagger().tag(USER, { Team: 'a', TEAM: 'b' })).rejects.toMatchObject({ code: 'InvalidTag' });
+    await expect(tagger().untag(USER, ['Team', 'team'])).rejects.toMatchObject({ code: 'InvalidTag' });
+    expect(iam.calls()).toHaveLength(0);
+  });
+
+  it('follows IsTruncated / Marker to the last page', async () => {
+    iam
+      .on(ListUserTagsCommand)
+      .resolvesOnce({ Tags: [{ Key: 'a', Value: '1' }], IsTruncated: true, Marker: 'm1' })
+      .resolves({ Tags: [{ Key: 'b', Value: '2' }], IsTruncated: false });
+    expect(await tagger().list(USER)).toEqual({ a: '1', b: '2' });
+    expect(iam.commandCalls(ListUserTagsCommand).map((c) => c.args[0].input)).toEqual([
+      { UserName: 'alice' },
+      { UserName: 'alice', Marker: 'm1' },
+    ]);
+  });
+
+  it('SAML providers, server certificates and MFA devices use their own operations and identifiers', async () => {
+    iam.on(TagSAMLProviderCommand).resolves({});
+    iam.on(UntagSAMLProviderCommand).resolves({});
+    iam.on(TagServerCertificateCommand).resolves({});
+    iam.on(UntagServerCertificateCommand).resolves({});
+    iam.on(TagMFADeviceCommand).resolves({});
+    iam.on(ListMFADeviceTagsCommand).resolves({ Tags: [{ Key: 'a', Value: '1' }] });
+    const saml = 'arn:aws:iam::123456789012:saml-provider/okta';
+    const cert = 'arn:aws:iam::123456789012:server-certificate/division/web-cert';
+    const mfa = 'arn:aws:iam::123456789012:mfa/alice-phone';
+    await tagger().tag(saml, { a: '1' });
+    await tagger().untag(saml, ['a']);
+    await tagger().tag(cert, { a: '1' });
+    await tagger().untag(cert, ['a']);
+    await tagger().tag(mfa, { a: '1' });
+    expect(await tagger().list(mfa)).toEqual({ a: '1' });
+    expect(iam.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
+      ['TagSAMLProviderCommand', { SAMLProviderArn: saml, Tags: [{ Key: 'a', Value: '1' }] }],
+      ['UntagSAMLProviderCommand', { SAMLProviderArn: saml, TagKeys: ['a'] }],
+      [
+        'TagServerCertificateCommand',
+        { ServerCertificateName: 'web-cert', Tags: [{ Key: 'a', Value: '1' }] },
+      ],
+      ['UntagServerCertificateCommand', { ServerCertificateName: 'web-cert', TagKeys: ['a'] }],
+      ['TagMFADeviceCommand', { SerialNumber: mfa, Tags: [{ Key: 'a', Value: '1' }] }],
+      ['ListMFADeviceTagsCommand', { SerialNumber: mfa }],
+    ]);
+  });
+
+  it.each([
+    ['aws', 'us-east-1'],
+    ['aws-cn', 'cn-north-1'],
+    ['aws-us-gov', 'us-gov-west-1'],
+  ])('calls IAM in the %s partition in %s, whatever the default region', async (partition, region) => {
+    iam.on(ListUserTagsCommand).resolves({ Tags: [] });
+    await tagger().list(`arn:${partition}:iam::123456789012:user/alice`);
+    const client = iam.calls()[0]?.thisValue as IAMClient;
+    expect(await client.config.region()).toBe(region);
+  });
+
+  it('refuses groups and unknown IAM types before any call', async () => {
+    await expect(tagger().tag('arn:aws:iam::123456789012:group/admins', { a: '1' })).rejects.toMatchObject({
+      code: 'UnsupportedResource',
+    });
+    expect(iam.calls()).toHaveLength(0);
+  });
+});
