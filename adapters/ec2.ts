@@ -1,12 +1,25 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ParsedArn } from '../src/arn.js';
-import { UnsupportedResourceError } from '../src/errors.js';
+import { chunk, groupBy } from '../src/collections.js';
+import { toUnitagError, type UnitagError, UnsupportedResourceError } from '../src/errors.js';
 import { toTagList } from '../src/shapes.js';
-import type { AdapterFactory, ClientLoader, TagRules, Tags } from '../src/types.js';
+import type {
+  AdapterContext,
+  AdapterFactory,
+  BatchResult,
+  ClientLoader,
+  TagRules,
+  Tags,
+} from '../src/types.js';
 import { DEFAULT_RULES } from '../src/validate.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'ec2';
+
+/** CreateTags and DeleteTags take up to 1000 resource ids a call (AWS-FACTS.md, EC2). */
+export const MAX_IDS_PER_CALL = 1000;
+/** Resource ids per DescribeTags filter when listing many resources at once. */
+const MAX_IDS_PER_FILTER = 200;
 
 /** EC2 accepts any character in keys and values (AWS-FACTS.md, common rules). */
 const EC2_RULES: TagRules = { ...DEFAULT_RULES, charset: null };
@@ -61,9 +74,90 @@ const ec2: AdapterFactory = () => ({
     });
     return 'changed';
   },
+  batchSize: MAX_IDS_PER_CALL,
+  listBatchSize: MAX_IDS_PER_FILTER,
+  async tagBatch(ctx, arns, tags) {
+    const { CreateTagsCommand } = await sdk();
+    return writeBatch(ctx, arns, (client, Resources) =>
+      client.send(new CreateTagsCommand({ Resources, Tags: toTagList(tags) })),
+    );
+  },
+  async untagBatch(ctx, arns, keys) {
+    const { DeleteTagsCommand } = await sdk();
+    return writeBatch(ctx, arns, (client, Resources) =>
+      client.send(new DeleteTagsCommand({ Resources, Tags: keysToDelete(keys) })),
+    );
+  },
+  async listBatch(ctx, arns) {
+    const result = new Map<string, Tags | UnitagError>();
+    const { DescribeTagsCommand } = await sdk();
+    for (const group of groupBy(arns, (arn) => `${arn.region}|${arn.accountId}`).values()) {
+      const client = await ctx.client(loader, group[0] as ParsedArn);
+      for (const part of chunk(group, MAX_IDS_PER_FILTER)) {
+        const byId = new Map(part.map((arn) => [resourceId(arn), arn.arn]));
+        const found = new Map<string, Tags>([...byId.values()].map((arn) => [arn, {}]));
+        try {
+          let NextToken: string | undefined;
+          do {
+            const out = await client.send(
+              new DescribeTagsCommand({
+                Filters: [{ Name: 'resource-id', Values: [...byId.keys()] }],
+                MaxResults: 1000,
+                NextToken,
+              }),
+            );
+            for (const tag of out.Tags ?? []) {
+              const arn = byId.get(tag.ResourceId ?? '');
+              const tags = arn === undefined ? undefined : found.get(arn);
+              if (tags && tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
+            }
+            NextToken = out.NextToken || undefined;
+          } while (NextToken);
+          for (const [arn, tags] of found) result.set(arn, tags);
+        } catch (error) {
+          for (const arn of part) result.set(arn.arn, toUnitagError(error, { arn: arn.arn, service: name }));
+        }
+      }
+    }
+    return result;
+  },
 });
 
 export default ec2;
+
+/**
+ * Sends one CreateTags/DeleteTags per region, account and 1000 ids. One missing id fails a whole call and the
+ * error names it (AWS-FACTS.md, EC2): the named ids are marked failed and the rest sent again, so one deleted
+ * resource never fails its neighbours.
+ */
+async function writeBatch(
+  ctx: AdapterContext,
+  arns: ParsedArn[],
+  send: (client: EC2Client, ids: string[]) => Promise<unknown>,
+): Promise<BatchResult> {
+  const result: BatchResult = new Map();
+  for (const group of groupBy(arns, (arn) => `${arn.region}|${arn.accountId}`).values()) {
+    const client = await ctx.client(loader, group[0] as ParsedArn);
+    for (const part of chunk(group, MAX_IDS_PER_CALL)) {
+      let pending = part;
+      while (pending.length > 0) {
+        try {
+          await send(client, pending.map(resourceId));
+          for (const arn of pending) result.set(arn.arn, 'changed');
+          pending = [];
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          const named = pending.filter((arn) => message.includes(resourceId(arn)));
+          const failed = named.length > 0 ? named : pending;
+          for (const arn of failed)
+            result.set(arn.arn, toUnitagError(error, { arn: arn.arn, service: name }));
+          pending = pending.filter((arn) => !failed.includes(arn));
+        }
+      }
+    }
+  }
+  return result;
+}
 
 /** The EC2 resource id of an ARN: everything after `type/`. */
 export function resourceId(arn: ParsedArn): string {

@@ -55,11 +55,10 @@ const s3: AdapterFactory = () => ({
     return rewrite(ctx, arn, options, (current) => ({ ...current, ...tags }));
   },
   async untag(ctx, arn, keys, options) {
-    return rewrite(ctx, arn, options, (current) => {
-      const rest = { ...current };
-      for (const key of keys) delete rest[key];
-      return rest;
-    });
+    return rewrite(ctx, arn, options, (current) => without(current, keys));
+  },
+  async change(ctx, arn, set, remove, options) {
+    return rewrite(ctx, arn, options, (current) => without({ ...current, ...set }, remove));
   },
 });
 
@@ -149,6 +148,12 @@ async function rewrite(
     }
     return 'changed';
   });
+}
+
+function without(tags: Tags, keys: string[]): Tags {
+  const rest = { ...tags };
+  for (const key of keys) delete rest[key];
+  return rest;
 }
 
 function sameTags(a: Tags, b: Tags): boolean {

@@ -15,6 +15,9 @@ export const name = 'tagging-api';
 /** Most ARNs TagResources and UntagResources take in one call; more fails the whole call (AWS-FACTS.md). */
 export const MAX_ARNS_PER_CALL = 20;
 
+/** Most ARNs GetResources takes in its ResourceARNList. */
+const MAX_ARNS_PER_READ = 100;
+
 /** Attempts for ARNs the API reports as throttled inside a 200 answer; the SDK never retries those. */
 const THROTTLE_ATTEMPTS = 5;
 
@@ -155,19 +158,9 @@ const taggingApi: AdapterFactory = () => ({
     return { type: `${arn.service}:${arn.resourceType || 'resource'}`, rules: DEFAULT_RULES };
   },
   async list(ctx, arn) {
-    const [client, { GetResourcesCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    // Never-tagged resources are not returned, and a missing ARN is silently left out: both read as {}.
-    // LocalStack ignores ResourceARNList, so the answer is filtered here and followed across pages.
-    let token: string | undefined;
-    do {
-      const out = await client.send(
-        new GetResourcesCommand({ ResourceARNList: [arn.arn], ...(token ? { PaginationToken: token } : {}) }),
-      );
-      const match = out.ResourceTagMappingList?.find((m) => m.ResourceARN === arn.arn);
-      if (match) return fromTagList(match.Tags);
-      token = out.PaginationToken || undefined;
-    } while (token);
-    return {};
+    const tags = (await readBatch(ctx, [arn])).get(arn.arn);
+    if (tags === undefined || tags instanceof Error) throw tags;
+    return tags;
   },
   async tag(ctx, arn, tags) {
     return single(arn, await writeBatch(ctx, [arn], { tags }));
@@ -175,11 +168,46 @@ const taggingApi: AdapterFactory = () => ({
   async untag(ctx, arn, keys) {
     return single(arn, await writeBatch(ctx, [arn], { keys }));
   },
+  batchSize: MAX_ARNS_PER_CALL,
+  listBatchSize: MAX_ARNS_PER_READ,
   tagBatch: (ctx, arns, tags) => writeBatch(ctx, arns, { tags }),
   untagBatch: (ctx, arns, keys) => writeBatch(ctx, arns, { keys }),
+  listBatch: (ctx, arns) => readBatch(ctx, arns),
 });
 
 export default taggingApi;
+
+/**
+ * Tags of `arns` from GetResources with ResourceARNList (100 a call). Never-tagged resources are not returned
+ * and a missing ARN is silently left out: both read as {}. LocalStack ignores ResourceARNList, so the answer is
+ * filtered here and followed across pages.
+ */
+async function readBatch(ctx: AdapterContext, arns: ParsedArn[]): Promise<Map<string, Tags | UnitagError>> {
+  const result = new Map<string, Tags | UnitagError>();
+  const { GetResourcesCommand } = await sdk();
+  for (const group of groupBy(arns, (arn) => `${arn.region}|${arn.accountId}`).values()) {
+    const client = await ctx.client(loader, group[0] as ParsedArn);
+    for (const part of chunk(group, MAX_ARNS_PER_READ)) {
+      const wanted = new Set(part.map((arn) => arn.arn));
+      for (const arn of wanted) result.set(arn, {});
+      let PaginationToken: string | undefined;
+      do {
+        const out = await client.send(
+          new GetResourcesCommand({
+            ResourceARNList: [...wanted],
+            ...(PaginationToken ? { PaginationToken } : {}),
+          }),
+        );
+        for (const mapping of out.ResourceTagMappingList ?? []) {
+          const arn = mapping.ResourceARN ?? '';
+          if (wanted.has(arn)) result.set(arn, fromTagList(mapping.Tags));
+        }
+        PaginationToken = out.PaginationToken || undefined;
+      } while (PaginationToken);
+    }
+  }
+  return result;
+}
 
 function single(arn: ParsedArn, result: BatchResult): 'changed' {
   const outcome = result.get(arn.arn);
@@ -248,4 +276,55 @@ export function failureToError(arn: ParsedArn, failure: FailureInfo): UnitagErro
 function backoff(attempt: number): Promise<void> {
   const ms = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** What `find` looks for. */
+export interface FindQuery {
+  /** Tag filters: a value, any of several values, or `true` for "has the key, any value". */
+  tags?: Record<string, string | string[] | true> | undefined;
+  /** Resource types as the tagging API names them: `ec2:volume`, `s3`, `logs:log-group`, ... */
+  resourceTypes?: string[] | undefined;
+  /** Regions to search; default: the tagger's region. */
+  regions?: string[] | undefined;
+}
+
+/**
+ * Every tagged resource matching the query, per region, following PaginationToken to the end. GetResources
+ * never returns resources that were never tagged, nor IAM users and roles.
+ */
+export async function* findResources(
+  ctx: AdapterContext,
+  partition: string,
+  region: string,
+  query: FindQuery,
+): AsyncGenerator<{ arn: string; tags: Tags }> {
+  const { GetResourcesCommand } = await sdk();
+  const where = {
+    arn: '',
+    partition,
+    service: 'tag',
+    region,
+    accountId: '',
+    resource: '',
+    resourceType: '',
+    resourceId: '',
+  };
+  const client = await ctx.client(loader, where, region);
+  const TagFilters = Object.entries(query.tags ?? {}).map(([Key, value]) =>
+    value === true ? { Key } : { Key, Values: Array.isArray(value) ? value : [value] },
+  );
+  let PaginationToken: string | undefined;
+  do {
+    const out = await client.send(
+      new GetResourcesCommand({
+        ...(TagFilters.length > 0 ? { TagFilters } : {}),
+        ...(query.resourceTypes?.length ? { ResourceTypeFilters: query.resourceTypes } : {}),
+        ...(PaginationToken ? { PaginationToken } : {}),
+      }),
+    );
+    for (const mapping of out.ResourceTagMappingList ?? []) {
+      if (mapping.ResourceARN) yield { arn: mapping.ResourceARN, tags: fromTagList(mapping.Tags) };
+    }
+    PaginationToken = out.PaginationToken || undefined;
+  } while (PaginationToken);
 }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ParsedArn } from './arn.js';
 import type { ClientLoader } from './types.js';
 
@@ -23,6 +24,16 @@ export interface ClientOptions {
   credentialsForAccount?: ((accountId: string) => Credentials | undefined) | undefined;
   /** Any other SDK client configuration (`maxAttempts`, `retryMode`, `requestHandler`, ...). */
   clientConfig?: Record<string, unknown> | undefined;
+}
+
+/** Counts the HTTP requests made inside {@link countCalls}, however the work inside is interleaved. */
+const callScope = new AsyncLocalStorage<{ calls: number }>();
+
+/** Runs `task` and returns its result with the number of AWS requests it made (retries included). */
+export async function countCalls<T>(task: () => Promise<T>): Promise<{ value: T; calls: number }> {
+  const counter = { calls: 0 };
+  const value = await callScope.run(counter, task);
+  return { value, calls: counter.calls };
 }
 
 interface Middleware {
@@ -89,6 +100,8 @@ export class ClientCache {
     (client as unknown as Middleware).middlewareStack?.add(
       (next) => (args) => {
         this.calls++;
+        const scope = callScope.getStore();
+        if (scope) scope.calls++;
         return next(args);
       },
       // The deserialize step runs once per attempt, inside the retry loop.

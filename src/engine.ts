@@ -34,6 +34,8 @@ export class Engine {
   readonly clients: ClientCache;
   readonly registry: Registry;
   readonly context: AdapterContext;
+  /** `service|region|account` keys for which the tagging API refused bulk writes: not asked again. */
+  readonly taggingApiRefusals = new Set<string>();
   readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(options: EngineOptions = {}) {
@@ -77,6 +79,21 @@ export class Engine {
     const unique = validateKeys(keys, r.info.rules, r.arn.arn);
     if (unique.length === 0) return 'unchanged';
     return this.#call(r, () => r.adapter.untag(this.context, r.arn, unique, options));
+  }
+
+  /** Sets `set` and removes `remove` on one resource: tags first, so a failure between the two loses nothing. */
+  async change(r: Resolved, set: Tags, remove: string[], options: CallOptions = {}): Promise<WriteOutcome> {
+    validateTags(set, r.info.rules, r.arn.arn);
+    const keys = validateKeys(remove, r.info.rules, r.arn.arn);
+    const hasSet = Object.keys(set).length > 0;
+    if (!hasSet && keys.length === 0) return 'unchanged';
+    const { adapter, arn } = r;
+    return this.#call(r, async () => {
+      if (adapter.change) return adapter.change(this.context, arn, set, keys, options);
+      const tagged = hasSet ? await adapter.tag(this.context, arn, set, options) : 'unchanged';
+      const untagged = keys.length > 0 ? await adapter.untag(this.context, arn, keys, options) : 'unchanged';
+      return tagged === 'changed' || untagged === 'changed' ? 'changed' : 'unchanged';
+    });
   }
 
   /** The user tags of one resource. */

@@ -1,4 +1,16 @@
+export type { FindQuery } from '../adapters/tagging-api.js';
 export { formatArn, PARTITIONS, type ParsedArn, parseArn } from './arn.js';
+export {
+  type BulkOptions,
+  type BulkReport,
+  doneArns,
+  type Outcome,
+  type Progress,
+  type ReportJson,
+  type ResourceResult,
+  reportToJson,
+  type Totals,
+} from './bulk.js';
 export type { ClientOptions, Credentials } from './clients.js';
 export {
   AccessDeniedError,
@@ -14,6 +26,7 @@ export {
   UnitagError,
   UnsupportedResourceError,
 } from './errors.js';
+export type { Change, Plan, PlanEntry } from './plan.js';
 export { createRegistry, dispatch, type Registry } from './registry.js';
 export { createTagger, type Tagger, type TaggerOptions } from './tagger.js';
 export type {

@@ -62,7 +62,7 @@ export type BatchResult = Map<string, WriteOutcome | UnitagError>;
  * adapter only converts shapes and calls AWS.
  */
 export interface Adapter {
-  /** The ARN service field this adapter serves (`sns`), or `*` for the tagging-API fallback. */
+  /** The ARN service field this adapter serves (`sns`), or `tagging-api` for the fallback. */
   readonly name: string;
   /** Type and rules of the resource; throws `UnsupportedResourceError` when the adapter cannot tag it. */
   describe(arn: ParsedArn): ResourceInfo;
@@ -72,10 +72,24 @@ export interface Adapter {
   tag(ctx: AdapterContext, arn: ParsedArn, tags: Tags, options: CallOptions): Promise<WriteOutcome>;
   /** Removes `keys` (absent keys are fine), leaving every other tag alone. */
   untag(ctx: AdapterContext, arn: ParsedArn, keys: string[], options: CallOptions): Promise<WriteOutcome>;
+  /** Optional: sets and removes keys in one step (S3: one read-modify-write instead of two). */
+  change?(
+    ctx: AdapterContext,
+    arn: ParsedArn,
+    set: Tags,
+    remove: string[],
+    options: CallOptions,
+  ): Promise<WriteOutcome>;
+  /** Optional: how many resources one `tagBatch` / `untagBatch` call takes. */
+  readonly batchSize?: number;
+  /** Optional: how many resources one `listBatch` call takes. */
+  readonly listBatchSize?: number;
   /** Optional: tags many resources of this adapter at once, with fewer calls than one per resource. */
   tagBatch?(ctx: AdapterContext, arns: ParsedArn[], tags: Tags): Promise<BatchResult>;
   /** Optional: untags many resources of this adapter at once. */
   untagBatch?(ctx: AdapterContext, arns: ParsedArn[], keys: string[]): Promise<BatchResult>;
+  /** Optional: lists many resources at once; each ARN maps to its tags or its error. */
+  listBatch?(ctx: AdapterContext, arns: ParsedArn[]): Promise<Map<string, Tags | UnitagError>>;
 }
 
 /** Builds an adapter; every adapter file default-exports one. */

@@ -9,6 +9,7 @@ import {
   CreateSubnetCommand,
   CreateVolumeCommand,
   CreateVpcCommand,
+  DeleteVolumeCommand,
   EC2Client,
 } from '@aws-sdk/client-ec2';
 import {
@@ -224,3 +225,10 @@ const POLICY = JSON.stringify({
   Version: '2012-10-17',
   Statement: [{ Effect: 'Allow', Action: 'sns:ListTopics', Resource: '*' }],
 });
+
+/** Deletes an EC2 volume (to make an id in a batch go missing). */
+export async function deleteVolume(config: AwsConfig, arn: string): Promise<void> {
+  const client = new EC2Client(config);
+  await client.send(new DeleteVolumeCommand({ VolumeId: arn.split('/').pop() }));
+  client.destroy();
+}
