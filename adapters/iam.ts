@@ -110,8 +110,8 @@ const CASE_INSENSITIVE_RULES: TagRules = { ...DEFAULT_RULES, caseInsensitiveKeys
 /**
  * IAM users, roles, customer managed policies, instance profiles, OIDC and SAML providers, server
  * certificates and virtual MFA devices, each with its own operations (see TYPES). IAM is global: calls go to
- * the partition's global region. On users and roles keys are case-insensitive: `untag` and `tag` first read
- * the tags, so that `Project` reaches a stored `project` and the stored spelling is kept.
+ * the partition's global region. On users and roles keys are case-insensitive: `untag` first reads the tags,
+ * so that `Project` removes a stored `project` on AWS and LocalStack alike (which is case-sensitive).
  */
 const iam: AdapterFactory = () => ({
   name,
@@ -124,16 +124,8 @@ const iam: AdapterFactory = () => ({
   },
   list: (ctx, arn, options) => listTags(ctx, arn, options),
   async tag(ctx, arn, tags, options) {
-    const type = typeOf(arn);
-    let request = tags;
-    if (type.caseInsensitive) {
-      // Write each value under the key's stored spelling, so a tag never changes its spelling silently.
-      const stored = storedSpellings(await listTags(ctx, arn, options));
-      request = Object.fromEntries(
-        Object.entries(tags).map(([k, v]) => [stored.get(k.toLowerCase()) ?? k, v]),
-      );
-    }
-    await send(ctx, arn, options, type.tag, { Tags: toTagList(request) });
+    // One call, as spelled: on a user or role AWS then updates a stored key that differs only in case.
+    await send(ctx, arn, options, typeOf(arn).tag, { Tags: toTagList(tags) });
     return 'changed';
   },
   async untag(ctx, arn, keys, options) {

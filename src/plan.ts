@@ -91,7 +91,8 @@ export async function plan(engine: Engine, changes: Change[], settings: BulkSett
       const source = sourceArn(change);
       const sourceTags = source === undefined ? undefined : current.get(source);
       if (sourceTags?.error) throw sourceTags.error;
-      entry.after = applyChange(entry.after as Tags, change, sourceTags?.tags);
+      const caseInsensitive = engine.resolve(change.arn).info.rules.caseInsensitiveKeys;
+      entry.after = applyChange(entry.after as Tags, change, sourceTags?.tags, caseInsensitive);
     } catch (error) {
       Object.assign(entry, { status: 'failed', error: toUnitagError(error, { arn: change.arn }) });
     }
@@ -151,8 +152,11 @@ function newEntry(
   return { ...entry, before: read.tags, after: { ...read.tags } };
 }
 
-function applyChange(before: Tags, change: Change, source: Tags | undefined): Tags {
+function applyChange(before: Tags, change: Change, source: Tags | undefined, caseInsensitive: boolean): Tags {
   const after = { ...before };
+  // Where keys ignore case (IAM users and roles), a key is written under the spelling the resource has stored.
+  const stored = (key: string) =>
+    caseInsensitive ? (Object.keys(after).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key) : key;
   if (change.copyFrom !== undefined) {
     const keys = typeof change.copyFrom === 'string' ? undefined : change.copyFrom.keys;
     for (const [key, value] of Object.entries(source ?? {})) {
@@ -161,18 +165,20 @@ function applyChange(before: Tags, change: Change, source: Tags | undefined): Ta
   }
   for (const [from, to] of Object.entries(change.rename ?? {})) {
     if (isReservedKey(from)) throw new InvalidTagError(`Cannot rename the reserved key "${from}".`, change);
-    if (from in after) {
-      const value = after[from] as string;
-      delete after[from];
+    const source = stored(from);
+    if (source in after) {
+      const value = after[source] as string;
+      delete after[source];
       after[to] = value;
     }
   }
-  Object.assign(after, change.set);
-  for (const [key, value] of Object.entries(change.setIfAbsent ?? {}))
-    if (!(key in after)) after[key] = value;
+  for (const [key, value] of Object.entries(change.set ?? {})) after[stored(key)] = value;
+  for (const [key, value] of Object.entries(change.setIfAbsent ?? {})) {
+    if (!(stored(key) in after)) after[key] = value;
+  }
   for (const key of change.remove ?? []) {
     if (isReservedKey(key)) throw new InvalidTagError(`Cannot remove the reserved key "${key}".`, change);
-    delete after[key];
+    delete after[stored(key)];
   }
   return after;
 }

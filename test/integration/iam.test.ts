@@ -29,13 +29,25 @@ describe('IAM on LocalStack', () => {
     create: () => createIam(awsConfig(), 'oidc-provider', uniqueName('oidc')),
   });
 
-  it('untag of Project removes a stored project, and tag keeps the stored spelling', async () => {
+  it('untag of Project removes a stored project', async () => {
     const tagger = localTagger();
     const arn = await createIam(awsConfig(), 'user', uniqueName('case'));
     await tagger.tag(arn, { project: 'a', Department: 'finance' });
-    await tagger.tag(arn, { department: 'hr' });
-    expect(await tagger.list(arn)).toEqual({ project: 'a', Department: 'hr' });
     await tagger.untag(arn, ['Project']);
+    expect(await tagger.list(arn)).toEqual({ Department: 'finance' });
+  });
+
+  it('a plan writes a value under the stored spelling of its key', async () => {
+    const tagger = localTagger();
+    const arn = await createIam(awsConfig(), 'role', uniqueName('case'));
+    await tagger.tag(arn, { Department: 'finance' });
+    const planned = await tagger.plan([{ arn, set: { department: 'hr' }, setIfAbsent: { DEPARTMENT: 'x' } }]);
+    expect(planned.entries[0]).toMatchObject({
+      set: { Department: 'hr' },
+      remove: [],
+      after: { Department: 'hr' },
+    });
+    await tagger.apply(planned);
     expect(await tagger.list(arn)).toEqual({ Department: 'hr' });
   });
 

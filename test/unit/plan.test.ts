@@ -1,0 +1,179 @@
+import { IAMClient, ListUserTagsCommand, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
+import {
+  ListTagsForResourceCommand,
+  SNSClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createTagger, reportToJson } from '../../src/index.js';
+
+const sns = mockClient(SNSClient);
+const iam = mockClient(IAMClient);
+const tagger = () =>
+  createTagger({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    preferTaggingApi: false,
+  });
+const T1 = 'arn:aws:sns:us-east-1:123456789012:t1';
+const T2 = 'arn:aws:sns:us-east-1:123456789012:t2';
+const list = (tags: Record<string, string>) => ({
+  Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+});
+
+beforeEach(() => {
+  sns.reset();
+  iam.reset();
+});
+
+describe('plan', () => {
+  it('applies copy, rename, set, set-if-absent and remove in that order', async () => {
+    sns
+      .on(ListTagsForResourceCommand, { ResourceArn: T1 })
+      .resolves(list({ Team: 'a', owner: 'x', old: '1' }));
+    sns.on(ListTagsForResourceCommand, { ResourceArn: T2 }).resolves(list({ cost: 'cc', env: 'prod' }));
+    const planned = await tagger().plan([
+      {
+        arn: T1,
+        copyFrom: T2,
+        rename: { Team: 'team', missing: 'never' },
+        set: { env: 'dev' },
+        setIfAbsent: { owner: 'y', tier: 'gold' },
+        remove: ['old'],
+      },
+    ]);
+    expect(planned.entries).toHaveLength(1);
+    expect(planned.entries[0]).toMatchObject({
+      status: 'change',
+      type: 'sns:topic',
+      before: { Team: 'a', owner: 'x', old: '1' },
+      after: { owner: 'x', cost: 'cc', env: 'dev', team: 'a', tier: 'gold' },
+      set: { cost: 'cc', env: 'dev', team: 'a', tier: 'gold' },
+      remove: ['Team', 'old'],
+    });
+    expect(sns.commandCalls(TagResourceCommand)).toHaveLength(0);
+  });
+
+  it('merges several changes to one ARN and marks resources with nothing to do', async () => {
+    sns.on(ListTagsForResourceCommand).resolves(list({ a: '1' }));
+    const planned = await tagger().plan([
+      { arn: T1, set: { b: '2' } },
+      { arn: T1, remove: ['a'] },
+      { arn: T2, set: { a: '1' } },
+    ]);
+    expect(planned.entries.map((e) => [e.arn, e.status, e.set, e.remove])).toEqual([
+      [T1, 'change', { b: '2' }, ['a']],
+      [T2, 'noop', {}, []],
+    ]);
+    expect(planned.totals).toEqual({ total: 2, change: 1, noop: 1, failed: 0 });
+  });
+
+  it('a failed read fails the entry, never reads as no tags, and apply writes nothing for it', async () => {
+    sns
+      .on(ListTagsForResourceCommand)
+      .rejects(Object.assign(new Error('denied'), { name: 'AuthorizationError' }));
+    const planned = await tagger().plan([{ arn: T1, set: { a: '1' } }]);
+    expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code: 'AccessDenied' } });
+    const report = await tagger().apply(planned);
+    expect(report.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'AccessDenied' } });
+    expect(sns.commandCalls(TagResourceCommand)).toHaveLength(0);
+  });
+
+  it('a failed copy source fails the entry', async () => {
+    sns.on(ListTagsForResourceCommand, { ResourceArn: T1 }).resolves(list({}));
+    sns
+      .on(ListTagsForResourceCommand, { ResourceArn: T2 })
+      .rejects(Object.assign(new Error('x'), { name: 'Throttled' }));
+    const planned = await tagger().plan([{ arn: T1, copyFrom: T2 }]);
+    expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code: 'Throttled' } });
+  });
+
+  it.each([
+    [{ rename: { 'aws:x': 'y' } }, 'InvalidTag'],
+    [{ remove: ['aws:cloudformation:stack-name'] }, 'InvalidTag'],
+    [{ set: { 'bad#key': 'v' } }, 'InvalidTag'],
+    [{ set: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) }, 'TagLimitExceeded'],
+  ])('refuses %j in the plan with %s', async (change, code) => {
+    sns.on(ListTagsForResourceCommand).resolves(list({ existing: '1' }));
+    const planned = await tagger().plan([{ arn: T1, ...change }]);
+    expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code } });
+  });
+
+  it('copies no aws: tags, and only the keys named', async () => {
+    sns.on(ListTagsForResourceCommand, { ResourceArn: T1 }).resolves(list({}));
+    sns
+      .on(ListTagsForResourceCommand, { ResourceArn: T2 })
+      .resolves(list({ 'aws:cloudformation:stack-id': 's', a: '1', b: '2' }));
+    const planned = await tagger().plan([
+      { arn: T1, copyFrom: { arn: T2, keys: ['a', 'aws:cloudformation:stack-id'] } },
+    ]);
+    expect(planned.entries[0]?.after).toEqual({ a: '1' });
+  });
+
+  it('on IAM users, refuses a rename that only changes case (it would remove the tag)', async () => {
+    iam.on(ListUserTagsCommand).resolves(list({ Team: 'a' }));
+    const user = 'arn:aws:iam::123456789012:user/alice';
+    const planned = await tagger().plan([{ arn: user, rename: { Team: 'team' } }]);
+    expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code: 'InvalidTag' } });
+    await tagger().apply(planned);
+    expect(iam.commandCalls(TagUserCommand)).toHaveLength(0);
+    expect(iam.commandCalls(UntagUserCommand)).toHaveLength(0);
+  });
+});
+
+describe('apply', () => {
+  it('makes exactly the writes the plan lists: tag first, then untag', async () => {
+    sns.on(ListTagsForResourceCommand, { ResourceArn: T1 }).resolves(list({ Team: 'a' }));
+    sns.on(ListTagsForResourceCommand, { ResourceArn: T2 }).resolves(list({ team: 'a' }));
+    sns.on(TagResourceCommand).resolves({});
+    sns.on(UntagResourceCommand).resolves({});
+    const t = tagger();
+    const planned = await t.plan([
+      { arn: T1, rename: { Team: 'team' } },
+      { arn: T2, rename: { Team: 'team' } },
+    ]);
+    sns.resetHistory();
+    const report = await t.apply(planned);
+    expect(sns.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
+      ['TagResourceCommand', { ResourceArn: T1, Tags: [{ Key: 'team', Value: 'a' }] }],
+      ['UntagResourceCommand', { ResourceArn: T1, TagKeys: ['Team'] }],
+    ]);
+    expect(report.results.map((r) => [r.outcome, r.before, r.after])).toEqual([
+      ['changed', { Team: 'a' }, { team: 'a' }],
+      ['unchanged', { team: 'a' }, { team: 'a' }],
+    ]);
+  });
+
+  it('writes a JSON report that a second run takes to skip what is done', async () => {
+    sns.on(ListTagsForResourceCommand).resolves(list({}));
+    sns
+      .on(TagResourceCommand, { ResourceArn: T2 })
+      .rejects(Object.assign(new Error('gone'), { name: 'NotFound' }));
+    sns.on(TagResourceCommand, { ResourceArn: T1 }).resolves({});
+    const t = tagger();
+    const planned = await t.plan([
+      { arn: T1, set: { a: '1' } },
+      { arn: T2, set: { a: '1' } },
+    ]);
+    const first = await t.apply(planned);
+    const json = JSON.parse(JSON.stringify(reportToJson(first)));
+    expect(json).toMatchObject({
+      version: 1,
+      totals: { total: 2, changed: 1, failed: 1 },
+      resources: [
+        { arn: T1, outcome: 'changed', before: {}, after: { a: '1' } },
+        {
+          arn: T2,
+          outcome: 'failed',
+          error: { code: 'ResourceNotFound', message: expect.stringContaining('gone') },
+        },
+      ],
+    });
+    sns.resetHistory();
+    const second = await t.apply(planned, { resume: json });
+    expect(second.results.map((r) => r.outcome)).toEqual(['skipped', 'failed']);
+    expect(sns.commandCalls(TagResourceCommand).map((c) => c.args[0].input.ResourceArn)).toEqual([T2]);
+  });
+});
