@@ -10,7 +10,16 @@ export const name = 'sqs';
 const sdk = () => import('@aws-sdk/client-sqs');
 const loader: ClientLoader<SQSClient> = {
   id: name,
-  create: async (config) => new (await sdk()).SQSClient(config),
+  create: async (config) =>
+    new (await sdk()).SQSClient({
+      // With an endpoint from the environment (AWS_ENDPOINT_URL) the SDK would still send to the URL's AWS host.
+      useQueueUrlAsEndpoint: !(
+        config.endpoint ??
+        process.env.AWS_ENDPOINT_URL ??
+        process.env.AWS_ENDPOINT_URL_SQS
+      ),
+      ...config,
+    }),
 };
 
 /**
@@ -52,8 +61,8 @@ export default sqs;
 
 /**
  * `arn:aws:sqs:eu-west-1:123456789012:jobs` -> `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs`.
- * With a custom endpoint configured, SDK v3 sends the request to that endpoint whatever the URL's host is
- * (AWS-FACTS.md, SQS), so the same URL serves LocalStack.
+ * With a custom endpoint (the `endpoint` option, AWS_ENDPOINT_URL or AWS_ENDPOINT_URL_SQS) the client sends the
+ * request to that endpoint whatever the URL's host is, so the same URL serves LocalStack.
  */
 export function queueUrl(arn: ParsedArn): string {
   const suffix = PARTITIONS[arn.partition]?.dnsSuffix ?? 'amazonaws.com';

@@ -1,38 +1,138 @@
-// `npm run demo`: starts the embedded LocalStack (unless one is running), creates an SNS topic, an SQS queue
-// and a Lambda function, then tags, lists and untags them through unitag and prints what it saw.
+// `npm run demo`: the main job. Starts the embedded LocalStack (unless one is running), creates one resource in
+// every supported service, then drives the unitag CLI: tag, plan a retagging job, apply it with a progress bar
+// and a report, list the result. Leaves LocalStack as it found it: stops it if it started it, else deletes what
+// it created.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CloudWatchLogsClient, DeleteLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { DeleteVolumeCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { DeleteRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { DeleteBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 // @ts-expect-error: plain JavaScript module without types.
 import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
-import { createTagger } from '../src/index.js';
-import { createFunction, createQueue, createTopic } from '../test/resources.js';
+import { parseArn } from '../src/arn.js';
+import {
+  createBucket,
+  createEc2,
+  createFunction,
+  createIam,
+  createLogGroup,
+  createQueue,
+  createTopic,
+  putObject,
+} from '../test/resources.js';
 
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { endpoint, started } = (await ensureLocalStack()) as { endpoint: string; started: boolean };
-const config = {
-  region: 'us-east-1',
-  endpoint,
-  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+const config = { region: 'us-east-1', endpoint, credentials };
+const id = Date.now().toString(36);
+const dir = mkdtempSync(join(tmpdir(), 'unitag-demo-'));
+let arns: string[] = [];
+
+const step = (text: string) => console.log(`\n\x1b[1m== ${text}\x1b[0m`);
+const unitag = (...args: string[]) => {
+  console.log(`$ unitag ${args.join(' ')}`);
+  const result = spawnSync(process.execPath, ['dist/src/cli.js', '--endpoint-url', endpoint, ...args], {
+    stdio: 'inherit',
+    env: {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+    },
+  });
+  return result.status;
 };
-const suffix = Date.now().toString(36);
+
 try {
-  const arns = await Promise.all([
-    createTopic(config, `demo-orders-${suffix}`),
-    createQueue(config, `demo-jobs-${suffix}`),
-    createFunction(config, `demo-fn-${suffix}`),
+  step(`Creating one resource per service on ${endpoint}`);
+  const bucket = `demo-${id}`;
+  arns = await Promise.all([
+    createTopic(config, `demo-orders-${id}`),
+    createQueue(config, `demo-jobs-${id}`),
+    createBucket(config, bucket),
+    createEc2(config, 'volume'),
+    createIam(config, 'role', `demo-role-${id}`),
+    createFunction(config, `demo-fn-${id}`),
+    createLogGroup(config, `/demo/${id}`),
   ]);
-  const tagger = createTagger(config);
-  for (const arn of arns) {
-    await tagger.tag(arn, { project: 'QuarkEagle', stage: 'beta', owner: 'platform' });
-    const tagged = await tagger.list(arn);
-    await tagger.untag(arn, ['stage']);
-    const untagged = await tagger.list(arn);
-    console.log(arn);
-    console.log(`  after tag:   ${JSON.stringify(tagged)}`);
-    console.log(`  after untag: ${JSON.stringify(untagged)}`);
-  }
-  console.log(`\n${tagger.calls} AWS calls against ${endpoint}.`);
-  console.log(
-    'Against a real account: createTagger() with no endpoint uses your AWS credentials and region.',
-  );
-  await tagger.destroy();
+  arns.splice(3, 0, (await putObject(config, bucket, 'reports/2026/q4.csv')).arn);
+  for (const arn of arns) console.log(`  ${arn}`);
+
+  step('Tagging them all the old way: Team=payments, stage=beta');
+  unitag('tag', ...arns, '--tag', 'Team=payments', '--tag', 'stage=beta');
+
+  step('A retagging job: Team becomes cost-team, stage goes to prod, owner where it is missing');
+  const job = join(dir, 'retag.csv');
+  const rows = arns.flatMap((arn) => [
+    // LocalStack's tagging API cannot untag log groups (a rename untags), so the log group skips the rename.
+    ...(arn.includes(':logs:') ? [] : [`${arn},rename,Team,cost-team`]),
+    `${arn},set,stage,prod`,
+    `${arn},set-if-absent,owner,platform`,
+  ]);
+  writeFileSync(job, ['arn,action,key,value', ...rows].join('\n'));
+  console.log(`  ${job}: ${rows.length} rows`);
+
+  step('Plan: what would change, per resource (writes nothing)');
+  unitag('plan', job);
+
+  step('Apply it, with a report');
+  const report = join(dir, 'report.json');
+  unitag('apply', job, '--report', report);
+
+  step('The tags now');
+  unitag('list', ...arns);
+
+  step('Against a real AWS account');
+  console.log(`Drop --endpoint-url and use your own credentials and region, for example:
+  AWS_PROFILE=prod npx unitag plan ${job}
+  AWS_PROFILE=prod npx unitag apply ${job} --report report.json     (again with --resume report.json if interrupted)
+  npx unitag find --tag team=payments --regions us-east-1,eu-west-1 | npx unitag list -`);
 } finally {
   if (started) await stopLocalStack();
+  else await deleteAll(arns);
+}
+
+// Deletes what the demo created, so a LocalStack that was already running is left as it was found.
+async function deleteAll(created: string[]): Promise<void> {
+  const clients = {
+    sns: new SNSClient(config),
+    sqs: new SQSClient(config),
+    s3: new S3Client({ ...config, forcePathStyle: true }),
+    ec2: new EC2Client(config),
+    iam: new IAMClient(config),
+    lambda: new LambdaClient(config),
+    logs: new CloudWatchLogsClient(config),
+  };
+  const sorted = [...created].sort((a, b) => b.length - a.length); // S3 objects before their bucket
+  for (const arn of sorted) {
+    const p = parseArn(arn);
+    const [bucket, ...key] = p.resource.split('/');
+    await (async () => {
+      if (p.service === 'sns') await clients.sns.send(new DeleteTopicCommand({ TopicArn: arn }));
+      if (p.service === 'sqs') {
+        await clients.sqs.send(
+          new DeleteQueueCommand({ QueueUrl: `${endpoint}/${p.accountId}/${p.resource}` }),
+        );
+      }
+      if (p.service === 's3' && key.length > 0) {
+        await clients.s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key.join('/') }));
+      }
+      if (p.service === 's3' && key.length === 0)
+        await clients.s3.send(new DeleteBucketCommand({ Bucket: bucket }));
+      if (p.service === 'ec2') await clients.ec2.send(new DeleteVolumeCommand({ VolumeId: p.resourceId }));
+      if (p.service === 'iam')
+        await clients.iam.send(new DeleteRoleCommand({ RoleName: p.resourceId.split('/').pop() }));
+      if (p.service === 'lambda') await clients.lambda.send(new DeleteFunctionCommand({ FunctionName: arn }));
+      if (p.service === 'logs')
+        await clients.logs.send(new DeleteLogGroupCommand({ logGroupName: p.resourceId }));
+    })().catch((error) => console.error(`could not delete ${arn}: ${error.message}`));
+  }
+  for (const client of Object.values(clients)) client.destroy();
 }

@@ -50,15 +50,7 @@ export interface ReportJson {
   totals: Totals;
   calls: number;
   durationMs: number;
-  resources: {
-    arn: string;
-    type?: string | undefined;
-    outcome: Outcome;
-    before?: Tags | undefined;
-    after?: Tags | undefined;
-    tags?: Tags | undefined;
-    error?: { code: string; message: string } | undefined;
-  }[];
+  resources: (Omit<ResourceResult, 'error'> & { error?: { code: string; message: string } | undefined })[];
 }
 
 /** Progress of a bulk operation, reported once per finished resource. */
@@ -133,8 +125,8 @@ export async function writeMany(
     const done = doneArns(options.resume);
     const items: Item[] = [];
     for (const [index, input] of inputs.entries()) {
-      if (input.preset) run.finish(index, input.preset);
-      else if (done.has(input.arn)) run.finish(index, { arn: input.arn, outcome: 'skipped' });
+      if (done.has(input.arn)) run.finish(index, { arn: input.arn, outcome: 'skipped' });
+      else if (input.preset) run.finish(index, input.preset);
       else {
         const item = prepare(engine, input, index);
         if ('outcome' in item) run.finish(index, item);

@@ -1,0 +1,249 @@
+import { parseArn } from './arn.js';
+import type { Change } from './plan.js';
+
+/** Formats of a job file. */
+export type JobFormat = 'json' | 'ndjson' | 'csv';
+
+/** A line of a job file that cannot be carried out, and why. */
+export interface JobError {
+  /** 1-based line number (NDJSON, CSV), or the entry's position for a JSON array. */
+  line: number;
+  message: string;
+}
+
+/** A parsed job: the valid changes, and the bad lines left out of it. */
+export interface Job {
+  changes: Change[];
+  errors: JobError[];
+}
+
+/** The format a file name implies: `.json`, `.ndjson`/`.jsonl`, `.csv`. */
+export function jobFormat(path: string): JobFormat | undefined {
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.ndjson') || lower.endsWith('.jsonl')) return 'ndjson';
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.csv')) return 'csv';
+  return undefined;
+}
+
+/** Parses a job. A bad line is reported in `errors` and left out; it never stops the valid lines. */
+export function parseJob(text: string, format: JobFormat): Job {
+  if (format === 'csv') return parseCsvJob(text);
+  const changes: Change[] = [];
+  const errors: JobError[] = [];
+  const take = (value: unknown, line: number) => {
+    const result = toChange(value);
+    if (typeof result === 'string') errors.push({ line, message: result });
+    else changes.push(result);
+  };
+  if (format === 'ndjson') {
+    for (const [i, raw] of text.split(/\r?\n/).entries()) {
+      if (raw.trim() === '' || raw.trimStart().startsWith('//')) continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(raw);
+      } catch (error) {
+        errors.push({ line: i + 1, message: `not JSON: ${(error as Error).message}` });
+        continue;
+      }
+      take(value, i + 1);
+    }
+    return { changes, errors };
+  }
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch (error) {
+    return {
+      changes,
+      errors: [{ line: jsonErrorLine(text, error as Error), message: (error as Error).message }],
+    };
+  }
+  const list = Array.isArray(document) ? document : (document as { changes?: unknown })?.changes;
+  if (!Array.isArray(list)) {
+    return {
+      changes,
+      errors: [{ line: 1, message: 'a JSON job is an array of changes, or { "changes": [...] }' }],
+    };
+  }
+  for (const [i, value] of list.entries()) take(value, i + 1);
+  return { changes, errors };
+}
+
+const FIELDS = new Set(['arn', 'versionId', 'set', 'remove', 'rename', 'setIfAbsent', 'copyFrom']);
+const OPERATIONS = ['set', 'remove', 'rename', 'setIfAbsent', 'copyFrom'];
+
+/** Checks one change object; returns it, or what is wrong with it. */
+export function toChange(value: unknown): Change | string {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return 'a change must be a JSON object';
+  const change = value as Record<string, unknown>;
+  const unknown = Object.keys(change).filter((k) => !FIELDS.has(k));
+  if (unknown.length > 0) return `unknown field(s) ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`;
+  const arnProblem = checkArn(change.arn);
+  if (arnProblem) return arnProblem;
+  if (change.versionId !== undefined && typeof change.versionId !== 'string')
+    return '"versionId" must be a string';
+  for (const field of ['set', 'setIfAbsent', 'rename']) {
+    const map = change[field];
+    if (map === undefined) continue;
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) return `"${field}" must be an object`;
+    for (const [k, v] of Object.entries(map)) {
+      if (typeof v !== 'string') return `"${field}.${k}" must be a string (write "" for an empty value)`;
+    }
+  }
+  if (change.remove !== undefined && !isStringArray(change.remove))
+    return '"remove" must be an array of keys';
+  const copy = change.copyFrom;
+  if (copy !== undefined) {
+    const source = typeof copy === 'string' ? copy : (copy as { arn?: unknown })?.arn;
+    const problem = checkArn(source);
+    if (problem) return `"copyFrom": ${problem}`;
+    const keys = typeof copy === 'object' ? (copy as { keys?: unknown }).keys : undefined;
+    if (keys !== undefined && !isStringArray(keys)) return '"copyFrom.keys" must be an array of keys';
+  }
+  if (!OPERATIONS.some((op) => change[op] !== undefined))
+    return `nothing to do: give one of ${OPERATIONS.join(', ')}`;
+  return change as unknown as Change;
+}
+
+function checkArn(arn: unknown): string | undefined {
+  if (typeof arn !== 'string' || arn === '') return '"arn" is missing';
+  try {
+    parseArn(arn);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string');
+}
+
+function jsonErrorLine(text: string, error: Error): number {
+  const position = /position (\d+)/.exec(error.message)?.[1];
+  return position === undefined ? 1 : text.slice(0, Number(position)).split('\n').length;
+}
+
+/** One CSV field: its text, and whether it was quoted (so `""` differs from an empty cell). */
+interface Cell {
+  text: string;
+  quoted: boolean;
+}
+
+/** Splits CSV text (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes) into records. */
+export function parseCsv(text: string): { line: number; cells: Cell[] }[] {
+  const records: { line: number; cells: Cell[] }[] = [];
+  let cells: Cell[] = [];
+  let cell: Cell = { text: '', quoted: false };
+  let line = 1;
+  let start = 1;
+  let inQuotes = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (inQuotes) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell.text += '"';
+        i++;
+      } else if (c === '"') inQuotes = false;
+      else {
+        if (c === '\n') line++;
+        cell.text += c;
+      }
+    } else if (c === '"' && cell.text === '') {
+      inQuotes = true;
+      cell.quoted = true;
+    } else if (c === ',') {
+      cells.push(cell);
+      cell = { text: '', quoted: false };
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      cells.push(cell);
+      records.push({ line: start, cells });
+      cells = [];
+      cell = { text: '', quoted: false };
+      line++;
+      start = line;
+    } else cell.text += c;
+  }
+  if (cell.text !== '' || cell.quoted || cells.length > 0) {
+    cells.push(cell);
+    records.push({ line: start, cells });
+  }
+  return records.filter((r) => !(r.cells.length === 1 && r.cells[0]?.text === '' && !r.cells[0].quoted));
+}
+
+const ACTIONS = ['set', 'set-if-absent', 'remove', 'rename', 'copy-from'];
+
+/**
+ * CSV jobs: a header with `arn` and `key`, and optionally `action` (default `set`), `value`, `version_id`; one
+ * operation per row; rows naming the same ARN (and version) form one change.
+ * - `set`, `set-if-absent`: `key` = `value`. An empty `value` cell is a bad line; `""` (quoted) sets an empty value.
+ * - `remove`: removes `key`; `value` must be empty.
+ * - `rename`: renames `key` to `value`.
+ * - `copy-from`: copies from the ARN in `value`: the tag `key`, or every tag when `key` is empty.
+ */
+function parseCsvJob(text: string): Job {
+  const records = parseCsv(text);
+  const errors: JobError[] = [];
+  const header = records.shift();
+  const columns = header?.cells.map((c) => c.text.trim().toLowerCase()) ?? [];
+  if (!header || !columns.includes('arn') || !columns.includes('key')) {
+    return {
+      changes: [],
+      errors: [{ line: header?.line ?? 1, message: 'the header must name the columns arn and key' }],
+    };
+  }
+  const unknown = columns.filter((c) => !['arn', 'action', 'key', 'value', 'version_id'].includes(c));
+  if (unknown.length > 0) {
+    return {
+      changes: [],
+      errors: [{ line: header.line, message: `unknown column(s): ${unknown.join(', ')}` }],
+    };
+  }
+  const byTarget = new Map<string, Change>();
+  for (const { line, cells } of records) {
+    const get = (name: string): Cell => cells[columns.indexOf(name)] ?? { text: '', quoted: false };
+    const problem = csvRow(get, byTarget);
+    if (problem) errors.push({ line, message: problem });
+  }
+  return { changes: [...byTarget.values()], errors };
+}
+
+function csvRow(get: (name: string) => Cell, byTarget: Map<string, Change>): string | undefined {
+  const arn = get('arn').text.trim();
+  const arnProblem = checkArn(arn);
+  if (arnProblem) return arnProblem;
+  const action = get('action').text.trim().toLowerCase() || 'set';
+  if (!ACTIONS.includes(action)) return `unknown action "${action}" (known: ${ACTIONS.join(', ')})`;
+  const key = get('key').text;
+  const value = get('value');
+  const versionId = get('version_id').text.trim() || undefined;
+  const hasValue = value.text !== '' || value.quoted;
+  if (key === '' && action !== 'copy-from') return `action "${action}" needs a key`;
+  if ((action === 'set' || action === 'set-if-absent') && !hasValue) {
+    return `empty value for "${key}": write "" to set an empty value, or use the action remove`;
+  }
+  if (action === 'remove' && hasValue) return `action remove takes no value (got "${value.text}")`;
+  if (action === 'rename' && value.text === '') return `action rename needs the new key in value`;
+  if (action === 'copy-from') {
+    const problem = checkArn(value.text.trim());
+    if (problem) return `copy-from needs the source ARN in value: ${problem}`;
+  }
+  const id = `${arn}?${versionId ?? ''}`;
+  const change = byTarget.get(id) ?? { arn, ...(versionId ? { versionId } : {}) };
+  byTarget.set(id, change);
+  if (action === 'set') change.set = { ...change.set, [key]: value.text };
+  if (action === 'set-if-absent') change.setIfAbsent = { ...change.setIfAbsent, [key]: value.text };
+  if (action === 'remove') change.remove = [...(change.remove ?? []), key];
+  if (action === 'rename') change.rename = { ...change.rename, [key]: value.text };
+  if (action === 'copy-from') {
+    const source = value.text.trim();
+    const previous = typeof change.copyFrom === 'object' ? change.copyFrom : undefined;
+    if (previous && previous.arn !== source) return 'one change copies from one source ARN';
+    const keys = key === '' ? undefined : [...(previous?.keys ?? []), key];
+    change.copyFrom = { arn: source, ...(keys ? { keys } : {}) };
+  }
+  return undefined;
+}

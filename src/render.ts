@@ -1,0 +1,102 @@
+import type { BulkReport, ResourceResult } from './bulk.js';
+import type { Plan, PlanEntry } from './plan.js';
+import type { Tags } from './types.js';
+
+/** Output formats of the CLI. */
+export type OutputFormat = 'table' | 'json' | 'csv';
+
+/** Aligned columns, header first. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows]
+    .map((row) =>
+      row
+        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** One CSV field: quoted when it must be, and always when empty, so `""` reads back as an empty value. */
+export function csvField(value: string): string {
+  return value === '' || /[",\r\n]/.test(value) || value !== value.trim()
+    ? `"${value.replaceAll('"', '""')}"`
+    : value;
+}
+
+/** CSV text, header first, one line per row. */
+export function csv(header: string[], rows: string[][]): string {
+  return [header, ...rows].map((row) => row.map(csvField).join(',')).join('\n');
+}
+
+/** `list` output: a row per tag. */
+export function renderTags(results: ResourceResult[], format: OutputFormat): string {
+  const ok = results.filter((r) => r.tags);
+  if (format === 'json')
+    return JSON.stringify(
+      ok.map((r) => ({ arn: r.arn, tags: r.tags })),
+      null,
+      2,
+    );
+  const rows = ok.flatMap((r) => Object.entries(r.tags as Tags).map(([k, v]) => [r.arn, k, v]));
+  if (format === 'csv') return csv(['arn', 'key', 'value'], rows);
+  const untagged = ok
+    .filter((r) => Object.keys(r.tags as Tags).length === 0)
+    .map((r) => [r.arn, '(no tags)', '']);
+  return table(['ARN', 'KEY', 'VALUE'], [...rows, ...untagged]);
+}
+
+/** A write report, one line per resource. */
+export function renderReport(report: BulkReport, format: OutputFormat): string {
+  const { results } = report;
+  if (format === 'json') return '';
+  const detail = (r: ResourceResult) =>
+    r.error ? `${r.error.code}: ${r.error.message}` : changes(r.before, r.after);
+  if (format === 'csv') {
+    const rows = results.map((r) => [r.arn, r.outcome, r.error?.code ?? '', r.error?.message ?? '']);
+    return csv(['arn', 'outcome', 'error_code', 'error_message'], rows);
+  }
+  return table(
+    ['ARN', 'OUTCOME', 'DETAIL'],
+    results.map((r) => [r.arn, r.outcome, detail(r)]),
+  );
+}
+
+/** What changed between two tag sets, in one line: `+a=1 ~b: x -> y -c`. */
+export function changes(before: Tags | undefined, after: Tags | undefined): string {
+  if (!before || !after) return '';
+  return diffLines(before, after)
+    .map((d) => d.trim())
+    .join(' ');
+}
+
+/** The per-resource diff of a plan, and a summary line. */
+export function renderPlan(plan: Plan): string {
+  const blocks = plan.entries.map((e: PlanEntry) => {
+    const title = `${e.arn}${e.versionId ? ` (version ${e.versionId})` : ''}`;
+    if (e.status === 'failed') return `! ${title}\n    ${e.error?.code}: ${e.error?.message}`;
+    if (e.status === 'noop') return `= ${title}\n    (no change)`;
+    return `~ ${title}\n${diffLines(e.before ?? {}, e.after ?? {}).join('\n')}`;
+  });
+  const t = plan.totals;
+  return `${blocks.join('\n')}\n\nPlan: ${t.change} to change, ${t.noop} unchanged, ${t.failed} failed (read calls: ${plan.calls}). Nothing was written.`;
+}
+
+function diffLines(before: Tags, after: Tags): string[] {
+  const lines: string[] = [];
+  for (const [k, v] of Object.entries(after)) {
+    if (!(k in before)) lines.push(`    + ${k} = ${JSON.stringify(v)}`);
+    else if (before[k] !== v) lines.push(`    ~ ${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify(v)}`);
+  }
+  for (const k of Object.keys(before))
+    if (!(k in after)) lines.push(`    - ${k} (was ${JSON.stringify(before[k])})`);
+  return lines;
+}
+
+/** The closing summary of a run. */
+export function summary(report: BulkReport): string {
+  const t = report.totals;
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  return `${t.changed} changed, ${t.unchanged} unchanged, ${t.failed} failed, ${t.skipped} skipped; ${report.calls} calls, ${seconds} s`;
+}

@@ -1,0 +1,328 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
+import { createBucket, createEc2, createQueue, createTopic } from '../resources.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const cli = join(root, 'dist/src/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'unitag-e2e-'));
+const env = () => ({
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: REGION,
+  AWS_ENDPOINT_URL: endpoint(),
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as its own process. */
+function unitag(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [cli, ...args], { env: env() }, (error, stdout, stderr) =>
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+    if (input !== undefined) child.stdin?.end(input);
+    else child.stdin?.end();
+  });
+}
+
+/** Runs a shell pipeline of CLI calls. */
+function shell(command: string): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(
+      'sh',
+      ['-c', command],
+      { env: { ...env(), UNITAG: `${process.execPath} ${cli}` } },
+      (error, stdout, stderr) => resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+  });
+}
+
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does).`);
+});
+
+describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
+  it('tag, list in every format, untag', async () => {
+    const topic = await createTopic(awsConfig(), uniqueName('cli'));
+    const queue = await createQueue(awsConfig(), uniqueName('cli'));
+    const tagged = await unitag(['tag', topic, queue, '--tag', 'team=payments', '--tag', 'note= padded ']);
+    expect(tagged).toMatchObject({ code: 0 });
+    expect(tagged.stdout).toMatch(/ARN\s+OUTCOME/);
+    expect(tagged.stderr).toMatch(/2 changed, 0 unchanged, 0 failed/);
+
+    const table = await unitag(['list', topic, queue]);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ARN\s+KEY\s+VALUE$/);
+    expect(table.stdout).toContain('payments');
+
+    const json = await unitag(['list', topic, queue, '--output', 'json']);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { arn: topic, tags: { team: 'payments', note: ' padded ' } },
+      { arn: queue, tags: { team: 'payments', note: ' padded ' } },
+    ]);
+
+    const csv = await unitag(['list', topic, '-o', 'csv']);
+    expect(csv.stdout.trim().split('\n')).toEqual([
+      'arn,key,value',
+      `${topic},team,payments`,
+      `${topic},note," padded "`,
+    ]);
+    // EC2 takes any character: CSV quoting of commas and quotes, and an empty value written as "".
+    const volume = await createEc2(awsConfig(), 'volume');
+    expect((await unitag(['tag', volume, '--tag', 'q=a,b "c"', '--tag', 'empty='])).code).toBe(0);
+    const quoted = await unitag(['list', volume, '-o', 'csv']);
+    expect(quoted.stdout.trim().split('\n').slice(1).sort()).toEqual([
+      `${volume},empty,""`,
+      `${volume},q,"a,b ""c"""`,
+    ]);
+
+    const untagged = await unitag(['untag', topic, '--key', 'note', '-o', 'json']);
+    expect(untagged.code).toBe(0);
+    expect(JSON.parse(untagged.stdout)).toMatchObject({
+      totals: { changed: 1 },
+      resources: [{ arn: topic, outcome: 'changed' }],
+    });
+    expect(await localTagger().list(topic)).toEqual({ team: 'payments' });
+  });
+
+  it('reads ARNs from a file and from standard input', async () => {
+    const topics = await Promise.all([1, 2, 3].map(() => createTopic(awsConfig(), uniqueName('stdin'))));
+    const list = file(`${uniqueName('arns')}.txt`, `# topics\n${topics[0]}\n\n${topics[1]}\n`);
+    expect((await unitag(['tag', '--file', list, '--tag', 'from=file'])).code).toBe(0);
+    expect((await unitag(['tag', '-', '--tag', 'from=stdin'], `${topics[2]}\n`)).code).toBe(0);
+    const read = await localTagger().listMany(topics as string[]);
+    expect(read.results.map((r) => r.tags)).toEqual([{ from: 'file' }, { from: 'file' }, { from: 'stdin' }]);
+  });
+
+  it('pipes find into tag', async () => {
+    const marker = uniqueName('pipe');
+    const volumes = await Promise.all([1, 2].map(() => createEc2(awsConfig(), 'volume')));
+    await localTagger().tagMany(volumes, { team: marker });
+    const piped = await shell(`$UNITAG find --tag team=${marker} | $UNITAG tag - --tag owner=b`);
+    expect(piped.code).toBe(0);
+    const read = await localTagger().listMany(volumes);
+    for (const r of read.results) expect(r.tags).toEqual({ team: marker, owner: 'b' });
+
+    const found = await unitag([
+      'find',
+      '--tag',
+      `team=${marker}`,
+      '--type',
+      'ec2:volume',
+      '--output',
+      'json',
+    ]);
+    expect(
+      JSON.parse(found.stdout)
+        .map((r: { arn: string }) => r.arn)
+        .sort(),
+    ).toEqual([...volumes].sort());
+    const any = await unitag(['find', '--tag', 'team', '--regions', REGION]);
+    for (const v of volumes) expect(any.stdout).toContain(v);
+  });
+
+  it('exit codes: 0 all succeeded, 1 some failed, 2 bad usage or input', async () => {
+    const topic = await createTopic(awsConfig(), uniqueName('codes'));
+    const missingQueue = `arn:aws:sqs:${REGION}:${ACCOUNT}:${uniqueName('missing')}`;
+    expect((await unitag(['tag', topic, '--tag', 'a=1'])).code).toBe(0);
+
+    const partly = await unitag(['tag', topic, missingQueue, '--tag', 'a=2']);
+    expect(partly.code).toBe(1);
+    expect(partly.stderr).toContain(`${missingQueue}: ResourceNotFound`);
+    expect(await localTagger().list(topic)).toEqual({ a: '2' });
+
+    for (const args of [
+      ['tag', topic],
+      ['tag', topic, '--tag', 'novalue'],
+      ['tag', '--tag', 'a=1'],
+      ['tag', 'not-an-arn', '--tag', 'a=1'],
+      ['tag', topic, '--tag', 'aws:reserved=1'],
+      ['list', topic, '--output', 'yaml'],
+      ['frobnicate'],
+      ['plan', join(dir, 'no-such-job.csv')],
+      ['apply', file('job.txt', 'x')],
+      ['--concurrency', '0', 'list', topic],
+    ]) {
+      const run = await unitag(args);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr, args.join(' ')).not.toBe('');
+    }
+    expect(await localTagger().list(topic)).toEqual({ a: '2' });
+  });
+
+  it('every command has --help with examples', async () => {
+    for (const command of ['tag', 'untag', 'list', 'find', 'plan', 'apply']) {
+      const help = await unitag([command, '--help']);
+      expect(help.code, command).toBe(0);
+      expect(help.stdout, command).toContain('Examples:');
+    }
+  });
+
+  it('plans a CSV job with bad lines: each reported by line number, the valid lines planned, nothing written', async () => {
+    const topic = await createTopic(awsConfig(), uniqueName('job'));
+    await localTagger().tag(topic, { Team: 'a' });
+    const job = file(
+      `${uniqueName('job')}.csv`,
+      [
+        'arn,action,key,value',
+        `${topic},rename,Team,team`,
+        `${topic},set,empty,`,
+        `${topic},set,blank,""`,
+        'not-an-arn,set,a,b',
+        `${topic},explode,a,b`,
+        `${topic},set-if-absent,owner,platform`,
+      ].join('\n'),
+    );
+    const plan = await unitag(['plan', job]);
+    expect(plan.code).toBe(2);
+    expect(plan.stderr).toContain(`${job}:3: empty value for "empty"`);
+    expect(plan.stderr).toContain(`${job}:5: Invalid ARN`);
+    expect(plan.stderr).toContain(`${job}:6: unknown action "explode"`);
+    expect(plan.stdout).toContain('+ team = "a"');
+    expect(plan.stdout).toContain('- Team (was "a")');
+    expect(plan.stdout).toContain('+ blank = ""');
+    expect(plan.stdout).toMatch(/Plan: 1 to change, 0 unchanged, 0 failed/);
+    expect(await localTagger().list(topic)).toEqual({ Team: 'a' });
+
+    const applied = await unitag(['apply', job]);
+    expect(applied.code).toBe(2);
+    expect(await localTagger().list(topic)).toEqual({ team: 'a', blank: '', owner: 'platform' });
+  });
+
+  it('applies JSON and NDJSON jobs, and a dry run writes nothing', async () => {
+    const [a, b] = await Promise.all([
+      createTopic(awsConfig(), uniqueName('json')),
+      createBucket(awsConfig(), uniqueName('json')),
+    ]);
+    const json = file(
+      `${uniqueName('job')}.json`,
+      JSON.stringify([
+        { arn: a, set: { k: 'json' } },
+        { arn: b, set: { k: 'json' } },
+      ]),
+    );
+    const dry = await unitag(['apply', json, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('Nothing was written');
+    expect(await localTagger().list(a as string)).toEqual({});
+    expect((await unitag(['apply', json])).code).toBe(0);
+    const ndjson = file(
+      `${uniqueName('job')}.ndjson`,
+      `{"arn":"${a}","remove":["k"]}\n{"arn":"${b}","rename":{"k":"kk"}}\n{oops\n`,
+    );
+    const run = await unitag(['apply', ndjson, '--output', 'csv']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${ndjson}:3: not JSON`);
+    expect(run.stdout.split('\n')[0]).toBe('arn,outcome,error_code,error_message');
+    expect(await localTagger().list(a as string)).toEqual({});
+    expect(await localTagger().list(b as string)).toEqual({ kk: 'json' });
+    const planJson = await unitag(['plan', json, '--output', 'json']);
+    expect(JSON.parse(planJson.stdout)).toMatchObject({
+      totals: { change: 2 },
+      entries: [{ set: { k: 'json' } }, {}],
+    });
+  });
+
+  it('an interrupted job keeps its report consistent, and --resume finishes the rest without redoing any', async () => {
+    const topics = await Promise.all(
+      Array.from({ length: 150 }, () => createTopic(awsConfig(), uniqueName('resume'))),
+    );
+    const job = file(
+      `${uniqueName('job')}.ndjson`,
+      topics.map((arn) => JSON.stringify({ arn, set: { resumed: 'yes' } })).join('\n'),
+    );
+    const report = join(dir, `${uniqueName('report')}.json`);
+    const child = spawn(
+      process.execPath,
+      [cli, '--concurrency', '1', '--no-tagging-api', 'apply', job, '--report', report],
+      {
+        env: env(),
+        stdio: 'ignore',
+      },
+    );
+    await untilReportHas(report, 5, child);
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+
+    // The report is whole JSON, and every resource it calls done really is done.
+    const partial = JSON.parse(readFileSync(report, 'utf8'));
+    const done = partial.resources
+      .filter((r: { outcome: string }) => r.outcome === 'changed')
+      .map((r: { arn: string }) => r.arn);
+    expect(done.length).toBeGreaterThanOrEqual(5);
+    expect(done.length).toBeLessThan(150);
+    for (const r of (await localTagger().listMany(done)).results) expect(r.tags).toEqual({ resumed: 'yes' });
+
+    const resumed = await unitag(['apply', job, '--resume', report, '--output', 'json']);
+    expect(resumed.code).toBe(0);
+    const final = JSON.parse(readFileSync(report, 'utf8'));
+    expect(final.totals).toMatchObject({ total: 150, failed: 0, skipped: 0 });
+    expect(final.totals.changed + final.totals.unchanged).toBe(150);
+    // Nothing already done was touched: resources the first run did are reported as it reported them.
+    const second = JSON.parse(resumed.stdout);
+    for (const arn of done)
+      expect(second.resources.find((r: { arn: string }) => r.arn === arn)).toMatchObject({
+        outcome: 'changed',
+      });
+    const all = await localTagger().listMany(topics);
+    for (const r of all.results) expect(r.tags).toEqual({ resumed: 'yes' });
+  });
+
+  it('Ctrl-C stops starting new work, writes the report, and exits 130', async () => {
+    const topics = await Promise.all(
+      Array.from({ length: 150 }, () => createTopic(awsConfig(), uniqueName('sigint'))),
+    );
+    const job = file(
+      `${uniqueName('job')}.ndjson`,
+      topics.map((arn) => JSON.stringify({ arn, set: { s: '1' } })).join('\n'),
+    );
+    const report = join(dir, `${uniqueName('report')}.json`);
+    const child = spawn(
+      process.execPath,
+      [cli, '--concurrency', '1', '--no-tagging-api', 'apply', job, '--report', report],
+      {
+        env: env(),
+        stdio: 'ignore',
+      },
+    );
+    await untilReportHas(report, 3, child);
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(130);
+    const saved = JSON.parse(readFileSync(report, 'utf8'));
+    expect(saved.totals.changed).toBeGreaterThanOrEqual(3);
+    expect(saved.totals.changed).toBeLessThan(150);
+    const resumed = await unitag(['apply', job, '--resume', report]);
+    expect(resumed.code).toBe(0);
+    expect(JSON.parse(readFileSync(report, 'utf8')).totals).toMatchObject({ total: 150, changed: 150 });
+  });
+});
+
+async function untilReportHas(path: string, done: number, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null)
+      throw new Error(`the job ended (exit ${child.exitCode}) before it could be interrupted`);
+    try {
+      const report = JSON.parse(readFileSync(path, 'utf8'));
+      if (report.totals.changed >= done) return;
+    } catch {}
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the report did not fill in time');
+}

@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest';
+import { jobFormat, parseCsv, parseJob } from '../../src/job.js';
+import { csv, csvField } from '../../src/render.js';
+
+const T = 'arn:aws:sns:us-east-1:123456789012:t';
+const Q = 'arn:aws:sqs:us-east-1:123456789012:q';
+
+describe('job files', () => {
+  it('tells the format from the file name', () => {
+    expect(['a.json', 'a.ndjson', 'a.jsonl', 'a.CSV', 'a.txt'].map(jobFormat)).toEqual([
+      'json',
+      'ndjson',
+      'ndjson',
+      'csv',
+      undefined,
+    ]);
+  });
+
+  it('reads a JSON array or { changes }, reporting bad entries by position', () => {
+    const good = { arn: T, set: { a: '1' } };
+    expect(parseJob(JSON.stringify({ changes: [good] }), 'json')).toEqual({ changes: [good], errors: [] });
+    const job = parseJob(
+      JSON.stringify([good, { arn: 'nope', set: {} }, { arn: T }, { arn: T, set: { a: 1 } }, 7]),
+      'json',
+    );
+    expect(job.changes).toEqual([good]);
+    expect(job.errors.map((e) => e.line)).toEqual([2, 3, 4, 5]);
+    expect(job.errors.map((e) => e.message)).toEqual([
+      expect.stringContaining('Invalid ARN'),
+      expect.stringContaining('nothing to do'),
+      expect.stringContaining('"set.a" must be a string'),
+      'a change must be a JSON object',
+    ]);
+  });
+
+  it('names the line of a JSON syntax error', () => {
+    const job = parseJob('[\n{"arn": "x"},\n{oops}\n]', 'json');
+    expect(job.changes).toEqual([]);
+    expect(job.errors[0]?.line).toBe(3);
+  });
+
+  it('reads NDJSON line by line; a bad line never stops the others', () => {
+    const text = [
+      JSON.stringify({ arn: T, remove: ['a'] }),
+      '',
+      '{not json',
+      JSON.stringify({ arn: Q, bogus: 1 }),
+      JSON.stringify({ arn: Q, copyFrom: T }),
+    ].join('\n');
+    const job = parseJob(text, 'ndjson');
+    expect(job.changes).toEqual([
+      { arn: T, remove: ['a'] },
+      { arn: Q, copyFrom: T },
+    ]);
+    expect(job.errors).toEqual([
+      { line: 3, message: expect.stringContaining('not JSON') },
+      { line: 4, message: expect.stringContaining('unknown field(s) bogus') },
+    ]);
+  });
+
+  it('reads CSV rows into one change per ARN, with explicit rules for empty cells', () => {
+    const text = [
+      'arn,action,key,value,version_id',
+      `${T},set,team,payments,`,
+      `${T},,owner,"platform, inc",`, // no action: set
+      `${T},set,blank,"",`, // "" sets an empty value
+      `${T},set,empty,,`, // an empty cell is a mistake
+      `${T},remove,old,,`,
+      `${T},remove,old,x,`,
+      `${T},rename,Team,team,`,
+      `${T},set-if-absent,tier,gold,`,
+      `${T},copy-from,,${Q},`,
+      `${Q},copy-from,cost,${T},`,
+      `${Q},set,a,1,v2`,
+      `${Q},explode,a,1,`,
+      `not-an-arn,set,a,1,`,
+      `${T},rename,x,,`,
+    ].join('\r\n');
+    const job = parseJob(text, 'csv');
+    expect(job.changes).toEqual([
+      {
+        arn: T,
+        set: { team: 'payments', owner: 'platform, inc', blank: '' },
+        remove: ['old'],
+        rename: { Team: 'team' },
+        setIfAbsent: { tier: 'gold' },
+        copyFrom: { arn: Q },
+      },
+      { arn: Q, copyFrom: { arn: T, keys: ['cost'] } },
+      { arn: Q, versionId: 'v2', set: { a: '1' } },
+    ]);
+    expect(job.errors.map((e) => [e.line, e.message.split(':')[0]])).toEqual([
+      [5, 'empty value for "empty"'],
+      [7, 'action remove takes no value (got "x")'],
+      [13, 'unknown action "explode" (known'],
+      [14, 'Invalid ARN "not-an-arn"'],
+      [15, 'action rename needs the new key in value'],
+    ]);
+  });
+
+  it('refuses a CSV without arn and key columns, or with unknown ones', () => {
+    expect(parseJob('arn,value\nx,y', 'csv').errors[0]?.message).toContain('arn and key');
+    expect(parseJob('arn,key,colour\n', 'csv').errors[0]?.message).toContain('unknown column(s): colour');
+  });
+
+  it('parses quotes, doubled quotes and newlines inside quotes, keeping line numbers', () => {
+    const records = parseCsv('a,"b ""x"", y"\n"multi\nline",""\nlast,');
+    expect(records.map((r) => [r.line, r.cells.map((c) => c.text)])).toEqual([
+      [1, ['a', 'b "x", y']],
+      [2, ['multi\nline', '']],
+      [4, ['last', '']],
+    ]);
+    expect(records[1]?.cells[1]?.quoted).toBe(true);
+    expect(records[2]?.cells[1]?.quoted).toBe(false);
+  });
+
+  it('writes CSV that reads back the same, empty values as ""', () => {
+    const rows = [
+      [T, 'k', ''],
+      [T, 'q', 'a,b "c"'],
+      [T, 'pad', ' x '],
+    ];
+    expect(csvField('')).toBe('""');
+    const back = parseCsv(csv(['arn', 'key', 'value'], rows)).slice(1);
+    expect(back.map((r) => r.cells.map((c) => c.text))).toEqual(rows);
+  });
+});
