@@ -80,6 +80,16 @@ export async function main(argv: string[]): Promise<number> {
 
   const output = () =>
     new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'csv']).default('table');
+  const jobSource = (command: Command) =>
+    command
+      .argument('<file>', 'job file (.json, .ndjson, .csv), or - for standard input with --format')
+      .addOption(
+        new Option('--format <format>', 'job format when the name does not say').choices([
+          'json',
+          'ndjson',
+          'csv',
+        ]),
+      );
   const arnSources = (command: Command) =>
     command
       .argument('[arns...]', 'ARNs; - reads them from standard input, one per line')
@@ -158,17 +168,7 @@ export async function main(argv: string[]): Promise<number> {
       if (opts.output !== 'arn') print(renderTags(found, opts.output));
     });
 
-  program
-    .command('plan')
-    .description('show what a job would change, per resource; writes nothing')
-    .argument('<file>', 'job file (.json, .ndjson, .csv), or - for standard input with --format')
-    .addOption(
-      new Option('--format <format>', 'job format when the name does not say').choices([
-        'json',
-        'ndjson',
-        'csv',
-      ]),
-    )
+  jobSource(program.command('plan').description('show what a job would change, per resource; writes nothing'))
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .addHelpText('after', EXAMPLES.plan)
     .action(async (file: string, opts, command: Command) => {
@@ -178,20 +178,14 @@ export async function main(argv: string[]): Promise<number> {
         opts.format,
       );
       print(opts.output === 'json' ? JSON.stringify(planToJson(planned), null, 2) : renderPlan(planned));
-      code = badLines ? EXIT.usage : planned.totals.failed > 0 ? EXIT.failed : EXIT.ok;
+      code = planExitCode(planned, badLines);
     });
 
-  program
-    .command('apply')
-    .description('carry out a job: plan it, then make exactly the writes the plan lists')
-    .argument('<file>', 'job file (.json, .ndjson, .csv), or - for standard input with --format')
-    .addOption(
-      new Option('--format <format>', 'job format when the name does not say').choices([
-        'json',
-        'ndjson',
-        'csv',
-      ]),
-    )
+  jobSource(
+    program
+      .command('apply')
+      .description('carry out a job: plan it, then make exactly the writes the plan lists'),
+  )
     .option('--dry-run', 'print the plan and write nothing')
     .option('--report <path>', 'write a JSON report, kept up to date while the job runs')
     .option('--resume <path>', 'skip what this report says is done, and keep writing it')
@@ -203,7 +197,7 @@ export async function main(argv: string[]): Promise<number> {
       const { tagger, planned, badLines } = await planJob(global, file, opts.format);
       if (opts.dryRun) {
         print(renderPlan(planned));
-        code = badLines ? EXIT.usage : planned.totals.failed > 0 ? EXIT.failed : EXIT.ok;
+        code = planExitCode(planned, badLines);
         return;
       }
       const writer = new ReportWriter(opts.report ?? opts.resume, previous);
@@ -309,6 +303,10 @@ function exitCodeOf(results: ResourceResult[]): number {
   if (failed.some((r) => r.error && INPUT_CODES.has(r.error.code) && r.error.cause === undefined))
     return EXIT.usage;
   return failed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+function planExitCode(planned: Plan, badLines: boolean): number {
+  return badLines ? EXIT.usage : planned.totals.failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
 function errorLine(r: ResourceResult): void {

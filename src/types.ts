@@ -66,7 +66,7 @@ export interface Adapter {
   readonly name: string;
   /** Type and rules of the resource; throws `UnsupportedResourceError` when the adapter cannot tag it. */
   describe(arn: ParsedArn): ResourceInfo;
-  /** Current user tags of the resource. A failed read throws; it never returns `{}` for a failure. */
+  /** Current tags of the resource, `aws:` system tags included. A failed read throws; never `{}` for a failure. */
   list(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): Promise<Tags>;
   /** Adds or overwrites `tags`, leaving every other tag alone. */
   tag(ctx: AdapterContext, arn: ParsedArn, tags: Tags, options: CallOptions): Promise<WriteOutcome>;

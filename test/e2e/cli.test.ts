@@ -165,6 +165,60 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     expect(await localTagger().list(topic)).toEqual({ a: '2' });
   });
 
+  it('takes --endpoint-url, --region and --profile as the AWS CLI does', async () => {
+    // LocalStack takes a 12-digit access key id as the account: the profile's account owns this topic.
+    const account = '222222222222';
+    const theirs = await createTopic(
+      { ...awsConfig(), credentials: { accessKeyId: account, secretAccessKey: 'test' } },
+      uniqueName('profile'),
+    );
+    const credentials = file(
+      `${uniqueName('credentials')}`,
+      `[other]\naws_access_key_id = ${account}\naws_secret_access_key = test\n`,
+    );
+    const config = file(`${uniqueName('config')}`, '[profile other]\nregion = us-east-1\n');
+    const bare = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config };
+    for (const key of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_ENDPOINT_URL',
+      'AWS_REGION',
+      'AWS_PROFILE',
+    ]) {
+      delete bare[key];
+    }
+    const run = (args: string[]) =>
+      new Promise<Run>((resolve) =>
+        execFile(process.execPath, [cli, ...args], { env: bare }, (error, stdout, stderr) =>
+          resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+        ),
+      );
+    const tagged = await run([
+      '--endpoint-url',
+      endpoint(),
+      '--profile',
+      'other',
+      'tag',
+      theirs,
+      '--tag',
+      'p=1',
+    ]);
+    expect(tagged.code, tagged.stderr).toBe(0);
+    const listed = await run([
+      '--endpoint-url',
+      endpoint(),
+      '--profile',
+      'other',
+      '--region',
+      REGION,
+      'list',
+      theirs,
+      '-o',
+      'json',
+    ]);
+    expect(JSON.parse(listed.stdout)).toEqual([{ arn: theirs, tags: { p: '1' } }]);
+  });
+
   it('every command has --help with examples', async () => {
     for (const command of ['tag', 'untag', 'list', 'find', 'plan', 'apply']) {
       const help = await unitag([command, '--help']);
@@ -239,22 +293,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
   });
 
   it('an interrupted job keeps its report consistent, and --resume finishes the rest without redoing any', async () => {
-    const topics = await Promise.all(
-      Array.from({ length: 150 }, () => createTopic(awsConfig(), uniqueName('resume'))),
-    );
-    const job = file(
-      `${uniqueName('job')}.ndjson`,
-      topics.map((arn) => JSON.stringify({ arn, set: { resumed: 'yes' } })).join('\n'),
-    );
-    const report = join(dir, `${uniqueName('report')}.json`);
-    const child = spawn(
-      process.execPath,
-      [cli, '--concurrency', '1', '--no-tagging-api', 'apply', job, '--report', report],
-      {
-        env: env(),
-        stdio: 'ignore',
-      },
-    );
+    const { topics, job, report, child } = await startSlowJob('resume', { resumed: 'yes' });
     await untilReportHas(report, 5, child);
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -284,22 +323,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
   });
 
   it('Ctrl-C stops starting new work, writes the report, and exits 130', async () => {
-    const topics = await Promise.all(
-      Array.from({ length: 150 }, () => createTopic(awsConfig(), uniqueName('sigint'))),
-    );
-    const job = file(
-      `${uniqueName('job')}.ndjson`,
-      topics.map((arn) => JSON.stringify({ arn, set: { s: '1' } })).join('\n'),
-    );
-    const report = join(dir, `${uniqueName('report')}.json`);
-    const child = spawn(
-      process.execPath,
-      [cli, '--concurrency', '1', '--no-tagging-api', 'apply', job, '--report', report],
-      {
-        env: env(),
-        stdio: 'ignore',
-      },
-    );
+    const { job, report, child } = await startSlowJob('sigint', { s: '1' });
     await untilReportHas(report, 3, child);
     child.kill('SIGINT');
     const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -312,6 +336,19 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     expect(JSON.parse(readFileSync(report, 'utf8')).totals).toMatchObject({ total: 150, changed: 150 });
   });
 });
+
+/** Starts `apply` of a job setting `tags` on 150 new topics, one call at a time, with a report. */
+async function startSlowJob(prefix: string, tags: Record<string, string>) {
+  const topics = await Promise.all(
+    Array.from({ length: 150 }, () => createTopic(awsConfig(), uniqueName(prefix))),
+  );
+  const lines = topics.map((arn) => JSON.stringify({ arn, set: tags }));
+  const job = file(`${uniqueName('job')}.ndjson`, lines.join('\n'));
+  const report = join(dir, `${uniqueName('report')}.json`);
+  const args = [cli, '--concurrency', '1', '--no-tagging-api', 'apply', job, '--report', report];
+  const child = spawn(process.execPath, args, { env: env(), stdio: 'ignore' });
+  return { topics, job, report, child };
+}
 
 async function untilReportHas(path: string, done: number, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
