@@ -177,7 +177,11 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
       `[other]\naws_access_key_id = ${account}\naws_secret_access_key = test\n`,
     );
     const config = file(`${uniqueName('config')}`, '[profile other]\nregion = us-east-1\n');
-    const bare = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_CONFIG_FILE: config };
+    const bare: NodeJS.ProcessEnv = {
+      ...process.env,
+      AWS_SHARED_CREDENTIALS_FILE: credentials,
+      AWS_CONFIG_FILE: config,
+    };
     for (const key of [
       'AWS_ACCESS_KEY_ID',
       'AWS_SECRET_ACCESS_KEY',
