@@ -1,3 +1,4 @@
+import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { testAdapter } from '../conformance.js';
 import { awsConfig, localTagger, uniqueName } from '../helpers.js';
@@ -94,6 +95,21 @@ describe('S3 on LocalStack', () => {
     await expect(tagger.list(first.arn, { versionId: 'no-such-version' })).rejects.toMatchObject({
       code: expect.stringMatching(/ResourceNotFound|ServiceError/),
     });
+  });
+
+  it("tags a bucket in another region than the tagger's (bucket ARNs carry none)", async () => {
+    const name = uniqueName('elsewhere');
+    const client = new S3Client({ ...awsConfig(), region: 'eu-west-1', forcePathStyle: true });
+    await client.send(
+      new CreateBucketCommand({
+        Bucket: name,
+        CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' },
+      }),
+    );
+    client.destroy();
+    const tagger = localTagger({ region: 'us-east-1' });
+    await tagger.tag(`arn:aws:s3:::${name}`, { where: 'eu-west-1' });
+    expect(await tagger.list(`arn:aws:s3:::${name}`)).toEqual({ where: 'eu-west-1' });
   });
 
   it('refuses a versionId on a bucket before any call', async () => {
