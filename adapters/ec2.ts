@@ -1,6 +1,6 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { ParsedArn } from '../src/arn.js';
-import { chunk, groupBy } from '../src/collections.js';
+import { chunk, groupBy, once } from '../src/collections.js';
 import { toUnitagError, type UnitagError, UnsupportedResourceError } from '../src/errors.js';
 import { toTagList } from '../src/shapes.js';
 import type {
@@ -24,7 +24,7 @@ const MAX_IDS_PER_FILTER = 200;
 /** EC2 accepts any character in keys and values (AWS-FACTS.md, common rules). */
 const EC2_RULES: TagRules = { ...DEFAULT_RULES, charset: null };
 
-const sdk = () => import('@aws-sdk/client-ec2');
+const sdk = once(() => import('@aws-sdk/client-ec2'));
 const loader: ClientLoader<EC2Client> = {
   id: name,
   create: async (config) => new (await sdk()).EC2Client(config),

@@ -1,5 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { PARTITIONS, type ParsedArn } from '../src/arn.js';
+import { once } from '../src/collections.js';
 import { UnsupportedResourceError } from '../src/errors.js';
 import { fromTagList, type TagPair, toTagList } from '../src/shapes.js';
 import type {
@@ -16,7 +17,7 @@ import { DEFAULT_RULES } from '../src/validate.js';
 export const name = 'iam';
 
 type Sdk = typeof import('@aws-sdk/client-iam');
-const sdk = (): Promise<Sdk> => import('@aws-sdk/client-iam');
+const sdk = once((): Promise<Sdk> => import('@aws-sdk/client-iam'));
 const loader: ClientLoader<IAMClient> = {
   id: name,
   create: async (config) => new (await sdk()).IAMClient(config),

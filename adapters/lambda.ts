@@ -1,4 +1,5 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { once } from '../src/collections.js';
 import { UnsupportedResourceError } from '../src/errors.js';
 import type { AdapterFactory, ClientLoader } from '../src/types.js';
 import { DEFAULT_RULES } from '../src/validate.js';
@@ -6,7 +7,7 @@ import { DEFAULT_RULES } from '../src/validate.js';
 /** The ARN service field this adapter serves. */
 export const name = 'lambda';
 
-const sdk = () => import('@aws-sdk/client-lambda');
+const sdk = once(() => import('@aws-sdk/client-lambda'));
 const loader: ClientLoader<LambdaClient> = {
   id: name,
   create: async (config) => new (await sdk()).LambdaClient(config),

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PARTITIONS, type ParsedArn } from '../src/arn.js';
+import { once } from '../src/collections.js';
 import { awsErrorName, UnsupportedResourceError } from '../src/errors.js';
 import { fromTagList, toTagList } from '../src/shapes.js';
 import type {
@@ -19,7 +20,7 @@ export const name = 's3';
 const BUCKET_RULES: TagRules = { ...DEFAULT_RULES, maxTags: 50 };
 const OBJECT_RULES: TagRules = { ...DEFAULT_RULES, maxTags: 10 };
 
-const sdk = () => import('@aws-sdk/client-s3');
+const sdk = once(() => import('@aws-sdk/client-s3'));
 const loader: ClientLoader<S3Client> = {
   id: name,
   create: async (config) =>

@@ -1,4 +1,5 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { once } from '../src/collections.js';
 import { UnsupportedResourceError } from '../src/errors.js';
 import { fromTagList, toTagList } from '../src/shapes.js';
 import type { AdapterFactory, ClientLoader } from '../src/types.js';
@@ -7,7 +8,7 @@ import { DEFAULT_RULES } from '../src/validate.js';
 /** The ARN service field this adapter serves. */
 export const name = 'sns';
 
-const sdk = () => import('@aws-sdk/client-sns');
+const sdk = once(() => import('@aws-sdk/client-sns'));
 const loader: ClientLoader<SNSClient> = {
   id: name,
   create: async (config) => new (await sdk()).SNSClient(config),

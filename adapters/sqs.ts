@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PARTITIONS, type ParsedArn } from '../src/arn.js';
+import { once } from '../src/collections.js';
 import { UnsupportedResourceError } from '../src/errors.js';
 import type { AdapterFactory, ClientLoader } from '../src/types.js';
 import { DEFAULT_RULES } from '../src/validate.js';
@@ -7,7 +8,7 @@ import { DEFAULT_RULES } from '../src/validate.js';
 /** The ARN service field this adapter serves. */
 export const name = 'sqs';
 
-const sdk = () => import('@aws-sdk/client-sqs');
+const sdk = once(() => import('@aws-sdk/client-sqs'));
 const loader: ClientLoader<SQSClient> = {
   id: name,
   create: async (config) =>

@@ -3,7 +3,7 @@ import type {
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { ParsedArn } from '../src/arn.js';
-import { chunk, groupBy } from '../src/collections.js';
+import { chunk, groupBy, once } from '../src/collections.js';
 import { classifyAwsError, createError, type UnitagError, UnsupportedResourceError } from '../src/errors.js';
 import { fromTagList } from '../src/shapes.js';
 import type { AdapterContext, AdapterFactory, BatchResult, ClientLoader, Tags } from '../src/types.js';
@@ -134,7 +134,7 @@ export const SUPPORTED_SERVICES: ReadonlySet<string> = new Set([
   'xray',
 ]);
 
-const sdk = () => import('@aws-sdk/client-resource-groups-tagging-api');
+const sdk = once(() => import('@aws-sdk/client-resource-groups-tagging-api'));
 const loader: ClientLoader<ResourceGroupsTaggingAPIClient> = {
   id: name,
   create: async (config) => new (await sdk()).ResourceGroupsTaggingAPIClient(config),

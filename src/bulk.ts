@@ -150,21 +150,10 @@ export async function writeMany(
       });
 
     const fallback = engine.registry.fallback;
-    const viaApi: Item[] = [];
-    const viaBatch: Item[] = [];
-    const viaSingle: Item[] = [];
-    for (const item of items) {
-      const { adapter, info, arn } = item.r;
-      if (adapter === fallback) viaApi.push(item);
-      else if (
-        settings.preferTaggingApi &&
-        TAGGING_API_TYPES.has(info.type) &&
-        !engine.taggingApiRefusals.has(refusalKey(arn))
-      ) {
-        viaApi.push(item);
-      } else if (adapter.tagBatch && adapter.untagBatch && !item.input.versionId) viaBatch.push(item);
-      else viaSingle.push(item);
-    }
+    const routes = groupBy(items, (item) => route(engine, settings, item));
+    const viaApi = routes.get('api') ?? [];
+    const viaBatch = routes.get('batch') ?? [];
+    const viaSingle = routes.get('single') ?? [];
 
     const batchTasks = [...groupBy(viaBatch, (i) => `${i.r.adapter.name}|${changeKey(i)}`).values()].flatMap(
       (group) =>
@@ -201,12 +190,12 @@ export async function writeMany(
       };
       // The first part probes whether the tagging API serves this service here; the rest follow its answer.
       const [probe, ...rest] = parts;
-      const retried = probe ? await limit(() => sendPart(probe)) : [];
+      const fallbacks = (probe ? await limit(() => sendPart(probe)) : []).map(single);
       const refused = engine.taggingApiRefusals.has(refusalKey(group[0]?.r.arn as ParsedArn));
       const later = refused
-        ? rest.flat()
-        : (await Promise.all(rest.map((part) => limit(() => sendPart(part))))).flat();
-      await Promise.all([...retried, ...later].map(single));
+        ? rest.flat().map(single)
+        : rest.map(async (part) => Promise.all((await limit(() => sendPart(part))).map(single)));
+      await Promise.all([...fallbacks, ...later]);
     });
 
     await Promise.all([...viaSingle.map(single), ...batchTasks, ...apiTasks]);
@@ -271,6 +260,19 @@ export async function listMany(
     await Promise.all([...tasks, ...singles]);
   });
   return run.report(calls, Date.now() - started);
+}
+
+/**
+ * Where one write goes: the tagging API (services without an adapter, and, when preferred and not refused
+ * here, the types it tags on AWS), an adapter's batch calls, or one call sequence per resource.
+ */
+function route(engine: Engine, settings: BulkSettings, item: Item): 'api' | 'batch' | 'single' {
+  const { adapter, info, arn } = item.r;
+  if (adapter === engine.registry.fallback) return 'api';
+  const preferred = settings.preferTaggingApi && TAGGING_API_TYPES.has(info.type);
+  if (preferred && !engine.taggingApiRefusals.has(refusalKey(arn))) return 'api';
+  if (adapter.tagBatch && adapter.untagBatch && !item.input.versionId) return 'batch';
+  return 'single';
 }
 
 /** Resolves and validates one input: an item to write, or the result it already has (nothing to do, invalid). */
