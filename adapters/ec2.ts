@@ -43,22 +43,8 @@ const ec2: AdapterFactory = () => ({
     return { type: `ec2:${arn.resourceType}`, rules: EC2_RULES };
   },
   async list(ctx, arn, options) {
-    const [client, { DescribeTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    const tags: Tags = {};
-    let NextToken: string | undefined;
-    do {
-      const out = await client.send(
-        new DescribeTagsCommand({
-          Filters: [{ Name: 'resource-id', Values: [resourceId(arn)] }],
-          MaxResults: 1000,
-          NextToken,
-        }),
-        { abortSignal: options.signal },
-      );
-      for (const tag of out.Tags ?? []) if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-      NextToken = out.NextToken || undefined;
-    } while (NextToken);
-    return tags;
+    const id = resourceId(arn);
+    return (await describeTags(await ctx.client(loader, arn), [id], options.signal)).get(id) ?? {};
   },
   async tag(ctx, arn, tags, options) {
     const [client, { CreateTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
@@ -90,30 +76,12 @@ const ec2: AdapterFactory = () => ({
   },
   async listBatch(ctx, arns) {
     const result = new Map<string, Tags | UnitagError>();
-    const { DescribeTagsCommand } = await sdk();
     for (const group of groupBy(arns, (arn) => `${arn.region}|${arn.accountId}`).values()) {
       const client = await ctx.client(loader, group[0] as ParsedArn);
       for (const part of chunk(group, MAX_IDS_PER_FILTER)) {
-        const byId = new Map(part.map((arn) => [resourceId(arn), arn.arn]));
-        const found = new Map<string, Tags>([...byId.values()].map((arn) => [arn, {}]));
         try {
-          let NextToken: string | undefined;
-          do {
-            const out = await client.send(
-              new DescribeTagsCommand({
-                Filters: [{ Name: 'resource-id', Values: [...byId.keys()] }],
-                MaxResults: 1000,
-                NextToken,
-              }),
-            );
-            for (const tag of out.Tags ?? []) {
-              const arn = byId.get(tag.ResourceId ?? '');
-              const tags = arn === undefined ? undefined : found.get(arn);
-              if (tags && tag.Key !== undefined) tags[tag.Key] = tag.Value ?? '';
-            }
-            NextToken = out.NextToken || undefined;
-          } while (NextToken);
-          for (const [arn, tags] of found) result.set(arn, tags);
+          const found = await describeTags(client, part.map(resourceId));
+          for (const arn of part) result.set(arn.arn, found.get(resourceId(arn)) ?? {});
         } catch (error) {
           for (const arn of part) result.set(arn.arn, toUnitagError(error, { arn: arn.arn, service: name }));
         }
@@ -124,6 +92,35 @@ const ec2: AdapterFactory = () => ({
 });
 
 export default ec2;
+
+/** Tags of the given ids from DescribeTags (resource-id filter), following NextToken to the last page. */
+async function describeTags(
+  client: EC2Client,
+  ids: string[],
+  signal?: AbortSignal,
+): Promise<Map<string, Tags>> {
+  const { DescribeTagsCommand } = await sdk();
+  const found = new Map<string, Tags>();
+  let NextToken: string | undefined;
+  do {
+    const out = await client.send(
+      new DescribeTagsCommand({
+        Filters: [{ Name: 'resource-id', Values: ids }],
+        MaxResults: 1000,
+        NextToken,
+      }),
+      { abortSignal: signal },
+    );
+    for (const { ResourceId, Key, Value } of out.Tags ?? []) {
+      if (ResourceId === undefined || Key === undefined) continue;
+      const tags = found.get(ResourceId) ?? {};
+      tags[Key] = Value ?? '';
+      found.set(ResourceId, tags);
+    }
+    NextToken = out.NextToken || undefined;
+  } while (NextToken);
+  return found;
+}
 
 /**
  * Sends one CreateTags/DeleteTags per region, account and 1000 ids. One missing id fails a whole call and the

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { PARTITIONS, type ParsedArn } from '../src/arn.js';
+import { usesCustomEndpoint } from '../src/clients.js';
 import { once } from '../src/collections.js';
 import { awsErrorName, UnsupportedResourceError } from '../src/errors.js';
 import { fromTagList, toTagList } from '../src/shapes.js';
@@ -26,9 +27,7 @@ const loader: ClientLoader<S3Client> = {
   create: async (config) =>
     new (await sdk()).S3Client({
       // LocalStack (a custom endpoint) serves buckets by path, not by virtual host.
-      forcePathStyle: Boolean(
-        config.endpoint ?? process.env.AWS_ENDPOINT_URL ?? process.env.AWS_ENDPOINT_URL_S3,
-      ),
+      forcePathStyle: usesCustomEndpoint(config, 's3'),
       // Bucket ARNs carry no region: let the SDK follow S3's redirect to the bucket's region.
       followRegionRedirects: true,
       ...config,

@@ -1,5 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PARTITIONS, type ParsedArn } from '../src/arn.js';
+import { usesCustomEndpoint } from '../src/clients.js';
 import { once } from '../src/collections.js';
 import { UnsupportedResourceError } from '../src/errors.js';
 import type { AdapterFactory, ClientLoader } from '../src/types.js';
@@ -14,11 +15,7 @@ const loader: ClientLoader<SQSClient> = {
   create: async (config) =>
     new (await sdk()).SQSClient({
       // With an endpoint from the environment (AWS_ENDPOINT_URL) the SDK would still send to the URL's AWS host.
-      useQueueUrlAsEndpoint: !(
-        config.endpoint ??
-        process.env.AWS_ENDPOINT_URL ??
-        process.env.AWS_ENDPOINT_URL_SQS
-      ),
+      useQueueUrlAsEndpoint: !usesCustomEndpoint(config, 'sqs'),
       ...config,
     }),
 };

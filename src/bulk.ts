@@ -223,7 +223,7 @@ export async function listMany(
     }
     const limit = pLimit(settings.concurrency);
     const read = (item: Item, tags: Tags | UnitagError | undefined) => {
-      if (tags === undefined || tags instanceof Error) run.fail(item, tags ?? missingResult(item));
+      if (tags === undefined || tags instanceof Error) run.fail(item, tags ?? missingError(item.r.arn));
       else
         run.finish(item.index, { arn: item.input.arn, type: item.r.info.type, outcome: 'unchanged', tags });
     };
@@ -329,10 +329,6 @@ function missingError(arn: ParsedArn): UnitagError {
   });
 }
 
-function missingResult(item: Item): UnitagError {
-  return missingError(item.r.arn);
-}
-
 /** Collects results in input order and reports progress. */
 class Run {
   readonly results: ResourceResult[];
@@ -371,7 +367,7 @@ class Run {
 
   settle(item: Item, outcome: WriteOutcome | UnitagError | undefined): void {
     if (outcome === 'changed' || outcome === 'unchanged') this.ok(item, outcome);
-    else this.fail(item, outcome ?? missingResult(item));
+    else this.fail(item, outcome ?? missingError(item.r.arn));
   }
 
   report(calls: number, durationMs: number): BulkReport {

@@ -26,12 +26,26 @@ export interface ClientOptions {
   clientConfig?: Record<string, unknown> | undefined;
 }
 
+/**
+ * True when a client's requests go to a custom endpoint (LocalStack): the `endpoint` option, AWS_ENDPOINT_URL,
+ * or the service's own AWS_ENDPOINT_URL_<SERVICE>.
+ */
+export function usesCustomEndpoint(config: Record<string, unknown>, service: string): boolean {
+  const env = process.env;
+  return Boolean(config.endpoint ?? env.AWS_ENDPOINT_URL ?? env[`AWS_ENDPOINT_URL_${service.toUpperCase()}`]);
+}
+
 /** Counts the HTTP requests made inside {@link countCalls}, however the work inside is interleaved. */
-const callScope = new AsyncLocalStorage<{ calls: number }>();
+interface CallCounter {
+  calls: number;
+  parent: CallCounter | undefined;
+}
+const callScope = new AsyncLocalStorage<CallCounter>();
 
 /** Runs `task` and returns its result with the number of AWS requests it made (retries included). */
 export async function countCalls<T>(task: () => Promise<T>): Promise<{ value: T; calls: number }> {
-  const counter = { calls: 0 };
+  // Scopes nest (a plan counts the listMany inside it): each request counts in every enclosing scope.
+  const counter: CallCounter = { calls: 0, parent: callScope.getStore() };
   const value = await callScope.run(counter, task);
   return { value, calls: counter.calls };
 }
@@ -62,11 +76,6 @@ export class ClientCache {
   /** The configured default region, from the options or the environment. */
   get defaultRegion(): string | undefined {
     return this.#options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  }
-
-  /** True when a custom endpoint is configured (option or AWS_ENDPOINT_URL). */
-  get customEndpoint(): boolean {
-    return Boolean(this.#options.endpoint ?? process.env.AWS_ENDPOINT_URL);
   }
 
   /** The client of `loader` for `region` (or the ARN's region, or the default) and the ARN's account. */
@@ -100,8 +109,7 @@ export class ClientCache {
     (client as unknown as Middleware).middlewareStack?.add(
       (next) => (args) => {
         this.calls++;
-        const scope = callScope.getStore();
-        if (scope) scope.calls++;
+        for (let scope = callScope.getStore(); scope; scope = scope.parent) scope.calls++;
         return next(args);
       },
       // The deserialize step runs once per attempt, inside the retry loop.

@@ -49,9 +49,6 @@ export class Engine {
       get defaultRegion() {
         return clients.defaultRegion;
       },
-      get customEndpoint() {
-        return clients.customEndpoint;
-      },
     };
   }
 

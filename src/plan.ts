@@ -1,11 +1,14 @@
+import pLimit from 'p-limit';
 import {
   type BulkOptions,
   type BulkReport,
   type BulkSettings,
   listMany,
+  type ResourceResult,
   type WriteInput,
   writeMany,
 } from './bulk.js';
+import { countCalls } from './clients.js';
 import type { Engine } from './engine.js';
 import { InvalidTagError, toUnitagError, type UnitagError } from './errors.js';
 import type { Tags } from './types.js';
@@ -57,27 +60,7 @@ export interface Plan {
 
 /** Reads the current tags of every resource (and copy source) and computes what applying would change. */
 export async function plan(engine: Engine, changes: Change[], settings: BulkSettings): Promise<Plan> {
-  const sourceArn = (c: Change) => (typeof c.copyFrom === 'string' ? c.copyFrom : c.copyFrom?.arn);
-  const plain = changes.filter((c) => !c.versionId).map((c) => c.arn);
-  const sources = changes.map(sourceArn).filter((a): a is string => a !== undefined);
-  const toRead = [...new Set([...plain, ...sources])];
-  const read = await listMany(engine, toRead, settings);
-  const current = new Map(read.results.map((r) => [r.arn, r]));
-  let calls = read.calls;
-  // Versioned S3 objects are read one by one, with their version.
-  for (const c of changes.filter((c) => c.versionId)) {
-    try {
-      const tags = await engine.list(c.arn, { versionId: c.versionId });
-      current.set(`${c.arn}?${c.versionId}`, { arn: c.arn, outcome: 'unchanged', tags });
-    } catch (error) {
-      current.set(`${c.arn}?${c.versionId}`, {
-        arn: c.arn,
-        outcome: 'failed',
-        error: toUnitagError(error, c),
-      });
-    }
-    calls++;
-  }
+  const { value: current, calls } = await countCalls(() => readCurrent(engine, changes, settings));
 
   const entries = new Map<string, PlanEntry>();
   for (const change of changes) {
@@ -106,6 +89,36 @@ export async function plan(engine: Engine, changes: Change[], settings: BulkSett
     totals: { total: list.length, change: count('change'), noop: count('noop'), failed: count('failed') },
     calls,
   };
+}
+
+function sourceArn(change: Change): string | undefined {
+  return typeof change.copyFrom === 'string' ? change.copyFrom : change.copyFrom?.arn;
+}
+
+/**
+ * The current tags of every target and copy source, batched through `listMany`; versioned S3 objects are read
+ * with their version, under the same concurrency. Keyed by ARN, or `arn?versionId`.
+ */
+async function readCurrent(engine: Engine, changes: Change[], settings: BulkSettings) {
+  const plain = changes.filter((c) => !c.versionId).map((c) => c.arn);
+  const sources = changes.map(sourceArn).filter((a): a is string => a !== undefined);
+  const read = await listMany(engine, [...new Set([...plain, ...sources])], settings);
+  const current = new Map<string, ResourceResult>(read.results.map((r) => [r.arn, r]));
+  const limit = pLimit(settings.concurrency);
+  const versioned = changes.filter((c) => c.versionId);
+  await Promise.all(
+    versioned.map((c) =>
+      limit(async () => {
+        const id = `${c.arn}?${c.versionId}`;
+        try {
+          current.set(id, { arn: c.arn, outcome: 'unchanged', tags: await engine.list(c.arn, c) });
+        } catch (error) {
+          current.set(id, { arn: c.arn, outcome: 'failed', error: toUnitagError(error, c) });
+        }
+      }),
+    ),
+  );
+  return current;
 }
 
 /** Makes exactly the writes the plan lists; `noop` and `failed` entries make none. */

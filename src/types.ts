@@ -49,8 +49,6 @@ export interface AdapterContext {
   exclusive<T>(key: string, task: () => Promise<T>): Promise<T>;
   /** The tagger's default region, if one was configured. */
   defaultRegion: string | undefined;
-  /** True when a custom endpoint (LocalStack) is in use. */
-  customEndpoint: boolean;
 }
 
 /** Result of one resource in a batch write. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidArnError, parseArn } from '../../src/index.js';
+import { formatArn, InvalidArnError, parseArn } from '../../src/index.js';
 
 describe('parseArn', () => {
   it.each([
@@ -127,6 +127,16 @@ describe('parseArn', () => {
     expect(error).toBeInstanceOf(InvalidArnError);
     expect(error).toMatchObject({ code: 'InvalidArn', arn });
     expect(String((error as Error).message)).toMatch(new RegExp(field === 'form' ? 'form' : field, 'i'));
+  });
+
+  it('formatArn builds back the ARN it parsed', () => {
+    for (const arn of [
+      'arn:aws:s3:::b/k/with:colon',
+      'arn:aws-cn:iam::123456789012:user/a/b',
+      'arn:aws:sns:us-east-1:123456789012:t',
+    ]) {
+      expect(formatArn(parseArn(arn))).toBe(arn);
+    }
   });
 
   it('refuses a value that is not a string', () => {

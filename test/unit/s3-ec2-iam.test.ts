@@ -188,9 +188,9 @@ describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
   it('follows DescribeTags NextToken to the end (LocalStack ignores paging)', async () => {
     ec2
       .on(DescribeTagsCommand)
-      .resolvesOnce({ Tags: [{ Key: 'a', Value: '1' }], NextToken: 't1' })
-      .resolvesOnce({ Tags: [{ Key: 'b', Value: '2' }], NextToken: 't2' })
-      .resolves({ Tags: [{ Key: 'c', Value: '' }] });
+      .resolvesOnce({ Tags: [{ ResourceId: 'vol-0abc', Key: 'a', Value: '1' }], NextToken: 't1' })
+      .resolvesOnce({ Tags: [{ ResourceId: 'vol-0abc', Key: 'b', Value: '2' }], NextToken: 't2' })
+      .resolves({ Tags: [{ ResourceId: 'vol-0abc', Key: 'c', Value: '' }] });
     expect(await tagger().list(VOLUME)).toEqual({ a: '1', b: '2', c: '' });
     const inputs = ec2.commandCalls(DescribeTagsCommand).map((c) => c.args[0].input);
     expect(inputs.map((i) => i.NextToken)).toEqual([undefined, 't1', 't2']);
