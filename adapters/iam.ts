@@ -1,8 +1,13 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { PARTITIONS, type ParsedArn } from '../src/arn.js';
+import { PARTITIONS, type ParsedArn, rejectTypeCase } from '../src/arn.js';
 import { once } from '../src/collections.js';
-import { UnsupportedResourceError } from '../src/errors.js';
-import { fromTagList, type TagPair, toTagList } from '../src/shapes.js';
+import {
+  InvalidArnError,
+  malformed,
+  ResourceNotFoundError,
+  UnsupportedResourceError,
+} from '../src/errors.js';
+import { fromTagList, hasTag, requiredTagList, type TagPair, toTagList } from '../src/shapes.js';
 import type {
   AdapterContext,
   AdapterFactory,
@@ -21,6 +26,18 @@ const sdk = once((): Promise<Sdk> => import('@aws-sdk/client-iam'));
 const loader: ClientLoader<IAMClient> = {
   id: name,
   create: async (config) => new (await sdk()).IAMClient(config),
+  reads: [
+    'GetUserCommand',
+    'GetRoleCommand',
+    'GetInstanceProfileCommand',
+    'GetServerCertificateCommand',
+    'ListPolicyTagsCommand',
+    'ListOpenIDConnectProviderTagsCommand',
+    'ListSAMLProviderTagsCommand',
+    'ListMFADeviceTagsCommand',
+  ],
+  // Users, roles, instance profiles and server certificates are named without their account.
+  namesWithoutAccount: true,
 };
 
 interface ListOutput {
@@ -28,91 +45,120 @@ interface ListOutput {
   IsTruncated?: boolean | undefined;
   Marker?: string | undefined;
 }
-// The three operations of one IAM resource type, as SDK command classes, all with the same shapes.
+// The operations of one IAM resource type, as SDK command classes, all with the same shapes.
 type Command = new (input: Record<string, unknown>) => Parameters<IAMClient['send']>[0];
+
+/** What a Get operation answers about one entity: its path, name and tags. */
+interface Entity {
+  path: unknown;
+  name: unknown;
+  tags: unknown;
+}
 
 /** One taggable IAM resource type: its operations and how its identifier comes from the ARN. */
 interface IamType {
   tag: (api: Sdk) => unknown;
   untag: (api: Sdk) => unknown;
-  list: (api: Sdk) => unknown;
+  /** The List*Tags operation of the types IAM names by ARN. */
+  list?: (api: Sdk) => unknown;
+  /**
+   * For the types IAM names by name: the Get operation, which answers path, name and tags at once (so that an
+   * ARN whose path is not the entity's never acts on it), the answer's field, and how to read it.
+   */
+  get?: { command: (api: Sdk) => unknown; field: string; read: (entity: Record<string, unknown>) => Entity };
   /** The request field that names the resource. */
   field: string;
-  /** `name`: the last segment of the ARN's path; `arn`: the whole ARN. */
-  identifier: 'name' | 'arn';
-  /** AWS treats keys of users and roles case-insensitively (AWS-FACTS.md, common rules). */
+  /** AWS treats keys of users and roles case-insensitively (docs/aws-facts.md, IAM). */
   caseInsensitive?: boolean;
 }
+
+// Users, roles and instance profiles answer `{ Path, <Name field>, Tags }`.
+const plain = (name: string) => (e: Record<string, unknown>) => ({
+  path: e.Path,
+  name: e[name],
+  tags: e.Tags,
+});
 
 /** The eight taggable IAM resource types, by the ARN's resource type. Groups cannot be tagged. */
 const TYPES: Readonly<Record<string, IamType>> = {
   user: {
     tag: (a) => a.TagUserCommand,
     untag: (a) => a.UntagUserCommand,
-    list: (a) => a.ListUserTagsCommand,
+    get: { command: (a) => a.GetUserCommand, field: 'User', read: plain('UserName') },
     field: 'UserName',
-    identifier: 'name',
     caseInsensitive: true,
   },
   role: {
     tag: (a) => a.TagRoleCommand,
     untag: (a) => a.UntagRoleCommand,
-    list: (a) => a.ListRoleTagsCommand,
+    get: { command: (a) => a.GetRoleCommand, field: 'Role', read: plain('RoleName') },
     field: 'RoleName',
-    identifier: 'name',
     caseInsensitive: true,
+  },
+  'instance-profile': {
+    tag: (a) => a.TagInstanceProfileCommand,
+    untag: (a) => a.UntagInstanceProfileCommand,
+    get: {
+      command: (a) => a.GetInstanceProfileCommand,
+      field: 'InstanceProfile',
+      read: plain('InstanceProfileName'),
+    },
+    field: 'InstanceProfileName',
+  },
+  'server-certificate': {
+    tag: (a) => a.TagServerCertificateCommand,
+    untag: (a) => a.UntagServerCertificateCommand,
+    get: {
+      command: (a) => a.GetServerCertificateCommand,
+      field: 'ServerCertificate',
+      read: (e) => {
+        const meta = (e.ServerCertificateMetadata ?? {}) as Record<string, unknown>;
+        return { path: meta.Path, name: meta.ServerCertificateName, tags: e.Tags };
+      },
+    },
+    field: 'ServerCertificateName',
   },
   policy: {
     tag: (a) => a.TagPolicyCommand,
     untag: (a) => a.UntagPolicyCommand,
     list: (a) => a.ListPolicyTagsCommand,
     field: 'PolicyArn',
-    identifier: 'arn',
-  },
-  'instance-profile': {
-    tag: (a) => a.TagInstanceProfileCommand,
-    untag: (a) => a.UntagInstanceProfileCommand,
-    list: (a) => a.ListInstanceProfileTagsCommand,
-    field: 'InstanceProfileName',
-    identifier: 'name',
   },
   'oidc-provider': {
     tag: (a) => a.TagOpenIDConnectProviderCommand,
     untag: (a) => a.UntagOpenIDConnectProviderCommand,
     list: (a) => a.ListOpenIDConnectProviderTagsCommand,
     field: 'OpenIDConnectProviderArn',
-    identifier: 'arn',
   },
   'saml-provider': {
     tag: (a) => a.TagSAMLProviderCommand,
     untag: (a) => a.UntagSAMLProviderCommand,
     list: (a) => a.ListSAMLProviderTagsCommand,
     field: 'SAMLProviderArn',
-    identifier: 'arn',
-  },
-  'server-certificate': {
-    tag: (a) => a.TagServerCertificateCommand,
-    untag: (a) => a.UntagServerCertificateCommand,
-    list: (a) => a.ListServerCertificateTagsCommand,
-    field: 'ServerCertificateName',
-    identifier: 'name',
   },
   mfa: {
     tag: (a) => a.TagMFADeviceCommand,
     untag: (a) => a.UntagMFADeviceCommand,
     list: (a) => a.ListMFADeviceTagsCommand,
     field: 'SerialNumber',
-    identifier: 'arn',
   },
 };
 
 const CASE_INSENSITIVE_RULES: TagRules = { ...DEFAULT_RULES, caseInsensitiveKeys: true };
 
+/** IAM names: letters, digits and `+=,.@_-` (AWS's pattern for user, role, profile and certificate names). */
+const ENTITY_NAME = /^[\w+=,.@-]+$/;
+
 /**
  * IAM users, roles, customer managed policies, instance profiles, OIDC and SAML providers, server
- * certificates and virtual MFA devices, each with its own operations (see TYPES). IAM is global: calls go to
- * the partition's global region. On users and roles keys are case-insensitive: `untag` first reads the tags,
- * so that `Project` removes a stored `project` on AWS and LocalStack alike (which is case-sensitive).
+ * certificates and virtual MFA devices (see TYPES). IAM is global: calls go to the partition's global region.
+ *
+ * Users, roles, instance profiles and server certificates are named by name alone, so every write first reads
+ * the entity (GetUser, GetRole, ...: path, name and tags in one answer) and acts only when its path and name
+ * are the ARN's: `role/other/R` never acts on `role/team/R`. On users and roles keys are case-insensitive:
+ * a write uses the spelling the entity has stored (`tag` of `department` on a user carrying `Department`
+ * updates `Department`), and `untag(['Project'])` removes a stored `project`. The other types are named by
+ * their ARN, which IAM matches whole: one call per write.
  */
 const iam: AdapterFactory = () => ({
   name,
@@ -124,28 +170,42 @@ const iam: AdapterFactory = () => ({
     };
   },
   list: (ctx, arn, options) => listTags(ctx, arn, options),
-  async tag(ctx, arn, tags, options) {
-    // One call, as spelled: on a user or role AWS then updates a stored key that differs only in case.
-    await send(ctx, arn, options, typeOf(arn).tag, { Tags: toTagList(tags) });
-    return 'changed';
-  },
-  async untag(ctx, arn, keys, options) {
-    const type = typeOf(arn);
-    let request = keys;
-    if (type.caseInsensitive) {
-      // Remove the stored spellings of the named keys; nothing stored under any of them means nothing to do.
-      const stored = storedSpellings(await listTags(ctx, arn, options));
-      request = keys.flatMap((k) => stored.get(k.toLowerCase()) ?? []);
-      if (request.length === 0) return 'unchanged';
-    }
-    await send(ctx, arn, options, type.untag, { TagKeys: request });
-    return 'changed';
-  },
+  tag: (ctx, arn, tags, options) => change(ctx, arn, tags, [], options),
+  untag: (ctx, arn, keys, options) => change(ctx, arn, {}, keys, options),
+  change,
 });
 
 export default iam;
 
+/** Sets `set` and removes `remove`; on types named by name, after reading the entity (see `iam`). */
+async function change(
+  ctx: AdapterContext,
+  arn: ParsedArn,
+  set: Tags,
+  remove: string[],
+  options: CallOptions,
+): Promise<'changed' | 'unchanged'> {
+  const type = typeOf(arn);
+  let tags = toTagList(set);
+  let keys = remove;
+  if (type.get) {
+    const current = await readEntity(ctx, arn, type, options);
+    // Where keys ignore case, `Team` and `team` are one key: act on the spelling the entity has stored.
+    const fold = (key: string) => (type.caseInsensitive ? key.toLowerCase() : key);
+    const stored = new Map(Object.keys(current).map((key) => [fold(key), key]));
+    tags = tags
+      .map(({ Key, Value }) => ({ Key: stored.get(fold(Key)) ?? Key, Value }))
+      .filter(({ Key, Value }) => !hasTag(current, Key) || current[Key] !== Value);
+    keys = [...new Set(remove.flatMap((key) => stored.get(fold(key)) ?? []))];
+  }
+  if (tags.length === 0 && keys.length === 0) return 'unchanged';
+  if (tags.length > 0) await send(ctx, arn, options, type.tag, { Tags: tags });
+  if (keys.length > 0) await send(ctx, arn, options, type.untag, { TagKeys: keys });
+  return 'changed';
+}
+
 function typeOf(arn: ParsedArn): IamType {
+  rejectTypeCase(arn, Object.keys(TYPES), name);
   const type = Object.hasOwn(TYPES, arn.resourceType) ? TYPES[arn.resourceType] : undefined;
   if (!type || arn.resourceId === '' || arn.resource.charAt(arn.resourceType.length) !== '/') {
     throw new UnsupportedResourceError(
@@ -153,12 +213,24 @@ function typeOf(arn: ParsedArn): IamType {
       { arn: arn.arn, service: name },
     );
   }
+  if (type.get && !ENTITY_NAME.test(entityName(arn))) {
+    throw new InvalidArnError(
+      `Invalid ARN "${arn.arn}": "${entityName(arn)}" is not an IAM name (letters, digits and +=,.@_-).`,
+      { arn: arn.arn, service: name },
+    );
+  }
   return type;
 }
 
-/** The request field's value: the name (last path segment: `user/division/team/alice` -> `alice`) or the ARN. */
-function identify(arn: ParsedArn, type: IamType): string {
-  return type.identifier === 'arn' ? arn.arn : (arn.resourceId.split('/').pop() as string);
+/** The last segment of the ARN's path: `role/division/team/R` -> `R`. */
+function entityName(arn: ParsedArn): string {
+  return arn.resourceId.slice(arn.resourceId.lastIndexOf('/') + 1);
+}
+
+/** The path the ARN names: `role/division/team/R` -> `/division/team/`; `role/R` -> `/`. */
+function entityPath(arn: ParsedArn): string {
+  const cut = arn.resourceId.lastIndexOf('/');
+  return cut === -1 ? '/' : `/${arn.resourceId.slice(0, cut + 1)}`;
 }
 
 async function send(
@@ -175,24 +247,49 @@ async function send(
     sdk(),
   ]);
   const CommandClass = pick(api) as Command;
-  return client.send(new CommandClass({ [type.field]: identify(arn, type), ...input }), {
-    abortSignal: options.signal,
-  });
+  const id = type.get ? entityName(arn) : arn.arn;
+  return client.send(new CommandClass({ [type.field]: id, ...input }), { abortSignal: options.signal });
 }
 
-/** Every tag, following IsTruncated / Marker to the last page. */
+/** Every tag: from the entity (types named by name), or List*Tags to the last page (types named by ARN). */
 async function listTags(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): Promise<Tags> {
   const type = typeOf(arn);
+  if (type.get) return readEntity(ctx, arn, type, options);
+  const list = type.list as (api: Sdk) => unknown;
+  const operation = (list(await sdk()) as { name: string }).name.replace(/Command$/, '');
   const pairs: TagPair[] = [];
   let Marker: string | undefined;
   do {
-    const out = (await send(ctx, arn, options, type.list, Marker ? { Marker } : {})) as ListOutput;
-    pairs.push(...(out.Tags ?? []));
+    const out = (await send(ctx, arn, options, list, Marker ? { Marker } : {})) as ListOutput;
+    pairs.push(...toTagList(requiredTagList(out, 'Tags', operation)));
     Marker = out.IsTruncated ? out.Marker : undefined;
   } while (Marker);
   return fromTagList(pairs);
 }
 
-function storedSpellings(tags: Tags): Map<string, string> {
-  return new Map(Object.keys(tags).map((key) => [key.toLowerCase(), key]));
+/**
+ * The tags of an entity named by name, from its Get operation, after checking that its path and name are the
+ * ARN's. Any other entity is not the one the ARN names: `ResourceNotFound`, and nothing is written.
+ */
+async function readEntity(ctx: AdapterContext, arn: ParsedArn, type: IamType, options: CallOptions) {
+  const get = type.get as NonNullable<IamType['get']>;
+  const operation = (get.command(await sdk()) as { name: string }).name.replace(/Command$/, '');
+  const out = (await send(ctx, arn, options, get.command, {})) as Record<string, unknown>;
+  const found = out[get.field];
+  if (typeof found !== 'object' || found === null) throw malformed(operation, `no ${get.field}`);
+  const entity = get.read(found as Record<string, unknown>);
+  if (typeof entity.path !== 'string' || typeof entity.name !== 'string') {
+    throw malformed(operation, `a ${get.field} without its path and name`);
+  }
+  if (entity.path !== entityPath(arn) || entity.name !== entityName(arn)) {
+    throw new ResourceNotFoundError(
+      `No IAM ${arn.resourceType} has the ARN ${arn.arn}: the ${arn.resourceType} named "${entityName(arn)}" is ` +
+        `${arn.resourceType}${entity.path}${entity.name}. Use its ARN; unitag does not act on an entity at another path.`,
+      { arn: arn.arn, service: name },
+    );
+  }
+  // IAM leaves Tags out of the entity when it has none; the client has refused an empty body already.
+  if (entity.tags !== undefined && !Array.isArray(entity.tags))
+    throw malformed(operation, 'Tags that are not a list');
+  return fromTagList(entity.tags as TagPair[] | undefined);
 }

@@ -1,6 +1,8 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { rejectTypeCase } from '../src/arn.js';
 import { once } from '../src/collections.js';
 import { UnsupportedResourceError } from '../src/errors.js';
+import { optionalTagMap } from '../src/shapes.js';
 import type { AdapterFactory, ClientLoader } from '../src/types.js';
 import { DEFAULT_RULES } from '../src/validate.js';
 
@@ -11,6 +13,7 @@ const sdk = once(() => import('@aws-sdk/client-lambda'));
 const loader: ClientLoader<LambdaClient> = {
   id: name,
   create: async (config) => new (await sdk()).LambdaClient(config),
+  reads: ['ListTagsCommand'],
 };
 
 /** Lambda resource types that take tags, by the ARN's resource type. */
@@ -25,6 +28,7 @@ const lambda: AdapterFactory = () => ({
   name,
   describe(arn) {
     const context = { arn: arn.arn, service: name };
+    rejectTypeCase(arn, TYPES, name);
     if (!TYPES.has(arn.resourceType) || arn.resourceId === '') {
       throw new UnsupportedResourceError(
         `${arn.arn} is not a Lambda function, event-source mapping or code-signing config ARN.`,
@@ -39,19 +43,25 @@ const lambda: AdapterFactory = () => ({
     }
     return { type: `lambda:${arn.resourceType}`, rules: DEFAULT_RULES };
   },
-  async list(ctx, arn) {
+  async list(ctx, arn, options) {
     const [client, { ListTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    const out = await client.send(new ListTagsCommand({ Resource: arn.arn }));
-    return { ...out.Tags };
+    const out = await client.send(new ListTagsCommand({ Resource: arn.arn }), {
+      abortSignal: options.signal,
+    });
+    return optionalTagMap(out.Tags, 'ListTags');
   },
-  async tag(ctx, arn, tags) {
+  async tag(ctx, arn, tags, options) {
     const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    await client.send(new TagResourceCommand({ Resource: arn.arn, Tags: tags }));
+    await client.send(new TagResourceCommand({ Resource: arn.arn, Tags: tags }), {
+      abortSignal: options.signal,
+    });
     return 'changed';
   },
-  async untag(ctx, arn, keys) {
+  async untag(ctx, arn, keys, options) {
     const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    await client.send(new UntagResourceCommand({ Resource: arn.arn, TagKeys: keys }));
+    await client.send(new UntagResourceCommand({ Resource: arn.arn, TagKeys: keys }), {
+      abortSignal: options.signal,
+    });
     return 'changed';
   },
 });

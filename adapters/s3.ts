@@ -3,7 +3,7 @@ import { PARTITIONS, type ParsedArn } from '../src/arn.js';
 import { usesCustomEndpoint } from '../src/clients.js';
 import { once } from '../src/collections.js';
 import { awsErrorName, UnsupportedResourceError } from '../src/errors.js';
-import { fromTagList, toTagList } from '../src/shapes.js';
+import { copyTags, hasTag, newTags, requiredTagList, toTagList } from '../src/shapes.js';
 import type {
   AdapterContext,
   AdapterFactory,
@@ -17,7 +17,7 @@ import { checkTagCount, DEFAULT_RULES } from '../src/validate.js';
 /** The ARN service field this adapter serves. */
 export const name = 's3';
 
-/** A bucket holds 50 tags, an object 10 (AWS-FACTS.md); both count user tags only. */
+/** A bucket holds 50 tags, an object 10 (docs/aws-facts.md); both count user tags only. */
 const BUCKET_RULES: TagRules = { ...DEFAULT_RULES, maxTags: 50 };
 const OBJECT_RULES: TagRules = { ...DEFAULT_RULES, maxTags: 10 };
 
@@ -32,13 +32,14 @@ const loader: ClientLoader<S3Client> = {
       followRegionRedirects: true,
       ...config,
     }),
+  reads: ['GetBucketTaggingCommand', 'GetObjectTaggingCommand'],
 };
 
 /**
  * S3 buckets (`arn:aws:s3:::bucket`) and objects (`arn:aws:s3:::bucket/key/with/slashes`), optionally one
  * object version (`{ versionId }` on the call). S3 replaces the whole tag set on every write, so `tag` and
- * `untag` read, merge and write; within one tagger, writes to the same resource are serialized so none is
- * lost. Existing `aws:` tags are carried through unchanged.
+ * `untag` read, merge and write; within this process (every tagger, every copy of unitag), writes to the same
+ * resource are serialized so none is lost. Existing `aws:` tags are carried through unchanged.
  */
 const s3: AdapterFactory = () => ({
   name,
@@ -52,13 +53,13 @@ const s3: AdapterFactory = () => ({
     return read(ctx, arn, options);
   },
   async tag(ctx, arn, tags, options) {
-    return rewrite(ctx, arn, options, (current) => ({ ...current, ...tags }));
+    return rewrite(ctx, arn, options, (current) => Object.assign(copyTags(current), tags));
   },
   async untag(ctx, arn, keys, options) {
     return rewrite(ctx, arn, options, (current) => without(current, keys));
   },
   async change(ctx, arn, set, remove, options) {
-    return rewrite(ctx, arn, options, (current) => without({ ...current, ...set }, remove));
+    return rewrite(ctx, arn, options, (current) => without(Object.assign(copyTags(current), set), remove));
   },
 });
 
@@ -105,17 +106,18 @@ async function read(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): 
       new GetObjectTaggingCommand({ Bucket: bucket, Key: key, VersionId: options.versionId }),
       { abortSignal: options.signal },
     );
-    return fromTagList(out.TagSet);
+    // An untagged object answers an empty TagSet; an answer without one is not "no tags".
+    return requiredTagList(out, 'TagSet', 'GetObjectTagging');
   }
+  let out: { TagSet?: unknown };
   try {
-    const out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), {
-      abortSignal: options.signal,
-    });
-    return fromTagList(out.TagSet);
+    out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), { abortSignal: options.signal });
   } catch (error) {
-    if (awsErrorName(error) === 'NoSuchTagSet') return {};
+    if (awsErrorName(error) === 'NoSuchTagSet') return newTags();
     throw error;
   }
+  // An untagged bucket answers NoSuchTagSet; a 200 answer without a TagSet is not "no tags".
+  return requiredTagList(out, 'TagSet', 'GetBucketTagging');
 }
 
 /**
@@ -129,6 +131,8 @@ async function rewrite(
   change: (current: Tags) => Tags,
 ): Promise<'changed' | 'unchanged'> {
   const { bucket, key } = locate(arn, options);
+  // The lock is process-wide (ctx.exclusive): two taggers, or two copies of unitag, editing one bucket in one
+  // process would otherwise interleave their read-modify-write cycles and lose each other's keys.
   const lock = `s3:${arn.partition}:${bucket}/${key ?? ''}?${options.versionId ?? ''}`;
   return ctx.exclusive(lock, async () => {
     const current = await read(ctx, arn, options);
@@ -151,12 +155,12 @@ async function rewrite(
 }
 
 function without(tags: Tags, keys: string[]): Tags {
-  const rest = { ...tags };
+  const rest = copyTags(tags);
   for (const key of keys) delete rest[key];
   return rest;
 }
 
 function sameTags(a: Tags, b: Tags): boolean {
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+  return keys.length === Object.keys(b).length && keys.every((k) => hasTag(b, k) && a[k] === b[k]);
 }

@@ -1,7 +1,7 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { once } from '../src/collections.js';
-import { UnsupportedResourceError } from '../src/errors.js';
-import { fromTagList, toTagList } from '../src/shapes.js';
+import { InvalidArnError, UnsupportedResourceError } from '../src/errors.js';
+import { requiredTagList, toTagList } from '../src/shapes.js';
 import type { AdapterFactory, ClientLoader } from '../src/types.js';
 import { DEFAULT_RULES } from '../src/validate.js';
 
@@ -12,7 +12,11 @@ const sdk = once(() => import('@aws-sdk/client-sns'));
 const loader: ClientLoader<SNSClient> = {
   id: name,
   create: async (config) => new (await sdk()).SNSClient(config),
+  reads: ['ListTagsForResourceCommand'],
 };
+
+/** Topic names: up to 256 letters, digits, `-` and `_`, with `.fifo` at the end of FIFO topics. */
+const TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
 /**
  * SNS topics: TagResource, UntagResource and ListTagsForResource, all by topic ARN.
@@ -28,21 +32,33 @@ const sns: AdapterFactory = () => ({
         service: name,
       });
     }
+    if (!TOPIC_NAME.test(arn.resource)) {
+      throw new InvalidArnError(
+        `${arn.arn}: "${arn.resource}" is not an SNS topic name (letters, digits, - and _, optionally .fifo).`,
+        { arn: arn.arn, service: name },
+      );
+    }
     return { type: 'sns:topic', rules: DEFAULT_RULES };
   },
-  async list(ctx, arn) {
+  async list(ctx, arn, options) {
     const [client, { ListTagsForResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn.arn }));
-    return fromTagList(out.Tags);
+    const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn.arn }), {
+      abortSignal: options.signal,
+    });
+    return requiredTagList(out, 'Tags', 'ListTagsForResource');
   },
-  async tag(ctx, arn, tags) {
+  async tag(ctx, arn, tags, options) {
     const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    await client.send(new TagResourceCommand({ ResourceArn: arn.arn, Tags: toTagList(tags) }));
+    await client.send(new TagResourceCommand({ ResourceArn: arn.arn, Tags: toTagList(tags) }), {
+      abortSignal: options.signal,
+    });
     return 'changed';
   },
-  async untag(ctx, arn, keys) {
+  async untag(ctx, arn, keys, options) {
     const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    await client.send(new UntagResourceCommand({ ResourceArn: arn.arn, TagKeys: keys }));
+    await client.send(new UntagResourceCommand({ ResourceArn: arn.arn, TagKeys: keys }), {
+      abortSignal: options.signal,
+    });
     return 'changed';
   },
 });

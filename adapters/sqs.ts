@@ -2,7 +2,8 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { PARTITIONS, type ParsedArn } from '../src/arn.js';
 import { usesCustomEndpoint } from '../src/clients.js';
 import { once } from '../src/collections.js';
-import { UnsupportedResourceError } from '../src/errors.js';
+import { InvalidArnError, UnsupportedResourceError } from '../src/errors.js';
+import { optionalTagMap } from '../src/shapes.js';
 import type { AdapterFactory, ClientLoader } from '../src/types.js';
 import { DEFAULT_RULES } from '../src/validate.js';
 
@@ -18,7 +19,14 @@ const loader: ClientLoader<SQSClient> = {
       useQueueUrlAsEndpoint: !usesCustomEndpoint(config, 'sqs'),
       ...config,
     }),
+  reads: ['ListQueueTagsCommand'],
 };
+
+/**
+ * Queue names: 1-80 letters, digits, `-` and `_`, with `.fifo` at the end of FIFO queues. Anything else (a `?`
+ * or `#` above all) would change the queue URL built from the ARN, and so the queue it names.
+ */
+const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 
 /**
  * SQS queues: TagQueue, UntagQueue and ListQueueTags. SQS addresses queues by URL, not ARN; the URL is built
@@ -36,21 +44,34 @@ const sqs: AdapterFactory = () => ({
         },
       );
     }
+    if (!QUEUE_NAME.test(arn.resource)) {
+      throw new InvalidArnError(
+        `${arn.arn}: "${arn.resource}" is not an SQS queue name (1-80 letters, digits, - and _, optionally .fifo).`,
+        { arn: arn.arn, service: name },
+      );
+    }
     return { type: 'sqs:queue', rules: DEFAULT_RULES };
   },
-  async list(ctx, arn) {
+  async list(ctx, arn, options) {
     const [client, { ListQueueTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    const out = await client.send(new ListQueueTagsCommand({ QueueUrl: queueUrl(arn) }));
-    return { ...out.Tags };
+    const out = await client.send(new ListQueueTagsCommand({ QueueUrl: queueUrl(arn) }), {
+      abortSignal: options.signal,
+    });
+    // SQS leaves Tags out when the queue has none; the client has refused an empty body already.
+    return optionalTagMap(out.Tags, 'ListQueueTags');
   },
-  async tag(ctx, arn, tags) {
+  async tag(ctx, arn, tags, options) {
     const [client, { TagQueueCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    await client.send(new TagQueueCommand({ QueueUrl: queueUrl(arn), Tags: tags }));
+    await client.send(new TagQueueCommand({ QueueUrl: queueUrl(arn), Tags: tags }), {
+      abortSignal: options.signal,
+    });
     return 'changed';
   },
-  async untag(ctx, arn, keys) {
+  async untag(ctx, arn, keys, options) {
     const [client, { UntagQueueCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    await client.send(new UntagQueueCommand({ QueueUrl: queueUrl(arn), TagKeys: keys }));
+    await client.send(new UntagQueueCommand({ QueueUrl: queueUrl(arn), TagKeys: keys }), {
+      abortSignal: options.signal,
+    });
     return 'changed';
   },
 });

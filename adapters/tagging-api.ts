@@ -4,15 +4,21 @@ import type {
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import type { ParsedArn } from '../src/arn.js';
 import { chunk, groupBy, once } from '../src/collections.js';
-import { classifyAwsError, createError, type UnitagError, UnsupportedResourceError } from '../src/errors.js';
-import { fromTagList } from '../src/shapes.js';
+import {
+  classifyAwsError,
+  createError,
+  malformed,
+  type UnitagError,
+  UnsupportedResourceError,
+} from '../src/errors.js';
+import { fromTagList, newTags } from '../src/shapes.js';
 import type { AdapterContext, AdapterFactory, BatchResult, ClientLoader, Tags } from '../src/types.js';
 import { DEFAULT_RULES } from '../src/validate.js';
 
 /** The adapter's name; it serves every ARN service without an adapter of its own. */
 export const name = 'tagging-api';
 
-/** Most ARNs TagResources and UntagResources take in one call; more fails the whole call (AWS-FACTS.md). */
+/** Most ARNs TagResources and UntagResources take in one call; more fails the whole call (docs/aws-facts.md). */
 export const MAX_ARNS_PER_CALL = 20;
 
 /** Most ARNs GetResources takes in its ResourceARNList. */
@@ -138,6 +144,7 @@ const sdk = once(() => import('@aws-sdk/client-resource-groups-tagging-api'));
 const loader: ClientLoader<ResourceGroupsTaggingAPIClient> = {
   id: name,
   create: async (config) => new (await sdk()).ResourceGroupsTaggingAPIClient(config),
+  reads: ['GetResourcesCommand'],
 };
 
 /**
@@ -189,7 +196,7 @@ async function readBatch(ctx: AdapterContext, arns: ParsedArn[]): Promise<Map<st
     const client = await ctx.client(loader, group[0] as ParsedArn);
     for (const part of chunk(group, MAX_ARNS_PER_READ)) {
       const wanted = new Set(part.map((arn) => arn.arn));
-      for (const arn of wanted) result.set(arn, {});
+      for (const arn of wanted) result.set(arn, newTags());
       let PaginationToken: string | undefined;
       do {
         const out = await client.send(
@@ -198,7 +205,10 @@ async function readBatch(ctx: AdapterContext, arns: ParsedArn[]): Promise<Map<st
             ...(PaginationToken ? { PaginationToken } : {}),
           }),
         );
-        for (const mapping of out.ResourceTagMappingList ?? []) {
+        if (!Array.isArray(out.ResourceTagMappingList)) {
+          throw malformed('GetResources', 'no ResourceTagMappingList');
+        }
+        for (const mapping of out.ResourceTagMappingList) {
           const arn = mapping.ResourceARN ?? '';
           if (wanted.has(arn)) result.set(arn, fromTagList(mapping.Tags));
         }
@@ -322,7 +332,9 @@ export async function* findResources(
         ...(PaginationToken ? { PaginationToken } : {}),
       }),
     );
-    for (const mapping of out.ResourceTagMappingList ?? []) {
+    if (!Array.isArray(out.ResourceTagMappingList))
+      throw malformed('GetResources', 'no ResourceTagMappingList');
+    for (const mapping of out.ResourceTagMappingList) {
       if (mapping.ResourceARN) yield { arn: mapping.ResourceARN, tags: fromTagList(mapping.Tags) };
     }
     PaginationToken = out.PaginationToken || undefined;

@@ -34,6 +34,9 @@ export const PARTITIONS: Readonly<Record<string, { dnsSuffix: string; globalRegi
 const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT = /^(\d{12}|aws)$/;
+// C0 and C1 control characters, DEL included.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Parses an ARN. Throws {@link InvalidArnError} (code `InvalidArn`) when the string is not one.
@@ -44,13 +47,24 @@ const ACCOUNT = /^(\d{12}|aws)$/;
  */
 export function parseArn(arn: string): ParsedArn {
   if (typeof arn !== 'string') throw invalid(String(arn), 'it is not a string');
+  // A NUL or another control character can cut or change what a service reads as the name (AWS-side parsers,
+  // URLs built from the ARN, logs); no AWS ARN holds one.
+  const control = CONTROL.exec(arn);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).padStart(4, '0');
+    const shown = JSON.stringify(arn).slice(1, -1);
+    throw new InvalidArnError(
+      `Invalid ARN "${shown}": it holds the control character U+${code.toUpperCase()}; no ARN holds one.`,
+      { arn },
+    );
+  }
   const fields = arn.split(':');
   if (fields.length < 6 || fields[0] !== 'arn') {
     throw invalid(arn, 'an ARN has the form arn:partition:service:region:account:resource');
   }
   const [, partition = '', service = '', region = '', accountId = ''] = fields;
   const resource = fields.slice(5).join(':');
-  if (!(partition in PARTITIONS)) {
+  if (!Object.hasOwn(PARTITIONS, partition)) {
     throw invalid(arn, `unknown partition "${partition}" (known: ${Object.keys(PARTITIONS).join(', ')})`);
   }
   if (!SERVICE.test(service)) throw invalid(arn, `"${service}" is not a service name`);
@@ -65,6 +79,22 @@ export function parseArn(arn: string): ParsedArn {
   const resourceType = cut === -1 ? '' : resource.slice(0, cut);
   const resourceId = cut === -1 ? resource : resource.slice(cut + 1);
   return { arn, partition, service, region, accountId, resource, resourceType, resourceId };
+}
+
+/**
+ * Refuses a resource type written in another case than a known one (`Volume/vol-1` for `volume/vol-1`): ARN
+ * resource types are case-sensitive, and such an ARN names no resource. Throws `InvalidArn`.
+ */
+export function rejectTypeCase(arn: ParsedArn, known: Iterable<string>, service: string): void {
+  const written = arn.resourceType;
+  for (const type of known) {
+    if (type !== written && type.toLowerCase() === written.toLowerCase()) {
+      throw new InvalidArnError(
+        `Invalid ARN "${arn.arn}": the resource type "${written}" must be written "${type}" (ARN resource types are case-sensitive).`,
+        { arn: arn.arn, service },
+      );
+    }
+  }
 }
 
 /** Builds an ARN string from its fields. */

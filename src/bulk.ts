@@ -4,6 +4,7 @@ import { countCalls } from './clients.js';
 import { chunk, groupBy } from './collections.js';
 import type { Engine, Resolved } from './engine.js';
 import { toUnitagError, type UnitagError } from './errors.js';
+import { copyTags } from './shapes.js';
 import type { Adapter, BatchResult, Tags, WriteOutcome } from './types.js';
 import { validateKeys, validateTags } from './validate.js';
 
@@ -89,15 +90,10 @@ export interface BulkSettings {
   preferTaggingApi: boolean;
 }
 
-// Resource types the tagging API tags on AWS besides the services without an adapter (USERS-ASK.md, issue 4).
-const TAGGING_API_TYPES = new Set([
-  'sns:topic',
-  'sqs:queue',
-  'lambda:function',
-  's3:bucket',
-  'iam:user',
-  'iam:role',
-]);
+// Resource types the tagging API tags on AWS besides the services without an adapter. IAM users and roles are
+// not among them although the API tags them: it names them by ARN and would skip the IAM adapter's check that
+// the ARN's path is the entity's, and its keeping of the stored spelling of case-insensitive keys.
+const TAGGING_API_TYPES = new Set(['sns:topic', 'sqs:queue', 'lambda:function', 's3:bucket']);
 // Failures that say the tagging API will not serve this service here: stop asking it for that service.
 const REFUSALS = new Set(['UnsupportedResource', 'AccessDenied']);
 
@@ -140,10 +136,8 @@ export async function writeMany(
         if (options.signal?.aborted) return run.skip(item);
         try {
           const { versionId } = item.input;
-          run.ok(
-            item,
-            await engine.change(item.r, item.input.set, item.remove, { versionId, signal: options.signal }),
-          );
+          // The signal stops new work only: a call under way finishes, so that what it wrote is reported.
+          run.ok(item, await engine.change(item.r, item.input.set, item.remove, { versionId }));
         } catch (error) {
           run.fail(item, toUnitagError(error, { arn: item.input.arn, service: item.r.arn.service }));
         }
@@ -224,8 +218,10 @@ export async function listMany(
     const limit = pLimit(settings.concurrency);
     const read = (item: Item, tags: Tags | UnitagError | undefined) => {
       if (tags === undefined || tags instanceof Error) run.fail(item, tags ?? missingError(item.r.arn));
-      else
-        run.finish(item.index, { arn: item.input.arn, type: item.r.info.type, outcome: 'unchanged', tags });
+      else {
+        const { arn } = item.input;
+        run.finish(item.index, { arn, type: item.r.info.type, outcome: 'unchanged', tags: copyTags(tags) });
+      }
     };
     const batched = items.filter((i) => i.r.adapter.listBatch);
     const tasks = [...groupBy(batched, (i) => i.r.adapter.name).values()].flatMap((group) =>
@@ -251,7 +247,7 @@ export async function listMany(
         limit(async () => {
           if (options.signal?.aborted) return run.skip(item);
           try {
-            read(item, await engine.list(item.r, { signal: options.signal }));
+            read(item, await engine.list(item.r));
           } catch (error) {
             read(item, toUnitagError(error, { arn: item.input.arn }));
           }

@@ -9,6 +9,7 @@ import { countOutcomes, doneArns, reportToJson } from './bulk.js';
 import { type JobFormat, jobFormat, parseJob } from './job.js';
 import type { Plan } from './plan.js';
 import { type OutputFormat, renderPlan, renderReport, renderTags, summary } from './render.js';
+import { hasTag, newTags } from './shapes.js';
 import { createTagger, type Tagger } from './tagger.js';
 
 // The SDK warns once per process that its 2027 releases will need Node 22; it is noise on a terminal.
@@ -148,10 +149,10 @@ export async function main(argv: string[]): Promise<number> {
     .addHelpText('after', EXAMPLES.find)
     .action(async (opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      const tags: Record<string, string | string[] | true> = {};
+      const tags: Record<string, string | string[] | true> = Object.create(null);
       for (const filter of opts.tag as string[]) {
         const [key, value] = splitTag(filter, true);
-        const previous = tags[key];
+        const previous = Object.hasOwn(tags, key) ? tags[key] : undefined;
         tags[key] =
           value === undefined ? true : previous && previous !== true ? [previous, value].flat() : value;
       }
@@ -451,10 +452,10 @@ function readStdin(): Promise<string> {
 
 function parseTags(pairs: string[]): Record<string, string> {
   if (pairs.length === 0) throw new UsageError('give at least one --tag key=value');
-  const tags: Record<string, string> = {};
+  const tags = newTags();
   for (const pair of pairs) {
     const [key, value] = splitTag(pair, false);
-    if (key in tags) throw new UsageError(`--tag ${key} is given twice`);
+    if (hasTag(tags, key)) throw new UsageError(`--tag ${key} is given twice`);
     tags[key] = value ?? '';
   }
   return tags;

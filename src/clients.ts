@@ -1,5 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { ParsedArn } from './arn.js';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { PARTITIONS, type ParsedArn } from './arn.js';
+import { once } from './collections.js';
+import { AccountMismatchError, malformed } from './errors.js';
 import type { ClientLoader } from './types.js';
 
 /** Static credentials, or a provider function as the SDK accepts them. */
@@ -50,14 +53,28 @@ export async function countCalls<T>(task: () => Promise<T>): Promise<{ value: T;
   return { value, calls: counter.calls };
 }
 
+/** The raw HTTP answer, as the SDK's deserialize step sees it before parsing. */
+interface RawAnswer {
+  response?: { statusCode?: number; body?: unknown } | undefined;
+}
+
 interface Middleware {
   middlewareStack: {
     add(
-      fn: (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>,
+      fn: (
+        next: (args: unknown) => Promise<RawAnswer>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<RawAnswer>,
       o: object,
     ): void;
   };
 }
+
+const sts = once(() => import('@aws-sdk/client-sts'));
+const stsLoader: ClientLoader<STSClient> = {
+  id: 'sts',
+  create: async (config) => new (await sts()).STSClient(config),
+};
 
 /**
  * Creates SDK clients on first use and keeps one per package, region and account. Counts every HTTP
@@ -67,6 +84,8 @@ export class ClientCache {
   /** HTTP requests sent so far, retries included. */
   calls = 0;
   readonly #clients = new Map<string, Promise<unknown>>();
+  /** The account each credentials set acts in, by `partition|account` ('' for the tagger's own credentials). */
+  readonly #accounts = new Map<string, Promise<string>>();
   readonly #options: ClientOptions;
 
   constructor(options: ClientOptions) {
@@ -78,16 +97,68 @@ export class ClientCache {
     return this.#options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   }
 
-  /** The client of `loader` for `region` (or the ARN's region, or the default) and the ARN's account. */
-  get<C>(loader: ClientLoader<C>, arn: ParsedArn, region?: string): Promise<C> {
+  /**
+   * The client of `loader` for `region` (or the ARN's region, or the default) and the ARN's account. For a
+   * service that names resources without their account (`loader.namesWithoutAccount`), first checks that the
+   * credentials in use act in the account the ARN names, and throws `AccountMismatch` when they do not.
+   */
+  async get<C>(loader: ClientLoader<C>, arn: ParsedArn, region?: string): Promise<C> {
     const resolvedRegion = region || arn.region || this.defaultRegion;
-    const accountCredentials = arn.accountId
-      ? this.#options.credentialsForAccount?.(arn.accountId)
-      : undefined;
-    const key = [loader.id, resolvedRegion ?? '', accountCredentials ? arn.accountId : ''].join('|');
+    const forAccount = arn.accountId ? this.#options.credentialsForAccount?.(arn.accountId) : undefined;
+    const credentials = forAccount ?? this.#options.credentials;
+    const account = forAccount ? arn.accountId : '';
+    if (loader.namesWithoutAccount && arn.accountId !== '') {
+      const stsRegion = resolvedRegion || PARTITIONS[arn.partition]?.globalRegion;
+      const actual = await this.#callerAccount(arn.partition, stsRegion, account, credentials);
+      if (actual !== arn.accountId) {
+        throw new AccountMismatchError(
+          `${arn.arn} is in account ${arn.accountId}, but the credentials in use act in account ${actual}; ` +
+            `${arn.service.toUpperCase()} names resources without their account, so unitag refuses rather than ` +
+            `act on a resource of account ${actual}. Use credentials of account ${arn.accountId}, or give ` +
+            'credentialsForAccount for it.',
+          { arn: arn.arn, service: arn.service },
+        );
+      }
+    }
+    return this.#client(loader, resolvedRegion, account, credentials);
+  }
+
+  // One STS GetCallerIdentity per credentials set (the tagger's, or credentialsForAccount's for one account).
+  #callerAccount(
+    partition: string,
+    region: string | undefined,
+    account: string,
+    credentials: Credentials | undefined,
+  ): Promise<string> {
+    const key = `${partition}|${account}`;
+    let known = this.#accounts.get(key);
+    if (!known) {
+      known = (async () => {
+        const [client, { GetCallerIdentityCommand }] = await Promise.all([
+          this.#client(stsLoader, region, account, credentials),
+          sts(),
+        ]);
+        const out = await client.send(new GetCallerIdentityCommand({}));
+        if (!out.Account) throw malformed('GetCallerIdentity', 'no Account');
+        return out.Account;
+      })();
+      this.#accounts.set(key, known);
+      // A failure (no credentials yet, a network error) is not remembered: the next call asks again.
+      known.catch(() => this.#accounts.delete(key));
+    }
+    return known;
+  }
+
+  #client<C>(
+    loader: ClientLoader<C>,
+    region: string | undefined,
+    account: string,
+    credentials: Credentials | undefined,
+  ): Promise<C> {
+    const key = [loader.id, region ?? '', account].join('|');
     let client = this.#clients.get(key) as Promise<C> | undefined;
     if (!client) {
-      client = this.#create(loader, resolvedRegion, accountCredentials ?? this.#options.credentials);
+      client = this.#create(loader, region, credentials);
       this.#clients.set(key, client);
       // A failed import must not poison the cache.
       client.catch(() => this.#clients.delete(key));
@@ -106,13 +177,19 @@ export class ClientCache {
     if (endpoint) config.endpoint = endpoint;
     if (credentials) config.credentials = credentials;
     const client = await loader.create(config);
+    const reads = new Set(loader.reads ?? []);
     (client as unknown as Middleware).middlewareStack?.add(
-      (next) => (args) => {
+      (next, context) => async (args) => {
         this.calls++;
         for (let scope = callScope.getStore(); scope; scope = scope.parent) scope.calls++;
-        return next(args);
+        const answer = await next(args);
+        if (context.commandName && reads.has(context.commandName)) {
+          await requireDocument(answer, context.commandName.replace(/Command$/, ''));
+        }
+        return answer;
       },
-      // The deserialize step runs once per attempt, inside the retry loop.
+      // The deserialize step runs once per attempt, inside the retry loop; at low priority this runs inside
+      // the SDK's deserializer, so it sees the raw answer before the SDK parses it.
       { step: 'deserialize', name: 'unitagCallCounter', priority: 'low' },
     );
     return client;
@@ -124,4 +201,29 @@ export class ClientCache {
     for (const c of clients) if (c.status === 'fulfilled') (c.value as { destroy?: () => void }).destroy?.();
     this.#clients.clear();
   }
+}
+
+/**
+ * A tag read's successful answer must be a document: the SDK parses an empty body (from a proxy, a load balancer
+ * or a broken server) into an output without its tag field, which would read exactly like "no tags". Every
+ * AWS answer is a JSON object or an XML document, so its first character is `{` or `<`. The body is read here
+ * and handed on as bytes, which the SDK's deserializer takes as they are.
+ */
+async function requireDocument(answer: RawAnswer, operation: string): Promise<void> {
+  const response = answer.response;
+  if (!response || (response.statusCode ?? 200) >= 300) return;
+  const bytes = await readBody(response.body);
+  response.body = bytes;
+  const first = bytes.toString('utf8', 0, Math.min(bytes.length, 512)).trimStart().charAt(0);
+  if (bytes.length === 0) throw malformed(operation, 'an empty body');
+  if (first !== '{' && first !== '<') throw malformed(operation, 'a body that is neither JSON nor XML');
+}
+
+async function readBody(body: unknown): Promise<Buffer> {
+  if (body === undefined || body === null) return Buffer.alloc(0);
+  if (body instanceof Uint8Array) return Buffer.from(body);
+  if (typeof body === 'string') return Buffer.from(body);
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
+  return Buffer.concat(chunks);
 }

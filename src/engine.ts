@@ -2,6 +2,7 @@ import { type ParsedArn, parseArn } from './arn.js';
 import { ClientCache, type ClientOptions } from './clients.js';
 import { toUnitagError } from './errors.js';
 import { createRegistry, dispatch, type Registry } from './registry.js';
+import { copyTags } from './shapes.js';
 import type {
   Adapter,
   AdapterContext,
@@ -36,7 +37,6 @@ export class Engine {
   readonly context: AdapterContext;
   /** `service|region|account` keys for which the tagging API refused bulk writes: not asked again. */
   readonly taggingApiRefusals = new Set<string>();
-  readonly #queues = new Map<string, Promise<unknown>>();
 
   constructor(options: EngineOptions = {}) {
     this.clients = new ClientCache(options);
@@ -45,7 +45,7 @@ export class Engine {
     this.context = {
       client: <C>(loader: ClientLoader<C>, arn: ParsedArn, region?: string) =>
         clients.get(loader, arn, region),
-      exclusive: (key, task) => this.#exclusive(key, task),
+      exclusive,
       get defaultRegion() {
         return clients.defaultRegion;
       },
@@ -96,7 +96,8 @@ export class Engine {
   /** The user tags of one resource. */
   async list(arn: string | Resolved, options: CallOptions = {}): Promise<Tags> {
     const r = typeof arn === 'string' ? this.resolve(arn) : arn;
-    return this.#call(r, () => r.adapter.list(this.context, r.arn, options));
+    // Prototype-free, whatever an added adapter returns: any key is a key (see newTags).
+    return this.#call(r, async () => copyTags(await r.adapter.list(this.context, r.arn, options)));
   }
 
   async #call<T>(r: Resolved, task: () => Promise<T>): Promise<T> {
@@ -106,17 +107,29 @@ export class Engine {
       throw toUnitagError(error, { arn: r.arn.arn, service: r.arn.service });
     }
   }
+}
 
-  // A promise chain per key: each task starts when the one before it has settled, whatever its outcome.
-  async #exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const before = this.#queues.get(key) ?? Promise.resolve();
-    const current = before.then(task, task);
-    const settled = current.catch(() => undefined);
-    this.#queues.set(key, settled);
-    try {
-      return await current;
-    } finally {
-      if (this.#queues.get(key) === settled) this.#queues.delete(key);
-    }
+/**
+ * The queues of `exclusive`, one per process: kept on `globalThis` under a registered symbol, so that every
+ * tagger, and every copy of unitag loaded in the process (two versions in one dependency tree), shares them.
+ */
+const QUEUES = Symbol.for('unitag.exclusive-queues');
+const shared = globalThis as { [QUEUES]?: Map<string, Promise<unknown>> };
+shared[QUEUES] ??= new Map();
+const queues = shared[QUEUES];
+
+/**
+ * Runs `task` after every earlier task of this process with the same key has settled, whatever its outcome: a
+ * promise chain per key.
+ */
+async function exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
+  const before = queues.get(key) ?? Promise.resolve();
+  const current = before.then(task, task);
+  const settled = current.catch(() => undefined);
+  queues.set(key, settled);
+  try {
+    return await current;
+  } finally {
+    if (queues.get(key) === settled) queues.delete(key);
   }
 }

@@ -8,6 +8,8 @@ export type ErrorCode =
   | 'ResourceNotFound'
   | 'AccessDenied'
   | 'Throttled'
+  | 'AccountMismatch'
+  | 'MalformedResponse'
   | 'ServiceError';
 
 /** Where an error happened and what caused it. */
@@ -110,6 +112,28 @@ export class ThrottledError extends UnitagError {
   }
 }
 
+/**
+ * The ARN names another account than the one the credentials act in, for a service that names resources
+ * without their account (IAM, EC2): acting on it would change a resource of the caller's own account.
+ */
+export class AccountMismatchError extends UnitagError {
+  override name = 'AccountMismatchError';
+  constructor(message: string, context?: ErrorContext) {
+    super('AccountMismatch', message, context);
+  }
+}
+
+/**
+ * AWS (or something between unitag and AWS) answered a tag read with an empty, cut-short or foreign document.
+ * unitag never takes such an answer for "no tags", so nothing was written.
+ */
+export class MalformedResponseError extends UnitagError {
+  override name = 'MalformedResponseError';
+  constructor(message: string, context?: ErrorContext) {
+    super('MalformedResponse', message, context);
+  }
+}
+
 /** Any other failure reported by AWS or the network. */
 export class ServiceError extends UnitagError {
   override name = 'ServiceError';
@@ -123,7 +147,7 @@ export function isUnitagError(value: unknown): value is UnitagError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }
 
-// Error names, as the SDK reports them, per meaning (AWS-FACTS.md "Per service" and "Retries").
+// Error names, as the SDK reports them, per meaning (each service's API reference; the SDK's retry rules).
 const NOT_FOUND = new Set([
   'ResourceNotFound',
   'ResourceNotFoundException',
@@ -186,12 +210,29 @@ function httpStatus(error: unknown): number | undefined {
 
 /** Classifies an AWS error name (and HTTP status) into a unitag code. */
 export function classifyAwsError(name: string, status?: number): ErrorCode {
+  if (name === MALFORMED) return 'MalformedResponse';
   if (NOT_FOUND.has(name) || /\.?NotFound$/.test(name)) return 'ResourceNotFound';
   if (ACCESS_DENIED.has(name) || status === 403) return 'AccessDenied';
   if (THROTTLED.has(name) || status === 429) return 'Throttled';
   if (TAG_LIMIT.has(name)) return 'TagLimitExceeded';
   if (INVALID_TAG.has(name)) return 'InvalidTag';
   return 'ServiceError';
+}
+
+/**
+ * The error name unitag gives an answer that is not the document the API defines (see `malformed`), so that it
+ * becomes a `MalformedResponse` wherever AWS errors become unitag errors.
+ */
+const MALFORMED = 'UnitagMalformedResponse';
+
+/** An error for an answer that is not the document `operation` defines; `toUnitagError` types it. */
+export function malformed(operation: string, what: string): Error {
+  return Object.assign(new Error(`AWS answered ${operation} with ${what}`), { name: MALFORMED });
+}
+
+// The SDK's own parse failures (a body cut short, bytes that are not XML or JSON) carry this in their message.
+function isDeserializationError(error: unknown): boolean {
+  return error instanceof Error && /Deserialization error/.test(error.message);
 }
 
 const ADVICE: Record<ErrorCode, string> = {
@@ -203,6 +244,10 @@ const ADVICE: Record<ErrorCode, string> = {
   ResourceNotFound: 'check that the resource exists in that account and region',
   AccessDenied: 'grant the tagging permissions for this resource to the credentials in use',
   Throttled: 'retry later or lower the concurrency',
+  AccountMismatch:
+    'use credentials of the account the ARN names, or give credentialsForAccount for it (CLI: --profile)',
+  MalformedResponse:
+    'nothing was written; retry, and if it persists check any proxy between you and AWS (it is not "no tags")',
   ServiceError: 'retry; if it persists, the message above says what AWS objected to',
 };
 
@@ -212,11 +257,12 @@ const ADVICE: Record<ErrorCode, string> = {
  */
 export function toUnitagError(error: unknown, context: { arn?: string; service?: string }): UnitagError {
   if (isUnitagError(error)) return error;
-  const name = awsErrorName(error);
+  const name = isDeserializationError(error) ? MALFORMED : awsErrorName(error);
   const code = classifyAwsError(name, httpStatus(error));
   const detail = error instanceof Error ? error.message : String(error);
   const where = context.arn ? ` for ${context.arn}` : '';
-  const message = `${name || 'Error'}${where}: ${detail} (${ADVICE[code]})`;
+  const label = code === 'MalformedResponse' ? 'Malformed answer' : name || 'Error';
+  const message = `${label}${where}: ${detail} (${ADVICE[code]})`;
   return createError(code, message, { ...context, cause: error });
 }
 
@@ -229,6 +275,8 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   ResourceNotFound: ResourceNotFoundError,
   AccessDenied: AccessDeniedError,
   Throttled: ThrottledError,
+  AccountMismatch: AccountMismatchError,
+  MalformedResponse: MalformedResponseError,
   ServiceError: ServiceError,
 };
 

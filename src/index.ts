@@ -14,10 +14,12 @@ export {
 export type { ClientOptions, Credentials } from './clients.js';
 export {
   AccessDeniedError,
+  AccountMismatchError,
   type ErrorCode,
   InvalidArnError,
   InvalidTagError,
   isUnitagError,
+  MalformedResponseError,
   ReservedKeyError,
   ResourceNotFoundError,
   ServiceError,

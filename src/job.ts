@@ -1,5 +1,6 @@
 import { parseArn } from './arn.js';
 import type { Change } from './plan.js';
+import { newTags } from './shapes.js';
 
 /** Formats of a job file. */
 export type JobFormat = 'json' | 'ndjson' | 'csv';
@@ -234,10 +235,13 @@ function csvRow(get: (name: string) => Cell, byTarget: Map<string, Change>): str
   const id = `${arn}?${versionId ?? ''}`;
   const change = byTarget.get(id) ?? { arn, ...(versionId ? { versionId } : {}) };
   byTarget.set(id, change);
-  if (action === 'set') change.set = { ...change.set, [key]: value.text };
-  if (action === 'set-if-absent') change.setIfAbsent = { ...change.setIfAbsent, [key]: value.text };
+  // Prototype-free maps, so that a key named `__proto__` is a key like any other (see newTags).
+  if (action === 'set') change.set = Object.assign(change.set ?? newTags(), { [key]: value.text });
+  if (action === 'set-if-absent') {
+    change.setIfAbsent = Object.assign(change.setIfAbsent ?? newTags(), { [key]: value.text });
+  }
   if (action === 'remove') change.remove = [...(change.remove ?? []), key];
-  if (action === 'rename') change.rename = { ...change.rename, [key]: value.text };
+  if (action === 'rename') change.rename = Object.assign(change.rename ?? newTags(), { [key]: value.text });
   if (action === 'copy-from') {
     const source = value.text.trim();
     const previous = typeof change.copyFrom === 'object' ? change.copyFrom : undefined;

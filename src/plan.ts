@@ -11,6 +11,7 @@ import {
 import { countCalls } from './clients.js';
 import type { Engine } from './engine.js';
 import { InvalidTagError, toUnitagError, type UnitagError } from './errors.js';
+import { copyTags, hasTag, newTags, tagsFromEntries } from './shapes.js';
 import type { Tags } from './types.js';
 import { checkTagCount, isReservedKey, validateKeys, validateTags } from './validate.js';
 
@@ -155,18 +156,20 @@ function newEntry(
     arn: change.arn,
     versionId: change.versionId,
     status: 'change',
-    set: {},
+    set: newTags(),
     remove: [],
   };
   if (!read || read.error || !read.tags) {
     // A failed read is never "no tags": the resource is left alone.
     return { ...entry, status: 'failed' as const, error: read?.error };
   }
-  return { ...entry, before: read.tags, after: { ...read.tags } };
+  return { ...entry, before: copyTags(read.tags), after: copyTags(read.tags) };
 }
 
+// Tags are prototype-free objects (see newTags): a key such as `constructor` or `__proto__` is only ever an
+// own key, so `hasTag`, assignment and `delete` treat it like any other.
 function applyChange(before: Tags, change: Change, source: Tags | undefined, caseInsensitive: boolean): Tags {
-  const after = { ...before };
+  const after = copyTags(before);
   // Where keys ignore case (IAM users and roles), a key is written under the spelling the resource has stored.
   const stored = (key: string) =>
     caseInsensitive ? (Object.keys(after).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key) : key;
@@ -179,7 +182,7 @@ function applyChange(before: Tags, change: Change, source: Tags | undefined, cas
   for (const [from, to] of Object.entries(change.rename ?? {})) {
     if (isReservedKey(from)) throw new InvalidTagError(`Cannot rename the reserved key "${from}".`, change);
     const source = stored(from);
-    if (source in after) {
+    if (hasTag(after, source)) {
       const value = after[source] as string;
       delete after[source];
       after[to] = value;
@@ -187,7 +190,7 @@ function applyChange(before: Tags, change: Change, source: Tags | undefined, cas
   }
   for (const [key, value] of Object.entries(change.set ?? {})) after[stored(key)] = value;
   for (const [key, value] of Object.entries(change.setIfAbsent ?? {})) {
-    if (!(stored(key) in after)) after[key] = value;
+    if (!hasTag(after, stored(key))) after[key] = value;
   }
   for (const key of change.remove ?? []) {
     if (isReservedKey(key)) throw new InvalidTagError(`Cannot remove the reserved key "${key}".`, change);
@@ -203,8 +206,10 @@ function diff(engine: Engine, entry: PlanEntry): void {
   try {
     const { info } = engine.resolve(entry.arn);
     entry.type = info.type;
-    entry.set = Object.fromEntries(Object.entries(after).filter(([k, v]) => before[k] !== v));
-    entry.remove = Object.keys(before).filter((k) => !(k in after));
+    entry.set = tagsFromEntries(
+      Object.entries(after).filter(([k, v]) => !hasTag(before, k) || before[k] !== v),
+    );
+    entry.remove = Object.keys(before).filter((k) => !hasTag(after, k));
     validateTags(entry.set, { ...info.rules, maxTags: Number.POSITIVE_INFINITY }, entry.arn);
     validateKeys(entry.remove, info.rules, entry.arn);
     checkTagCount(after, info.rules, entry.arn);

@@ -1,5 +1,6 @@
 import type { BulkReport, ResourceResult } from './bulk.js';
 import type { Plan, PlanEntry } from './plan.js';
+import { hasTag } from './shapes.js';
 import type { Tags } from './types.js';
 
 /** Output formats of the CLI. */
@@ -86,11 +87,11 @@ export function renderPlan(plan: Plan): string {
 function diffLines(before: Tags, after: Tags): string[] {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(after)) {
-    if (!(k in before)) lines.push(`    + ${k} = ${JSON.stringify(v)}`);
+    if (!hasTag(before, k)) lines.push(`    + ${k} = ${JSON.stringify(v)}`);
     else if (before[k] !== v) lines.push(`    ~ ${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify(v)}`);
   }
   for (const k of Object.keys(before))
-    if (!(k in after)) lines.push(`    - ${k} (was ${JSON.stringify(before[k])})`);
+    if (!hasTag(after, k)) lines.push(`    - ${k} (was ${JSON.stringify(before[k])})`);
   return lines;
 }
 

@@ -11,7 +11,7 @@ export interface TaggerOptions extends EngineOptions {
   /** How many calls bulk operations run at once. Default 16. */
   concurrency?: number | undefined;
   /**
-   * Bulk writes for SNS topics, SQS queues, Lambda functions, S3 buckets and IAM users and roles go through the
+   * Bulk writes for SNS topics, SQS queues, Lambda functions and S3 buckets go through the
    * Resource Groups Tagging API first (20 ARNs a call), falling back per ARN to the service's own operations
    * where it refuses. Default true.
    */

@@ -39,13 +39,27 @@ export interface ClientLoader<C> {
   id: string;
   /** Imports the package and returns a client for that configuration. */
   create(config: Record<string, unknown>): Promise<C>;
+  /**
+   * The operations (SDK command names, `ListQueueTagsCommand`) that read tags: their successful answer must be
+   * a JSON or XML document, so that an empty body is a `MalformedResponse`, never "no tags".
+   */
+  readonly reads?: readonly string[] | undefined;
+  /**
+   * The service names resources without their account (by name or id: IAM, EC2). Before the client of an ARN
+   * that names an account is handed out, unitag checks with STS (once per credentials set) that the
+   * credentials act in that account, and throws `AccountMismatch` when they do not.
+   */
+  readonly namesWithoutAccount?: boolean | undefined;
 }
 
 /** What the core hands an adapter for each call. */
 export interface AdapterContext {
   /** A cached SDK client for `region` (empty: the tagger's default) and the ARN's account. */
   client<C>(loader: ClientLoader<C>, arn: ParsedArn, region?: string): Promise<C>;
-  /** Runs `task` after every earlier task with the same key has settled (read-modify-write serialization). */
+  /**
+   * Runs `task` after every earlier task with the same key has settled, in any tagger of this process
+   * (read-modify-write serialization).
+   */
   exclusive<T>(key: string, task: () => Promise<T>): Promise<T>;
   /** The tagger's default region, if one was configured. */
   defaultRegion: string | undefined;

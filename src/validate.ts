@@ -1,7 +1,7 @@
 import { InvalidTagError, ReservedKeyError, TagLimitExceededError } from './errors.js';
 import type { TagRules, Tags } from './types.js';
 
-/** Letters, digits, white space and `_ . : / = + - @`: the set every service accepts (AWS-FACTS.md). */
+/** Letters, digits, white space and `_ . : / = + - @`: the set every service accepts (docs/aws-facts.md, tags in general). */
 export const SAFE_CHARSET = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
 /** The rules of most services: 50 tags, the safe character set, case-sensitive keys. */
@@ -101,7 +101,7 @@ function validateKey(key: unknown, rules: TagRules, arn: string | undefined): vo
   }
 }
 
-// On IAM users and roles `Team` and `team` are one key, so a request naming both is ambiguous (AWS-FACTS.md).
+// On IAM users and roles `Team` and `team` are one key, so a request naming both is ambiguous (docs/aws-facts.md, IAM).
 function rejectCaseDuplicates(keys: string[], rules: TagRules, arn: string | undefined): void {
   if (!rules.caseInsensitiveKeys) return;
   const seen = new Map<string, string>();

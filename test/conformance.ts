@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tagger } from '../src/index.js';
 import { localTagger } from './helpers.js';
 
+/** Keys that every plain JavaScript object also has as (inherited) properties; `__proto__` first. */
+export const PROPERTY_KEYS = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
+
 /** One adapter's resources, as the shared conformance suite needs them. */
 export interface ConformanceTarget {
   /** Shown in the test names: `sns topic`, `iam role`, ... */
@@ -67,6 +70,41 @@ export function testAdapter(target: ConformanceTarget): void {
         expect(await tagger.list(arn)).toEqual({ project: 'QuarkEagle' });
       });
     }
+
+    it('takes keys named like JavaScript properties as keys: tag, list, plan, apply, untag', async () => {
+      // Prepare: a fresh resource, and keys that are also properties of every plain object.
+      const fresh = await target.create();
+      const tags = Object.fromEntries(PROPERTY_KEYS.map((key, i) => [key, `v${i}`]));
+      // Act and Assess
+      await tagger.tag(fresh, tags);
+      expect(Object.entries(await tagger.list(fresh)).sort()).toEqual(Object.entries(tags).sort());
+      const planned = await tagger.plan([
+        {
+          arn: fresh,
+          setIfAbsent: Object.fromEntries([
+            ['constructor', 'overwritten?'],
+            ['isPrototypeOf', 'new'],
+          ]),
+          ...(target.untagUnsupportedOnLocalStack ? {} : { remove: ['toString', '__proto__'] }),
+        },
+      ]);
+      const entry = planned.entries[0];
+      expect(entry?.status).toBe('change');
+      expect(Object.entries(entry?.set ?? {})).toEqual([['isPrototypeOf', 'new']]);
+      expect([...(entry?.remove ?? [])].sort()).toEqual(
+        target.untagUnsupportedOnLocalStack ? [] : ['__proto__', 'toString'],
+      );
+      const applied = await tagger.apply(planned);
+      expect(applied.totals).toMatchObject({ changed: 1, failed: 0 });
+      const after = new Map(Object.entries(tags)).set('isPrototypeOf', 'new');
+      if (!target.untagUnsupportedOnLocalStack) {
+        after.delete('toString');
+        after.delete('__proto__');
+        await tagger.untag(fresh, ['valueOf']);
+        after.delete('valueOf');
+      }
+      expect(Object.entries(await tagger.list(fresh)).sort()).toEqual([...after].sort());
+    });
 
     const missing = target.missing;
     if (missing) {

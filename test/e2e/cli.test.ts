@@ -136,6 +136,64 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     for (const v of volumes) expect(any.stdout).toContain(v);
   });
 
+  it('keys named like JavaScript properties: --tag, every output format, and a CSV job', async () => {
+    // Prepare
+    const topic = await createTopic(awsConfig(), uniqueName('proto'));
+    const keys = ['constructor', '__proto__', 'toString', 'valueOf'];
+    // Act: the CLI once refused --tag constructor=x as "given twice".
+    const tagged = await unitag(['tag', topic, ...keys.flatMap((k) => ['--tag', `${k}=${k}-value`])]);
+    // Assess
+    expect(tagged.code).toBe(0);
+    const expected = keys.map((k) => [k, `${k}-value`]).sort();
+    const json = JSON.parse((await unitag(['list', topic, '-o', 'json'])).stdout);
+    expect(Object.entries(json[0].tags).sort()).toEqual(expected);
+    const csv = (await unitag(['list', topic, '-o', 'csv'])).stdout.trim().split('\n').slice(1);
+    expect(csv.map((line) => line.split(',').slice(1)).sort()).toEqual(expected);
+    const table = (await unitag(['list', topic])).stdout.trim().split('\n');
+    expect(table).toHaveLength(keys.length + 1);
+    for (const k of keys) expect(table.some((line) => line.includes(` ${k} `))).toBe(true);
+
+    const job = file(
+      `${uniqueName('proto')}.csv`,
+      [
+        'arn,action,key,value',
+        `${topic},set-if-absent,constructor,overwritten?`,
+        `${topic},set-if-absent,hasOwnProperty,new`,
+        `${topic},remove,__proto__,`,
+        `${topic},set,valueOf,changed`,
+      ].join('\n'),
+    );
+    const planned = JSON.parse((await unitag(['plan', job, '-o', 'json'])).stdout);
+    expect(planned.entries[0]).toMatchObject({
+      status: 'change',
+      set: { hasOwnProperty: 'new', valueOf: 'changed' },
+      remove: ['__proto__'],
+    });
+    const report = join(dir, `${uniqueName('proto')}.json`);
+    const applied = await unitag(['apply', job, '--report', report]);
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(readFileSync(report, 'utf8')).resources[0].after).toEqual(
+      JSON.parse(
+        '{"constructor":"constructor-value","toString":"toString-value","valueOf":"changed","hasOwnProperty":"new"}',
+      ),
+    );
+    expect(Object.entries(await localTagger().list(topic)).sort()).toEqual([
+      ['constructor', 'constructor-value'],
+      ['hasOwnProperty', 'new'],
+      ['toString', 'toString-value'],
+      ['valueOf', 'changed'],
+    ]);
+  });
+
+  it("refuses an ARN of another account than the credentials' (IAM, EC2): exit 1, AccountMismatch, nothing written", async () => {
+    const volume = await createEc2(awsConfig(), 'volume');
+    const foreign = volume.replace(`:${ACCOUNT}:`, ':111111111111:');
+    const run = await unitag(['tag', foreign, '--tag', 'k=v']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`${foreign}: AccountMismatch`);
+    expect(await localTagger().list(volume)).toEqual({});
+  });
+
   it('exit codes: 0 all succeeded, 1 some failed, 2 bad usage or input', async () => {
     const topic = await createTopic(awsConfig(), uniqueName('codes'));
     const missingQueue = `arn:aws:sqs:${REGION}:${ACCOUNT}:${uniqueName('missing')}`;

@@ -69,7 +69,7 @@ describe('bulk operations on LocalStack', () => {
     const report = await tagger.tagMany(volumes, { batch: 'yes' });
     expect(report.results.map((r) => r.outcome)).toEqual(['changed', 'failed', 'changed', 'changed']);
     expect(report.results[1]?.error?.code).toBe('ResourceNotFound');
-    expect(report.calls).toBe(2); // the batch, then the batch without the named id
+    expect(report.calls).toBe(3); // STS GetCallerIdentity (the account check, once per tagger), the batch, then the batch without the named id
     const listed = await tagger.listMany(volumes.filter((v) => v !== gone));
     for (const r of listed.results) expect(r.tags).toEqual({ batch: 'yes' });
   });

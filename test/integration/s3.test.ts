@@ -43,6 +43,21 @@ describe('S3 on LocalStack', () => {
     );
   });
 
+  it('two taggers in one process editing one bucket at once lose no key (one lock per process)', async () => {
+    // Prepare: two taggers, each with its own clients, as two libraries in one program would have.
+    const arn = await createBucket(awsConfig(), uniqueName('two-taggers'));
+    const [first, second] = [localTagger(), localTagger()];
+    // Act: 20 keys each, all at once, interleaved.
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => [
+        first.tag(arn, { [`a${i}`]: `v${i}` }),
+        second.tag(arn, { [`b${i}`]: `v${i}` }),
+      ]).flat(),
+    );
+    // Assess
+    expect(await first.list(arn)).toEqual({ ...tagsOf(20, 'a'), ...tagsOf(20, 'b') });
+  });
+
   it('refuses an 11th tag on an object, and a 51st on a bucket, leaving each as it was', async () => {
     const bucket = uniqueName('limits');
     const bucketArn = await createBucket(awsConfig(), bucket);

@@ -115,7 +115,7 @@ describe('parseArn', () => {
     ['arn:aws:sns:mars-1:123456789012:t', 'region'],
     ['arn:aws:sns:us-east-1:12345:t', 'account'],
     ['arn:aws:sns:us-east-1:123456789012:', 'resource'],
-    ['arn:aws:sns:us-east-1:123456789012:a\nb', 'resource'],
+    ['arn:aws:sns:us-east-1:123456789012:a\nb', 'control character U.000A'],
   ])('refuses %j (%s)', (arn, field) => {
     const error = (() => {
       try {

@@ -11,6 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTagger, type TaggerOptions } from '../../src/index.js';
+import { credentialsOf, mockAccounts } from './accounts.js';
 
 const rgta = mockClient(ResourceGroupsTaggingAPIClient);
 const ec2 = mockClient(EC2Client);
@@ -27,6 +28,7 @@ const sizes = (calls: { args: [{ input: { ResourceARNList?: string[]; Resources?
   calls.map((c) => (c.args[0].input.ResourceARNList ?? c.args[0].input.Resources)?.length);
 
 beforeEach(() => {
+  mockAccounts();
   for (const m of [rgta, ec2, sns, sqs, s3]) m.reset();
 });
 
@@ -65,7 +67,7 @@ describe('batching boundaries', () => {
       volume(2).replace('us-east-1', 'eu-west-1'),
       volume(3).replace('123456789012', '210987654321'),
     ];
-    await tagger().untagMany(arns, ['a']);
+    await tagger({ credentialsForAccount: (id) => credentialsOf(id) }).untagMany(arns, ['a']);
     const calls = ec2.commandCalls(DeleteTagsCommand);
     expect(calls.map((c) => c.args[0].input)).toEqual([
       { Resources: ['vol-00000001'], Tags: [{ Key: 'a' }] },

@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ID_PREFIXES } from '../../adapters/ec2.js';
 import { SUPPORTED_SERVICES } from '../../adapters/tagging-api.js';
-import { createRegistry, dispatch, parseArn } from '../../src/index.js';
+import { createRegistry, createTagger, dispatch, parseArn } from '../../src/index.js';
+import { startFakeAws } from '../fake-aws.js';
 
 const registry = createRegistry();
 
@@ -54,5 +57,130 @@ describe('dispatch (pure: no AWS)', () => {
       .map((f) => f.replace(/\.ts$/, ''));
     const names = [...registry.adapters.keys(), registry.fallback.name].sort();
     expect(names).toEqual(files.sort());
+  });
+});
+
+describe('ARN shape: an ARN that does not name exactly one resource is refused, with no AWS call', () => {
+  const vol = 'vol-0123456789abcdef0';
+  const ec2 = (resource: string) => `arn:aws:ec2:us-east-1:123456789012:${resource}`;
+  const BAD: [string, string][] = [
+    [ec2(`instance/${vol}`), 'InvalidArn'],
+    [ec2(`Volume/${vol}`), 'InvalidArn'],
+    [ec2(`VOLUME/${vol}`), 'InvalidArn'],
+    [ec2('volume/i-0123456789abcdef0'), 'InvalidArn'],
+    [ec2('volume/vol-'), 'InvalidArn'],
+    [ec2('volume/vol-0abc?x'), 'InvalidArn'],
+    [ec2('transit-gateway/tgw-attach-0123456789abcdef0'), 'InvalidArn'],
+    [ec2('ipam/ipam-pool-0123456789abcdef0'), 'InvalidArn'],
+    [ec2('vpc-endpoint/vpce-svc-0123456789abcdef0'), 'InvalidArn'],
+    [ec2('key-pair/my-key-name'), 'InvalidArn'],
+    [ec2('placement-group/my-group'), 'InvalidArn'],
+    [ec2('reserved-instances/not-a-uuid'), 'InvalidArn'],
+    [ec2(`made-up-type/${vol}`), 'UnsupportedResource'],
+    ['arn:aws:sqs:us-east-1:123456789012:jobs?Action=DeleteQueue', 'InvalidArn'],
+    ['arn:aws:sqs:us-east-1:123456789012:jobs#frag', 'InvalidArn'],
+    ['arn:aws:sqs:us-east-1:123456789012:jobs/other', 'UnsupportedResource'],
+    [`arn:aws:sqs:us-east-1:123456789012:${'q'.repeat(81)}`, 'InvalidArn'],
+    ['arn:aws:sns:us-east-1:123456789012:orders?x', 'InvalidArn'],
+    ['arn:aws:iam::123456789012:Role/R', 'InvalidArn'],
+    ['arn:aws:iam::123456789012:USER/alice', 'InvalidArn'],
+    ['arn:aws:iam::123456789012:role/team/', 'InvalidArn'],
+    ['arn:aws:iam::123456789012:role/team/R?x', 'InvalidArn'],
+    ['arn:aws:lambda:us-east-1:123456789012:Function:f', 'InvalidArn'],
+    ['arn:aws:sns:us-east-1:123456789012:orders\u0000', 'InvalidArn'],
+    ['arn:aws:sqs:us-east-1:123456789012:jobs\u0000other', 'InvalidArn'],
+    [ec2(`volume/${vol}\u0000`), 'InvalidArn'],
+    ['arn:aws:iam::123456789012:role/R\u001b[2J', 'InvalidArn'],
+    ['arn:aws:s3:::bucket/key\u007f', 'InvalidArn'],
+    ['arn:aws:s3:::bucket/key\u0085', 'InvalidArn'],
+    ['arn:aws\u0000:sns:us-east-1:123456789012:orders', 'InvalidArn'],
+    ['arn:constructor:sns:us-east-1:123456789012:orders', 'InvalidArn'],
+    ['arn:__proto__:sns:us-east-1:123456789012:orders', 'InvalidArn'],
+  ];
+
+  it.each(BAD)('%j -> %s', (arn, code) => {
+    expect(route(arn)).toBe(code);
+  });
+
+  it.each([
+    [ec2(`volume/${vol}`), 'ec2 ec2:volume'],
+    [ec2('instance/i-0123456789abcdef0'), 'ec2 ec2:instance'],
+    [ec2('transit-gateway-attachment/tgw-attach-0123456789abcdef0'), 'ec2 ec2:transit-gateway-attachment'],
+    [ec2('key-pair/key-0123456789abcdef0'), 'ec2 ec2:key-pair'],
+    [ec2('reserved-instances/0a1b2c3d-1234-5678-9abc-0123456789ab'), 'ec2 ec2:reserved-instances'],
+    ['arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0', 'ec2 ec2:image'],
+    ['arn:aws:iam::123456789012:role/team/R', 'iam iam:role'],
+  ])('%s -> %s', (arn, expected) => {
+    expect(route(arn)).toBe(expected);
+  });
+
+  it('accepts every EC2 type in the id table with an id of its own prefix, and no other type', () => {
+    for (const [type, prefix] of Object.entries(ID_PREFIXES)) {
+      expect(route(ec2(`${type}/${prefix}-0123456789abcdef0`))).toBe(`ec2 ec2:${type}`);
+      for (const [other, otherPrefix] of Object.entries(ID_PREFIXES)) {
+        if (other !== type) expect(route(ec2(`${type}/${otherPrefix}-0123456789abcdef0`))).toBe('InvalidArn');
+      }
+    }
+  });
+
+  it('refuses, as InvalidArn, every ARN holding a control character (property)', () => {
+    const control = fc
+      .integer({ min: 0, max: 0x9f })
+      .filter((c) => c < 0x20 || c >= 0x7f)
+      .map((c) => String.fromCharCode(c));
+    fc.assert(
+      fc.property(fc.string(), control, fc.string(), (before, c, after) => {
+        const arn = `arn:aws:sns:us-east-1:123456789012:${before}${c}${after}`;
+        expect(() => parseArn(arn)).toThrow(expect.objectContaining({ code: 'InvalidArn', arn }));
+      }),
+    );
+  });
+
+  it('never throws anything but a UnitagError, whatever the string (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.string(),
+        fc.constantFrom('sns', 'sqs', 'ec2', 'iam', 'lambda', 's3', 'logs'),
+        (tail, service) => {
+          for (const arn of [
+            tail,
+            `arn:aws:${service}:us-east-1:123456789012:${tail}`,
+            `arn:aws:${service}:::${tail}`,
+          ]) {
+            const outcome = route(arn);
+            expect(outcome).toMatch(/^(InvalidArn|UnsupportedResource|[a-z0-9-]+ \S+)$/);
+          }
+        },
+      ),
+    );
+  });
+
+  it('makes no AWS call for any of them, through every tagger method', async () => {
+    // Prepare: a local server that records every request it gets.
+    const fake = await startFakeAws();
+    const tagger = createTagger({
+      endpoint: fake.endpoint,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    });
+    try {
+      const arns = BAD.map(([arn]) => arn);
+      // Act
+      for (const arn of arns) {
+        await expect(tagger.tag(arn, { a: '1' })).rejects.toMatchObject({ code: expect.any(String) });
+        await expect(tagger.untag(arn, ['a'])).rejects.toMatchObject({ code: expect.any(String) });
+        await expect(tagger.list(arn)).rejects.toMatchObject({ code: expect.any(String) });
+      }
+      const bulk = await tagger.tagMany(arns, { a: '1' });
+      const read = await tagger.listMany(arns);
+      const planned = await tagger.plan(arns.map((arn) => ({ arn, set: { a: '1' } })));
+      const applied = await tagger.apply(planned);
+      // Assess
+      for (const report of [bulk, read, applied]) expect(report.totals.failed).toBe(arns.length);
+      expect(fake.requests).toEqual([]);
+      expect(tagger.calls).toBe(0);
+    } finally {
+      await fake.close();
+    }
   });
 });

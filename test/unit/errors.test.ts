@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { toUnitagError } from '../../src/errors.js';
+import { malformed, toUnitagError } from '../../src/errors.js';
 import {
   AccessDeniedError,
+  AccountMismatchError,
   isUnitagError,
+  MalformedResponseError,
   ResourceNotFoundError,
   ServiceError,
   ThrottledError,
@@ -63,6 +65,33 @@ describe('toUnitagError', () => {
     expect(toUnitagError(new TypeError('socket hang up'), {})).toBeInstanceOf(ServiceError);
     const own = new ThrottledError('x');
     expect(toUnitagError(own, {})).toBe(own);
+  });
+
+  it("types an answer that is not the API's document as MalformedResponse, with what to do", () => {
+    const arn = 'arn:aws:s3:::b';
+    const own = toUnitagError(malformed('GetBucketTagging', 'an empty body'), { arn, service: 's3' });
+    expect(own).toBeInstanceOf(MalformedResponseError);
+    expect(own).toMatchObject({ code: 'MalformedResponse', arn, service: 's3' });
+    expect(own.message).toContain('GetBucketTagging');
+    expect(own.message).toContain('nothing was written');
+    // The SDK's own parse failure of a body cut short.
+    const cut = Object.assign(
+      new SyntaxError(
+        'Unexpected end of JSON input\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      ),
+      {},
+    );
+    expect(toUnitagError(cut, { arn })).toMatchObject({ code: 'MalformedResponse' });
+  });
+
+  it('AccountMismatchError carries its code and says what to do', () => {
+    const error = new AccountMismatchError('wrong account', {
+      arn: 'arn:aws:iam::111111111111:role/r',
+      service: 'iam',
+    });
+    expect(error).toBeInstanceOf(UnitagError);
+    expect(error).toMatchObject({ code: 'AccountMismatch', name: 'AccountMismatchError', service: 'iam' });
+    expect(isUnitagError(error)).toBe(true);
   });
 
   it('recognises unitag errors across copies of the package', () => {

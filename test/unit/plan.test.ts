@@ -1,4 +1,4 @@
-import { IAMClient, ListUserTagsCommand, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
+import { GetUserCommand, IAMClient, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
 import {
   ListTagsForResourceCommand,
   SNSClient,
@@ -8,6 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTagger, reportToJson } from '../../src/index.js';
+import { mockAccounts } from './accounts.js';
 
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);
@@ -24,6 +25,7 @@ const list = (tags: Record<string, string>) => ({
 });
 
 beforeEach(() => {
+  mockAccounts();
   sns.reset();
   iam.reset();
 });
@@ -113,7 +115,9 @@ describe('plan', () => {
   });
 
   it('on IAM users, refuses a rename that only changes case (it would remove the tag)', async () => {
-    iam.on(ListUserTagsCommand).resolves(list({ Team: 'a' }));
+    iam
+      .on(GetUserCommand)
+      .resolves({ User: { Path: '/', UserName: 'alice', ...list({ Team: 'a' }) } as never });
     const user = 'arn:aws:iam::123456789012:user/alice';
     const planned = await tagger().plan([{ arn: user, rename: { Team: 'team' } }]);
     expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code: 'InvalidTag' } });

@@ -1,10 +1,15 @@
 import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
+  GetInstanceProfileCommand,
+  GetRoleCommand,
+  GetServerCertificateCommand,
+  GetUserCommand,
   IAMClient,
   ListMFADeviceTagsCommand,
-  ListRoleTagsCommand,
-  ListUserTagsCommand,
+  ListPolicyTagsCommand,
+  TagInstanceProfileCommand,
   TagMFADeviceCommand,
+  TagRoleCommand,
   TagSAMLProviderCommand,
   TagServerCertificateCommand,
   TagUserCommand,
@@ -25,6 +30,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { keysToDelete } from '../../adapters/ec2.js';
 import { createTagger } from '../../src/index.js';
+import { mockAccounts } from './accounts.js';
 
 const s3 = mockClient(S3Client);
 const ec2 = mockClient(EC2Client);
@@ -34,6 +40,7 @@ const tagger = () =>
 const awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: {} });
 
 beforeEach(() => {
+  mockAccounts();
   s3.reset();
   ec2.reset();
   iam.reset();
@@ -206,33 +213,127 @@ describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
 describe('IAM (mocked: what LocalStack does not reproduce)', () => {
   const USER = 'arn:aws:iam::123456789012:user/division/team/alice';
 
-  it('untag of Project removes a stored project (AWS keys are case-insensitive; LocalStack is not)', async () => {
-    iam.on(ListUserTagsCommand).resolves({ Tags: [{ Key: 'project', Value: 'x' }], IsTruncated: false });
-    iam.on(UntagUserCommand).resolves({});
+  /**
+   * IAM as AWS documents it: entities found by name (names are unique whatever their case), each at a path,
+   * with tag keys that are case-insensitive. Which spelling survives a TagUser of `department` onto
+   * `Department` is not documented; this fake keeps the spelling of the request (the one that would surprise
+   * a user), so a test passes only where unitag itself sends the stored spelling.
+   */
+  function fakeIam(entities: Record<string, { path: string; tags: Record<string, string> }>) {
+    const store = new Map(
+      Object.entries(entities).map(([name, e]) => [
+        name.toLowerCase(),
+        { name, path: e.path, tags: { ...e.tags } },
+      ]),
+    );
+    const find = (name: string) => {
+      const entity = store.get(name.toLowerCase());
+      if (!entity)
+        throw Object.assign(new Error(`${name} not found`), { name: 'NoSuchEntity', $metadata: {} });
+      return entity;
+    };
+    const answer = (e: { name: string; path: string; tags: Record<string, string> }, nameField: string) => ({
+      Path: e.path,
+      [nameField]: e.name,
+      Arn: `arn:aws:iam::123456789012:x${e.path}${e.name}`,
+      ...(Object.keys(e.tags).length > 0
+        ? { Tags: Object.entries(e.tags).map(([Key, Value]) => ({ Key, Value })) }
+        : {}),
+    });
+    const tag = (name: string, tags: { Key: string; Value: string }[]) => {
+      const entity = find(name);
+      for (const { Key, Value } of tags) {
+        for (const k of Object.keys(entity.tags))
+          if (k.toLowerCase() === Key.toLowerCase()) delete entity.tags[k];
+        entity.tags[Key] = Value;
+      }
+      return {};
+    };
+    const untag = (name: string, keys: string[]) => {
+      const entity = find(name);
+      const gone = new Set(keys.map((k) => k.toLowerCase()));
+      for (const k of Object.keys(entity.tags)) if (gone.has(k.toLowerCase())) delete entity.tags[k];
+      return {};
+    };
+    iam.on(GetUserCommand).callsFake((i) => ({ User: answer(find(i.UserName), 'UserName') }));
+    iam.on(GetRoleCommand).callsFake((i) => ({ Role: answer(find(i.RoleName), 'RoleName') }));
+    iam.on(TagUserCommand).callsFake((i) => tag(i.UserName, i.Tags));
+    iam.on(TagRoleCommand).callsFake((i) => tag(i.RoleName, i.Tags));
+    iam.on(UntagUserCommand).callsFake((i) => untag(i.UserName, i.TagKeys));
+    iam.on(UntagRoleCommand).callsFake((i) => untag(i.RoleName, i.TagKeys));
+    return (name: string) => find(name).tags;
+  }
+  const sent = () => iam.calls().map((c) => [c.args[0].constructor.name, c.args[0].input]);
+
+  it('tag of department on a user carrying Department reads first and keeps Department', async () => {
+    // Prepare
+    const tagsOf = fakeIam({
+      alice: { path: '/division/team/', tags: { Department: 'finance', team: 'a' } },
+    });
+    // Act
+    await tagger().tag(USER, { department: 'hr' });
+    // Assess
+    expect(sent()).toEqual([
+      ['GetUserCommand', { UserName: 'alice' }],
+      ['TagUserCommand', { UserName: 'alice', Tags: [{ Key: 'Department', Value: 'hr' }] }],
+    ]);
+    expect(tagsOf('alice')).toEqual({ Department: 'hr', team: 'a' });
+  });
+
+  it('untag of Project removes a stored project', async () => {
+    const tagsOf = fakeIam({ alice: { path: '/division/team/', tags: { project: 'x', keep: 'y' } } });
     await tagger().untag(USER, ['Project']);
-    expect(iam.commandCalls(UntagUserCommand)[0]?.args[0].input).toEqual({
-      UserName: 'alice',
-      TagKeys: ['project'],
-    });
+    expect(sent()).toEqual([
+      ['GetUserCommand', { UserName: 'alice' }],
+      ['UntagUserCommand', { UserName: 'alice', TagKeys: ['project'] }],
+    ]);
+    expect(tagsOf('alice')).toEqual({ keep: 'y' });
   });
 
-  it('tag sends the key as spelled, in one call, and AWS updates a stored key of another case', async () => {
-    iam.on(TagUserCommand).resolves({});
-    await tagger().tag(USER, { department: 'hr', team: 'a' });
-    expect(iam.calls()).toHaveLength(1);
-    expect(iam.commandCalls(TagUserCommand)[0]?.args[0].input).toEqual({
-      UserName: 'alice',
-      Tags: [
-        { Key: 'department', Value: 'hr' },
-        { Key: 'team', Value: 'a' },
-      ],
-    });
-  });
-
-  it('untag of keys the role does not carry makes no write', async () => {
-    iam.on(ListRoleTagsCommand).resolves({ Tags: [{ Key: 'a', Value: '1' }] });
+  it('makes no write when the tags are already as asked, or the keys to remove are absent', async () => {
+    fakeIam({ r: { path: '/', tags: { a: '1' } } });
+    await tagger().tag('arn:aws:iam::123456789012:role/r', { A: '1' });
     await tagger().untag('arn:aws:iam::123456789012:role/r', ['b']);
+    expect(sent().map(([name]) => name)).toEqual(['GetRoleCommand', 'GetRoleCommand']);
+  });
+
+  it.each([
+    ['another path', 'arn:aws:iam::123456789012:role/other/R'],
+    ['the root path', 'arn:aws:iam::123456789012:role/R'],
+    ['a longer path', 'arn:aws:iam::123456789012:role/x/team/R'],
+    ['the name in another case', 'arn:aws:iam::123456789012:role/team/r'],
+  ])('an ARN with %s does not act on role /team/R: ResourceNotFound, no write', async (_, arn) => {
+    const tagsOf = fakeIam({ R: { path: '/team/', tags: { keep: '1' } } });
+    await expect(tagger().tag(arn, { a: '1' })).rejects.toMatchObject({ code: 'ResourceNotFound', arn });
+    await expect(tagger().untag(arn, ['keep'])).rejects.toMatchObject({ code: 'ResourceNotFound', arn });
+    await expect(tagger().list(arn)).rejects.toMatchObject({ code: 'ResourceNotFound' });
+    expect(iam.commandCalls(TagRoleCommand)).toHaveLength(0);
     expect(iam.commandCalls(UntagRoleCommand)).toHaveLength(0);
+    expect(tagsOf('R')).toEqual({ keep: '1' });
+    await tagger().tag('arn:aws:iam::123456789012:role/team/R', { a: '1' });
+    expect(tagsOf('R')).toEqual({ keep: '1', a: '1' });
+  });
+
+  it('instance profiles and server certificates check the path the same way', async () => {
+    iam.on(GetInstanceProfileCommand).resolves({
+      InstanceProfile: { Path: '/a/', InstanceProfileName: 'p', Tags: [] } as never,
+    });
+    iam.on(GetServerCertificateCommand).resolves({
+      ServerCertificate: { ServerCertificateMetadata: { Path: '/a/', ServerCertificateName: 'c' } } as never,
+    });
+    const profile = 'arn:aws:iam::123456789012:instance-profile/b/p';
+    const cert = 'arn:aws:iam::123456789012:server-certificate/b/c';
+    await expect(tagger().tag(profile, { k: 'v' })).rejects.toMatchObject({ code: 'ResourceNotFound' });
+    await expect(tagger().tag(cert, { k: 'v' })).rejects.toMatchObject({ code: 'ResourceNotFound' });
+    expect(iam.commandCalls(TagInstanceProfileCommand)).toHaveLength(0);
+    expect(iam.commandCalls(TagServerCertificateCommand)).toHaveLength(0);
+  });
+
+  it('a Get answer without the entity is MalformedResponse, never "no tags", and nothing is written', async () => {
+    iam.on(GetUserCommand).resolves({});
+    await expect(tagger().tag(USER, { a: '1' })).rejects.toMatchObject({ code: 'MalformedResponse' });
+    await expect(tagger().list(USER)).rejects.toMatchObject({ code: 'MalformedResponse' });
+    expect(iam.commandCalls(TagUserCommand)).toHaveLength(0);
   });
 
   it('refuses keys differing only in case before any call', async () => {
@@ -241,21 +342,28 @@ describe('IAM (mocked: what LocalStack does not reproduce)', () => {
     expect(iam.calls()).toHaveLength(0);
   });
 
-  it('follows IsTruncated / Marker to the last page', async () => {
+  it('follows IsTruncated / Marker to the last page (types named by ARN)', async () => {
+    const policy = 'arn:aws:iam::123456789012:policy/p';
     iam
-      .on(ListUserTagsCommand)
+      .on(ListPolicyTagsCommand)
       .resolvesOnce({ Tags: [{ Key: 'a', Value: '1' }], IsTruncated: true, Marker: 'm1' })
       .resolves({ Tags: [{ Key: 'b', Value: '2' }], IsTruncated: false });
-    expect(await tagger().list(USER)).toEqual({ a: '1', b: '2' });
-    expect(iam.commandCalls(ListUserTagsCommand).map((c) => c.args[0].input)).toEqual([
-      { UserName: 'alice' },
-      { UserName: 'alice', Marker: 'm1' },
+    expect(await tagger().list(policy)).toEqual({ a: '1', b: '2' });
+    expect(iam.commandCalls(ListPolicyTagsCommand).map((c) => c.args[0].input)).toEqual([
+      { PolicyArn: policy },
+      { PolicyArn: policy, Marker: 'm1' },
     ]);
   });
 
   it('SAML providers, server certificates and MFA devices use their own operations and identifiers', async () => {
     iam.on(TagSAMLProviderCommand).resolves({});
     iam.on(UntagSAMLProviderCommand).resolves({});
+    iam.on(GetServerCertificateCommand).resolves({
+      ServerCertificate: {
+        ServerCertificateMetadata: { Path: '/division/', ServerCertificateName: 'web-cert' },
+        Tags: [{ Key: 'a', Value: '0' }],
+      } as never,
+    });
     iam.on(TagServerCertificateCommand).resolves({});
     iam.on(UntagServerCertificateCommand).resolves({});
     iam.on(TagMFADeviceCommand).resolves({});
@@ -269,13 +377,15 @@ describe('IAM (mocked: what LocalStack does not reproduce)', () => {
     await tagger().untag(cert, ['a']);
     await tagger().tag(mfa, { a: '1' });
     expect(await tagger().list(mfa)).toEqual({ a: '1' });
-    expect(iam.calls().map((c) => [c.args[0].constructor.name, c.args[0].input])).toEqual([
+    expect(sent()).toEqual([
       ['TagSAMLProviderCommand', { SAMLProviderArn: saml, Tags: [{ Key: 'a', Value: '1' }] }],
       ['UntagSAMLProviderCommand', { SAMLProviderArn: saml, TagKeys: ['a'] }],
+      ['GetServerCertificateCommand', { ServerCertificateName: 'web-cert' }],
       [
         'TagServerCertificateCommand',
         { ServerCertificateName: 'web-cert', Tags: [{ Key: 'a', Value: '1' }] },
       ],
+      ['GetServerCertificateCommand', { ServerCertificateName: 'web-cert' }],
       ['UntagServerCertificateCommand', { ServerCertificateName: 'web-cert', TagKeys: ['a'] }],
       ['TagMFADeviceCommand', { SerialNumber: mfa, Tags: [{ Key: 'a', Value: '1' }] }],
       ['ListMFADeviceTagsCommand', { SerialNumber: mfa }],
@@ -287,7 +397,7 @@ describe('IAM (mocked: what LocalStack does not reproduce)', () => {
     ['aws-cn', 'cn-north-1'],
     ['aws-us-gov', 'us-gov-west-1'],
   ])('calls IAM in the %s partition in %s, whatever the default region', async (partition, region) => {
-    iam.on(ListUserTagsCommand).resolves({ Tags: [] });
+    iam.on(GetUserCommand).resolves({ User: { Path: '/', UserName: 'alice' } as never });
     await tagger().list(`arn:${partition}:iam::123456789012:user/alice`);
     const client = iam.calls()[0]?.thisValue as IAMClient;
     expect(await client.config.region()).toBe(region);

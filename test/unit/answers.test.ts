@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTagger } from '../../src/index.js';
+import { type Answer, type FakeAws, startFakeAws } from '../fake-aws.js';
+
+// Every adapter's tag read, answered by a local HTTP server as a broken proxy would: a read is "no tags" only
+// when AWS says so, so none of these answers may lead to a write.
+let fake: FakeAws;
+beforeAll(async () => {
+  fake = await startFakeAws();
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.requests.length = 0;
+});
+
+const tagger = () =>
+  createTagger({
+    endpoint: fake.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    // One attempt: a dropped connection is retried by the SDK otherwise, which only slows the test.
+    clientConfig: { maxAttempts: 1 },
+  });
+
+const READS: [string, string][] = [
+  ['SNS ListTagsForResource', 'arn:aws:sns:us-east-1:123456789012:orders'],
+  ['SQS ListQueueTags', 'arn:aws:sqs:us-east-1:123456789012:jobs'],
+  ['Lambda ListTags', 'arn:aws:lambda:us-east-1:123456789012:function:f'],
+  ['S3 GetBucketTagging', 'arn:aws:s3:::bucket'],
+  ['S3 GetObjectTagging', 'arn:aws:s3:::bucket/dir/key.txt'],
+  ['IAM GetUser', 'arn:aws:iam::123456789012:user/alice'],
+  ['IAM ListPolicyTags', 'arn:aws:iam::123456789012:policy/p'],
+  ['EC2 DescribeTags', 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0'],
+  ['tagging-API GetResources', 'arn:aws:logs:us-east-1:123456789012:log-group:g'],
+];
+
+describe.each(READS)('%s', (_, arn) => {
+  it('answered in full: the control case reads both tags and writes only the absent key', async () => {
+    const t = tagger();
+    expect(await t.list(arn)).toEqual({ a: '1', b: '2' });
+    const planned = await t.plan([{ arn, setIfAbsent: { a: 'new', c: '3' } }]);
+    expect(planned.entries[0]).toMatchObject({ status: 'change', set: { c: '3' }, remove: [] });
+    const report = await t.apply(planned);
+    expect(report.totals).toMatchObject({ changed: 1, failed: 0 });
+    expect(fake.writes().length).toBeGreaterThan(0);
+  });
+
+  it.each<[Answer, string]>([
+    ['empty', 'MalformedResponse'],
+    ['truncated', 'MalformedResponse'],
+    ['foreign', 'MalformedResponse'],
+    ['dropped', 'ServiceError'],
+  ])('answered %s: a typed error (%s), never "no tags", and no write reaches AWS', async (answer, code) => {
+    // Prepare
+    fake.answer = answer;
+    const t = tagger();
+    try {
+      // Act
+      const listed = await t.list(arn).catch((error: unknown) => error);
+      const planned = await t.plan([{ arn, setIfAbsent: { a: 'overwritten?' } }]);
+      const applied = await t.apply(planned);
+      // S3 and IAM users read before every write: that write must fail with its read.
+      const readFirst = /:s3:|:user\//.test(arn);
+      const tagged = readFirst ? await t.tag(arn, { c: '3' }).catch((error: unknown) => error) : undefined;
+      // Assess
+      expect(listed).toMatchObject({ code, arn });
+      expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code } });
+      expect(applied.totals).toMatchObject({ changed: 0, failed: 1 });
+      if (readFirst) expect(tagged).toMatchObject({ code, arn });
+      expect(fake.writes()).toEqual([]);
+    } finally {
+      fake.answer = 'valid';
+    }
+  });
+});
