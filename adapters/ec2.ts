@@ -1,23 +1,25 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { type ParsedArn, rejectTypeCase } from '../src/arn.js';
-import { chunk, groupBy, once } from '../src/collections.js';
 import {
+  type AdapterContext,
+  type AdapterFactory,
+  type BatchResult,
+  type BatchTags,
+  byScope,
+  type ClientLoader,
+  chunk,
+  DEFAULT_RULES,
   InvalidArnError,
   malformed,
-  toUnitagError,
-  type UnitagError,
+  newTags,
+  once,
+  type ParsedArn,
+  rejectTypeCase,
+  scopeOf,
+  type TagRules,
+  type Tags,
+  toTagList,
   UnsupportedResourceError,
-} from '../src/errors.js';
-import { newTags, toTagList } from '../src/shapes.js';
-import type {
-  AdapterContext,
-  AdapterFactory,
-  BatchResult,
-  ClientLoader,
-  TagRules,
-  Tags,
-} from '../src/types.js';
-import { DEFAULT_RULES } from '../src/validate.js';
+} from '../src/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'ec2';
@@ -149,20 +151,20 @@ const ec2: AdapterFactory = () => ({
     resourceId(arn);
     return { type: `ec2:${arn.resourceType}`, rules: EC2_RULES };
   },
-  async list(ctx, arn, options) {
+  async list(ctx, arn, { signal }) {
     const id = resourceId(arn);
-    const found = await describeTags(await ctx.client(loader, arn), [id], options.signal);
+    const found = await describeTags(await ctx.client(loader, scopeOf(arn)), [id], signal);
     return found.get(id) ?? newTags();
   },
   async tag(ctx, arn, tags, options) {
-    const [client, { CreateTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const [client, { CreateTagsCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
     await client.send(new CreateTagsCommand({ Resources: [resourceId(arn)], Tags: toTagList(tags) }), {
       abortSignal: options.signal,
     });
     return 'changed';
   },
   async untag(ctx, arn, keys, options) {
-    const [client, { DeleteTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const [client, { DeleteTagsCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
     await client.send(new DeleteTagsCommand({ Resources: [resourceId(arn)], Tags: keysToDelete(keys) }), {
       abortSignal: options.signal,
     });
@@ -170,29 +172,29 @@ const ec2: AdapterFactory = () => ({
   },
   batchSize: MAX_IDS_PER_CALL,
   listBatchSize: MAX_IDS_PER_FILTER,
-  async tagBatch(ctx, arns, tags) {
+  async tagBatch(ctx, arns, tags, { signal }) {
     const { CreateTagsCommand } = await sdk();
     return writeBatch(ctx, arns, (client, Resources) =>
-      client.send(new CreateTagsCommand({ Resources, Tags: toTagList(tags) })),
+      client.send(new CreateTagsCommand({ Resources, Tags: toTagList(tags) }), { abortSignal: signal }),
     );
   },
-  async untagBatch(ctx, arns, keys) {
+  async untagBatch(ctx, arns, keys, { signal }) {
     const { DeleteTagsCommand } = await sdk();
     return writeBatch(ctx, arns, (client, Resources) =>
-      client.send(new DeleteTagsCommand({ Resources, Tags: keysToDelete(keys) })),
+      client.send(new DeleteTagsCommand({ Resources, Tags: keysToDelete(keys) }), { abortSignal: signal }),
     );
   },
-  async listBatch(ctx, arns) {
-    const result = new Map<string, Tags | UnitagError>();
-    for (const group of groupBy(arns, (arn) => `${arn.region}|${arn.accountId}`).values()) {
+  async listBatch(ctx, arns, { signal }) {
+    const result: BatchTags = new Map();
+    for (const group of byScope(arns)) {
       for (const part of chunk(group, MAX_IDS_PER_FILTER)) {
         try {
           // Per part, so that an account the credentials do not act in fails only its own ARNs.
-          const client = await ctx.client(loader, group[0] as ParsedArn);
-          const found = await describeTags(client, part.map(resourceId));
+          const client = await ctx.client(loader, scopeOf(part[0] as ParsedArn));
+          const found = await describeTags(client, part.map(resourceId), signal);
           for (const arn of part) result.set(arn.arn, found.get(resourceId(arn)) ?? newTags());
         } catch (error) {
-          for (const arn of part) result.set(arn.arn, toUnitagError(error, { arn: arn.arn, service: name }));
+          for (const arn of part) result.set(arn.arn, error as Error);
         }
       }
     }
@@ -243,13 +245,13 @@ async function writeBatch(
   send: (client: EC2Client, ids: string[]) => Promise<unknown>,
 ): Promise<BatchResult> {
   const result: BatchResult = new Map();
-  for (const group of groupBy(arns, (arn) => `${arn.region}|${arn.accountId}`).values()) {
+  for (const group of byScope(arns)) {
     let client: EC2Client;
     try {
-      client = await ctx.client(loader, group[0] as ParsedArn);
+      client = await ctx.client(loader, scopeOf(group[0] as ParsedArn));
     } catch (error) {
       // No client for this account (AccountMismatch, no credentials): its ARNs fail, the other groups go on.
-      for (const arn of group) result.set(arn.arn, toUnitagError(error, { arn: arn.arn, service: name }));
+      for (const arn of group) result.set(arn.arn, error as Error);
       continue;
     }
     for (const part of chunk(group, MAX_IDS_PER_CALL)) {
@@ -263,8 +265,7 @@ async function writeBatch(
           const message = error instanceof Error ? error.message : String(error);
           const named = pending.filter((arn) => message.includes(resourceId(arn)));
           const failed = named.length > 0 ? named : pending;
-          for (const arn of failed)
-            result.set(arn.arn, toUnitagError(error, { arn: arn.arn, service: name }));
+          for (const arn of failed) result.set(arn.arn, error as Error);
           pending = pending.filter((arn) => !failed.includes(arn));
         }
       }

@@ -1,22 +1,27 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
-import { PARTITIONS, type ParsedArn, rejectTypeCase } from '../src/arn.js';
-import { once } from '../src/collections.js';
 import {
+  type AdapterContext,
+  type AdapterFactory,
+  type CallOptions,
+  type ClientLoader,
+  DEFAULT_RULES,
+  fromTagList,
+  hasTag,
   InvalidArnError,
   malformed,
+  once,
+  PARTITIONS,
+  type ParsedArn,
   ResourceNotFoundError,
+  rejectTypeCase,
+  requiredTagList,
+  scopeOf,
+  type TagPair,
+  type TagRules,
+  type Tags,
+  toTagList,
   UnsupportedResourceError,
-} from '../src/errors.js';
-import { fromTagList, hasTag, requiredTagList, type TagPair, toTagList } from '../src/shapes.js';
-import type {
-  AdapterContext,
-  AdapterFactory,
-  CallOptions,
-  ClientLoader,
-  TagRules,
-  Tags,
-} from '../src/types.js';
-import { DEFAULT_RULES } from '../src/validate.js';
+} from '../src/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'iam';
@@ -243,7 +248,7 @@ async function send(
   const type = typeOf(arn);
   // IAM is global: always call it in the partition's global region (us-east-1, cn-north-1, us-gov-west-1).
   const [client, api] = await Promise.all([
-    ctx.client(loader, arn, PARTITIONS[arn.partition]?.globalRegion),
+    ctx.client(loader, scopeOf(arn, PARTITIONS[arn.partition]?.globalRegion ?? '')),
     sdk(),
   ]);
   const CommandClass = pick(api) as Command;

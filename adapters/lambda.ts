@@ -1,10 +1,14 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { rejectTypeCase } from '../src/arn.js';
-import { once } from '../src/collections.js';
-import { UnsupportedResourceError } from '../src/errors.js';
-import { optionalTagMap } from '../src/shapes.js';
-import type { AdapterFactory, ClientLoader } from '../src/types.js';
-import { DEFAULT_RULES } from '../src/validate.js';
+import {
+  type AdapterFactory,
+  type ClientLoader,
+  DEFAULT_RULES,
+  once,
+  optionalTagMap,
+  rejectTypeCase,
+  scopeOf,
+  UnsupportedResourceError,
+} from '../src/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'lambda';
@@ -41,26 +45,27 @@ const lambda: AdapterFactory = () => ({
         context,
       );
     }
-    return { type: `lambda:${arn.resourceType}`, rules: DEFAULT_RULES };
+    // The tagging API tags functions on AWS; mappings and signing configs only through Lambda's own calls.
+    return {
+      type: `lambda:${arn.resourceType}`,
+      rules: DEFAULT_RULES,
+      taggingApi: arn.resourceType === 'function',
+    };
   },
-  async list(ctx, arn, options) {
-    const [client, { ListTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    const out = await client.send(new ListTagsCommand({ Resource: arn.arn }), {
-      abortSignal: options.signal,
-    });
+  async list(ctx, arn, { signal }) {
+    const [client, { ListTagsCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const out = await client.send(new ListTagsCommand({ Resource: arn.arn }), { abortSignal: signal });
     return optionalTagMap(out.Tags, 'ListTags');
   },
-  async tag(ctx, arn, tags, options) {
-    const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    await client.send(new TagResourceCommand({ Resource: arn.arn, Tags: tags }), {
-      abortSignal: options.signal,
-    });
+  async tag(ctx, arn, tags, { signal }) {
+    const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    await client.send(new TagResourceCommand({ Resource: arn.arn, Tags: tags }), { abortSignal: signal });
     return 'changed';
   },
-  async untag(ctx, arn, keys, options) {
-    const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+  async untag(ctx, arn, keys, { signal }) {
+    const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
     await client.send(new UntagResourceCommand({ Resource: arn.arn, TagKeys: keys }), {
-      abortSignal: options.signal,
+      abortSignal: signal,
     });
     return 'changed';
   },

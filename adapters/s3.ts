@@ -1,18 +1,25 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { PARTITIONS, type ParsedArn } from '../src/arn.js';
-import { usesCustomEndpoint } from '../src/clients.js';
-import { once } from '../src/collections.js';
-import { awsErrorName, UnsupportedResourceError } from '../src/errors.js';
-import { copyTags, hasTag, newTags, requiredTagList, toTagList } from '../src/shapes.js';
-import type {
-  AdapterContext,
-  AdapterFactory,
-  CallOptions,
-  ClientLoader,
-  TagRules,
-  Tags,
-} from '../src/types.js';
-import { checkTagCount, DEFAULT_RULES } from '../src/validate.js';
+import {
+  type AdapterContext,
+  type AdapterFactory,
+  awsErrorName,
+  type CallOptions,
+  type ClientLoader,
+  checkTagCount,
+  copyTags,
+  DEFAULT_RULES,
+  hasTag,
+  newTags,
+  once,
+  type ParsedArn,
+  requiredTagList,
+  scopeOf,
+  type TagRules,
+  type Tags,
+  toTagList,
+  UnsupportedResourceError,
+  usesCustomEndpoint,
+} from '../src/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 's3';
@@ -46,7 +53,7 @@ const s3: AdapterFactory = () => ({
   describe(arn) {
     const target = locate(arn);
     return target.key === undefined
-      ? { type: 's3:bucket', rules: BUCKET_RULES }
+      ? { type: 's3:bucket', rules: BUCKET_RULES, taggingApi: true }
       : { type: 's3:object', rules: OBJECT_RULES };
   },
   async list(ctx, arn, options) {
@@ -91,7 +98,9 @@ function locate(arn: ParsedArn, options: CallOptions = {}): Target {
 }
 
 async function client(ctx: AdapterContext, arn: ParsedArn): Promise<S3Client> {
-  return ctx.client(loader, arn, ctx.defaultRegion ?? PARTITIONS[arn.partition]?.globalRegion);
+  // Bucket ARNs carry no region: the client is the tagger's region's (else the partition's first region's),
+  // and S3 redirects it to the bucket's region.
+  return ctx.client(loader, scopeOf(arn));
 }
 
 /** The whole tag set, `aws:` tags included. Only `NoSuchTagSet` means "no tags"; any other failure throws. */

@@ -1,9 +1,15 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { once } from '../src/collections.js';
-import { InvalidArnError, UnsupportedResourceError } from '../src/errors.js';
-import { requiredTagList, toTagList } from '../src/shapes.js';
-import type { AdapterFactory, ClientLoader } from '../src/types.js';
-import { DEFAULT_RULES } from '../src/validate.js';
+import {
+  type AdapterFactory,
+  type ClientLoader,
+  DEFAULT_RULES,
+  InvalidArnError,
+  once,
+  requiredTagList,
+  scopeOf,
+  toTagList,
+  UnsupportedResourceError,
+} from '../src/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'sns';
@@ -38,26 +44,28 @@ const sns: AdapterFactory = () => ({
         { arn: arn.arn, service: name },
       );
     }
-    return { type: 'sns:topic', rules: DEFAULT_RULES };
+    return { type: 'sns:topic', rules: DEFAULT_RULES, taggingApi: true };
   },
-  async list(ctx, arn, options) {
-    const [client, { ListTagsForResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+  async list(ctx, arn, { signal }) {
+    const [client, { ListTagsForResourceCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn)),
+      sdk(),
+    ]);
     const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn.arn }), {
-      abortSignal: options.signal,
+      abortSignal: signal,
     });
     return requiredTagList(out, 'Tags', 'ListTagsForResource');
   },
-  async tag(ctx, arn, tags, options) {
-    const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
-    await client.send(new TagResourceCommand({ ResourceArn: arn.arn, Tags: toTagList(tags) }), {
-      abortSignal: options.signal,
-    });
+  async tag(ctx, arn, tags, { signal }) {
+    const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const input = { ResourceArn: arn.arn, Tags: toTagList(tags) };
+    await client.send(new TagResourceCommand(input), { abortSignal: signal });
     return 'changed';
   },
-  async untag(ctx, arn, keys, options) {
-    const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+  async untag(ctx, arn, keys, { signal }) {
+    const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
     await client.send(new UntagResourceCommand({ ResourceArn: arn.arn, TagKeys: keys }), {
-      abortSignal: options.signal,
+      abortSignal: signal,
     });
     return 'changed';
   },

@@ -1,11 +1,17 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { PARTITIONS, type ParsedArn } from '../src/arn.js';
-import { usesCustomEndpoint } from '../src/clients.js';
-import { once } from '../src/collections.js';
-import { InvalidArnError, UnsupportedResourceError } from '../src/errors.js';
-import { optionalTagMap } from '../src/shapes.js';
-import type { AdapterFactory, ClientLoader } from '../src/types.js';
-import { DEFAULT_RULES } from '../src/validate.js';
+import {
+  type AdapterFactory,
+  type ClientLoader,
+  DEFAULT_RULES,
+  InvalidArnError,
+  once,
+  optionalTagMap,
+  PARTITIONS,
+  type ParsedArn,
+  scopeOf,
+  UnsupportedResourceError,
+  usesCustomEndpoint,
+} from '../src/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'sqs';
@@ -50,10 +56,10 @@ const sqs: AdapterFactory = () => ({
         { arn: arn.arn, service: name },
       );
     }
-    return { type: 'sqs:queue', rules: DEFAULT_RULES };
+    return { type: 'sqs:queue', rules: DEFAULT_RULES, taggingApi: true };
   },
   async list(ctx, arn, options) {
-    const [client, { ListQueueTagsCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const [client, { ListQueueTagsCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
     const out = await client.send(new ListQueueTagsCommand({ QueueUrl: queueUrl(arn) }), {
       abortSignal: options.signal,
     });
@@ -61,14 +67,14 @@ const sqs: AdapterFactory = () => ({
     return optionalTagMap(out.Tags, 'ListQueueTags');
   },
   async tag(ctx, arn, tags, options) {
-    const [client, { TagQueueCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const [client, { TagQueueCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
     await client.send(new TagQueueCommand({ QueueUrl: queueUrl(arn), Tags: tags }), {
       abortSignal: options.signal,
     });
     return 'changed';
   },
   async untag(ctx, arn, keys, options) {
-    const [client, { UntagQueueCommand }] = await Promise.all([ctx.client(loader, arn), sdk()]);
+    const [client, { UntagQueueCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
     await client.send(new UntagQueueCommand({ QueueUrl: queueUrl(arn), TagKeys: keys }), {
       abortSignal: options.signal,
     });

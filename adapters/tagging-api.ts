@@ -1,19 +1,25 @@
-import type {
-  FailureInfo,
-  ResourceGroupsTaggingAPIClient,
-} from '@aws-sdk/client-resource-groups-tagging-api';
-import type { ParsedArn } from '../src/arn.js';
-import { chunk, groupBy, once } from '../src/collections.js';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import {
-  classifyAwsError,
-  createError,
+  type AdapterContext,
+  type AdapterFactory,
+  awsFailure,
+  type BatchResult,
+  type BatchTags,
+  byScope,
+  type CallOptions,
+  type ClientLoader,
+  chunk,
+  DEFAULT_RULES,
+  fromTagList,
+  isThrottling,
   malformed,
-  type UnitagError,
+  newTags,
+  once,
+  type ParsedArn,
+  scopeOf,
+  type Tags,
   UnsupportedResourceError,
-} from '../src/errors.js';
-import { fromTagList, newTags } from '../src/shapes.js';
-import type { AdapterContext, AdapterFactory, BatchResult, ClientLoader, Tags } from '../src/types.js';
-import { DEFAULT_RULES } from '../src/validate.js';
+} from '../src/kit.js';
 
 /** The adapter's name; it serves every ARN service without an adapter of its own. */
 export const name = 'tagging-api';
@@ -149,8 +155,8 @@ const loader: ClientLoader<ResourceGroupsTaggingAPIClient> = {
 
 /**
  * The Resource Groups Tagging API: TagResources, UntagResources (20 ARNs a call) and GetResources with
- * ResourceARNList. Per-ARN failures that come back inside a 200 answer become typed errors; only throttled
- * ARNs are sent again, with backoff.
+ * ResourceARNList, and `find` (GetResources with tag filters). Per-ARN failures that come back inside a 200
+ * answer are returned as `awsFailure`s; only throttled ARNs are sent again, with backoff.
  */
 const taggingApi: AdapterFactory = () => ({
   name,
@@ -162,24 +168,29 @@ const taggingApi: AdapterFactory = () => ({
         { arn: arn.arn, service: arn.service },
       );
     }
-    return { type: `${arn.service}:${arn.resourceType || 'resource'}`, rules: DEFAULT_RULES };
+    return {
+      type: `${arn.service}:${arn.resourceType || 'resource'}`,
+      rules: DEFAULT_RULES,
+      taggingApi: true,
+    };
   },
-  async list(ctx, arn) {
-    const tags = (await readBatch(ctx, [arn])).get(arn.arn);
+  async list(ctx, arn, options) {
+    const tags = (await readBatch(ctx, [arn], options)).get(arn.arn);
     if (tags === undefined || tags instanceof Error) throw tags;
     return tags;
   },
-  async tag(ctx, arn, tags) {
-    return single(arn, await writeBatch(ctx, [arn], { tags }));
+  async tag(ctx, arn, tags, options) {
+    return single(arn, await writeBatch(ctx, [arn], { tags }, options));
   },
-  async untag(ctx, arn, keys) {
-    return single(arn, await writeBatch(ctx, [arn], { keys }));
+  async untag(ctx, arn, keys, options) {
+    return single(arn, await writeBatch(ctx, [arn], { keys }, options));
   },
   batchSize: MAX_ARNS_PER_CALL,
   listBatchSize: MAX_ARNS_PER_READ,
-  tagBatch: (ctx, arns, tags) => writeBatch(ctx, arns, { tags }),
-  untagBatch: (ctx, arns, keys) => writeBatch(ctx, arns, { keys }),
-  listBatch: (ctx, arns) => readBatch(ctx, arns),
+  tagBatch: (ctx, arns, tags, options) => writeBatch(ctx, arns, { tags }, options),
+  untagBatch: (ctx, arns, keys, options) => writeBatch(ctx, arns, { keys }, options),
+  listBatch: (ctx, arns, options) => readBatch(ctx, arns, options),
+  find: findResources,
 });
 
 export default taggingApi;
@@ -189,148 +200,37 @@ export default taggingApi;
  * and a missing ARN is silently left out: both read as {}. LocalStack ignores ResourceARNList, so the answer is
  * filtered here and followed across pages.
  */
-async function readBatch(ctx: AdapterContext, arns: ParsedArn[]): Promise<Map<string, Tags | UnitagError>> {
-  const result = new Map<string, Tags | UnitagError>();
-  const { GetResourcesCommand } = await sdk();
-  for (const group of groupBy(arns, (arn) => `${arn.region}|${arn.accountId}`).values()) {
-    const client = await ctx.client(loader, group[0] as ParsedArn);
+async function readBatch(
+  ctx: AdapterContext,
+  arns: ParsedArn[],
+  { signal }: CallOptions,
+): Promise<BatchTags> {
+  const result: BatchTags = new Map();
+  for (const group of byScope(arns)) {
+    const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn));
     for (const part of chunk(group, MAX_ARNS_PER_READ)) {
       const wanted = new Set(part.map((arn) => arn.arn));
       for (const arn of wanted) result.set(arn, newTags());
-      let PaginationToken: string | undefined;
-      do {
-        const out = await client.send(
-          new GetResourcesCommand({
-            ResourceARNList: [...wanted],
-            ...(PaginationToken ? { PaginationToken } : {}),
-          }),
-        );
-        if (!Array.isArray(out.ResourceTagMappingList)) {
-          throw malformed('GetResources', 'no ResourceTagMappingList');
-        }
-        for (const mapping of out.ResourceTagMappingList) {
-          const arn = mapping.ResourceARN ?? '';
-          if (wanted.has(arn)) result.set(arn, fromTagList(mapping.Tags));
-        }
-        PaginationToken = out.PaginationToken || undefined;
-      } while (PaginationToken);
-    }
-  }
-  return result;
-}
-
-function single(arn: ParsedArn, result: BatchResult): 'changed' {
-  const outcome = result.get(arn.arn);
-  if (outcome !== undefined && outcome !== 'changed' && outcome !== 'unchanged') throw outcome;
-  return 'changed';
-}
-
-/**
- * Tags or untags `arns`, at most 20 per call and one call per region, retrying only the ARNs reported as
- * throttled. Every ARN gets an entry in the result: `changed` or its typed error.
- */
-export async function writeBatch(
-  ctx: AdapterContext,
-  arns: ParsedArn[],
-  change: { tags: Tags } | { keys: string[] },
-): Promise<BatchResult> {
-  const result: BatchResult = new Map();
-  const byRegion = groupBy(arns, (arn) => `${arn.region}|${arn.accountId}`);
-  const { TagResourcesCommand, UntagResourcesCommand } = await sdk();
-  for (const group of byRegion.values()) {
-    const client = await ctx.client(loader, group[0] as ParsedArn);
-    for (let pending of chunk(group, MAX_ARNS_PER_CALL)) {
-      for (let attempt = 1; pending.length > 0; attempt++) {
-        const list = pending.map((arn) => arn.arn);
-        const out =
-          'tags' in change
-            ? await client.send(new TagResourcesCommand({ ResourceARNList: list, Tags: change.tags }))
-            : await client.send(new UntagResourcesCommand({ ResourceARNList: list, TagKeys: change.keys }));
-        const failed = out.FailedResourcesMap ?? {};
-        const throttled: ParsedArn[] = [];
-        for (const arn of pending) {
-          const failure = failed[arn.arn];
-          if (!failure) result.set(arn.arn, 'changed');
-          else if (isThrottled(failure) && attempt < THROTTLE_ATTEMPTS) throttled.push(arn);
-          else result.set(arn.arn, failureToError(arn, failure));
-        }
-        pending = throttled;
-        if (pending.length > 0) await backoff(attempt);
+      for await (const mapping of pages(client, { ResourceARNList: [...wanted] }, signal)) {
+        if (wanted.has(mapping.arn)) result.set(mapping.arn, mapping.tags);
       }
     }
   }
   return result;
 }
 
-function isThrottled(failure: FailureInfo): boolean {
-  return failure.StatusCode === 429 || classifyAwsError(failure.ErrorCode ?? '') === 'Throttled';
-}
-
-/** Turns one FailedResourcesMap entry into the typed error it stands for. */
-export function failureToError(arn: ParsedArn, failure: FailureInfo): UnitagError {
-  const message = failure.ErrorMessage ?? '';
-  const status = failure.StatusCode;
-  const code = /not (yet )?supported|unsupported/i.test(message)
-    ? 'UnsupportedResource'
-    : isThrottled(failure)
-      ? 'Throttled'
-      : status === 403 || /access ?denied|not authorized/i.test(`${failure.ErrorCode} ${message}`)
-        ? 'AccessDenied'
-        : status === 404 || /not found|does not exist/i.test(message)
-          ? 'ResourceNotFound'
-          : classifyAwsError(failure.ErrorCode ?? '');
-  const text = `The Resource Groups Tagging API refused ${arn.arn}: ${failure.ErrorCode ?? 'Error'} (${status ?? '?'}) ${message}`;
-  return createError(code, text.trim(), { arn: arn.arn, service: arn.service, cause: failure });
-}
-
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** What `find` looks for. */
-export interface FindQuery {
-  /** Tag filters: a value, any of several values, or `true` for "has the key, any value". */
-  tags?: Record<string, string | string[] | true> | undefined;
-  /** Resource types as the tagging API names them: `ec2:volume`, `s3`, `logs:log-group`, ... */
-  resourceTypes?: string[] | undefined;
-  /** Regions to search; default: the tagger's region. */
-  regions?: string[] | undefined;
-}
-
-/**
- * Every tagged resource matching the query, per region, following PaginationToken to the end. GetResources
- * never returns resources that were never tagged, nor IAM users and roles.
- */
-export async function* findResources(
-  ctx: AdapterContext,
-  partition: string,
-  region: string,
-  query: FindQuery,
+/** Every resource of every page of one GetResources query, following PaginationToken to the end. */
+async function* pages(
+  client: ResourceGroupsTaggingAPIClient,
+  input: Record<string, unknown>,
+  signal: AbortSignal | undefined,
 ): AsyncGenerator<{ arn: string; tags: Tags }> {
   const { GetResourcesCommand } = await sdk();
-  const where = {
-    arn: '',
-    partition,
-    service: 'tag',
-    region,
-    accountId: '',
-    resource: '',
-    resourceType: '',
-    resourceId: '',
-  };
-  const client = await ctx.client(loader, where, region);
-  const TagFilters = Object.entries(query.tags ?? {}).map(([Key, value]) =>
-    value === true ? { Key } : { Key, Values: Array.isArray(value) ? value : [value] },
-  );
   let PaginationToken: string | undefined;
   do {
     const out = await client.send(
-      new GetResourcesCommand({
-        ...(TagFilters.length > 0 ? { TagFilters } : {}),
-        ...(query.resourceTypes?.length ? { ResourceTypeFilters: query.resourceTypes } : {}),
-        ...(PaginationToken ? { PaginationToken } : {}),
-      }),
+      new GetResourcesCommand({ ...input, ...(PaginationToken ? { PaginationToken } : {}) }),
+      { abortSignal: signal },
     );
     if (!Array.isArray(out.ResourceTagMappingList))
       throw malformed('GetResources', 'no ResourceTagMappingList');
@@ -339,4 +239,103 @@ export async function* findResources(
     }
     PaginationToken = out.PaginationToken || undefined;
   } while (PaginationToken);
+}
+
+function single(arn: ParsedArn, result: BatchResult): 'changed' {
+  const outcome = result.get(arn.arn);
+  if (outcome instanceof Error) throw outcome;
+  return 'changed';
+}
+
+interface Failure {
+  StatusCode?: number | undefined;
+  ErrorCode?: string | undefined;
+  ErrorMessage?: string | undefined;
+}
+
+/**
+ * Tags or untags `arns`, at most 20 per call and one call per region and account, retrying only the ARNs
+ * reported as throttled. Every ARN gets an entry in the result: `changed` or its failure.
+ */
+export async function writeBatch(
+  ctx: AdapterContext,
+  arns: ParsedArn[],
+  change: { tags: Tags } | { keys: string[] },
+  { signal }: CallOptions,
+): Promise<BatchResult> {
+  const result: BatchResult = new Map();
+  const { TagResourcesCommand, UntagResourcesCommand } = await sdk();
+  for (const group of byScope(arns)) {
+    const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn));
+    for (let pending of chunk(group, MAX_ARNS_PER_CALL)) {
+      for (let attempt = 1; pending.length > 0; attempt++) {
+        const list = pending.map((arn) => arn.arn);
+        const command =
+          'tags' in change
+            ? new TagResourcesCommand({ ResourceARNList: list, Tags: change.tags })
+            : new UntagResourcesCommand({ ResourceARNList: list, TagKeys: change.keys });
+        const out = await client.send(command as never, { abortSignal: signal });
+        const failed = ((out as { FailedResourcesMap?: Record<string, Failure> }).FailedResourcesMap ??
+          {}) as Record<string, Failure>;
+        const throttled: ParsedArn[] = [];
+        for (const arn of pending) {
+          const failure = Object.hasOwn(failed, arn.arn) ? failed[arn.arn] : undefined;
+          if (!failure) result.set(arn.arn, 'changed');
+          else if (isThrottled(failure) && attempt < THROTTLE_ATTEMPTS) throttled.push(arn);
+          else result.set(arn.arn, toFailure(arn, failure));
+        }
+        pending = throttled;
+        if (pending.length > 0) await backoff(attempt, signal);
+      }
+    }
+  }
+  return result;
+}
+
+function isThrottled(failure: Failure): boolean {
+  return isThrottling(failure.ErrorCode ?? '', failure.StatusCode);
+}
+
+/** One FailedResourcesMap entry as the failure it reports, for the core to type. */
+function toFailure(arn: ParsedArn, failure: Failure): Error {
+  const message = `The Resource Groups Tagging API refused ${arn.arn}: ${failure.ErrorMessage ?? ''}`;
+  return awsFailure(failure.ErrorCode ?? 'Error', failure.StatusCode, message);
+}
+
+function backoff(attempt: number, signal: AbortSignal | undefined): Promise<void> {
+  const ms = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    });
+  });
+}
+
+/**
+ * Every tagged resource of one region matching the query, following PaginationToken to the end. GetResources
+ * never returns resources that were never tagged, nor IAM users and roles.
+ */
+async function* findResources(
+  ctx: AdapterContext,
+  scope: { partition: string; region: string; account: string },
+  query: {
+    tags?: Record<string, string | string[] | true> | undefined;
+    resourceTypes?: string[] | undefined;
+  },
+  { signal }: CallOptions,
+): AsyncGenerator<{ arn: string; tags: Tags }> {
+  const client = await ctx.client(loader, scope);
+  const TagFilters = Object.entries(query.tags ?? {}).map(([Key, value]) =>
+    value === true ? { Key } : { Key, Values: Array.isArray(value) ? value : [value] },
+  );
+  yield* pages(
+    client,
+    {
+      ...(TagFilters.length > 0 ? { TagFilters } : {}),
+      ...(query.resourceTypes?.length ? { ResourceTypeFilters: query.resourceTypes } : {}),
+    },
+    signal,
+  );
 }

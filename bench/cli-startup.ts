@@ -2,9 +2,9 @@
 // process each run) against a plain script making the same single SDK call, alternating, and prints medians
 // and their ratio. Lazy client loading should keep the ratio near 1.
 import { execFileSync } from 'node:child_process';
+import { createTopic } from '../fixtures/aws-resources.js';
 // @ts-expect-error: plain JavaScript module without types.
 import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
-import { createTopic } from '../test/resources.js';
 
 const RUNS = Number(process.argv[2] ?? 15);
 const { endpoint, started } = (await ensureLocalStack()) as { endpoint: string; started: boolean };

@@ -9,10 +9,10 @@
 // and the script prints the keys that survived and the share lost.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { createBucket } from '../fixtures/aws-resources.js';
 // @ts-expect-error: plain JavaScript module without types.
 import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
 import { createTagger } from '../src/index.js';
-import { createBucket } from '../test/resources.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROUNDS = Number(process.argv[2] ?? 10);

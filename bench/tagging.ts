@@ -11,9 +11,6 @@ import { GetBucketTaggingCommand, PutBucketTaggingCommand, S3Client } from '@aws
 import { SNSClient, TagResourceCommand as SnsTag } from '@aws-sdk/client-sns';
 import { SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
 import pLimit from 'p-limit';
-// @ts-expect-error: plain JavaScript module without types.
-import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
-import { createTagger, parseArn } from '../src/index.js';
 import {
   createBucket,
   createEc2,
@@ -21,7 +18,10 @@ import {
   createLogGroup,
   createQueue,
   createTopic,
-} from '../test/resources.js';
+} from '../fixtures/aws-resources.js';
+// @ts-expect-error: plain JavaScript module without types.
+import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
+import { createTagger, parseArn } from '../src/index.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 500);

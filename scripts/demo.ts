@@ -13,9 +13,6 @@ import { DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { DeleteBucketCommand, DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DeleteTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { DeleteQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
-// @ts-expect-error: plain JavaScript module without types.
-import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
-import { parseArn } from '../src/arn.js';
 import {
   createBucket,
   createEc2,
@@ -25,7 +22,10 @@ import {
   createQueue,
   createTopic,
   putObject,
-} from '../test/resources.js';
+} from '../fixtures/aws-resources.js';
+// @ts-expect-error: plain JavaScript module without types.
+import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
+import { parseArn } from '../src/arn.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { endpoint, started } = (await ensureLocalStack()) as { endpoint: string; started: boolean };

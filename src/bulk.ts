@@ -1,409 +1,278 @@
+// The generic bulk engine: many writes or reads under one concurrency limit, batched where an adapter can,
+// routed through the tagging-API policy where it says so, with a report line per resource in input order.
 import pLimit from 'p-limit';
-import type { ParsedArn } from './arn.js';
 import { countCalls } from './clients.js';
 import { chunk, groupBy } from './collections.js';
-import type { Engine, Resolved } from './engine.js';
-import { toUnitagError, type UnitagError } from './errors.js';
-import { copyTags } from './shapes.js';
-import type { Adapter, BatchResult, Tags, WriteOutcome } from './types.js';
-import { validateKeys, validateTags } from './validate.js';
-
-/** What happened to one resource: `skipped` was not attempted (cancelled, or done in the resumed report). */
-export type Outcome = 'changed' | 'unchanged' | 'failed' | 'skipped';
-
-/** One resource's line in a report. */
-export interface ResourceResult {
-  arn: string;
-  /** `sns:topic`, `ec2:volume`, ... when the ARN could be read. */
-  type?: string | undefined;
-  outcome: Outcome;
-  /** Tags before the write, where they were read (plans, S3). */
-  before?: Tags | undefined;
-  /** Tags after the write, where known (plans). */
-  after?: Tags | undefined;
-  /** The tags read, for `listMany`. */
-  tags?: Tags | undefined;
-  /** Why it failed. */
-  error?: UnitagError | undefined;
-}
-
-/** Counts of each outcome. */
-export interface Totals {
-  total: number;
-  changed: number;
-  unchanged: number;
-  failed: number;
-  skipped: number;
-}
-
-/** The result of a bulk operation: a line per resource (input order), totals, and the AWS calls it made. */
-export interface BulkReport {
-  results: ResourceResult[];
-  totals: Totals;
-  /** HTTP requests sent to AWS by this operation, retries included. */
-  calls: number;
-  durationMs: number;
-}
-
-/** A report as JSON (what `reportToJson` writes and `resume` reads back). */
-export interface ReportJson {
-  version: 1;
-  totals: Totals;
-  calls: number;
-  durationMs: number;
-  resources: (Omit<ResourceResult, 'error'> & { error?: { code: string; message: string } | undefined })[];
-}
+import type { Engine } from './engine.js';
+import { isUnitagError, type UnitagError } from './errors.js';
+import {
+  type BulkReport,
+  countOutcomes,
+  type ReadReport,
+  type ReadResult,
+  type ReportJson,
+  resumedLines,
+  type WriteResult,
+} from './report.js';
+import type { TaggingApiPolicy } from './tagging-api-policy.js';
+import type { Adapter, Tags, Target, WriteOutcome, WriteRequest } from './types.js';
+import { validateWrite } from './validate.js';
 
 /** Progress of a bulk operation, reported once per finished resource. */
-export interface Progress {
+export interface Progress<R = WriteResult> {
   done: number;
   total: number;
-  result: ResourceResult;
+  result: R;
 }
 
 /** Options of every bulk operation. */
-export interface BulkOptions {
-  /** Stops starting new work; resources not yet started are reported as `skipped`. */
+export interface BulkOptions<R = WriteResult> {
+  /**
+   * Stops starting new work; resources not yet started are reported as `skipped`. Writes under way finish (so
+   * that what they wrote is reported); reads under way are aborted.
+   */
   signal?: AbortSignal | undefined;
   /** Called once per finished resource. */
-  onProgress?: ((progress: Progress) => void) | undefined;
-  /** A report of an earlier run: resources it reports `changed` or `unchanged` are skipped. */
+  onProgress?: ((progress: Progress<R>) => void) | undefined;
+  /**
+   * Writes only: a report of an earlier run. Resources it reports `changed` or `unchanged` are not written
+   * again; their lines are the earlier ones, marked `resumed`.
+   */
   resume?: BulkReport | ReportJson | undefined;
-}
-
-/** One resource to write: keys to set and keys to remove. */
-export interface WriteInput {
-  arn: string;
-  set: Tags;
-  remove: string[];
-  versionId?: string | undefined;
-  before?: Tags | undefined;
-  after?: Tags | undefined;
-  /** A result decided before any write (plan entries with nothing to do, or invalid). */
-  preset?: ResourceResult | undefined;
 }
 
 /** Bulk settings of a tagger. */
 export interface BulkSettings {
   concurrency: number;
-  /** Send writes for SNS, SQS, Lambda functions, S3 buckets and IAM users/roles through the tagging API first. */
-  preferTaggingApi: boolean;
 }
 
-// Resource types the tagging API tags on AWS besides the services without an adapter. IAM users and roles are
-// not among them although the API tags them: it names them by ARN and would skip the IAM adapter's check that
-// the ARN's path is the entity's, and its keeping of the stored spelling of case-insensitive keys.
-const TAGGING_API_TYPES = new Set(['sns:topic', 'sqs:queue', 'lambda:function', 's3:bucket']);
-// Failures that say the tagging API will not serve this service here: stop asking it for that service.
-const REFUSALS = new Set(['UnsupportedResource', 'AccessDenied']);
+/** One resource to write: its target and validated request (and, for S3 objects, a version). */
+export interface WriteJob {
+  target: Target;
+  request: WriteRequest;
+  versionId?: string | undefined;
+  /** Fields its report line carries whatever happens (a plan's `before` and `after`). */
+  detail?: { before?: Tags | undefined; after?: Tags | undefined } | undefined;
+}
 
-interface Item {
+/** A write to make, or a line whose outcome is already known (invalid input, nothing to do). */
+export type WriteInput = WriteJob | { result: WriteResult };
+
+/** A resource to read, or a line whose outcome is already known. */
+export type ReadInput = { target: Target } | { result: ReadResult };
+
+interface Indexed<J> {
   index: number;
-  input: WriteInput;
-  r: Resolved;
-  remove: string[];
+  job: J;
+}
+
+/** Resolves and validates one write per ARN, once: the job, or the failed line an invalid ARN or request gets. */
+export function prepareWrites(engine: Engine, arns: string[], set: Tags, remove: string[]): WriteInput[] {
+  return arns.map((arn) => {
+    try {
+      const target = engine.resolve(arn);
+      return { target, request: validateWrite(target, set, remove) };
+    } catch (error) {
+      return { result: { arn, outcome: 'failed', error: engine.fail(error, { arn }) } };
+    }
+  });
+}
+
+/** Resolves each ARN once: the target, or the failed line of an ARN that cannot be read. */
+export function prepareReads(engine: Engine, arns: string[]): ReadInput[] {
+  return arns.map((arn) => {
+    try {
+      return { target: engine.resolve(arn) };
+    } catch (error) {
+      return { result: { arn, outcome: 'failed', error: engine.fail(error, { arn }) } };
+    }
+  });
 }
 
 /**
- * Writes many resources: validates each (an invalid one fails alone, with no call), then sends what AWS lets
- * batch in batches (tagging API: 20 ARNs; EC2: 1000 ids) and the rest one resource at a time, all through one
- * p-limit. Never throws for a per-resource failure.
+ * Writes many resources: batches where the adapter can (EC2: 1000 ids a call), the tagging API where the policy
+ * routes (20 ARNs a call), one call sequence per resource otherwise, all under one p-limit. Never throws for a
+ * per-resource failure.
  */
 export async function writeMany(
   engine: Engine,
+  policy: TaggingApiPolicy,
   inputs: WriteInput[],
   settings: BulkSettings,
   options: BulkOptions = {},
 ): Promise<BulkReport> {
   const started = Date.now();
-  const run = new Run(inputs.length, options);
+  const run = new Run<WriteResult>(inputs.length, options.onProgress);
   const { calls } = await countCalls(async () => {
-    const done = doneArns(options.resume);
-    const items: Item[] = [];
+    const earlier = resumedLines(options.resume);
+    const jobs: Indexed<WriteJob>[] = [];
     for (const [index, input] of inputs.entries()) {
-      if (done.has(input.arn)) run.finish(index, { arn: input.arn, outcome: 'skipped' });
-      else if (input.preset) run.finish(index, input.preset);
-      else {
-        const item = prepare(engine, input, index);
-        if ('outcome' in item) run.finish(index, item);
-        else items.push(item);
-      }
+      const done = earlier.get('result' in input ? input.result.arn : input.target.arn);
+      if (done) run.finish(index, done);
+      else if ('result' in input) run.finish(index, input.result);
+      else if (isEmpty(input.request)) run.finish(index, line(input, 'unchanged'));
+      else jobs.push({ index, job: input });
     }
-
     const limit = pLimit(settings.concurrency);
-    const single = (item: Item) =>
+    const stopped = () => options.signal?.aborted === true;
+    const settle = ({ index, job }: Indexed<WriteJob>, outcome: WriteOutcome | UnitagError | undefined) => {
+      const result = outcome ?? engine.fail(new Error('the batch returned no result for it'), job.target);
+      run.finish(index, isUnitagError(result) ? line(job, 'failed', result) : line(job, result));
+    };
+    const skip = (items: Indexed<WriteJob>[]) => {
+      for (const { index, job } of items) run.finish(index, line(job, 'skipped'));
+    };
+    // The signal stops new work only: a write under way finishes, so that what it wrote is reported.
+    const own = (item: Indexed<WriteJob>) =>
       limit(async () => {
-        if (options.signal?.aborted) return run.skip(item);
-        try {
-          const { versionId } = item.input;
-          // The signal stops new work only: a call under way finishes, so that what it wrote is reported.
-          run.ok(item, await engine.change(item.r, item.input.set, item.remove, { versionId }));
-        } catch (error) {
-          run.fail(item, toUnitagError(error, { arn: item.input.arn, service: item.r.arn.service }));
-        }
+        if (stopped()) return skip([item]);
+        const { target, request, versionId } = item.job;
+        settle(item, await engine.write(target, request, { versionId }).catch((error: UnitagError) => error));
       });
+    // One batch call; `undefined` (and the part skipped) once the signal has stopped the run.
+    const send = (adapter: Adapter, part: Indexed<WriteJob>[]) =>
+      limit(async () => {
+        if (stopped()) return void skip(part);
+        return engine.writeBatch(adapter, targetsOf(part), (part[0] as Indexed<WriteJob>).job.request);
+      });
+    const batch = async (adapter: Adapter, part: Indexed<WriteJob>[]) => {
+      const out = await send(adapter, part);
+      if (out) for (const item of part) settle(item, out.get(item.job.target.arn));
+    };
 
-    const fallback = engine.registry.fallback;
-    const routes = groupBy(items, (item) => route(engine, settings, item));
-    const viaApi = routes.get('api') ?? [];
-    const viaBatch = routes.get('batch') ?? [];
-    const viaSingle = routes.get('single') ?? [];
-
-    const batchTasks = [...groupBy(viaBatch, (i) => `${i.r.adapter.name}|${changeKey(i)}`).values()].flatMap(
-      (group) =>
-        chunk(group, group[0]?.r.adapter.batchSize ?? 1).map((part) =>
-          limit(async () => {
-            if (options.signal?.aborted) return run.skipAll(part);
-            const outcome = await batchWrite(engine, part[0]?.r.adapter as Adapter, part);
-            for (const item of part) run.settle(item, outcome.get(item.input.arn));
-          }),
-        ),
+    const viaApi = jobs.filter((item) => policy.routes(item.job.target));
+    const rest = jobs.filter((item) => !policy.routes(item.job.target));
+    const batched = rest.filter(
+      ({ job }) => job.target.adapter.tagBatch && job.target.adapter.untagBatch && !job.versionId,
     );
-
-    const apiTasks = [...groupBy(viaApi, (i) => refusalKey(i.r.arn)).values()].map(async (group) => {
-      const parts = [...groupBy(group, changeKey).values()].flatMap((g) =>
-        chunk(g, fallback.batchSize ?? 20),
-      );
-      const sendPart = async (part: Item[]): Promise<Item[]> => {
-        if (options.signal?.aborted) {
-          for (const item of part) run.skip(item);
-          return [];
-        }
-        const outcome = await batchWrite(engine, fallback, part);
-        const retry: Item[] = [];
-        for (const item of part) {
-          const result = outcome.get(item.input.arn);
-          const ownAdapter = item.r.adapter !== fallback;
-          if (ownAdapter && result instanceof Error && result.code !== 'Throttled') {
-            // The tagging API would not do it: fall back to the service's own adapter for this ARN.
-            if (REFUSALS.has(result.code)) engine.taggingApiRefusals.add(refusalKey(item.r.arn));
-            retry.push(item);
-          } else run.settle(item, result);
-        }
-        return retry;
-      };
-      // The first part probes whether the tagging API serves this service here; the rest follow its answer.
-      const [probe, ...rest] = parts;
-      const fallbacks = (probe ? await limit(() => sendPart(probe)) : []).map(single);
-      const refused = engine.taggingApiRefusals.has(refusalKey(group[0]?.r.arn as ParsedArn));
-      const later = refused
-        ? rest.flat().map(single)
-        : rest.map(async (part) => Promise.all((await limit(() => sendPart(part))).map(single)));
-      await Promise.all([...fallbacks, ...later]);
-    });
-
-    await Promise.all([...viaSingle.map(single), ...batchTasks, ...apiTasks]);
+    await Promise.all([
+      ...rest.filter((item) => !batched.includes(item)).map(own),
+      ...parts(batched, (a) => a.batchSize ?? 1).map((part) =>
+        batch((part[0] as Indexed<WriteJob>).job.target.adapter, part),
+      ),
+      policy.write<Indexed<WriteJob> & { target: Target }>(
+        viaApi.map((item) => ({ ...item, target: item.job.target })),
+        {
+          parts: (group) => parts(group, () => policy.fallback.batchSize ?? 1),
+          send: (part) => send(policy.fallback, part),
+          settle,
+          own,
+        },
+      ),
+    ]);
   });
-  return run.report(calls, Date.now() - started);
+  return {
+    results: run.results,
+    totals: countOutcomes(run.results),
+    calls,
+    durationMs: Date.now() - started,
+  };
 }
 
-/** Lists many resources, batching reads where the service allows (EC2 DescribeTags, tagging-API GetResources). */
+/** Reads many resources, batching where the adapter can (EC2 DescribeTags, tagging-API GetResources). */
 export async function listMany(
   engine: Engine,
-  arns: string[],
+  inputs: ReadInput[],
   settings: BulkSettings,
-  options: BulkOptions = {},
-): Promise<BulkReport> {
+  options: BulkOptions<ReadResult> = {},
+): Promise<ReadReport> {
   const started = Date.now();
-  const run = new Run(arns.length, options);
+  const run = new Run<ReadResult>(inputs.length, options.onProgress);
   const { calls } = await countCalls(async () => {
-    const items: Item[] = [];
-    for (const [index, arn] of arns.entries()) {
-      try {
-        items.push({ index, input: { arn, set: {}, remove: [] }, r: engine.resolve(arn), remove: [] });
-      } catch (error) {
-        run.finish(index, { arn, outcome: 'failed', error: toUnitagError(error, { arn }) });
-      }
+    const targets: Indexed<Target>[] = [];
+    for (const [index, input] of inputs.entries()) {
+      if ('result' in input) run.finish(index, input.result);
+      else targets.push({ index, job: input.target });
     }
     const limit = pLimit(settings.concurrency);
-    const read = (item: Item, tags: Tags | UnitagError | undefined) => {
-      if (tags === undefined || tags instanceof Error) run.fail(item, tags ?? missingError(item.r.arn));
-      else {
-        const { arn } = item.input;
-        run.finish(item.index, { arn, type: item.r.info.type, outcome: 'unchanged', tags: copyTags(tags) });
-      }
+    const { signal } = options;
+    const finish = ({ index, job }: Indexed<Target>, tags: Tags | UnitagError | undefined) => {
+      const base = { arn: job.arn, type: job.info.type };
+      if (tags === undefined || isUnitagError(tags))
+        run.finish(index, { ...base, outcome: 'failed', error: tags });
+      else run.finish(index, { ...base, outcome: 'read', tags });
     };
-    const batched = items.filter((i) => i.r.adapter.listBatch);
-    const tasks = [...groupBy(batched, (i) => i.r.adapter.name).values()].flatMap((group) =>
-      chunk(group, group[0]?.r.adapter.listBatchSize ?? 1).map((part) =>
+    const skip = (items: Indexed<Target>[]) => {
+      for (const { index, job } of items)
+        run.finish(index, { arn: job.arn, type: job.info.type, outcome: 'skipped' });
+    };
+    const batched = targets.filter(({ job }) => job.adapter.listBatch);
+    const tasks = [...groupBy(batched, ({ job }) => job.adapter.name).values()].flatMap((group) =>
+      chunk(group, (group[0] as Indexed<Target>).job.adapter.listBatchSize ?? 1).map((part) =>
         limit(async () => {
-          if (options.signal?.aborted) return run.skipAll(part);
-          const adapter = part[0]?.r.adapter as Adapter;
-          try {
-            const out = await adapter.listBatch?.(
-              engine.context,
-              part.map((i) => i.r.arn),
-            );
-            for (const item of part) read(item, out?.get(item.input.arn));
-          } catch (error) {
-            for (const item of part) read(item, toUnitagError(error, { arn: item.input.arn }));
-          }
+          if (signal?.aborted) return skip(part);
+          const adapter = (part[0] as Indexed<Target>).job.adapter;
+          const out = await engine.readBatch(
+            adapter,
+            part.map(({ job }) => job),
+            { signal },
+          );
+          for (const item of part) finish(item, out.get(item.job.arn));
         }),
       ),
     );
-    const singles = items
-      .filter((i) => !i.r.adapter.listBatch)
+    const singles = targets
+      .filter(({ job }) => !job.adapter.listBatch)
       .map((item) =>
         limit(async () => {
-          if (options.signal?.aborted) return run.skip(item);
-          try {
-            read(item, await engine.list(item.r));
-          } catch (error) {
-            read(item, toUnitagError(error, { arn: item.input.arn }));
-          }
+          if (signal?.aborted) return skip([item]);
+          finish(item, await engine.read(item.job, { signal }).catch((error: UnitagError) => error));
         }),
       );
     await Promise.all([...tasks, ...singles]);
   });
-  return run.report(calls, Date.now() - started);
-}
-
-/**
- * Where one write goes: the tagging API (services without an adapter, and, when preferred and not refused
- * here, the types it tags on AWS), an adapter's batch calls, or one call sequence per resource.
- */
-function route(engine: Engine, settings: BulkSettings, item: Item): 'api' | 'batch' | 'single' {
-  const { adapter, info, arn } = item.r;
-  if (adapter === engine.registry.fallback) return 'api';
-  const preferred = settings.preferTaggingApi && TAGGING_API_TYPES.has(info.type);
-  if (preferred && !engine.taggingApiRefusals.has(refusalKey(arn))) return 'api';
-  if (adapter.tagBatch && adapter.untagBatch && !item.input.versionId) return 'batch';
-  return 'single';
-}
-
-/** Resolves and validates one input: an item to write, or the result it already has (nothing to do, invalid). */
-function prepare(engine: Engine, input: WriteInput, index: number): Item | ResourceResult {
-  try {
-    const r = engine.resolve(input.arn);
-    validateTags(input.set, r.info.rules, input.arn);
-    const remove = validateKeys(input.remove, r.info.rules, input.arn);
-    if (Object.keys(input.set).length > 0 || remove.length > 0) return { index, input, r, remove };
-    return {
-      arn: input.arn,
-      type: r.info.type,
-      before: input.before,
-      after: input.after,
-      outcome: 'unchanged',
-    };
-  } catch (error) {
-    return { arn: input.arn, outcome: 'failed', error: toUnitagError(error, { arn: input.arn }) };
-  }
-}
-
-/** Tags then untags one batch (same adapter, same change); every ARN ends with `changed` or its error. */
-async function batchWrite(engine: Engine, adapter: Adapter, part: Item[]): Promise<BatchResult> {
-  const result: BatchResult = new Map();
-  const first = part[0] as Item;
-  let pending = part.map((i) => i.r.arn);
-  const steps: [boolean, (arns: ParsedArn[]) => Promise<BatchResult> | undefined][] = [
-    [
-      Object.keys(first.input.set).length > 0,
-      (arns) => adapter.tagBatch?.(engine.context, arns, first.input.set),
-    ],
-    [first.remove.length > 0, (arns) => adapter.untagBatch?.(engine.context, arns, first.remove)],
-  ];
-  for (const [needed, step] of steps) {
-    if (!needed || pending.length === 0) continue;
-    let out: BatchResult | undefined;
-    try {
-      out = await step(pending);
-    } catch (error) {
-      for (const arn of pending)
-        result.set(arn.arn, toUnitagError(error, { arn: arn.arn, service: arn.service }));
-      return result;
-    }
-    for (const arn of pending) result.set(arn.arn, out?.get(arn.arn) ?? missingError(arn));
-    pending = pending.filter((arn) => result.get(arn.arn) === 'changed');
-  }
-  return result;
-}
-
-function missingError(arn: ParsedArn): UnitagError {
-  return toUnitagError(new Error('the batch call returned no result for this resource'), {
-    arn: arn.arn,
-    service: arn.service,
-  });
+  const { results } = run;
+  const totals = { total: results.length, read: 0, failed: 0, skipped: 0 };
+  for (const { outcome } of results) totals[outcome]++;
+  return { results, totals, calls, durationMs: Date.now() - started };
 }
 
 /** Collects results in input order and reports progress. */
-class Run {
-  readonly results: ResourceResult[];
+class Run<R> {
+  readonly results: R[];
   #done = 0;
-  readonly #options: BulkOptions;
 
-  constructor(size: number, options: BulkOptions) {
+  constructor(
+    size: number,
+    readonly onProgress: ((progress: Progress<R>) => void) | undefined,
+  ) {
     this.results = new Array(size);
-    this.#options = options;
   }
 
-  finish(index: number, result: ResourceResult): void {
+  finish(index: number, result: R): void {
     this.results[index] = result;
     this.#done++;
-    this.#options.onProgress?.({ done: this.#done, total: this.results.length, result });
-  }
-
-  ok(item: Item, outcome: WriteOutcome): void {
-    const { arn, before, after } = item.input;
-    this.finish(item.index, { arn, type: item.r.info.type, outcome, before, after });
-  }
-
-  fail(item: Item, error: UnitagError): void {
-    const { arn, before, after } = item.input;
-    this.finish(item.index, { arn, type: item.r.info.type, outcome: 'failed', before, after, error });
-  }
-
-  skipAll(items: Item[]): void {
-    for (const item of items) this.skip(item);
-  }
-
-  skip(item: Item): void {
-    const { arn, before, after } = item.input;
-    this.finish(item.index, { arn, type: item.r.info.type, outcome: 'skipped', before, after });
-  }
-
-  settle(item: Item, outcome: WriteOutcome | UnitagError | undefined): void {
-    if (outcome === 'changed' || outcome === 'unchanged') this.ok(item, outcome);
-    else this.fail(item, outcome ?? missingError(item.r.arn));
-  }
-
-  report(calls: number, durationMs: number): BulkReport {
-    const results = this.results;
-    return { results, totals: countOutcomes(results), calls, durationMs };
+    this.onProgress?.({ done: this.#done, total: this.results.length, result });
   }
 }
 
-/** Counts outcomes. */
-export function countOutcomes(results: { outcome: Outcome }[]): Totals {
-  const totals: Totals = { total: results.length, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
-  for (const { outcome } of results) totals[outcome]++;
-  return totals;
-}
-
-/** A report as plain JSON: errors become `{ code, message }`. */
-export function reportToJson(report: BulkReport): ReportJson {
+function line(job: WriteJob, outcome: WriteResult['outcome'], error?: UnitagError): WriteResult {
+  const { before, after } = job.detail ?? {};
   return {
-    version: 1,
-    totals: report.totals,
-    calls: report.calls,
-    durationMs: report.durationMs,
-    resources: report.results.map(({ error, ...rest }) => ({
-      ...rest,
-      ...(error ? { error: { code: error.code, message: error.message } } : {}),
-    })),
+    arn: job.target.arn,
+    type: job.target.info.type,
+    outcome,
+    before,
+    after,
+    ...(error ? { error } : {}),
   };
 }
 
-/** ARNs a report says are done (`changed` or `unchanged`): a resumed run skips them. */
-export function doneArns(report: BulkReport | ReportJson | undefined): Set<string> {
-  const lines = report ? ('results' in report ? report.results : report.resources) : [];
-  return new Set(lines.filter((l) => l.outcome === 'changed' || l.outcome === 'unchanged').map((l) => l.arn));
+function isEmpty(request: WriteRequest): boolean {
+  return Object.keys(request.set).length === 0 && request.remove.length === 0;
 }
 
-function refusalKey(arn: ParsedArn): string {
-  return `${arn.service}|${arn.region}|${arn.accountId}`;
+function targetsOf(items: Indexed<WriteJob>[]): Target[] {
+  return items.map(({ job }) => job.target);
 }
 
-function changeKey(item: Item): string {
-  const set = Object.entries(item.input.set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([set, [...item.remove].sort()]);
+/** Batches: jobs of one adapter with the same change, at most `size` a batch. */
+function parts<T extends Indexed<WriteJob>>(items: T[], size: (adapter: Adapter) => number): T[][] {
+  const groups = groupBy(items, ({ job }) => `${job.target.adapter.name}|${changeKey(job.request)}`);
+  return [...groups.values()].flatMap((group) => chunk(group, size((group[0] as T).job.target.adapter)));
+}
+
+function changeKey(request: WriteRequest): string {
+  const set = Object.entries(request.set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return JSON.stringify([set, [...request.remove].sort()]);
 }

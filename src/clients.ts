@@ -1,9 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { PARTITIONS, type ParsedArn } from './arn.js';
+import { PARTITIONS } from './arn.js';
+import { malformed } from './aws-errors.js';
 import { once } from './collections.js';
-import { AccountMismatchError, malformed } from './errors.js';
-import type { ClientLoader } from './types.js';
+import { AccountMismatchError } from './errors.js';
+import type { ClientLoader, ClientScope } from './types.js';
 
 /** Static credentials, or a provider function as the SDK accepts them. */
 export type Credentials =
@@ -98,29 +99,26 @@ export class ClientCache {
   }
 
   /**
-   * The client of `loader` for `region` (or the ARN's region, or the default) and the ARN's account. For a
-   * service that names resources without their account (`loader.namesWithoutAccount`), first checks that the
-   * credentials in use act in the account the ARN names, and throws `AccountMismatch` when they do not.
+   * The client of `loader` for the scope's region (or the default) and account. For a service that names
+   * resources without their account (`loader.namesWithoutAccount`), first checks that the credentials in use act
+   * in the scope's account, and throws `AccountMismatch` when they do not.
    */
-  async get<C>(loader: ClientLoader<C>, arn: ParsedArn, region?: string): Promise<C> {
-    const resolvedRegion = region || arn.region || this.defaultRegion;
-    const forAccount = arn.accountId ? this.#options.credentialsForAccount?.(arn.accountId) : undefined;
+  async get<C>(loader: ClientLoader<C>, scope: ClientScope): Promise<C> {
+    const region = scope.region || this.defaultRegion || PARTITIONS[scope.partition]?.globalRegion;
+    const forAccount = scope.account ? this.#options.credentialsForAccount?.(scope.account) : undefined;
     const credentials = forAccount ?? this.#options.credentials;
-    const account = forAccount ? arn.accountId : '';
-    if (loader.namesWithoutAccount && arn.accountId !== '') {
-      const stsRegion = resolvedRegion || PARTITIONS[arn.partition]?.globalRegion;
-      const actual = await this.#callerAccount(arn.partition, stsRegion, account, credentials);
-      if (actual !== arn.accountId) {
+    const account = forAccount ? scope.account : '';
+    if (loader.namesWithoutAccount && scope.account !== '') {
+      const actual = await this.#callerAccount(scope.partition, region, account, credentials);
+      if (actual !== scope.account) {
         throw new AccountMismatchError(
-          `${arn.arn} is in account ${arn.accountId}, but the credentials in use act in account ${actual}; ` +
-            `${arn.service.toUpperCase()} names resources without their account, so unitag refuses rather than ` +
-            `act on a resource of account ${actual}. Use credentials of account ${arn.accountId}, or give ` +
-            'credentialsForAccount for it.',
-          { arn: arn.arn, service: arn.service },
+          `The ARN is in account ${scope.account}, but the credentials in use act in account ${actual}; this ` +
+            `service names resources without their account, so unitag refuses rather than act on a resource of ` +
+            `account ${actual}. Use credentials of account ${scope.account}, or give credentialsForAccount for it.`,
         );
       }
     }
-    return this.#client(loader, resolvedRegion, account, credentials);
+    return this.#client(loader, region, account, credentials);
   }
 
   // One STS GetCallerIdentity per credentials set (the tagger's, or credentialsForAccount's for one account).

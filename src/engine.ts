@@ -1,25 +1,19 @@
-import { type ParsedArn, parseArn } from './arn.js';
+import { parseArn } from './arn.js';
+import { toUnitagError } from './aws-errors.js';
 import { ClientCache, type ClientOptions } from './clients.js';
-import { toUnitagError } from './errors.js';
+import { AbortedError, type UnitagError } from './errors.js';
 import { createRegistry, dispatch, type Registry } from './registry.js';
 import { copyTags } from './shapes.js';
 import type {
   Adapter,
   AdapterContext,
+  BatchResult,
   CallOptions,
-  ClientLoader,
-  ResourceInfo,
   Tags,
+  Target,
   WriteOutcome,
+  WriteRequest,
 } from './types.js';
-import { validateKeys, validateTags } from './validate.js';
-
-/** One resource, resolved: parsed ARN, its adapter and its rules. */
-export interface Resolved {
-  arn: ParsedArn;
-  adapter: Adapter;
-  info: ResourceInfo;
-}
 
 /** Options of the engine under a tagger: client configuration plus extra adapters. */
 export interface EngineOptions extends ClientOptions {
@@ -27,86 +21,153 @@ export interface EngineOptions extends ClientOptions {
   adapters?: Adapter[] | undefined;
 }
 
+/** What an error is about, where there is no target (find). */
+export interface ErrorPlace {
+  arn?: string | undefined;
+  service?: string | undefined;
+}
+
+/** Per resource of a batch: its outcome, or its typed error. */
+export type TypedBatch<T> = Map<string, T | UnitagError>;
+
 /**
- * The core under every tagger: parses, dispatches, validates, then calls the adapter, and wraps every SDK
- * error in a `UnitagError`. Invalid input throws before any AWS call.
+ * The core under every tagger. It resolves an ARN into a {@link Target} (the only place that parses ARNs),
+ * calls the adapters with requests its callers have validated, and is the one place where what an adapter
+ * throws or reports becomes a `UnitagError`: an aborted call becomes `Aborted`.
  */
 export class Engine {
   readonly clients: ClientCache;
   readonly registry: Registry;
   readonly context: AdapterContext;
-  /** `service|region|account` keys for which the tagging API refused bulk writes: not asked again. */
-  readonly taggingApiRefusals = new Set<string>();
 
   constructor(options: EngineOptions = {}) {
     this.clients = new ClientCache(options);
     this.registry = createRegistry(options.adapters);
     const clients = this.clients;
     this.context = {
-      client: <C>(loader: ClientLoader<C>, arn: ParsedArn, region?: string) =>
-        clients.get(loader, arn, region),
+      client: (loader, scope) => clients.get(loader, scope),
       exclusive,
-      get defaultRegion() {
-        return clients.defaultRegion;
-      },
     };
   }
 
-  /** Parses the ARN and finds its adapter; throws `InvalidArn` or `UnsupportedResource`. */
-  resolve(arn: string): Resolved {
+  /** Parses the ARN and finds its adapter and rules; throws `InvalidArn` or `UnsupportedResource`. */
+  resolve(arn: string): Target {
     const parsed = parseArn(arn);
     try {
-      return { arn: parsed, ...dispatch(parsed, this.registry) };
+      return { arn, parsed, ...dispatch(parsed, this.registry) };
     } catch (error) {
       throw toUnitagError(error, { arn, service: parsed.service });
     }
   }
 
-  /** Adds or overwrites `tags` on one resource. */
-  async tag(arn: string | Resolved, tags: Tags, options: CallOptions = {}): Promise<WriteOutcome> {
-    const r = typeof arn === 'string' ? this.resolve(arn) : arn;
-    validateTags(tags, r.info.rules, r.arn.arn);
-    if (Object.keys(tags).length === 0) return 'unchanged';
-    return this.#call(r, () => r.adapter.tag(this.context, r.arn, tags, options));
+  /** The tags of one resource, prototype-free whatever the adapter returns. */
+  read(target: Target, options: CallOptions = {}): Promise<Tags> {
+    return this.#call(target, options, async () =>
+      copyTags(await target.adapter.list(this.context, target.parsed, options)),
+    );
   }
 
-  /** Removes `keys` from one resource. */
-  async untag(arn: string | Resolved, keys: string[], options: CallOptions = {}): Promise<WriteOutcome> {
-    const r = typeof arn === 'string' ? this.resolve(arn) : arn;
-    const unique = validateKeys(keys, r.info.rules, r.arn.arn);
-    if (unique.length === 0) return 'unchanged';
-    return this.#call(r, () => r.adapter.untag(this.context, r.arn, unique, options));
-  }
-
-  /** Sets `set` and removes `remove` on one resource: tags first, so a failure between the two loses nothing. */
-  async change(r: Resolved, set: Tags, remove: string[], options: CallOptions = {}): Promise<WriteOutcome> {
-    validateTags(set, r.info.rules, r.arn.arn);
-    const keys = validateKeys(remove, r.info.rules, r.arn.arn);
+  /** Sets and removes keys on one resource: tags first, so a failure between the two loses nothing. */
+  write(target: Target, request: WriteRequest, options: CallOptions = {}): Promise<WriteOutcome> {
+    const { set, remove } = request;
     const hasSet = Object.keys(set).length > 0;
-    if (!hasSet && keys.length === 0) return 'unchanged';
-    const { adapter, arn } = r;
-    return this.#call(r, async () => {
-      if (adapter.change) return adapter.change(this.context, arn, set, keys, options);
-      const tagged = hasSet ? await adapter.tag(this.context, arn, set, options) : 'unchanged';
-      const untagged = keys.length > 0 ? await adapter.untag(this.context, arn, keys, options) : 'unchanged';
+    if (!hasSet && remove.length === 0) return Promise.resolve('unchanged');
+    const { adapter, parsed } = target;
+    return this.#call(target, options, async () => {
+      if (adapter.change) return adapter.change(this.context, parsed, set, remove, options);
+      const tagged = hasSet ? await adapter.tag(this.context, parsed, set, options) : 'unchanged';
+      const untagged =
+        remove.length > 0 ? await adapter.untag(this.context, parsed, remove, options) : 'unchanged';
       return tagged === 'changed' || untagged === 'changed' ? 'changed' : 'unchanged';
     });
   }
 
-  /** The user tags of one resource. */
-  async list(arn: string | Resolved, options: CallOptions = {}): Promise<Tags> {
-    const r = typeof arn === 'string' ? this.resolve(arn) : arn;
-    // Prototype-free, whatever an added adapter returns: any key is a key (see newTags).
-    return this.#call(r, async () => copyTags(await r.adapter.list(this.context, r.arn, options)));
+  /**
+   * Writes one request to many resources of one adapter through its batch members: tags, then untags the ones
+   * tagged. Every target ends with its outcome or its typed error.
+   */
+  async writeBatch(
+    adapter: Adapter,
+    targets: Target[],
+    request: WriteRequest,
+    options: CallOptions = {},
+  ): Promise<TypedBatch<WriteOutcome>> {
+    const result: TypedBatch<WriteOutcome> = new Map();
+    const steps: [boolean, (arns: Target[]) => Promise<BatchResult> | undefined][] = [
+      [
+        Object.keys(request.set).length > 0,
+        (t) => adapter.tagBatch?.(this.context, parsedOf(t), request.set, options),
+      ],
+      [
+        request.remove.length > 0,
+        (t) => adapter.untagBatch?.(this.context, parsedOf(t), request.remove, options),
+      ],
+    ];
+    let pending = targets;
+    for (const [needed, step] of steps) {
+      if (!needed || pending.length === 0) continue;
+      const out = await this.#batch(pending, options, () => step(pending));
+      for (const target of pending) result.set(target.arn, out.get(target.arn) as WriteOutcome | UnitagError);
+      pending = pending.filter((target) => result.get(target.arn) === 'changed');
+    }
+    return result;
   }
 
-  async #call<T>(r: Resolved, task: () => Promise<T>): Promise<T> {
+  /** Reads many resources of one adapter through `listBatch`: each ARN maps to its tags or its typed error. */
+  readBatch(adapter: Adapter, targets: Target[], options: CallOptions = {}): Promise<TypedBatch<Tags>> {
+    return this.#batch(targets, options, () => adapter.listBatch?.(this.context, parsedOf(targets), options));
+  }
+
+  /** `error` as a unitag error about `target`; `Aborted` when the call's signal has fired. */
+  fail(error: unknown, target: Target | ErrorPlace, signal?: AbortSignal): UnitagError {
+    const context = 'parsed' in target ? { arn: target.arn, service: target.parsed.service } : target;
+    if (signal?.aborted && !(error instanceof AbortedError)) {
+      const where = context.arn ?? context.service ?? 'the call';
+      return new AbortedError(`${where}: aborted by its signal (${String(signal.reason ?? 'aborted')}).`, {
+        ...context,
+        cause: error,
+      });
+    }
+    return toUnitagError(error, context);
+  }
+
+  async #call<T>(target: Target, options: CallOptions, task: () => Promise<T>): Promise<T> {
     try {
+      options.signal?.throwIfAborted();
       return await task();
     } catch (error) {
-      throw toUnitagError(error, { arn: r.arn.arn, service: r.arn.service });
+      throw this.fail(error, target, options.signal);
     }
   }
+
+  // Runs one batch member and types what it returns per ARN; a batch that throws fails each of its targets.
+  async #batch<T>(
+    targets: Target[],
+    options: CallOptions,
+    task: () => Promise<Map<string, T | Error>> | undefined,
+  ): Promise<TypedBatch<T>> {
+    const typed: TypedBatch<T> = new Map();
+    try {
+      options.signal?.throwIfAborted();
+      const out = await task();
+      for (const target of targets) {
+        const value = out?.get(target.arn);
+        if (value === undefined) typed.set(target.arn, this.fail(missing(), target, options.signal));
+        else typed.set(target.arn, value instanceof Error ? this.fail(value, target, options.signal) : value);
+      }
+    } catch (error) {
+      for (const target of targets) typed.set(target.arn, this.fail(error, target, options.signal));
+    }
+    return typed;
+  }
+}
+
+function parsedOf(targets: Target[]) {
+  return targets.map((target) => target.parsed);
+}
+
+function missing(): Error {
+  return new Error('the batch call returned no result for this resource');
 }
 
 /**

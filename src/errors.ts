@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'Throttled'
   | 'AccountMismatch'
   | 'MalformedResponse'
+  | 'Aborted'
   | 'ServiceError';
 
 /** Where an error happened and what caused it. */
@@ -20,6 +21,14 @@ export interface ErrorContext {
   service?: string | undefined;
   /** The underlying error: an AWS SDK exception, or a network error. */
   cause?: unknown;
+}
+
+/** An error as reports and JSON output carry it. */
+export interface ErrorJson {
+  code: ErrorCode;
+  message: string;
+  arn?: string | undefined;
+  service?: string | undefined;
 }
 
 const brand = Symbol.for('unitag.error');
@@ -42,9 +51,14 @@ export class UnitagError extends Error {
     this.service = context.service;
   }
 
-  /** A plain object for reports and JSON output. */
-  toJSON(): { code: ErrorCode; message: string; arn?: string; service?: string } {
-    return { code: this.code, message: this.message, arn: this.arn, service: this.service };
+  /** The error as plain data: what every report, plan and JSON output of unitag writes. */
+  toJSON(): ErrorJson {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.arn === undefined ? {} : { arn: this.arn }),
+      ...(this.service === undefined ? {} : { service: this.service }),
+    };
   }
 }
 
@@ -134,6 +148,14 @@ export class MalformedResponseError extends UnitagError {
   }
 }
 
+/** The caller's abort signal ended the call (or it was aborted before it started). */
+export class AbortedError extends UnitagError {
+  override name = 'AbortedError';
+  constructor(message: string, context?: ErrorContext) {
+    super('Aborted', message, context);
+  }
+}
+
 /** Any other failure reported by AWS or the network. */
 export class ServiceError extends UnitagError {
   override name = 'ServiceError';
@@ -147,125 +169,6 @@ export function isUnitagError(value: unknown): value is UnitagError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }
 
-// Error names, as the SDK reports them, per meaning (each service's API reference; the SDK's retry rules).
-const NOT_FOUND = new Set([
-  'ResourceNotFound',
-  'ResourceNotFoundException',
-  'NotFound',
-  'NotFoundException',
-  'QueueDoesNotExist',
-  'AWS.SimpleQueueService.NonExistentQueue',
-  'NoSuchBucket',
-  'NoSuchKey',
-  'NoSuchVersion',
-  'NoSuchEntity',
-  'NoSuchEntityException',
-]);
-const ACCESS_DENIED = new Set([
-  'AccessDenied',
-  'AccessDeniedException',
-  'AuthorizationError',
-  'AuthorizationErrorException',
-  'UnauthorizedOperation',
-  'Forbidden',
-  'InvalidClientTokenId',
-  'UnrecognizedClientException',
-  'ExpiredToken',
-  'ExpiredTokenException',
-]);
-const THROTTLED = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'ThrottledException',
-  'Throttled',
-  'RequestLimitExceeded',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'SlowDown',
-  'TooManyRequestsException',
-  'ProvisionedThroughputExceededException',
-]);
-const TAG_LIMIT = new Set(['TagLimitExceeded', 'TagLimitExceededException', 'TooManyTagsException']);
-const INVALID_TAG = new Set([
-  'InvalidTag',
-  'InvalidTagException',
-  'StaleTag',
-  'TagPolicy',
-  'TagPolicyException',
-]);
-
-/** The error's name as AWS reports it: SDK exceptions use `name`, some carry `Code` or `code`. */
-export function awsErrorName(error: unknown): string {
-  if (typeof error !== 'object' || error === null) return '';
-  const e = error as { name?: unknown; Code?: unknown; code?: unknown };
-  for (const candidate of [e.Code, e.code, e.name]) {
-    if (typeof candidate === 'string' && candidate !== 'Error' && candidate !== '') return candidate;
-  }
-  return '';
-}
-
-function httpStatus(error: unknown): number | undefined {
-  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
-}
-
-/** Classifies an AWS error name (and HTTP status) into a unitag code. */
-export function classifyAwsError(name: string, status?: number): ErrorCode {
-  if (name === MALFORMED) return 'MalformedResponse';
-  if (NOT_FOUND.has(name) || /\.?NotFound$/.test(name)) return 'ResourceNotFound';
-  if (ACCESS_DENIED.has(name) || status === 403) return 'AccessDenied';
-  if (THROTTLED.has(name) || status === 429) return 'Throttled';
-  if (TAG_LIMIT.has(name)) return 'TagLimitExceeded';
-  if (INVALID_TAG.has(name)) return 'InvalidTag';
-  return 'ServiceError';
-}
-
-/**
- * The error name unitag gives an answer that is not the document the API defines (see `malformed`), so that it
- * becomes a `MalformedResponse` wherever AWS errors become unitag errors.
- */
-const MALFORMED = 'UnitagMalformedResponse';
-
-/** An error for an answer that is not the document `operation` defines; `toUnitagError` types it. */
-export function malformed(operation: string, what: string): Error {
-  return Object.assign(new Error(`AWS answered ${operation} with ${what}`), { name: MALFORMED });
-}
-
-// The SDK's own parse failures (a body cut short, bytes that are not XML or JSON) carry this in their message.
-function isDeserializationError(error: unknown): boolean {
-  return error instanceof Error && /Deserialization error/.test(error.message);
-}
-
-const ADVICE: Record<ErrorCode, string> = {
-  InvalidArn: 'check the ARN',
-  UnsupportedResource: 'this resource type cannot be tagged through unitag',
-  InvalidTag: 'fix the tag and try again',
-  ReservedKey: 'remove keys that start with "aws:"',
-  TagLimitExceeded: 'remove some tags first or tag fewer at once',
-  ResourceNotFound: 'check that the resource exists in that account and region',
-  AccessDenied: 'grant the tagging permissions for this resource to the credentials in use',
-  Throttled: 'retry later or lower the concurrency',
-  AccountMismatch:
-    'use credentials of the account the ARN names, or give credentialsForAccount for it (CLI: --profile)',
-  MalformedResponse:
-    'nothing was written; retry, and if it persists check any proxy between you and AWS (it is not "no tags")',
-  ServiceError: 'retry; if it persists, the message above says what AWS objected to',
-};
-
-/**
- * Wraps anything thrown by an AWS call into a {@link UnitagError}, keeping the original as `cause`.
- * Errors that already are unitag errors pass through unchanged.
- */
-export function toUnitagError(error: unknown, context: { arn?: string; service?: string }): UnitagError {
-  if (isUnitagError(error)) return error;
-  const name = isDeserializationError(error) ? MALFORMED : awsErrorName(error);
-  const code = classifyAwsError(name, httpStatus(error));
-  const detail = error instanceof Error ? error.message : String(error);
-  const where = context.arn ? ` for ${context.arn}` : '';
-  const label = code === 'MalformedResponse' ? 'Malformed answer' : name || 'Error';
-  const message = `${label}${where}: ${detail} (${ADVICE[code]})`;
-  return createError(code, message, { ...context, cause: error });
-}
-
 const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) => UnitagError> = {
   InvalidArn: InvalidArnError,
   UnsupportedResource: UnsupportedResourceError,
@@ -277,6 +180,7 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   Throttled: ThrottledError,
   AccountMismatch: AccountMismatchError,
   MalformedResponse: MalformedResponseError,
+  Aborted: AbortedError,
   ServiceError: ServiceError,
 };
 

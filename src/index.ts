@@ -1,21 +1,12 @@
-export type { FindQuery } from '../adapters/tagging-api.js';
 export { formatArn, PARTITIONS, type ParsedArn, parseArn } from './arn.js';
-export {
-  type BulkOptions,
-  type BulkReport,
-  doneArns,
-  type Outcome,
-  type Progress,
-  type ReportJson,
-  type ResourceResult,
-  reportToJson,
-  type Totals,
-} from './bulk.js';
+export type { BulkOptions, Progress } from './bulk.js';
 export type { ClientOptions, Credentials } from './clients.js';
 export {
+  AbortedError,
   AccessDeniedError,
   AccountMismatchError,
   type ErrorCode,
+  type ErrorJson,
   InvalidArnError,
   InvalidTagError,
   isUnitagError,
@@ -28,15 +19,32 @@ export {
   UnitagError,
   UnsupportedResourceError,
 } from './errors.js';
-export type { Change, Plan, PlanEntry } from './plan.js';
+export type { FindOptions } from './find.js';
+export type { Change, Plan, PlanEntry, PlanOptions } from './plan.js';
 export { createRegistry, dispatch, type Registry } from './registry.js';
+export {
+  type BulkReport,
+  doneArns,
+  type Outcome,
+  type ReadReport,
+  type ReadResult,
+  type ReportJson,
+  type ResourceResult,
+  reportToJson,
+  type Totals,
+  type WriteResult,
+} from './report.js';
 export { createTagger, type Tagger, type TaggerOptions } from './tagger.js';
 export type {
   Adapter,
   AdapterContext,
   AdapterFactory,
+  BatchResult,
+  BatchTags,
   CallOptions,
   ClientLoader,
+  ClientScope,
+  FindQuery,
   ResourceInfo,
   TagRules,
   Tags,

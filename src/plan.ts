@@ -1,19 +1,13 @@
 import pLimit from 'p-limit';
-import {
-  type BulkOptions,
-  type BulkReport,
-  type BulkSettings,
-  listMany,
-  type ResourceResult,
-  type WriteInput,
-  writeMany,
-} from './bulk.js';
+import { type BulkOptions, type BulkSettings, listMany, type WriteInput, writeMany } from './bulk.js';
 import { countCalls } from './clients.js';
 import type { Engine } from './engine.js';
-import { InvalidTagError, toUnitagError, type UnitagError } from './errors.js';
+import { AbortedError, InvalidTagError, type UnitagError } from './errors.js';
+import type { BulkReport } from './report.js';
 import { copyTags, hasTag, newTags, tagsFromEntries } from './shapes.js';
-import type { Tags } from './types.js';
-import { checkTagCount, isReservedKey, validateKeys, validateTags } from './validate.js';
+import type { TaggingApiPolicy } from './tagging-api-policy.js';
+import type { Tags, Target } from './types.js';
+import { checkTagCount, isReservedKey, validateKeys, validateTags, validateWrite } from './validate.js';
 
 /**
  * What to do to one resource. Steps apply in this order: `copyFrom`, `rename`, `set`, `setIfAbsent`,
@@ -59,26 +53,57 @@ export interface Plan {
   calls: number;
 }
 
-/** Reads the current tags of every resource (and copy source) and computes what applying would change. */
-export async function plan(engine: Engine, changes: Change[], settings: BulkSettings): Promise<Plan> {
-  const { value: current, calls } = await countCalls(() => readCurrent(engine, changes, settings));
+/** Options of `plan`. */
+export interface PlanOptions {
+  /** Aborts the plan's reads: the plan then rejects with an `Aborted` error. */
+  signal?: AbortSignal | undefined;
+}
 
+// The target each entry was planned against, so that `apply` neither parses nor validates it again. Kept out of
+// the entry itself: a plan is plain data that can be printed, stored and read back.
+const planned = new WeakMap<PlanEntry, Target>();
+
+/** What a plan read: tags or an error, per ARN (or `arn?versionId`). */
+type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError | undefined }>;
+
+/** Reads the current tags of every resource (and copy source) and computes what applying would change. */
+export async function plan(
+  engine: Engine,
+  changes: Change[],
+  settings: BulkSettings,
+  options: PlanOptions = {},
+): Promise<Plan> {
+  const targets = resolveAll(engine, changes);
+  const { value: current, calls } = await countCalls(() =>
+    readCurrent(engine, changes, targets, settings, options),
+  );
+  if (options.signal?.aborted) {
+    throw new AbortedError(
+      `The plan was aborted by its signal (${String(options.signal.reason ?? 'aborted')}).`,
+    );
+  }
   const entries = new Map<string, PlanEntry>();
   for (const change of changes) {
     const id = change.versionId ? `${change.arn}?${change.versionId}` : change.arn;
+    const target = targets.get(change.arn);
     const known = entries.get(id);
     if (known?.status === 'failed') continue;
-    const entry = known ?? newEntry(change, current.get(id));
+    const entry = known ?? newEntry(change, target, current.get(id));
     entries.set(id, entry);
-    if (entry.status === 'failed') continue;
+    if (entry.status === 'failed' || !target || target instanceof Error) continue;
+    planned.set(entry, target);
     try {
       const source = sourceArn(change);
       const sourceTags = source === undefined ? undefined : current.get(source);
       if (sourceTags?.error) throw sourceTags.error;
-      const caseInsensitive = engine.resolve(change.arn).info.rules.caseInsensitiveKeys;
-      entry.after = applyChange(entry.after as Tags, change, sourceTags?.tags, caseInsensitive);
+      entry.after = applyChange(
+        entry.after as Tags,
+        change,
+        sourceTags?.tags,
+        target.info.rules.caseInsensitiveKeys,
+      );
     } catch (error) {
-      Object.assign(entry, { status: 'failed', error: toUnitagError(error, { arn: change.arn }) });
+      Object.assign(entry, { status: 'failed', error: engine.fail(error, target) });
     }
   }
   for (const entry of entries.values()) if (entry.status !== 'failed') diff(engine, entry);
@@ -92,6 +117,45 @@ export async function plan(engine: Engine, changes: Change[], settings: BulkSett
   };
 }
 
+/** Makes exactly the writes the plan lists; `noop` and `failed` entries make none. */
+export function apply(
+  engine: Engine,
+  policy: TaggingApiPolicy,
+  plan: Plan,
+  settings: BulkSettings,
+  options?: BulkOptions,
+): Promise<BulkReport> {
+  const inputs: WriteInput[] = plan.entries.map((e) => {
+    const { arn, type, before, after } = e;
+    if (e.status === 'noop') return { result: { arn, type, outcome: 'unchanged', before, after } };
+    if (e.status === 'failed') return { result: { arn, type, outcome: 'failed', before, error: e.error } };
+    try {
+      // A plan made here carries its target and validated writes; one read back from JSON is checked anew.
+      const known = planned.get(e);
+      const target = known ?? engine.resolve(arn);
+      const request = known ? { set: e.set, remove: e.remove } : validateWrite(target, e.set, e.remove);
+      return { target, request, versionId: e.versionId, detail: { before, after } };
+    } catch (error) {
+      return { result: { arn, type, outcome: 'failed', before, error: engine.fail(error, { arn }) } };
+    }
+  });
+  return writeMany(engine, policy, inputs, settings, options);
+}
+
+/** Resolves every target and copy source once, by ARN: its target, or why it cannot be read. */
+function resolveAll(engine: Engine, changes: Change[]): Map<string, Target | UnitagError> {
+  const targets = new Map<string, Target | UnitagError>();
+  for (const arn of changes.flatMap((c) => [c.arn, sourceArn(c)])) {
+    if (arn === undefined || targets.has(arn)) continue;
+    try {
+      targets.set(arn, engine.resolve(arn));
+    } catch (error) {
+      targets.set(arn, engine.fail(error, { arn }));
+    }
+  }
+  return targets;
+}
+
 function sourceArn(change: Change): string | undefined {
   return typeof change.copyFrom === 'string' ? change.copyFrom : change.copyFrom?.arn;
 }
@@ -100,68 +164,64 @@ function sourceArn(change: Change): string | undefined {
  * The current tags of every target and copy source, batched through `listMany`; versioned S3 objects are read
  * with their version, under the same concurrency. Keyed by ARN, or `arn?versionId`.
  */
-async function readCurrent(engine: Engine, changes: Change[], settings: BulkSettings) {
-  const plain = changes.filter((c) => !c.versionId).map((c) => c.arn);
-  const sources = changes.map(sourceArn).filter((a): a is string => a !== undefined);
-  const read = await listMany(engine, [...new Set([...plain, ...sources])], settings);
-  const current = new Map<string, ResourceResult>(read.results.map((r) => [r.arn, r]));
+async function readCurrent(
+  engine: Engine,
+  changes: Change[],
+  targets: Map<string, Target | UnitagError>,
+  settings: BulkSettings,
+  { signal }: PlanOptions,
+): Promise<Current> {
+  const current: Current = new Map();
+  const plain = new Set(changes.filter((c) => !c.versionId).map((c) => c.arn));
+  for (const c of changes) if (sourceArn(c) !== undefined) plain.add(sourceArn(c) as string);
+  const inputs = [...plain].map((arn) => {
+    const target = targets.get(arn) as Target | UnitagError;
+    return target instanceof Error
+      ? { result: { arn, outcome: 'failed' as const, error: target } }
+      : { target };
+  });
+  for (const r of (await listMany(engine, inputs, settings, { signal })).results) current.set(r.arn, r);
   const limit = pLimit(settings.concurrency);
-  const versioned = changes.filter((c) => c.versionId);
   await Promise.all(
-    versioned.map((c) =>
-      limit(async () => {
-        const id = `${c.arn}?${c.versionId}`;
-        try {
-          current.set(id, { arn: c.arn, outcome: 'unchanged', tags: await engine.list(c.arn, c) });
-        } catch (error) {
-          current.set(id, { arn: c.arn, outcome: 'failed', error: toUnitagError(error, c) });
-        }
-      }),
-    ),
+    changes
+      .filter((c) => c.versionId)
+      .map((c) =>
+        limit(async () => {
+          const id = `${c.arn}?${c.versionId}`;
+          const target = targets.get(c.arn) as Target | UnitagError;
+          if (target instanceof Error) return void current.set(id, { error: target });
+          try {
+            current.set(id, { tags: await engine.read(target, { versionId: c.versionId, signal }) });
+          } catch (error) {
+            current.set(id, { error: error as UnitagError });
+          }
+        }),
+      ),
   );
   return current;
 }
 
-/** Makes exactly the writes the plan lists; `noop` and `failed` entries make none. */
-export function apply(
-  engine: Engine,
-  planned: Plan,
-  settings: BulkSettings,
-  options?: BulkOptions,
-): Promise<BulkReport> {
-  const inputs: WriteInput[] = planned.entries.map((e) => {
-    const base = {
-      arn: e.arn,
-      set: e.set,
-      remove: e.remove,
-      versionId: e.versionId,
-      before: e.before,
-      after: e.after,
-    };
-    if (e.status === 'change') return base;
-    const preset =
-      e.status === 'noop'
-        ? { arn: e.arn, type: e.type, outcome: 'unchanged' as const, before: e.before, after: e.after }
-        : { arn: e.arn, type: e.type, outcome: 'failed' as const, before: e.before, error: e.error };
-    return { ...base, preset };
-  });
-  return writeMany(engine, inputs, settings, options);
-}
-
 function newEntry(
   change: Change,
+  target: Target | UnitagError | undefined,
   read: { tags?: Tags | undefined; error?: UnitagError | undefined } | undefined,
-) {
+): PlanEntry {
+  const type = target && !(target instanceof Error) ? target.info.type : undefined;
   const entry: PlanEntry = {
     arn: change.arn,
     versionId: change.versionId,
+    type,
     status: 'change',
     set: newTags(),
     remove: [],
   };
   if (!read || read.error || !read.tags) {
     // A failed read is never "no tags": the resource is left alone.
-    return { ...entry, status: 'failed' as const, error: read?.error };
+    return {
+      ...entry,
+      status: 'failed',
+      error: read?.error ?? (target instanceof Error ? target : undefined),
+    };
   }
   return { ...entry, before: copyTags(read.tags), after: copyTags(read.tags) };
 }
@@ -199,21 +259,21 @@ function applyChange(before: Tags, change: Change, source: Tags | undefined, cas
   return after;
 }
 
-// Works out the writes from before -> after and checks them against the resource's rules.
+// Works out the writes from before -> after and checks them against the resource's rules, once.
 function diff(engine: Engine, entry: PlanEntry): void {
   const before = entry.before as Tags;
   const after = entry.after as Tags;
+  const target = planned.get(entry) as Target;
+  const { rules } = target.info;
   try {
-    const { info } = engine.resolve(entry.arn);
-    entry.type = info.type;
     entry.set = tagsFromEntries(
       Object.entries(after).filter(([k, v]) => !hasTag(before, k) || before[k] !== v),
     );
     entry.remove = Object.keys(before).filter((k) => !hasTag(after, k));
-    validateTags(entry.set, { ...info.rules, maxTags: Number.POSITIVE_INFINITY }, entry.arn);
-    validateKeys(entry.remove, info.rules, entry.arn);
-    checkTagCount(after, info.rules, entry.arn);
-    if (info.rules.caseInsensitiveKeys) {
+    validateTags(entry.set, { ...rules, maxTags: Number.POSITIVE_INFINITY }, entry.arn);
+    validateKeys(entry.remove, rules, entry.arn);
+    checkTagCount(after, rules, entry.arn);
+    if (rules.caseInsensitiveKeys) {
       // On IAM users and roles `Team` and `team` are one key: setting one and removing the other would remove both.
       const setKeys = new Set(Object.keys(entry.set).map((k) => k.toLowerCase()));
       const clash = entry.remove.find((k) => setKeys.has(k.toLowerCase()));
@@ -226,6 +286,6 @@ function diff(engine: Engine, entry: PlanEntry): void {
     }
     entry.status = Object.keys(entry.set).length === 0 && entry.remove.length === 0 ? 'noop' : 'change';
   } catch (error) {
-    Object.assign(entry, { status: 'failed', error: toUnitagError(error, { arn: entry.arn }) });
+    Object.assign(entry, { status: 'failed', error: engine.fail(error, target) });
   }
 }

@@ -1,5 +1,5 @@
-import type { BulkReport, ResourceResult } from './bulk.js';
 import type { Plan, PlanEntry } from './plan.js';
+import type { BulkReport, ReadResult, WriteResult } from './report.js';
 import { hasTag } from './shapes.js';
 import type { Tags } from './types.js';
 
@@ -32,7 +32,7 @@ export function csv(header: string[], rows: string[][]): string {
 }
 
 /** `list` output: a row per tag. */
-export function renderTags(results: ResourceResult[], format: OutputFormat): string {
+export function renderTags(results: ReadResult[], format: OutputFormat): string {
   const ok = results.filter((r) => r.tags);
   if (format === 'json')
     return JSON.stringify(
@@ -52,7 +52,7 @@ export function renderTags(results: ResourceResult[], format: OutputFormat): str
 export function renderReport(report: BulkReport, format: OutputFormat): string {
   const { results } = report;
   if (format === 'json') return '';
-  const detail = (r: ResourceResult) =>
+  const detail = (r: WriteResult) =>
     r.error ? `${r.error.code}: ${r.error.message}` : changes(r.before, r.after);
   if (format === 'csv') {
     const rows = results.map((r) => [r.arn, r.outcome, r.error?.code ?? '', r.error?.message ?? '']);

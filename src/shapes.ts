@@ -1,4 +1,4 @@
-import { malformed } from './errors.js';
+import { malformed } from './aws-errors.js';
 import type { Tags } from './types.js';
 
 /** A tag as most AWS APIs carry it. */

@@ -1,19 +1,20 @@
-import { type FindQuery, findResources } from '../adapters/tagging-api.js';
-import { PARTITIONS } from './arn.js';
-import { type BulkOptions, type BulkReport, type BulkSettings, listMany, writeMany } from './bulk.js';
+import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './bulk.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { toUnitagError } from './errors.js';
-import { apply, type Change, type Plan, plan } from './plan.js';
-import type { CallOptions, Tags } from './types.js';
+import { type FindOptions, find } from './find.js';
+import { apply, type Change, type Plan, type PlanOptions, plan } from './plan.js';
+import type { BulkReport, ReadReport, ReadResult } from './report.js';
+import { TaggingApiPolicy } from './tagging-api-policy.js';
+import type { CallOptions, FindQuery, Tags } from './types.js';
+import { validateWrite } from './validate.js';
 
 /** Options of {@link createTagger}. All optional: the SDK's own configuration chain fills what is missing. */
 export interface TaggerOptions extends EngineOptions {
   /** How many calls bulk operations run at once. Default 16. */
   concurrency?: number | undefined;
   /**
-   * Bulk writes for SNS topics, SQS queues, Lambda functions and S3 buckets go through the
-   * Resource Groups Tagging API first (20 ARNs a call), falling back per ARN to the service's own operations
-   * where it refuses. Default true.
+   * Bulk writes for the types the Resource Groups Tagging API also tags (SNS topics, SQS queues, Lambda
+   * functions, S3 buckets) go through it first (20 ARNs a call), falling back per ARN to the service's own
+   * operations where it refuses. Default true.
    */
   preferTaggingApi?: boolean | undefined;
   /** The partition `find` searches. Default `aws`. */
@@ -39,8 +40,8 @@ export interface Tagger {
    */
   untag(arn: string, keys: string[], options?: CallOptions): Promise<void>;
   /**
-   * The resource's user tags as a plain object (`{}` when it has none). A failed read throws; it is never
-   * reported as "no tags".
+   * The resource's tags as an object without a prototype (`{}` when it has none). A failed read throws; it is
+   * never reported as "no tags".
    *
    * @example
    * const tags = await tagger.list('arn:aws:sns:us-east-1:123456789012:orders'); // { project: 'QuarkEagle' }
@@ -57,8 +58,8 @@ export interface Tagger {
   tagMany(arns: string[], tags: Tags, options?: BulkOptions): Promise<BulkReport>;
   /** Removes `keys` from every resource; a report line per resource. */
   untagMany(arns: string[], keys: string[], options?: BulkOptions): Promise<BulkReport>;
-  /** Reads the tags of every resource (`tags` on each report line), batching where AWS allows. */
-  listMany(arns: string[], options?: BulkOptions): Promise<BulkReport>;
+  /** Reads the tags of every resource (`tags` on each `read` line), batching where AWS allows. */
+  listMany(arns: string[], options?: BulkOptions<ReadResult>): Promise<ReadReport>;
   /**
    * Reads the current tags and returns, per resource, `before` and `after` and the writes `apply` would make.
    * Makes no write: a plan not applied is a dry run.
@@ -67,7 +68,7 @@ export interface Tagger {
    * const p = await tagger.plan([{ arn, rename: { Team: 'team' }, setIfAbsent: { owner: 'platform' } }]);
    * const report = await tagger.apply(p);
    */
-  plan(changes: Change[]): Promise<Plan>;
+  plan(changes: Change[], options?: PlanOptions): Promise<Plan>;
   /** Makes exactly the writes the plan lists. */
   apply(plan: Plan, options?: BulkOptions): Promise<BulkReport>;
   /**
@@ -77,7 +78,7 @@ export interface Tagger {
    * @example
    * for await (const { arn, tags } of tagger.find({ tags: { team: 'payments' }, regions: ['eu-west-1'] })) {}
    */
-  find(query?: FindQuery): AsyncIterable<{ arn: string; tags: Tags }>;
+  find(query?: FindQuery, options?: FindOptions): AsyncIterable<{ arn: string; tags: Tags }>;
   /** HTTP requests sent to AWS so far by this tagger, retries included. */
   readonly calls: number;
   /** Closes the SDK clients' connections. */
@@ -93,48 +94,25 @@ export interface Tagger {
  */
 export function createTagger(options: TaggerOptions = {}): Tagger {
   const engine = new Engine(options);
-  const settings: BulkSettings = {
-    concurrency: options.concurrency ?? 16,
-    preferTaggingApi: options.preferTaggingApi ?? true,
-  };
+  const policy = new TaggingApiPolicy(engine.registry.fallback, options.preferTaggingApi ?? true);
+  const settings = { concurrency: options.concurrency ?? 16 };
   const partition = options.partition ?? 'aws';
+  const write = async (arn: string, set: Tags, remove: string[], callOptions?: CallOptions) => {
+    const target = engine.resolve(arn);
+    await engine.write(target, validateWrite(target, set, remove), callOptions);
+  };
   return {
-    async tag(arn, tags, callOptions) {
-      await engine.tag(arn, tags, callOptions);
-    },
-    async untag(arn, keys, callOptions) {
-      await engine.untag(arn, keys, callOptions);
-    },
-    list: (arn, callOptions) => engine.list(arn, callOptions),
+    tag: (arn, tags, callOptions) => write(arn, tags, [], callOptions),
+    untag: (arn, keys, callOptions) => write(arn, {}, keys, callOptions),
+    list: async (arn, callOptions) => engine.read(engine.resolve(arn), callOptions),
     tagMany: (arns, tags, bulk) =>
-      writeMany(
-        engine,
-        unique(arns).map((arn) => ({ arn, set: tags, remove: [] })),
-        settings,
-        bulk,
-      ),
+      writeMany(engine, policy, prepareWrites(engine, unique(arns), tags, []), settings, bulk),
     untagMany: (arns, keys, bulk) =>
-      writeMany(
-        engine,
-        unique(arns).map((arn) => ({ arn, set: {}, remove: keys })),
-        settings,
-        bulk,
-      ),
-    listMany: (arns, bulk) => listMany(engine, unique(arns), settings, bulk),
-    plan: (changes) => plan(engine, changes, settings),
-    apply: (planned, bulk) => apply(engine, planned, settings, bulk),
-    async *find(query = {}) {
-      const regions = query.regions ?? [
-        engine.clients.defaultRegion ?? PARTITIONS[partition]?.globalRegion ?? '',
-      ];
-      for (const region of regions) {
-        try {
-          yield* findResources(engine.context, partition, region, query);
-        } catch (error) {
-          throw toUnitagError(error, { service: 'tag' });
-        }
-      }
-    },
+      writeMany(engine, policy, prepareWrites(engine, unique(arns), {}, keys), settings, bulk),
+    listMany: (arns, bulk) => listMany(engine, prepareReads(engine, unique(arns)), settings, bulk),
+    plan: (changes, planOptions) => plan(engine, changes, settings, planOptions),
+    apply: (planned, bulk) => apply(engine, policy, planned, settings, bulk),
+    find: (query = {}, findOptions) => find(engine, partition, query, findOptions),
     get calls() {
       return engine.clients.calls;
     },

@@ -1,5 +1,4 @@
 import type { ParsedArn } from './arn.js';
-import type { UnitagError } from './errors.js';
 
 /** Tags as unitag passes them everywhere: key to value. */
 export type Tags = Record<string, string>;
@@ -7,11 +6,11 @@ export type Tags = Record<string, string>;
 /** What a write did: `unchanged` only where the adapter read the current tags and saw nothing to do. */
 export type WriteOutcome = 'changed' | 'unchanged';
 
-/** Per-call options of `tag`, `untag` and `list`. */
+/** Per-call options of `tag`, `untag` and `list`, and of every adapter member. */
 export interface CallOptions {
   /** S3 objects only: the object version to tag. Without it, the current version. */
   versionId?: string | undefined;
-  /** Cancels the call. */
+  /** Cancels the call: it ends with an `Aborted` error. */
   signal?: AbortSignal | undefined;
 }
 
@@ -31,6 +30,19 @@ export interface ResourceInfo {
   type: string;
   /** The rules its tags must follow. */
   rules: TagRules;
+  /**
+   * On AWS the Resource Groups Tagging API tags this type too, and does it as the adapter would: bulk writes may
+   * send it there first, 20 ARNs a call (see the tagger's `preferTaggingApi`).
+   */
+  taggingApi?: boolean | undefined;
+}
+
+/** Which SDK client a call needs: the partition, the region (empty: the tagger's default) and the account. */
+export interface ClientScope {
+  partition: string;
+  region: string;
+  /** The account the resource is in, as the ARN says; empty where the ARN names none. */
+  account: string;
 }
 
 /** Loads an SDK client class on first use, so that importing unitag loads no AWS client. */
@@ -45,7 +57,7 @@ export interface ClientLoader<C> {
    */
   readonly reads?: readonly string[] | undefined;
   /**
-   * The service names resources without their account (by name or id: IAM, EC2). Before the client of an ARN
+   * The service names resources without their account (by name or id: IAM, EC2). Before the client of a scope
    * that names an account is handed out, unitag checks with STS (once per credentials set) that the
    * credentials act in that account, and throws `AccountMismatch` when they do not.
    */
@@ -54,29 +66,46 @@ export interface ClientLoader<C> {
 
 /** What the core hands an adapter for each call. */
 export interface AdapterContext {
-  /** A cached SDK client for `region` (empty: the tagger's default) and the ARN's account. */
-  client<C>(loader: ClientLoader<C>, arn: ParsedArn, region?: string): Promise<C>;
+  /** A cached SDK client for the scope: its region (empty: the tagger's default) and account. */
+  client<C>(loader: ClientLoader<C>, scope: ClientScope): Promise<C>;
   /**
    * Runs `task` after every earlier task with the same key has settled, in any tagger of this process
    * (read-modify-write serialization).
    */
   exclusive<T>(key: string, task: () => Promise<T>): Promise<T>;
-  /** The tagger's default region, if one was configured. */
-  defaultRegion: string | undefined;
 }
 
-/** Result of one resource in a batch write. */
-export type BatchResult = Map<string, WriteOutcome | UnitagError>;
+/** Per resource of a batch write: its outcome, or the error AWS gave for it (typed by the core). */
+export type BatchResult = Map<string, WriteOutcome | Error>;
+
+/** Per resource of a batch read: its tags, or the error AWS gave for it (typed by the core). */
+export type BatchTags = Map<string, Tags | Error>;
+
+/** What `find` looks for. */
+export interface FindQuery {
+  /** Tag filters: a value, any of several values, or `true` for "has the key, any value". */
+  tags?: Record<string, string | string[] | true> | undefined;
+  /** Resource types as the tagging API names them: `ec2:volume`, `s3`, `logs:log-group`, ... */
+  resourceTypes?: string[] | undefined;
+  /** Regions to search; default: the tagger's region. */
+  regions?: string[] | undefined;
+}
 
 /**
  * The contract every service adapter implements. Tags cross it as {@link Tags}; untag takes a list of keys.
- * The core validates input against `describe(arn).rules`, skips empty requests and wraps SDK errors, so an
- * adapter only converts shapes and calls AWS.
+ *
+ * The core parses the ARN, picks the adapter, validates the request against `describe(arn).rules` and skips
+ * empty requests, so an adapter converts shapes and calls AWS. The one rule for errors: an adapter throws (and,
+ * from a batch member, returns per resource) AWS's errors as the SDK gives them, or `awsFailure(...)` for a
+ * failure AWS reported inside a successful answer; the core turns each into a `UnitagError`. An adapter throws
+ * unitag's typed errors only for its own decisions (`describe`'s refusals, an answer that is not the API's
+ * document, a resource that is not the one the ARN names). Every member takes the call's options and passes
+ * their `signal` to every request it sends.
  */
 export interface Adapter {
   /** The ARN service field this adapter serves (`sns`), or `tagging-api` for the fallback. */
   readonly name: string;
-  /** Type and rules of the resource; throws `UnsupportedResourceError` when the adapter cannot tag it. */
+  /** Type and rules of the resource; throws `UnsupportedResource` or `InvalidArn` when it cannot tag it. */
   describe(arn: ParsedArn): ResourceInfo;
   /** Current tags of the resource, `aws:` system tags included. A failed read throws; never `{}` for a failure. */
   list(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): Promise<Tags>;
@@ -84,7 +113,7 @@ export interface Adapter {
   tag(ctx: AdapterContext, arn: ParsedArn, tags: Tags, options: CallOptions): Promise<WriteOutcome>;
   /** Removes `keys` (absent keys are fine), leaving every other tag alone. */
   untag(ctx: AdapterContext, arn: ParsedArn, keys: string[], options: CallOptions): Promise<WriteOutcome>;
-  /** Optional: sets and removes keys in one step (S3: one read-modify-write instead of two). */
+  /** Optional: sets and removes keys in one step (S3, IAM: one read instead of two). */
   change?(
     ctx: AdapterContext,
     arn: ParsedArn,
@@ -97,12 +126,42 @@ export interface Adapter {
   /** Optional: how many resources one `listBatch` call takes. */
   readonly listBatchSize?: number;
   /** Optional: tags many resources of this adapter at once, with fewer calls than one per resource. */
-  tagBatch?(ctx: AdapterContext, arns: ParsedArn[], tags: Tags): Promise<BatchResult>;
+  tagBatch?(ctx: AdapterContext, arns: ParsedArn[], tags: Tags, options: CallOptions): Promise<BatchResult>;
   /** Optional: untags many resources of this adapter at once. */
-  untagBatch?(ctx: AdapterContext, arns: ParsedArn[], keys: string[]): Promise<BatchResult>;
+  untagBatch?(
+    ctx: AdapterContext,
+    arns: ParsedArn[],
+    keys: string[],
+    options: CallOptions,
+  ): Promise<BatchResult>;
   /** Optional: lists many resources at once; each ARN maps to its tags or its error. */
-  listBatch?(ctx: AdapterContext, arns: ParsedArn[]): Promise<Map<string, Tags | UnitagError>>;
+  listBatch?(ctx: AdapterContext, arns: ParsedArn[], options: CallOptions): Promise<BatchTags>;
+  /** Optional (the tagging API): every tagged resource of one region that matches the query. */
+  find?(
+    ctx: AdapterContext,
+    scope: ClientScope,
+    query: FindQuery,
+    options: CallOptions,
+  ): AsyncIterable<{ arn: string; tags: Tags }>;
 }
 
 /** Builds an adapter; every adapter file default-exports one. */
 export type AdapterFactory<Options = Record<string, never>> = (options?: Options) => Adapter;
+
+/** One ARN, parsed, dispatched and described once: the value every layer above the adapters passes on. */
+export interface Target {
+  /** The ARN as given. */
+  arn: string;
+  /** Its fields: partition, service, region, account, resource. */
+  parsed: ParsedArn;
+  /** The adapter that serves it. */
+  adapter: Adapter;
+  /** Its type and the rules its tags follow. */
+  info: ResourceInfo;
+}
+
+/** A write, validated against its target's rules: keys to set and keys to remove (no repeats). */
+export interface WriteRequest {
+  set: Tags;
+  remove: string[];
+}

@@ -1,5 +1,6 @@
 import { InvalidTagError, ReservedKeyError, TagLimitExceededError } from './errors.js';
-import type { TagRules, Tags } from './types.js';
+import { copyTags } from './shapes.js';
+import type { TagRules, Tags, Target, WriteRequest } from './types.js';
 
 /** Letters, digits, white space and `_ . : / = + - @`: the set every service accepts (docs/aws-facts.md, tags in general). */
 export const SAFE_CHARSET = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
@@ -63,6 +64,15 @@ export function validateKeys(keys: string[], rules: TagRules, arn?: string): str
   for (const key of keys) validateKey(key, rules, arn);
   rejectCaseDuplicates(keys, rules, arn);
   return [...new Set(keys)];
+}
+
+/**
+ * Checks a write against its target's rules, once, before any AWS call: the tags to set and the keys to
+ * remove. Returns the request every later layer passes on (prototype-free tags, keys without repeats).
+ */
+export function validateWrite(target: Target, set: Tags, remove: string[]): WriteRequest {
+  validateTags(set, target.info.rules, target.arn);
+  return { set: copyTags(set), remove: validateKeys(remove, target.info.rules, target.arn) };
 }
 
 /** Checks a whole tag set, as it will stand after a write, against the resource's limit. */

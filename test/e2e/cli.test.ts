@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createBucket, createEc2, createQueue, createTopic } from '../../fixtures/aws-resources.js';
 import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
-import { createBucket, createEc2, createQueue, createTopic } from '../resources.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const cli = join(root, 'dist/src/cli.js');

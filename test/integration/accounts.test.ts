@@ -1,7 +1,7 @@
 import { IAMClient, ListRoleTagsCommand } from '@aws-sdk/client-iam';
 import { describe, expect, it } from 'vitest';
+import { createEc2, createIam, createQueue, createTopic } from '../../fixtures/aws-resources.js';
 import { ACCOUNT, awsConfig, localTagger, uniqueName } from '../helpers.js';
-import { createEc2, createIam, createQueue, createTopic } from '../resources.js';
 
 // LocalStack takes a 12-digit access key id as the account the credentials act in, so a second account is real
 // here: what is created with OTHER_CREDENTIALS lives in account 111111111111, apart from 000000000000.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createEc2 } from '../../fixtures/aws-resources.js';
 import { testAdapter } from '../conformance.js';
 import { ACCOUNT, awsConfig, localTagger, REGION } from '../helpers.js';
-import { createEc2 } from '../resources.js';
 
 describe('EC2 on LocalStack', () => {
   testAdapter({

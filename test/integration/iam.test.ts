@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createIam } from '../../fixtures/aws-resources.js';
 import { testAdapter } from '../conformance.js';
 import { ACCOUNT, awsConfig, localTagger, uniqueName } from '../helpers.js';
-import { createIam } from '../resources.js';
 
 describe('IAM on LocalStack', () => {
   testAdapter({

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { createTopic } from '../../fixtures/aws-resources.js';
 import { awsConfig, uniqueName } from '../helpers.js';
-import { createTopic } from '../resources.js';
 
 const run = promisify(execFile);
 

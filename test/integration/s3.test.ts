@@ -1,8 +1,8 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { createBucket, putObject } from '../../fixtures/aws-resources.js';
 import { testAdapter } from '../conformance.js';
 import { awsConfig, localTagger, uniqueName } from '../helpers.js';
-import { createBucket, putObject } from '../resources.js';
 
 const tagsOf = (n: number, prefix = 'k') =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, `v${i}`]));

@@ -1,7 +1,12 @@
 import { describe } from 'vitest';
+import {
+  createEventSourceMapping,
+  createFunction,
+  createQueue,
+  createTopic,
+} from '../../fixtures/aws-resources.js';
 import { testAdapter } from '../conformance.js';
 import { ACCOUNT, awsConfig, REGION, uniqueName } from '../helpers.js';
-import { createEventSourceMapping, createFunction, createQueue, createTopic } from '../resources.js';
 
 describe('SNS, SQS and Lambda on LocalStack', () => {
   testAdapter({

@@ -3,12 +3,10 @@ import {
   TagResourcesCommand,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it } from 'vitest';
-import taggingApi, { failureToError } from '../../adapters/tagging-api.js';
+import { createLogGroup, createTopic } from '../../fixtures/aws-resources.js';
 import { Engine } from '../../src/engine.js';
-import { parseArn } from '../../src/index.js';
 import { testAdapter } from '../conformance.js';
 import { awsConfig, localTagger, uniqueName } from '../helpers.js';
-import { createLogGroup, createTopic } from '../resources.js';
 
 describe('Resource Groups Tagging API fallback on LocalStack', () => {
   testAdapter({
@@ -27,21 +25,21 @@ describe('Resource Groups Tagging API fallback on LocalStack', () => {
   });
 
   it('turns the per-ARN "Service not yet supported" answer into a typed error', async () => {
-    // Prepare: an SNS topic, which LocalStack's tagging API cannot reach (AWS-FACTS.md).
+    // Prepare: an SNS topic, which LocalStack's tagging API cannot reach.
     const topic = await createTopic(awsConfig(), uniqueName('rgta-topic'));
     const engine = new Engine(awsConfig());
-    const adapter = taggingApi();
-    // Act: through the fallback adapter directly, as bulk writes do.
-    const result = await adapter.tagBatch?.(engine.context, [parseArn(topic)], { a: 'b' });
+    const target = engine.resolve(topic);
+    // Act: through the fallback adapter, as bulk writes do.
+    const result = await engine.writeBatch(engine.registry.fallback, [target], {
+      set: { a: 'b' },
+      remove: [],
+    });
     // Assess
-    const error = result?.get(topic);
-    expect(error).toMatchObject({ code: 'UnsupportedResource', arn: topic, service: 'sns' });
+    expect(result.get(topic)).toMatchObject({ code: 'UnsupportedResource', arn: topic, service: 'sns' });
     // And the raw answer really is a per-ARN failure inside a 200.
     const raw = await new ResourceGroupsTaggingAPIClient(awsConfig()).send(
       new TagResourcesCommand({ ResourceARNList: [topic], Tags: { a: 'b' } }),
     );
-    const failure = raw.FailedResourcesMap?.[topic];
-    expect(failure).toBeDefined();
-    expect(failureToError(parseArn(topic), failure ?? {}).code).toBe('UnsupportedResource');
+    expect(raw.FailedResourcesMap?.[topic]).toMatchObject({ StatusCode: 404 });
   });
 });

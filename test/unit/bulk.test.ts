@@ -11,7 +11,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTagger, type TaggerOptions } from '../../src/index.js';
-import { credentialsOf, mockAccounts } from './accounts.js';
+import { credentialsOf, mockAccounts } from '../mocks/accounts.js';
 
 const rgta = mockClient(ResourceGroupsTaggingAPIClient);
 const ec2 = mockClient(EC2Client);

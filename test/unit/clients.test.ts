@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ClientCache } from '../../src/clients.js';
-import { parseArn } from '../../src/index.js';
+import { createTagger } from '../../src/index.js';
 import type { ClientLoader } from '../../src/types.js';
 
 // A loader that records the configuration of every client it creates.
@@ -17,10 +19,11 @@ function recordingLoader() {
 }
 
 describe('ClientCache', () => {
-  const east = parseArn('arn:aws:sns:us-east-1:111111111111:a');
-  const eastOther = parseArn('arn:aws:sns:us-east-1:222222222222:b');
-  const west = parseArn('arn:aws:sns:eu-west-1:111111111111:c');
-  const bucket = parseArn('arn:aws:s3:::bucket');
+  const scope = (region: string, account: string) => ({ partition: 'aws', region, account });
+  const east = scope('us-east-1', '111111111111');
+  const eastOther = scope('us-east-1', '222222222222');
+  const west = scope('eu-west-1', '111111111111');
+  const bucket = scope('', '');
 
   it('creates one client per region, from the ARN, and reuses it', async () => {
     const { loader, created } = recordingLoader();
@@ -38,13 +41,20 @@ describe('ClientCache', () => {
     ]);
   });
 
-  it('uses the default region for ARNs without one, and an explicit region over both', async () => {
+  it("uses the default region for a scope without one, else the partition's first region", async () => {
     const { loader, created } = recordingLoader();
-    const cache = new ClientCache({ region: 'ap-south-1' });
-    await cache.get(loader, bucket);
-    await cache.get(loader, east, 'us-east-1');
-    await cache.get(loader, bucket, 'us-east-1');
-    expect(created.map((c) => c.region)).toEqual(['ap-south-1', 'us-east-1']);
+    await new ClientCache({ region: 'ap-south-1' }).get(loader, bucket);
+    await new ClientCache({ region: 'ap-south-1' }).get(loader, east);
+    const saved = [process.env.AWS_REGION, process.env.AWS_DEFAULT_REGION];
+    delete process.env.AWS_REGION;
+    delete process.env.AWS_DEFAULT_REGION;
+    try {
+      await new ClientCache({}).get(loader, { partition: 'aws-cn', region: '', account: '' });
+    } finally {
+      if (saved[0] !== undefined) process.env.AWS_REGION = saved[0];
+      if (saved[1] !== undefined) process.env.AWS_DEFAULT_REGION = saved[1];
+    }
+    expect(created.map((c) => c.region)).toEqual(['ap-south-1', 'us-east-1', 'cn-north-1']);
   });
 
   it('keeps one client per account when credentials come per account', async () => {
@@ -72,5 +82,64 @@ describe('ClientCache', () => {
     const cache = new ClientCache({});
     await expect(cache.get(flaky, east)).rejects.toThrow('import failed');
     await expect(cache.get(flaky, east)).resolves.toEqual({});
+  });
+});
+
+// A local HTTP server standing in for SNS: it answers 503 (which the SDK retries) before it answers 200, so
+// the tagger's call count can be checked against the requests that really arrived.
+let server: Server;
+let requests = 0;
+let failFirst = 0;
+
+beforeAll(async () => {
+  server = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      requests++;
+      if (failFirst > 0) {
+        failFirst--;
+        response.writeHead(503, { 'content-type': 'text/xml' });
+        response.end(
+          '<ErrorResponse><Error><Code>ServiceUnavailable</Code><Message>busy</Message></Error></ErrorResponse>',
+        );
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'text/xml' });
+      response.end(
+        '<TagResourceResponse><TagResourceResult/><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></TagResourceResponse>',
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe('call counting', () => {
+  it('counts every HTTP request, retries included, in the tagger and in a bulk report', async () => {
+    const { port } = server.address() as AddressInfo;
+    const tagger = createTagger({
+      endpoint: `http://127.0.0.1:${port}`,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      preferTaggingApi: false,
+      clientConfig: { maxAttempts: 3 },
+    });
+    requests = 0;
+    failFirst = 2;
+    await tagger.tag('arn:aws:sns:us-east-1:123456789012:t', { a: '1' });
+    expect(requests).toBe(3);
+    expect(tagger.calls).toBe(3);
+
+    requests = 0;
+    failFirst = 1;
+    const report = await tagger.tagMany(
+      ['arn:aws:sns:us-east-1:123456789012:t', 'arn:aws:sns:us-east-1:123456789012:u'],
+      {
+        a: '1',
+      },
+    );
+    expect(report.totals.changed).toBe(2);
+    expect(requests).toBe(3);
+    expect(report.calls).toBe(3);
+    await tagger.destroy();
   });
 });

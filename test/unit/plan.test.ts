@@ -8,7 +8,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTagger, reportToJson } from '../../src/index.js';
-import { mockAccounts } from './accounts.js';
+import { mockAccounts } from '../mocks/accounts.js';
 
 const sns = mockClient(SNSClient);
 const iam = mockClient(IAMClient);
@@ -177,7 +177,16 @@ describe('apply', () => {
     });
     sns.resetHistory();
     const second = await t.apply(planned, { resume: json });
-    expect(second.results.map((r) => r.outcome)).toEqual(['skipped', 'failed']);
+    // The line done before comes back as it was, marked resumed, and is not written again.
+    expect(second.results[0]).toMatchObject({
+      arn: T1,
+      outcome: 'changed',
+      before: {},
+      after: { a: '1' },
+      resumed: true,
+    });
+    expect(second.results[1]).toMatchObject({ arn: T2, outcome: 'failed' });
+    expect(second.totals).toMatchObject({ changed: 1, failed: 1, skipped: 0 });
     expect(sns.commandCalls(TagResourceCommand).map((c) => c.args[0].input.ResourceArn)).toEqual([T2]);
   });
 });

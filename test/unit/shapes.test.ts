@@ -127,7 +127,7 @@ describe('any key is a key', () => {
         fc.uniqueArray(fc.tuple(key, value), { selector: ([k]) => k, minLength: 1, maxLength: 12 }),
         (pairs) => {
           const tags = tagsFromEntries(pairs);
-          const results = [{ arn: ARN, outcome: 'unchanged' as const, tags }];
+          const results = [{ arn: ARN, outcome: 'read' as const, tags }];
           const job = parseJob(renderTags(results, 'csv'), 'csv');
           expect(job.errors).toEqual([]);
           expect(entries(job.changes[0]?.set)).toEqual([...pairs].sort());

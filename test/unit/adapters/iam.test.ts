@@ -1,4 +1,4 @@
-import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   GetInstanceProfileCommand,
   GetRoleCommand,
@@ -18,196 +18,24 @@ import {
   UntagServerCertificateCommand,
   UntagUserCommand,
 } from '@aws-sdk/client-iam';
-import {
-  DeleteBucketTaggingCommand,
-  GetBucketTaggingCommand,
-  GetObjectTaggingCommand,
-  PutBucketTaggingCommand,
-  PutObjectTaggingCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { keysToDelete } from '../../adapters/ec2.js';
-import { createTagger } from '../../src/index.js';
-import { mockAccounts } from './accounts.js';
+import { createTagger } from '../../../src/index.js';
+import { mockAccounts } from '../../mocks/accounts.js';
 
 const s3 = mockClient(S3Client);
 const ec2 = mockClient(EC2Client);
 const iam = mockClient(IAMClient);
 const tagger = () =>
   createTagger({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-const awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: {} });
+const _awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: {} });
 
 beforeEach(() => {
   mockAccounts();
   s3.reset();
   ec2.reset();
   iam.reset();
-});
-
-describe('S3 (mocked: what LocalStack does not reproduce)', () => {
-  const BUCKET = 'arn:aws:s3:::reports';
-  const SYSTEM = { Key: 'aws:cloudformation:stack-name', Value: 'stack' };
-
-  it('carries existing aws: tags through every write', async () => {
-    s3.on(GetBucketTaggingCommand).resolves({ TagSet: [SYSTEM, { Key: 'team', Value: 'a' }] });
-    s3.on(PutBucketTaggingCommand).resolves({});
-    await tagger().tag(BUCKET, { owner: 'b' });
-    await tagger().untag(BUCKET, ['team']);
-    const puts = s3.commandCalls(PutBucketTaggingCommand).map((c) => c.args[0].input.Tagging?.TagSet);
-    expect(puts).toEqual([[SYSTEM, { Key: 'team', Value: 'a' }, { Key: 'owner', Value: 'b' }], [SYSTEM]]);
-    expect(s3.commandCalls(DeleteBucketTaggingCommand)).toHaveLength(0);
-  });
-
-  it.each([
-    ['AccessDenied', 'AccessDenied'],
-    ['SlowDown', 'Throttled'],
-    ['NoSuchBucket', 'ResourceNotFound'],
-    ['InternalError', 'ServiceError'],
-  ])('a failed read (%s) aborts without writing and is never "no tags"', async (name, code) => {
-    s3.on(GetBucketTaggingCommand).rejects(awsError(name));
-    await expect(tagger().tag(BUCKET, { a: '1' })).rejects.toMatchObject({ code, arn: BUCKET });
-    await expect(tagger().untag(BUCKET, ['a'])).rejects.toMatchObject({ code });
-    await expect(tagger().list(BUCKET)).rejects.toMatchObject({ code });
-    expect(s3.commandCalls(PutBucketTaggingCommand)).toHaveLength(0);
-    expect(s3.commandCalls(DeleteBucketTaggingCommand)).toHaveLength(0);
-  });
-
-  it('takes NoSuchTagSet, and only that, as "no tags"', async () => {
-    s3.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet'));
-    s3.on(PutBucketTaggingCommand).resolves({});
-    expect(await tagger().list(BUCKET)).toEqual({});
-    await tagger().tag(BUCKET, { a: '1' });
-    expect(s3.commandCalls(PutBucketTaggingCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'reports',
-      Tagging: { TagSet: [{ Key: 'a', Value: '1' }] },
-    });
-  });
-
-  it('deletes the tagging when the last user tag goes, and counts the limit without aws: tags', async () => {
-    s3.on(GetBucketTaggingCommand).resolves({ TagSet: [{ Key: 'a', Value: '1' }] });
-    s3.on(DeleteBucketTaggingCommand).resolves({});
-    await tagger().untag(BUCKET, ['a']);
-    expect(s3.commandCalls(DeleteBucketTaggingCommand)[0]?.args[0].input).toEqual({ Bucket: 'reports' });
-    s3.on(GetBucketTaggingCommand).resolves({
-      TagSet: [SYSTEM, ...Array.from({ length: 49 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }))],
-    });
-    s3.on(PutBucketTaggingCommand).resolves({});
-    await tagger().tag(BUCKET, { fiftieth: 'v' });
-    expect(s3.commandCalls(PutBucketTaggingCommand)[0]?.args[0].input.Tagging?.TagSet).toHaveLength(51);
-    s3.on(GetBucketTaggingCommand).resolves({
-      TagSet: [SYSTEM, ...Array.from({ length: 50 }, (_, i) => ({ Key: `k${i}`, Value: 'v' }))],
-    });
-    await expect(tagger().tag(BUCKET, { fiftyFirst: 'v' })).rejects.toMatchObject({
-      code: 'TagLimitExceeded',
-    });
-    expect(s3.commandCalls(PutBucketTaggingCommand)).toHaveLength(1);
-  });
-
-  it('refuses an 11th tag on an object without writing (LocalStack does not enforce 10)', async () => {
-    s3.on(GetObjectTaggingCommand).resolves({
-      TagSet: Array.from({ length: 10 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })),
-    });
-    await expect(tagger().tag('arn:aws:s3:::b/key', { k10: 'v' })).rejects.toMatchObject({
-      code: 'TagLimitExceeded',
-    });
-    expect(s3.commandCalls(PutObjectTaggingCommand)).toHaveLength(0);
-  });
-
-  it('names the version on both the read and the write', async () => {
-    s3.on(GetObjectTaggingCommand).resolves({ TagSet: [] });
-    s3.on(PutObjectTaggingCommand).resolves({});
-    await tagger().tag('arn:aws:s3:::b/dir/file.txt', { a: '1' }, { versionId: 'v7' });
-    expect(s3.commandCalls(GetObjectTaggingCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'b',
-      Key: 'dir/file.txt',
-      VersionId: 'v7',
-    });
-    expect(s3.commandCalls(PutObjectTaggingCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'b',
-      Key: 'dir/file.txt',
-      VersionId: 'v7',
-      Tagging: { TagSet: [{ Key: 'a', Value: '1' }] },
-    });
-  });
-
-  it('serializes writes to one bucket but not across buckets', async () => {
-    // The read of bucket "one" waits until bucket "two" has been read: a global lock would never get there.
-    let releaseOne: () => void = () => {};
-    const twoRead = new Promise<void>((resolve) => {
-      releaseOne = resolve;
-    });
-    s3.on(GetBucketTaggingCommand, { Bucket: 'one' }).callsFake(async () => {
-      await twoRead;
-      return { TagSet: [] };
-    });
-    s3.on(GetBucketTaggingCommand, { Bucket: 'two' }).callsFake(async () => {
-      releaseOne();
-      return { TagSet: [] };
-    });
-    s3.on(PutBucketTaggingCommand).resolves({});
-    const t = tagger();
-    await Promise.all([t.tag('arn:aws:s3:::one', { a: '1' }), t.tag('arn:aws:s3:::two', { b: '2' })]);
-    expect(s3.commandCalls(PutBucketTaggingCommand)).toHaveLength(2);
-  });
-});
-
-describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
-  const VOLUME = 'arn:aws:ec2:eu-west-1:123456789012:volume/vol-0abc';
-
-  it('untag with no keys makes no call (DeleteTags without keys deletes every tag on AWS)', async () => {
-    await tagger().untag(VOLUME, []);
-    expect(ec2.calls()).toHaveLength(0);
-    expect(() => keysToDelete([])).toThrow();
-  });
-
-  it('every DeleteTags call carries keys, without values', async () => {
-    ec2.on(DeleteTagsCommand).resolves({});
-    await tagger().untag(VOLUME, ['a', 'b', 'a']);
-    const calls = ec2.commandCalls(DeleteTagsCommand);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toEqual({ Resources: ['vol-0abc'], Tags: [{ Key: 'a' }, { Key: 'b' }] });
-    for (const call of calls) expect(call.args[0].input.Tags?.length).toBeGreaterThan(0);
-  });
-
-  it('takes the id generically from any resource type, empty account included', async () => {
-    ec2.on(CreateTagsCommand).resolves({});
-    const arns = [
-      'arn:aws:ec2:eu-west-1::image/ami-0abc',
-      'arn:aws:ec2:eu-west-1::snapshot/snap-0abc',
-      'arn:aws:ec2:eu-west-1:123456789012:transit-gateway/tgw-0abc',
-      'arn:aws:ec2:eu-west-1:123456789012:elastic-ip/eipalloc-0abc',
-      'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abc',
-      'arn:aws:ec2:eu-west-1:123456789012:natgateway/nat-0abc',
-    ];
-    for (const arn of arns) await tagger().tag(arn, { a: '1' });
-    expect(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input.Resources)).toEqual([
-      ['ami-0abc'],
-      ['snap-0abc'],
-      ['tgw-0abc'],
-      ['eipalloc-0abc'],
-      ['lt-0abc'],
-      ['nat-0abc'],
-    ]);
-  });
-
-  it('follows DescribeTags NextToken to the end (LocalStack ignores paging)', async () => {
-    ec2
-      .on(DescribeTagsCommand)
-      .resolvesOnce({ Tags: [{ ResourceId: 'vol-0abc', Key: 'a', Value: '1' }], NextToken: 't1' })
-      .resolvesOnce({ Tags: [{ ResourceId: 'vol-0abc', Key: 'b', Value: '2' }], NextToken: 't2' })
-      .resolves({ Tags: [{ ResourceId: 'vol-0abc', Key: 'c', Value: '' }] });
-    expect(await tagger().list(VOLUME)).toEqual({ a: '1', b: '2', c: '' });
-    const inputs = ec2.commandCalls(DescribeTagsCommand).map((c) => c.args[0].input);
-    expect(inputs.map((i) => i.NextToken)).toEqual([undefined, 't1', 't2']);
-    expect(inputs[0]?.Filters).toEqual([{ Name: 'resource-id', Values: ['vol-0abc'] }]);
-  });
-
-  it('maps a missing id to ResourceNotFound', async () => {
-    ec2.on(CreateTagsCommand).rejects(awsError('InvalidVolume.NotFound'));
-    await expect(tagger().tag(VOLUME, { a: '1' })).rejects.toMatchObject({ code: 'ResourceNotFound' });
-  });
 });
 
 describe('IAM (mocked: what LocalStack does not reproduce)', () => {

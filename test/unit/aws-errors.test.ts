@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { malformed, toUnitagError } from '../../src/errors.js';
+import { malformed, toUnitagError } from '../../src/aws-errors.js';
 import {
   AccessDeniedError,
   AccountMismatchError,

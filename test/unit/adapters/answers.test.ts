@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTagger } from '../../src/index.js';
-import { type Answer, type FakeAws, startFakeAws } from '../fake-aws.js';
+import { createTagger } from '../../../src/index.js';
+import { type Answer, type FakeAws, startFakeAws } from '../../fake-aws.js';
 
 // Every adapter's tag read, answered by a local HTTP server as a broken proxy would: a read is "no tags" only
 // when AWS says so, so none of these answers may lead to a write.

@@ -1,0 +1,167 @@
+// Where AWS errors become unitag errors: the names each service gives its errors, what each means, and the one
+// function (`toUnitagError`) that the engine calls for every error an adapter throws or reports.
+import { createError, type ErrorCode, isUnitagError, type UnitagError } from './errors.js';
+
+// Error names as the SDK reports them, per meaning (each service's API reference lists its errors).
+const NOT_FOUND = new Set([
+  'ResourceNotFound',
+  'ResourceNotFoundException',
+  'NotFound',
+  'NotFoundException',
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'NoSuchBucket',
+  'NoSuchKey',
+  'NoSuchVersion',
+  'NoSuchEntity',
+  'NoSuchEntityException',
+]);
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'UnauthorizedOperation',
+  'Forbidden',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+]);
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'Throttled',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+]);
+const TAG_LIMIT = new Set(['TagLimitExceeded', 'TagLimitExceededException', 'TooManyTagsException']);
+const INVALID_TAG = new Set([
+  'InvalidTag',
+  'InvalidTagException',
+  'StaleTag',
+  'TagPolicy',
+  'TagPolicyException',
+]);
+
+/** The name unitag gives an answer that is not the document its API defines (see {@link malformed}). */
+const MALFORMED = 'UnitagMalformedResponse';
+/** Marks a per-resource failure that AWS reported inside a successful answer (see {@link awsFailure}). */
+const FAILURE = Symbol.for('unitag.aws-failure');
+
+/** The error's name as AWS reports it: SDK exceptions use `name`, some carry `Code` or `code`. */
+export function awsErrorName(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return '';
+  const e = error as { name?: unknown; Code?: unknown; code?: unknown };
+  for (const candidate of [e.Code, e.code, e.name]) {
+    if (typeof candidate === 'string' && candidate !== 'Error' && candidate !== '') return candidate;
+  }
+  return '';
+}
+
+function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+/** Classifies an AWS error name (and HTTP status) into a unitag code. */
+export function classifyAwsError(name: string, status?: number): ErrorCode {
+  if (name === MALFORMED) return 'MalformedResponse';
+  if (NOT_FOUND.has(name) || /\.?NotFound$/.test(name)) return 'ResourceNotFound';
+  if (ACCESS_DENIED.has(name) || status === 403) return 'AccessDenied';
+  if (THROTTLED.has(name) || status === 429) return 'Throttled';
+  if (TAG_LIMIT.has(name)) return 'TagLimitExceeded';
+  if (INVALID_TAG.has(name)) return 'InvalidTag';
+  return 'ServiceError';
+}
+
+// The tagging API's per-resource failures name their cause in the message as often as in the code.
+function classifyFailure(name: string, status: number | undefined, message: string): ErrorCode {
+  if (/not (yet )?supported|unsupported/i.test(message)) return 'UnsupportedResource';
+  const code = classifyAwsError(name, status);
+  if (code !== 'ServiceError') return code;
+  if (/access ?denied|not authorized/i.test(`${name} ${message}`)) return 'AccessDenied';
+  if (status === 404 || /not found|does not exist/i.test(message)) return 'ResourceNotFound';
+  return code;
+}
+
+/** True for AWS's throttling error names, or HTTP 429: what an adapter may retry itself. */
+export function isThrottling(name: string, status?: number): boolean {
+  return classifyAwsError(name, status) === 'Throttled';
+}
+
+/** An error for an answer that is not the document `operation` defines; `toUnitagError` types it. */
+export function malformed(operation: string, what: string): Error {
+  return Object.assign(new Error(`AWS answered ${operation} with ${what}`), { name: MALFORMED });
+}
+
+/**
+ * A failure AWS reported for one resource inside a successful answer (the tagging API's FailedResourcesMap),
+ * with AWS's error code, HTTP status and message. Adapters return it; `toUnitagError` types it.
+ */
+export function awsFailure(code: string, status: number | undefined, message: string): Error {
+  return Object.assign(new Error(`${code} (${status ?? '?'}): ${message}`.trim()), {
+    name: code,
+    $metadata: { httpStatusCode: status },
+    [FAILURE]: true,
+  });
+}
+
+/** True for an error that says its call was aborted (the SDK's `AbortError`, or a DOM abort or timeout). */
+export function isAbortError(error: unknown): boolean {
+  const name = (error as { name?: unknown })?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
+}
+
+// The SDK's own parse failures (a body cut short, bytes that are not XML or JSON) carry this in their message.
+function isDeserializationError(error: unknown): boolean {
+  return error instanceof Error && /Deserialization error/.test(error.message);
+}
+
+const ADVICE: Record<ErrorCode, string> = {
+  InvalidArn: 'check the ARN',
+  UnsupportedResource: 'this resource type cannot be tagged through unitag',
+  InvalidTag: 'fix the tag and try again',
+  ReservedKey: 'remove keys that start with "aws:"',
+  TagLimitExceeded: 'remove some tags first or tag fewer at once',
+  ResourceNotFound: 'check that the resource exists in that account and region',
+  AccessDenied: 'grant the tagging permissions for this resource to the credentials in use',
+  Throttled: 'retry later or lower the concurrency',
+  AccountMismatch:
+    'use credentials of the account the ARN names, or give credentialsForAccount for it (CLI: --profile)',
+  MalformedResponse:
+    'nothing was written; retry, and if it persists check any proxy between you and AWS (it is not "no tags")',
+  Aborted: 'the call was cancelled by its abort signal; run it again to finish',
+  ServiceError: 'retry; if it persists, the message above says what AWS objected to',
+};
+
+/**
+ * Wraps anything an adapter threw or reported into a {@link UnitagError}, keeping the original as `cause`.
+ * Errors that already are unitag errors pass through unchanged.
+ */
+export function toUnitagError(error: unknown, context: { arn?: string; service?: string }): UnitagError {
+  if (isUnitagError(error)) {
+    // A typed error raised below the engine without its ARN (the client cache's account check) gets it here.
+    if (error.arn !== undefined || context.arn === undefined) return error;
+    return createError(error.code, `${context.arn}: ${error.message}`, { ...context, cause: error.cause });
+  }
+  const where = context.arn ? ` for ${context.arn}` : '';
+  const detail = error instanceof Error ? error.message : String(error);
+  if (isAbortError(error)) {
+    return createError('Aborted', `Aborted${where}: ${detail} (${ADVICE.Aborted})`, {
+      ...context,
+      cause: error,
+    });
+  }
+  const name = isDeserializationError(error) ? MALFORMED : awsErrorName(error);
+  const status = httpStatus(error);
+  const code = (error as Record<symbol, unknown>)?.[FAILURE]
+    ? classifyFailure(name, status, detail)
+    : classifyAwsError(name, status);
+  const label = code === 'MalformedResponse' ? 'Malformed answer' : name || 'Error';
+  return createError(code, `${label}${where}: ${detail} (${ADVICE[code]})`, { ...context, cause: error });
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import {
+  arnSources,
+  collect,
+  type GlobalOptions,
+  makeTagger,
+  outputOption,
+  readArns,
+  UsageError,
+  withProgress,
+} from '../common.js';
+import { printReport } from '../output.js';
+
+const EXAMPLES = `
+Examples:
+  $ unitag untag arn:aws:sqs:eu-west-1:123456789012:jobs --key stage
+  $ unitag untag --file arns.txt --key temp --key scratch`;
+
+/** `unitag untag ARN... --key key ...`: removes tags. */
+export function registerUntag(program: Command, done: (code: number) => void): void {
+  arnSources(program.command('untag').description('remove tags from resources'))
+    .option('-k, --key <key>', 'a key to remove (repeatable)', collect, [])
+    .addOption(outputOption())
+    .addHelpText('after', EXAMPLES)
+    .action(async (args: string[], opts, command: Command) => {
+      if (opts.key.length === 0) throw new UsageError('give at least one --key');
+      const arns = await readArns(args, opts.file);
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const tagger = makeTagger(global);
+      const report = await withProgress(global, arns.length, (onProgress) =>
+        tagger.untagMany(arns, opts.key, { onProgress }),
+      );
+      done(printReport(report, opts.output));
+    });
+}

@@ -1,0 +1,193 @@
+// What the CLI's commands share: global options, the tagger they make, input (ARNs, tags, standard input),
+// output (standard output for results, standard error for the rest), progress and exit codes.
+import { readFileSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import type { Progress } from '../bulk.js';
+import type { ReadResult, WriteResult } from '../report.js';
+import { hasTag, newTags } from '../shapes.js';
+import { createTagger, type Tagger } from '../tagger.js';
+
+/** Exit codes, as documented in the README. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** Bad usage or input: the CLI says why and exits 2. */
+export class UsageError extends Error {}
+
+/** The options every command takes. */
+export interface GlobalOptions {
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  concurrency: number;
+  taggingApi: boolean;
+  progress: boolean;
+}
+
+/** A tagger from the global options; `--profile` goes to the SDK's configuration, not to the environment. */
+export function makeTagger(global: GlobalOptions): Tagger {
+  return createTagger({
+    region: global.region,
+    endpoint: global.endpointUrl,
+    concurrency: global.concurrency,
+    preferTaggingApi: global.taggingApi,
+    clientConfig: global.profile ? { profile: global.profile } : undefined,
+  });
+}
+
+/** `-o, --output` with the given formats. */
+export function outputOption(
+  formats: string[] = ['table', 'json', 'csv'],
+  fallback = 'table',
+  description = 'output format',
+): Option {
+  return new Option('-o, --output <format>', description).choices(formats).default(fallback);
+}
+
+/** The ARN sources of tag, untag and list: arguments, `-` for standard input, `--file`. */
+export function arnSources(command: Command): Command {
+  return command
+    .argument('[arns...]', 'ARNs; - reads them from standard input, one per line')
+    .option('-f, --file <path>', 'read ARNs from a file, one per line');
+}
+
+/** The job source of plan and apply: a file, or `-` with `--format`. */
+export function jobSource(command: Command): Command {
+  return command
+    .argument('<file>', 'job file (.json, .ndjson, .csv), or - for standard input with --format')
+    .addOption(
+      new Option('--format <format>', 'job format when the name does not say').choices([
+        'json',
+        'ndjson',
+        'csv',
+      ]),
+    );
+}
+
+/** The ARNs named by arguments (`-`: standard input) and `--file`; none is bad usage. */
+export async function readArns(args: string[], file: string | undefined): Promise<string[]> {
+  const arns: string[] = [];
+  for (const arg of args) arns.push(...(arg === '-' ? lines(await readStdin()) : [arg]));
+  if (file) arns.push(...lines(file === '-' ? await readStdin() : readText(file)));
+  if (arns.length === 0)
+    throw new UsageError('no ARNs: give them as arguments, with --file FILE, or with - on standard input');
+  return arns;
+}
+
+function lines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/** A file's text; one that cannot be read is bad usage. */
+export function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+let stdin: Promise<string> | undefined;
+/** Standard input, read once however often it is asked for. */
+export function readStdin(): Promise<string> {
+  stdin ??= (async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  })();
+  return stdin;
+}
+
+/** `--tag key=value` options as tags (prototype-free: `--tag constructor=x` is a key like any other). */
+export function parseTags(pairs: string[]): Record<string, string> {
+  if (pairs.length === 0) throw new UsageError('give at least one --tag key=value');
+  const tags = newTags();
+  for (const pair of pairs) {
+    const [key, value] = splitTag(pair, false);
+    if (hasTag(tags, key)) throw new UsageError(`--tag ${key} is given twice`);
+    tags[key] = value ?? '';
+  }
+  return tags;
+}
+
+/** `key=value` (or `key` alone where the value is optional) split at the first `=`. */
+export function splitTag(pair: string, valueOptional: boolean): [string, string | undefined] {
+  const at = pair.indexOf('=');
+  if (at === -1 && !valueOptional)
+    throw new UsageError(`--tag "${pair}" must be key=value (key= for an empty value)`);
+  const key = at === -1 ? pair : pair.slice(0, at);
+  if (key === '') throw new UsageError(`--tag "${pair}" has an empty key`);
+  return [key, at === -1 ? undefined : pair.slice(at + 1)];
+}
+
+/** Commander's collector for repeatable options. */
+export function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** `--concurrency`: a whole number of 1 or more. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`--concurrency must be a whole number of 1 or more`);
+  return n;
+}
+
+/** Prints a result to standard output. */
+export function print(text: string): void {
+  if (text !== '') process.stdout.write(`${text}\n`);
+}
+
+/** One failed resource, on standard error. */
+export function errorLine(r: WriteResult | ReadResult): void {
+  process.stderr.write(`unitag: ${r.arn}: ${r.error?.code}: ${r.error?.message}\n`);
+}
+
+// Input mistakes found before any AWS call are bad input (exit 2); anything AWS said is a failure (exit 1).
+const INPUT_CODES = new Set([
+  'InvalidArn',
+  'InvalidTag',
+  'ReservedKey',
+  'TagLimitExceeded',
+  'UnsupportedResource',
+]);
+
+/** The exit code of a run's lines: 2 for bad input, 1 for other failures, 0 when none failed. */
+export function exitCodeOf(results: (WriteResult | ReadResult)[]): number {
+  const failed = results.filter((r) => r.outcome === 'failed');
+  if (failed.some((r) => r.error && INPUT_CODES.has(r.error.code) && r.error.cause === undefined))
+    return EXIT.usage;
+  return failed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Runs `run` with a progress bar on standard error, when it is a terminal and progress is wanted. */
+export async function withProgress<T>(
+  global: GlobalOptions,
+  total: number,
+  run: (onProgress: (p: Progress) => void) => Promise<T>,
+): Promise<T> {
+  if (!global.progress || !process.stderr.isTTY || total === 0) return run(() => {});
+  const { default: progress } = await import('cli-progress');
+  const bar = new progress.SingleBar(
+    {
+      stream: process.stderr,
+      format:
+        ' {bar} {value}/{total} | changed {changed} unchanged {unchanged} failed {failed} | {duration_formatted}',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    progress.Presets.shades_classic,
+  );
+  const counts = { changed: 0, unchanged: 0, failed: 0 };
+  bar.start(total, 0, counts);
+  try {
+    return await run(({ done, result }) => {
+      if (result.outcome in counts) counts[result.outcome as keyof typeof counts]++;
+      bar.update(done, counts);
+    });
+  } finally {
+    bar.stop();
+  }
+}

@@ -1,0 +1,46 @@
+// The `unitag` command. Machine-readable output goes to standard output only; progress, errors and the
+// summary go to standard error. Exit codes: 0 all succeeded, 1 some resources failed, 2 bad usage or bad
+// input (the valid part still runs), 130 interrupted.
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version.js';
+import { registerApply } from './commands/apply.js';
+import { registerFind } from './commands/find.js';
+import { registerList } from './commands/list.js';
+import { registerPlan } from './commands/plan.js';
+import { registerTag } from './commands/tag.js';
+import { registerUntag } from './commands/untag.js';
+import { EXIT, positiveInt, UsageError } from './common.js';
+
+/** Runs the CLI with `argv` (without the node and script paths) and returns its exit code. */
+export async function main(argv: string[]): Promise<number> {
+  let code: number = EXIT.ok;
+  const done = (c: number) => {
+    code = c;
+  };
+  const program = new Command('unitag')
+    .description('Tag, untag, list and find AWS resources by ARN, across services, in bulk.')
+    .version(VERSION)
+    .option('--region <region>', 'region for ARNs without one (S3 buckets) and for find')
+    .option('--profile <name>', 'AWS profile from ~/.aws/config and ~/.aws/credentials')
+    .option('--endpoint-url <url>', 'one endpoint for every service, e.g. http://127.0.0.1:4566 (LocalStack)')
+    .option('--concurrency <n>', 'calls at once in bulk work', positiveInt, 16)
+    .option('--no-tagging-api', 'do not route bulk writes through the Resource Groups Tagging API')
+    .option('--no-progress', 'no progress bar (it shows only when standard error is a terminal)')
+    .showHelpAfterError()
+    .exitOverride();
+  registerTag(program, done);
+  registerUntag(program, done);
+  registerList(program, done);
+  registerFind(program);
+  registerPlan(program, done);
+  registerApply(program, done);
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    process.stderr.write(`unitag: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+  }
+}

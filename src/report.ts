@@ -1,0 +1,118 @@
+// What bulk operations report: one line per resource, totals, the calls made; as JSON; and resume, which takes
+// an earlier report's finished lines as its own.
+import type { ErrorJson, UnitagError } from './errors.js';
+import type { Tags } from './types.js';
+
+/** What happened to one resource's write: `skipped` was not attempted (stopped by the signal). */
+export type Outcome = 'changed' | 'unchanged' | 'failed' | 'skipped';
+
+/** One resource's line in a write report. */
+export interface WriteResult {
+  arn: string;
+  /** `sns:topic`, `ec2:volume`, ... when the ARN could be read. */
+  type?: string | undefined;
+  outcome: Outcome;
+  /** Tags before the write, where they were read (plans). */
+  before?: Tags | undefined;
+  /** Tags after the write, where known (plans). */
+  after?: Tags | undefined;
+  /** Why it failed. */
+  error?: UnitagError | undefined;
+  /** The line comes from the report the run resumed: it was done then, and not written again. */
+  resumed?: boolean | undefined;
+}
+
+/** @deprecated The name of {@link WriteResult} before reads had their own type. */
+export type ResourceResult = WriteResult;
+
+/** One resource's line in a read report (`listMany`). */
+export interface ReadResult {
+  arn: string;
+  type?: string | undefined;
+  /** `read`: `tags` holds its tags; `failed`: see `error`; `skipped`: not read (stopped by the signal). */
+  outcome: 'read' | 'failed' | 'skipped';
+  tags?: Tags | undefined;
+  error?: UnitagError | undefined;
+}
+
+/** Counts of each outcome of a write report. */
+export interface Totals {
+  total: number;
+  changed: number;
+  unchanged: number;
+  failed: number;
+  skipped: number;
+}
+
+/** The result of a bulk write: a line per resource (input order), totals, and the AWS calls it made. */
+export interface BulkReport {
+  results: WriteResult[];
+  totals: Totals;
+  /** HTTP requests sent to AWS by this operation, retries included. */
+  calls: number;
+  durationMs: number;
+}
+
+/** The result of a bulk read: a line per resource (input order), totals, and the AWS calls it made. */
+export interface ReadReport {
+  results: ReadResult[];
+  totals: { total: number; read: number; failed: number; skipped: number };
+  calls: number;
+  durationMs: number;
+}
+
+/** A write report as JSON (what `reportToJson` writes and `resume` reads back). */
+export interface ReportJson {
+  version: 1;
+  totals: Totals;
+  calls: number;
+  durationMs: number;
+  resources: (Omit<WriteResult, 'error'> & { error?: ErrorJson | undefined })[];
+}
+
+/** Counts outcomes. */
+export function countOutcomes(results: { outcome: Outcome }[]): Totals {
+  const totals: Totals = { total: results.length, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+  for (const { outcome } of results) totals[outcome]++;
+  return totals;
+}
+
+/** A report as plain JSON; errors as their `toJSON()`. */
+export function reportToJson(report: BulkReport): ReportJson {
+  return {
+    version: 1,
+    totals: report.totals,
+    calls: report.calls,
+    durationMs: report.durationMs,
+    resources: report.results.map(lineToJson),
+  };
+}
+
+/** One report line as plain JSON. */
+export function lineToJson({ error, ...rest }: WriteResult): ReportJson['resources'][number] {
+  return { ...rest, ...(error ? { error: error.toJSON() } : {}) };
+}
+
+/**
+ * The lines an earlier report says are done (`changed` or `unchanged`), by ARN, marked `resumed`: a resumed run
+ * reports them as they were and writes none of them again.
+ */
+export function resumedLines(report: BulkReport | ReportJson | undefined): Map<string, WriteResult> {
+  const lines: (WriteResult | ReportJson['resources'][number])[] = report
+    ? 'results' in report
+      ? report.results
+      : report.resources
+    : [];
+  const done = new Map<string, WriteResult>();
+  for (const line of lines) {
+    if (line.outcome !== 'changed' && line.outcome !== 'unchanged') continue;
+    const { error: _, ...rest } = line;
+    done.set(line.arn, { ...rest, resumed: true });
+  }
+  return done;
+}
+
+/** ARNs a report says are done (`changed` or `unchanged`): a resumed run skips them. */
+export function doneArns(report: BulkReport | ReportJson | undefined): Set<string> {
+  return new Set(resumedLines(report).keys());
+}

@@ -1,0 +1,83 @@
+// Which bulk writes go to the Resource Groups Tagging API, and what happens when it will not do them: the
+// policy and its state (the refusals it has seen), apart from the generic bulk engine that calls it.
+import { groupBy } from './collections.js';
+import type { TypedBatch } from './engine.js';
+import type { UnitagError } from './errors.js';
+import type { Adapter, Target, WriteOutcome } from './types.js';
+
+// Failures that say the tagging API will not serve this service here: it is not asked again for it.
+const REFUSALS = new Set(['UnsupportedResource', 'AccessDenied']);
+
+/** How the policy reaches the bulk engine: it sends, settles and falls back through these. */
+export interface PolicyIo<J> {
+  /** Splits jobs into tagging-API calls (same change, at most its batch size). */
+  parts(jobs: J[]): J[][];
+  /** Sends one part through the tagging API; `undefined` when the run was stopped (the bulk engine skipped it). */
+  send(part: J[]): Promise<TypedBatch<WriteOutcome> | undefined>;
+  /** Records a job's final outcome. */
+  settle(job: J, outcome: WriteOutcome | UnitagError | undefined): void;
+  /** Writes a job through its own adapter instead. */
+  own(job: J): Promise<void>;
+}
+
+/**
+ * The tagging-API policy of one tagger. A write goes to the tagging API when its target's adapter is the
+ * fallback (a service without an adapter of its own), or when the adapter says the API tags its type
+ * (`describe().taggingApi`) and bulk writes prefer it. Per service, region and account the first call is a
+ * probe: where the API answers unsupported or access denied, those ARNs fall back to their own adapter and the
+ * policy remembers the refusal, so later calls go straight to the adapter. Another failure, throttling aside,
+ * falls back for that ARN only.
+ */
+export class TaggingApiPolicy {
+  readonly #refused = new Set<string>();
+
+  constructor(
+    /** The tagging-API adapter (the registry's fallback). */
+    readonly fallback: Adapter,
+    /** Prefer the tagging API for the types it tags besides those without an adapter. */
+    readonly prefer: boolean,
+  ) {}
+
+  /** Whether a write to `target` goes to the tagging API first. */
+  routes(target: Target): boolean {
+    if (target.adapter === this.fallback) return true;
+    return this.prefer && target.info.taggingApi === true && !this.#refused.has(key(target));
+  }
+
+  /** Writes `jobs` (all routed here) through the tagging API, probe first, falling back per ARN. */
+  async write<J extends { target: Target }>(jobs: J[], io: PolicyIo<J>): Promise<void> {
+    const groups = [...groupBy(jobs, (job) => key(job.target)).values()];
+    await Promise.all(groups.map((group) => this.#writeGroup(group, io)));
+  }
+
+  async #writeGroup<J extends { target: Target }>(group: J[], io: PolicyIo<J>): Promise<void> {
+    const [probe, ...rest] = io.parts(group);
+    const fallbacks = probe ? (await this.#send(probe, io)).map(io.own) : [];
+    const refused = this.#refused.has(key((group[0] as J).target));
+    const later = refused
+      ? rest.flat().map(io.own)
+      : rest.map(async (part) => Promise.all((await this.#send(part, io)).map(io.own)));
+    await Promise.all([...fallbacks, ...later]);
+  }
+
+  // Sends one part; returns the jobs that go to their own adapter instead.
+  async #send<J extends { target: Target }>(part: J[], io: PolicyIo<J>): Promise<J[]> {
+    const out = await io.send(part);
+    if (!out) return [];
+    const retry: J[] = [];
+    for (const job of part) {
+      const result = out.get(job.target.arn);
+      const ownAdapter = job.target.adapter !== this.fallback;
+      if (ownAdapter && result instanceof Error && result.code !== 'Throttled' && result.code !== 'Aborted') {
+        if (REFUSALS.has(result.code)) this.#refused.add(key(job.target));
+        retry.push(job);
+      } else io.settle(job, result);
+    }
+    return retry;
+  }
+}
+
+function key(target: Target): string {
+  const { service, region, accountId } = target.parsed;
+  return `${service}|${region}|${accountId}`;
+}

@@ -1,0 +1,79 @@
+import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { S3Client } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { keysToDelete } from '../../../adapters/ec2.js';
+import { createTagger } from '../../../src/index.js';
+import { mockAccounts } from '../../mocks/accounts.js';
+
+const s3 = mockClient(S3Client);
+const ec2 = mockClient(EC2Client);
+const iam = mockClient(IAMClient);
+const tagger = () =>
+  createTagger({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: {} });
+
+beforeEach(() => {
+  mockAccounts();
+  s3.reset();
+  ec2.reset();
+  iam.reset();
+});
+
+describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
+  const VOLUME = 'arn:aws:ec2:eu-west-1:123456789012:volume/vol-0abc';
+
+  it('untag with no keys makes no call (DeleteTags without keys deletes every tag on AWS)', async () => {
+    await tagger().untag(VOLUME, []);
+    expect(ec2.calls()).toHaveLength(0);
+    expect(() => keysToDelete([])).toThrow();
+  });
+
+  it('every DeleteTags call carries keys, without values', async () => {
+    ec2.on(DeleteTagsCommand).resolves({});
+    await tagger().untag(VOLUME, ['a', 'b', 'a']);
+    const calls = ec2.commandCalls(DeleteTagsCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.args[0].input).toEqual({ Resources: ['vol-0abc'], Tags: [{ Key: 'a' }, { Key: 'b' }] });
+    for (const call of calls) expect(call.args[0].input.Tags?.length).toBeGreaterThan(0);
+  });
+
+  it('takes the id generically from any resource type, empty account included', async () => {
+    ec2.on(CreateTagsCommand).resolves({});
+    const arns = [
+      'arn:aws:ec2:eu-west-1::image/ami-0abc',
+      'arn:aws:ec2:eu-west-1::snapshot/snap-0abc',
+      'arn:aws:ec2:eu-west-1:123456789012:transit-gateway/tgw-0abc',
+      'arn:aws:ec2:eu-west-1:123456789012:elastic-ip/eipalloc-0abc',
+      'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abc',
+      'arn:aws:ec2:eu-west-1:123456789012:natgateway/nat-0abc',
+    ];
+    for (const arn of arns) await tagger().tag(arn, { a: '1' });
+    expect(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input.Resources)).toEqual([
+      ['ami-0abc'],
+      ['snap-0abc'],
+      ['tgw-0abc'],
+      ['eipalloc-0abc'],
+      ['lt-0abc'],
+      ['nat-0abc'],
+    ]);
+  });
+
+  it('follows DescribeTags NextToken to the end (LocalStack ignores paging)', async () => {
+    ec2
+      .on(DescribeTagsCommand)
+      .resolvesOnce({ Tags: [{ ResourceId: 'vol-0abc', Key: 'a', Value: '1' }], NextToken: 't1' })
+      .resolvesOnce({ Tags: [{ ResourceId: 'vol-0abc', Key: 'b', Value: '2' }], NextToken: 't2' })
+      .resolves({ Tags: [{ ResourceId: 'vol-0abc', Key: 'c', Value: '' }] });
+    expect(await tagger().list(VOLUME)).toEqual({ a: '1', b: '2', c: '' });
+    const inputs = ec2.commandCalls(DescribeTagsCommand).map((c) => c.args[0].input);
+    expect(inputs.map((i) => i.NextToken)).toEqual([undefined, 't1', 't2']);
+    expect(inputs[0]?.Filters).toEqual([{ Name: 'resource-id', Values: ['vol-0abc'] }]);
+  });
+
+  it('maps a missing id to ResourceNotFound', async () => {
+    ec2.on(CreateTagsCommand).rejects(awsError('InvalidVolume.NotFound'));
+    await expect(tagger().tag(VOLUME, { a: '1' })).rejects.toMatchObject({ code: 'ResourceNotFound' });
+  });
+});

@@ -1,0 +1,48 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { ListQueueTagsCommand, SQSClient, TagQueueCommand } from '@aws-sdk/client-sqs';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTagger } from '../../../src/index.js';
+
+const sns = mockClient(SNSClient);
+const sqs = mockClient(SQSClient);
+const lambda = mockClient(LambdaClient);
+const rgta = mockClient(ResourceGroupsTaggingAPIClient);
+const all = [sns, sqs, lambda, rgta];
+const tagger = () =>
+  createTagger({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const _TOPIC = 'arn:aws:sns:us-east-1:123456789012:orders';
+const _totalCalls = () => all.reduce((n, m) => n + m.calls().length, 0);
+
+beforeEach(() => {
+  for (const m of all) m.reset();
+});
+afterEach(() => {
+  for (const m of all) m.reset();
+});
+
+describe('SQS', () => {
+  it('builds the queue URL from the ARN, per partition, with no extra call', async () => {
+    sqs.on(TagQueueCommand).resolves({});
+    sqs.on(ListQueueTagsCommand).resolves({ Tags: { a: '1' } });
+    await tagger().tag('arn:aws:sqs:eu-west-1:123456789012:jobs.fifo', { a: '1' });
+    expect(await tagger().list('arn:aws-cn:sqs:cn-north-1:123456789012:jobs')).toEqual({ a: '1' });
+    expect(sqs.calls()).toHaveLength(2);
+    expect(sqs.commandCalls(TagQueueCommand)[0]?.args[0].input).toEqual({
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/jobs.fifo',
+      Tags: { a: '1' },
+    });
+    expect(sqs.commandCalls(ListQueueTagsCommand)[0]?.args[0].input).toEqual({
+      QueueUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/jobs',
+    });
+  });
+
+  it('maps QueueDoesNotExist to ResourceNotFound', async () => {
+    sqs.on(ListQueueTagsCommand).rejects(Object.assign(new Error('no queue'), { name: 'QueueDoesNotExist' }));
+    await expect(tagger().list('arn:aws:sqs:eu-west-1:123456789012:gone')).rejects.toMatchObject({
+      code: 'ResourceNotFound',
+    });
+  });
+});
