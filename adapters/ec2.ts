@@ -36,7 +36,7 @@ const sdk = once(() => import('@aws-sdk/client-ec2'));
 const loader: ClientLoader<EC2Client> = {
   id: name,
   create: async (config) => new (await sdk()).EC2Client(config),
-  reads: ['DescribeTagsCommand'],
+  reads: { DescribeTagsCommand: { xml: 'DescribeTagsResponse' } },
   // CreateTags and DeleteTags take bare ids: the ARN's account must be the credentials' account.
   namesWithoutAccount: true,
 };
@@ -130,6 +130,9 @@ export const ID_PREFIXES: Readonly<Record<string, string>> = {
   'vpn-gateway': 'vgw',
 };
 
+/** Types whose ARNs may leave the account out (public images and snapshots are shared across accounts). */
+const ACCOUNTLESS = new Set(['image', 'snapshot']);
+
 /** Types whose ids carry no prefix, each with the pattern its ids follow. */
 const UNPREFIXED: Readonly<Record<string, RegExp>> = {
   'reserved-instances': /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
@@ -153,18 +156,24 @@ const ec2: AdapterFactory = () => ({
   },
   async list(ctx, arn, { signal }) {
     const id = resourceId(arn);
-    const found = await describeTags(await ctx.client(loader, scopeOf(arn)), [id], signal);
+    const found = await describeTags(await ctx.client(loader, scopeOf(arn), signal), [id], signal);
     return found.get(id) ?? newTags();
   },
   async tag(ctx, arn, tags, options) {
-    const [client, { CreateTagsCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { CreateTagsCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), options.signal),
+      sdk(),
+    ]);
     await client.send(new CreateTagsCommand({ Resources: [resourceId(arn)], Tags: toTagList(tags) }), {
       abortSignal: options.signal,
     });
     return 'changed';
   },
   async untag(ctx, arn, keys, options) {
-    const [client, { DeleteTagsCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { DeleteTagsCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), options.signal),
+      sdk(),
+    ]);
     await client.send(new DeleteTagsCommand({ Resources: [resourceId(arn)], Tags: keysToDelete(keys) }), {
       abortSignal: options.signal,
     });
@@ -174,13 +183,13 @@ const ec2: AdapterFactory = () => ({
   listBatchSize: MAX_IDS_PER_FILTER,
   async tagBatch(ctx, arns, tags, { signal }) {
     const { CreateTagsCommand } = await sdk();
-    return writeBatch(ctx, arns, (client, Resources) =>
+    return writeBatch(ctx, arns, signal, (client, Resources) =>
       client.send(new CreateTagsCommand({ Resources, Tags: toTagList(tags) }), { abortSignal: signal }),
     );
   },
   async untagBatch(ctx, arns, keys, { signal }) {
     const { DeleteTagsCommand } = await sdk();
-    return writeBatch(ctx, arns, (client, Resources) =>
+    return writeBatch(ctx, arns, signal, (client, Resources) =>
       client.send(new DeleteTagsCommand({ Resources, Tags: keysToDelete(keys) }), { abortSignal: signal }),
     );
   },
@@ -190,7 +199,7 @@ const ec2: AdapterFactory = () => ({
       for (const part of chunk(group, MAX_IDS_PER_FILTER)) {
         try {
           // Per part, so that an account the credentials do not act in fails only its own ARNs.
-          const client = await ctx.client(loader, scopeOf(part[0] as ParsedArn));
+          const client = await ctx.client(loader, scopeOf(part[0] as ParsedArn), signal);
           const found = await describeTags(client, part.map(resourceId), signal);
           for (const arn of part) result.set(arn.arn, found.get(resourceId(arn)) ?? newTags());
         } catch (error) {
@@ -242,13 +251,14 @@ async function describeTags(
 async function writeBatch(
   ctx: AdapterContext,
   arns: ParsedArn[],
+  signal: AbortSignal | undefined,
   send: (client: EC2Client, ids: string[]) => Promise<unknown>,
 ): Promise<BatchResult> {
   const result: BatchResult = new Map();
   for (const group of byScope(arns)) {
     let client: EC2Client;
     try {
-      client = await ctx.client(loader, scopeOf(group[0] as ParsedArn));
+      client = await ctx.client(loader, scopeOf(group[0] as ParsedArn), signal);
     } catch (error) {
       // No client for this account (AccountMismatch, no credentials): its ARNs fail, the other groups go on.
       for (const arn of group) result.set(arn.arn, error as Error);
@@ -263,7 +273,7 @@ async function writeBatch(
           pending = [];
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
-          const named = pending.filter((arn) => message.includes(resourceId(arn)));
+          const named = pending.filter((arn) => namesId(message, resourceId(arn)));
           const failed = named.length > 0 ? named : pending;
           for (const arn of failed) result.set(arn.arn, error as Error);
           pending = pending.filter((arn) => !failed.includes(arn));
@@ -291,6 +301,14 @@ export function resourceId(arn: ParsedArn): string {
   const type = arn.resourceType;
   const id = arn.resourceId;
   rejectTypeCase(arn, [...Object.keys(ID_PREFIXES), ...Object.keys(UNPREFIXED)], name);
+  // Only public images and snapshots have ARNs without an account; any other would act on the credentials'
+  // own account, which it does not name.
+  if (arn.accountId === '' ? !ACCOUNTLESS.has(type) : !/^\d{12}$/.test(arn.accountId)) {
+    throw new InvalidArnError(
+      `Invalid ARN "${arn.arn}": an EC2 ${type} ARN names its 12-digit account.`,
+      context,
+    );
+  }
   const pattern = Object.hasOwn(UNPREFIXED, type) ? UNPREFIXED[type] : undefined;
   if (pattern) {
     if (!pattern.test(id))
@@ -319,6 +337,12 @@ export function resourceId(arn: ParsedArn): string {
     );
   }
   return id;
+}
+
+/** True when `message` names `id` as a whole id (`vol-1` is not named by a message about `vol-10`). */
+function namesId(message: string, id: string): boolean {
+  const escaped = id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(^|[^A-Za-z0-9-])${escaped}($|[^A-Za-z0-9-])`).test(message);
 }
 
 /**

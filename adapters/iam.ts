@@ -31,16 +31,19 @@ const sdk = once((): Promise<Sdk> => import('@aws-sdk/client-iam'));
 const loader: ClientLoader<IAMClient> = {
   id: name,
   create: async (config) => new (await sdk()).IAMClient(config),
-  reads: [
-    'GetUserCommand',
-    'GetRoleCommand',
-    'GetInstanceProfileCommand',
-    'GetServerCertificateCommand',
-    'ListPolicyTagsCommand',
-    'ListOpenIDConnectProviderTagsCommand',
-    'ListSAMLProviderTagsCommand',
-    'ListMFADeviceTagsCommand',
-  ],
+  // Query-protocol answers: the root element is the operation's name and `Response`.
+  reads: Object.fromEntries(
+    [
+      'GetUser',
+      'GetRole',
+      'GetInstanceProfile',
+      'GetServerCertificate',
+      'ListPolicyTags',
+      'ListOpenIDConnectProviderTags',
+      'ListSAMLProviderTags',
+      'ListMFADeviceTags',
+    ].map((operation) => [`${operation}Command`, { xml: `${operation}Response` }]),
+  ),
   // Users, roles, instance profiles and server certificates are named without their account.
   namesWithoutAccount: true,
 };
@@ -218,6 +221,17 @@ function typeOf(arn: ParsedArn): IamType {
       { arn: arn.arn, service: name },
     );
   }
+  // Every taggable IAM resource lives in an account (AWS managed policies, `aws`, cannot be tagged): an ARN
+  // without one would act on the credentials' own account, which it does not name.
+  if (!/^\d{12}$/.test(arn.accountId)) {
+    throw new InvalidArnError(
+      `Invalid ARN "${arn.arn}": a taggable IAM resource's ARN names its 12-digit account.`,
+      {
+        arn: arn.arn,
+        service: name,
+      },
+    );
+  }
   if (type.get && !ENTITY_NAME.test(entityName(arn))) {
     throw new InvalidArnError(
       `Invalid ARN "${arn.arn}": "${entityName(arn)}" is not an IAM name (letters, digits and +=,.@_-).`,
@@ -248,7 +262,7 @@ async function send(
   const type = typeOf(arn);
   // IAM is global: always call it in the partition's global region (us-east-1, cn-north-1, us-gov-west-1).
   const [client, api] = await Promise.all([
-    ctx.client(loader, scopeOf(arn, PARTITIONS[arn.partition]?.globalRegion ?? '')),
+    ctx.client(loader, scopeOf(arn, PARTITIONS[arn.partition]?.globalRegion ?? ''), options.signal),
     sdk(),
   ]);
   const CommandClass = pick(api) as Command;

@@ -17,7 +17,7 @@ const sdk = once(() => import('@aws-sdk/client-lambda'));
 const loader: ClientLoader<LambdaClient> = {
   id: name,
   create: async (config) => new (await sdk()).LambdaClient(config),
-  reads: ['ListTagsCommand'],
+  reads: { ListTagsCommand: { json: ['Tags'] } },
 };
 
 /** Lambda resource types that take tags, by the ARN's resource type. */
@@ -53,17 +53,26 @@ const lambda: AdapterFactory = () => ({
     };
   },
   async list(ctx, arn, { signal }) {
-    const [client, { ListTagsCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { ListTagsCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), signal),
+      sdk(),
+    ]);
     const out = await client.send(new ListTagsCommand({ Resource: arn.arn }), { abortSignal: signal });
     return optionalTagMap(out.Tags, 'ListTags');
   },
   async tag(ctx, arn, tags, { signal }) {
-    const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { TagResourceCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), signal),
+      sdk(),
+    ]);
     await client.send(new TagResourceCommand({ Resource: arn.arn, Tags: tags }), { abortSignal: signal });
     return 'changed';
   },
   async untag(ctx, arn, keys, { signal }) {
-    const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { UntagResourceCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), signal),
+      sdk(),
+    ]);
     await client.send(new UntagResourceCommand({ Resource: arn.arn, TagKeys: keys }), {
       abortSignal: signal,
     });

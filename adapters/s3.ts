@@ -39,7 +39,7 @@ const loader: ClientLoader<S3Client> = {
       followRegionRedirects: true,
       ...config,
     }),
-  reads: ['GetBucketTaggingCommand', 'GetObjectTaggingCommand'],
+  reads: { GetBucketTaggingCommand: { xml: 'Tagging' }, GetObjectTaggingCommand: { xml: 'Tagging' } },
 };
 
 /**
@@ -97,17 +97,21 @@ function locate(arn: ParsedArn, options: CallOptions = {}): Target {
   return { bucket, key };
 }
 
-async function client(ctx: AdapterContext, arn: ParsedArn): Promise<S3Client> {
+async function client(
+  ctx: AdapterContext,
+  arn: ParsedArn,
+  signal: AbortSignal | undefined,
+): Promise<S3Client> {
   // Bucket ARNs carry no region: the client is the tagger's region's (else the partition's first region's),
   // and S3 redirects it to the bucket's region.
-  return ctx.client(loader, scopeOf(arn));
+  return ctx.client(loader, scopeOf(arn), signal);
 }
 
 /** The whole tag set, `aws:` tags included. Only `NoSuchTagSet` means "no tags"; any other failure throws. */
 async function read(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): Promise<Tags> {
   const { bucket, key } = locate(arn, options);
   const [s3, { GetBucketTaggingCommand, GetObjectTaggingCommand }] = await Promise.all([
-    client(ctx, arn),
+    client(ctx, arn, options.signal),
     sdk(),
   ]);
   if (key !== undefined) {
@@ -122,7 +126,9 @@ async function read(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): 
   try {
     out = await s3.send(new GetBucketTaggingCommand({ Bucket: bucket }), { abortSignal: options.signal });
   } catch (error) {
-    if (awsErrorName(error) === 'NoSuchTagSet') return newTags();
+    // Only AWS's 404 NoSuchTagSet error is "no tags": the same code inside a 200 (a proxy's page) is not.
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (awsErrorName(error) === 'NoSuchTagSet' && status === 404) return newTags();
     throw error;
   }
   // An untagged bucket answers NoSuchTagSet; a 200 answer without a TagSet is not "no tags".
@@ -141,14 +147,15 @@ async function rewrite(
 ): Promise<'changed' | 'unchanged'> {
   const { bucket, key } = locate(arn, options);
   // The lock is process-wide (ctx.exclusive): two taggers, or two copies of unitag, editing one bucket in one
-  // process would otherwise interleave their read-modify-write cycles and lose each other's keys.
-  const lock = `s3:${arn.partition}:${bucket}/${key ?? ''}?${options.versionId ?? ''}`;
+  // process would otherwise interleave their read-modify-write cycles and lose each other's keys. It covers every
+  // version of an object: a write without a version id and one naming the current version edit the same set.
+  const lock = `s3:${arn.partition}:${bucket}/${key ?? ''}`;
   return ctx.exclusive(lock, async () => {
     const current = await read(ctx, arn, options);
     const next = change(current);
     if (sameTags(current, next)) return 'unchanged';
     checkTagCount(next, key === undefined ? BUCKET_RULES : OBJECT_RULES, arn.arn);
-    const [s3, api] = await Promise.all([client(ctx, arn), sdk()]);
+    const [s3, api] = await Promise.all([client(ctx, arn, options.signal), sdk()]);
     const send = { abortSignal: options.signal };
     const TagSet = toTagList(next);
     if (key === undefined) {

@@ -18,7 +18,7 @@ const sdk = once(() => import('@aws-sdk/client-sns'));
 const loader: ClientLoader<SNSClient> = {
   id: name,
   create: async (config) => new (await sdk()).SNSClient(config),
-  reads: ['ListTagsForResourceCommand'],
+  reads: { ListTagsForResourceCommand: { xml: 'ListTagsForResourceResponse' } },
 };
 
 /** Topic names: up to 256 letters, digits, `-` and `_`, with `.fifo` at the end of FIFO topics. */
@@ -48,7 +48,7 @@ const sns: AdapterFactory = () => ({
   },
   async list(ctx, arn, { signal }) {
     const [client, { ListTagsForResourceCommand }] = await Promise.all([
-      ctx.client(loader, scopeOf(arn)),
+      ctx.client(loader, scopeOf(arn), signal),
       sdk(),
     ]);
     const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn.arn }), {
@@ -57,13 +57,19 @@ const sns: AdapterFactory = () => ({
     return requiredTagList(out, 'Tags', 'ListTagsForResource');
   },
   async tag(ctx, arn, tags, { signal }) {
-    const [client, { TagResourceCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { TagResourceCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), signal),
+      sdk(),
+    ]);
     const input = { ResourceArn: arn.arn, Tags: toTagList(tags) };
     await client.send(new TagResourceCommand(input), { abortSignal: signal });
     return 'changed';
   },
   async untag(ctx, arn, keys, { signal }) {
-    const [client, { UntagResourceCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { UntagResourceCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), signal),
+      sdk(),
+    ]);
     await client.send(new UntagResourceCommand({ ResourceArn: arn.arn, TagKeys: keys }), {
       abortSignal: signal,
     });

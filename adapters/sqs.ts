@@ -25,7 +25,7 @@ const loader: ClientLoader<SQSClient> = {
       useQueueUrlAsEndpoint: !usesCustomEndpoint(config, 'sqs'),
       ...config,
     }),
-  reads: ['ListQueueTagsCommand'],
+  reads: { ListQueueTagsCommand: { json: ['Tags'] } },
 };
 
 /**
@@ -41,7 +41,7 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
 const sqs: AdapterFactory = () => ({
   name,
   describe(arn) {
-    if (arn.resourceType !== '' || arn.region === '' || arn.accountId === '') {
+    if (arn.resourceType !== '' || arn.region === '') {
       throw new UnsupportedResourceError(
         `${arn.arn} is not an SQS queue ARN (arn:aws:sqs:region:account:name).`,
         {
@@ -49,6 +49,13 @@ const sqs: AdapterFactory = () => ({
           service: name,
         },
       );
+    }
+    // The queue URL is built from the account: it must be one (`aws` is not).
+    if (!/^\d{12}$/.test(arn.accountId)) {
+      throw new InvalidArnError(`${arn.arn}: an SQS queue ARN names its 12-digit account.`, {
+        arn: arn.arn,
+        service: name,
+      });
     }
     if (!QUEUE_NAME.test(arn.resource)) {
       throw new InvalidArnError(
@@ -59,7 +66,10 @@ const sqs: AdapterFactory = () => ({
     return { type: 'sqs:queue', rules: DEFAULT_RULES, taggingApi: true };
   },
   async list(ctx, arn, options) {
-    const [client, { ListQueueTagsCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { ListQueueTagsCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), options.signal),
+      sdk(),
+    ]);
     const out = await client.send(new ListQueueTagsCommand({ QueueUrl: queueUrl(arn) }), {
       abortSignal: options.signal,
     });
@@ -67,14 +77,20 @@ const sqs: AdapterFactory = () => ({
     return optionalTagMap(out.Tags, 'ListQueueTags');
   },
   async tag(ctx, arn, tags, options) {
-    const [client, { TagQueueCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { TagQueueCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), options.signal),
+      sdk(),
+    ]);
     await client.send(new TagQueueCommand({ QueueUrl: queueUrl(arn), Tags: tags }), {
       abortSignal: options.signal,
     });
     return 'changed';
   },
   async untag(ctx, arn, keys, options) {
-    const [client, { UntagQueueCommand }] = await Promise.all([ctx.client(loader, scopeOf(arn)), sdk()]);
+    const [client, { UntagQueueCommand }] = await Promise.all([
+      ctx.client(loader, scopeOf(arn), options.signal),
+      sdk(),
+    ]);
     await client.send(new UntagQueueCommand({ QueueUrl: queueUrl(arn), TagKeys: keys }), {
       abortSignal: options.signal,
     });

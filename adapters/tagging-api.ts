@@ -150,7 +150,7 @@ const sdk = once(() => import('@aws-sdk/client-resource-groups-tagging-api'));
 const loader: ClientLoader<ResourceGroupsTaggingAPIClient> = {
   id: name,
   create: async (config) => new (await sdk()).ResourceGroupsTaggingAPIClient(config),
-  reads: ['GetResourcesCommand'],
+  reads: { GetResourcesCommand: { json: ['PaginationToken', 'ResourceTagMappingList'] } },
 };
 
 /**
@@ -207,7 +207,7 @@ async function readBatch(
 ): Promise<BatchTags> {
   const result: BatchTags = new Map();
   for (const group of byScope(arns)) {
-    const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn));
+    const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn), signal);
     for (const part of chunk(group, MAX_ARNS_PER_READ)) {
       const wanted = new Set(part.map((arn) => arn.arn));
       for (const arn of wanted) result.set(arn, newTags());
@@ -266,7 +266,7 @@ export async function writeBatch(
   const result: BatchResult = new Map();
   const { TagResourcesCommand, UntagResourcesCommand } = await sdk();
   for (const group of byScope(arns)) {
-    const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn));
+    const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn), signal);
     for (let pending of chunk(group, MAX_ARNS_PER_CALL)) {
       for (let attempt = 1; pending.length > 0; attempt++) {
         const list = pending.map((arn) => arn.arn);
@@ -326,7 +326,7 @@ async function* findResources(
   },
   { signal }: CallOptions,
 ): AsyncGenerator<{ arn: string; tags: Tags }> {
-  const client = await ctx.client(loader, scope);
+  const client = await ctx.client(loader, scope, signal);
   const TagFilters = Object.entries(query.tags ?? {}).map(([Key, value]) =>
     value === true ? { Key } : { Key, Values: Array.isArray(value) ? value : [value] },
   );

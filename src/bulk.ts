@@ -8,6 +8,7 @@ import { isUnitagError, type UnitagError } from './errors.js';
 import {
   type BulkReport,
   countOutcomes,
+  lineKey,
   type ReadReport,
   type ReadResult,
   type ReportJson,
@@ -107,7 +108,9 @@ export async function writeMany(
     const earlier = resumedLines(options.resume);
     const jobs: Indexed<WriteJob>[] = [];
     for (const [index, input] of inputs.entries()) {
-      const done = earlier.get('result' in input ? input.result.arn : input.target.arn);
+      const done = earlier.get(
+        lineKey('result' in input ? input.result : { arn: input.target.arn, ...input }),
+      );
       if (done) run.finish(index, done);
       else if ('result' in input) run.finish(index, input.result);
       else if (isEmpty(input.request)) run.finish(index, line(input, 'unchanged'));
@@ -250,6 +253,7 @@ function line(job: WriteJob, outcome: WriteResult['outcome'], error?: UnitagErro
   const { before, after } = job.detail ?? {};
   return {
     arn: job.target.arn,
+    ...(job.versionId ? { versionId: job.versionId } : {}),
     type: job.target.info.type,
     outcome,
     before,

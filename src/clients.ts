@@ -4,7 +4,7 @@ import { PARTITIONS } from './arn.js';
 import { malformed } from './aws-errors.js';
 import { once } from './collections.js';
 import { AccountMismatchError } from './errors.js';
-import type { ClientLoader, ClientScope } from './types.js';
+import type { ClientLoader, ClientScope, Document } from './types.js';
 
 /** Static credentials, or a provider function as the SDK accepts them. */
 export type Credentials =
@@ -103,13 +103,17 @@ export class ClientCache {
    * resources without their account (`loader.namesWithoutAccount`), first checks that the credentials in use act
    * in the scope's account, and throws `AccountMismatch` when they do not.
    */
-  async get<C>(loader: ClientLoader<C>, scope: ClientScope): Promise<C> {
+  async get<C>(loader: ClientLoader<C>, scope: ClientScope, signal?: AbortSignal): Promise<C> {
     const region = scope.region || this.defaultRegion || PARTITIONS[scope.partition]?.globalRegion;
     const forAccount = scope.account ? this.#options.credentialsForAccount?.(scope.account) : undefined;
     const credentials = forAccount ?? this.#options.credentials;
     const account = forAccount ? scope.account : '';
     if (loader.namesWithoutAccount && scope.account !== '') {
-      const actual = await this.#callerAccount(scope.partition, region, account, credentials);
+      // One STS call serves every caller of a credentials set: a caller's signal stops its own wait only.
+      const actual = await abortable(
+        this.#callerAccount(scope.partition, region, account, credentials),
+        signal,
+      );
       if (actual !== scope.account) {
         throw new AccountMismatchError(
           `The ARN is in account ${scope.account}, but the credentials in use act in account ${actual}; this ` +
@@ -175,14 +179,15 @@ export class ClientCache {
     if (endpoint) config.endpoint = endpoint;
     if (credentials) config.credentials = credentials;
     const client = await loader.create(config);
-    const reads = new Set(loader.reads ?? []);
+    const reads = loader.reads ?? {};
     (client as unknown as Middleware).middlewareStack?.add(
       (next, context) => async (args) => {
         this.calls++;
         for (let scope = callScope.getStore(); scope; scope = scope.parent) scope.calls++;
         const answer = await next(args);
-        if (context.commandName && reads.has(context.commandName)) {
-          await requireDocument(answer, context.commandName.replace(/Command$/, ''));
+        const command = context.commandName ?? '';
+        if (Object.hasOwn(reads, command)) {
+          await requireDocument(answer, command.replace(/Command$/, ''), reads[command] as Document);
         }
         return answer;
       },
@@ -202,19 +207,43 @@ export class ClientCache {
 }
 
 /**
- * A tag read's successful answer must be a document: the SDK parses an empty body (from a proxy, a load balancer
- * or a broken server) into an output without its tag field, which would read exactly like "no tags". Every
- * AWS answer is a JSON object or an XML document, so its first character is `{` or `<`. The body is read here
- * and handed on as bytes, which the SDK's deserializer takes as they are.
+ * A tag read's successful answer must be the document its API defines: the SDK parses an empty body, or a
+ * document of another shape (from a proxy, a load balancer or a broken server), into an output without its tag
+ * field, which would read exactly like "no tags". So the body is read here and checked whole (an XML document
+ * whose root element is the API's, closed at its end with nothing after it; or a JSON object with no member
+ * the API does not define), then handed on as bytes, which the SDK's deserializer takes as they are.
  */
-async function requireDocument(answer: RawAnswer, operation: string): Promise<void> {
+async function requireDocument(answer: RawAnswer, operation: string, document: Document): Promise<void> {
   const response = answer.response;
   if (!response || (response.statusCode ?? 200) >= 300) return;
   const bytes = await readBody(response.body);
   response.body = bytes;
-  const first = bytes.toString('utf8', 0, Math.min(bytes.length, 512)).trimStart().charAt(0);
-  if (bytes.length === 0) throw malformed(operation, 'an empty body');
-  if (first !== '{' && first !== '<') throw malformed(operation, 'a body that is neither JSON nor XML');
+  const text = bytes
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trim();
+  if (text === '') throw malformed(operation, 'an empty body');
+  if ('json' in document) return requireJson(text, operation, document.json);
+  const root = document.xml;
+  const body = text.replace(/^<\?xml[^>]*\?>\s*/, '');
+  const opens = new RegExp(`^<${root}[\\s>/]`).test(body);
+  const closes = body.endsWith(`</${root}>`) || (opens && /^<[^<>]*\/>$/.test(body));
+  if (!opens || !closes) throw malformed(operation, `a document that is not <${root}> from start to end`);
+}
+
+function requireJson(text: string, operation: string, members: readonly string[]): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return; // Not JSON at all: the SDK's own parser fails on it, and that is typed as MalformedResponse too.
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw malformed(operation, 'JSON that is not an object');
+  }
+  const foreign = Object.keys(value).filter((key) => !members.includes(key));
+  if (foreign.length > 0)
+    throw malformed(operation, `a JSON object with members it does not define (${foreign.join(', ')})`);
 }
 
 async function readBody(body: unknown): Promise<Buffer> {
@@ -224,4 +253,15 @@ async function readBody(body: unknown): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of body as AsyncIterable<Uint8Array | string>) chunks.push(Buffer.from(chunk));
   return Buffer.concat(chunks);
+}
+
+/** `promise`, or a rejection with the signal's reason as soon as `signal` fires. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
 }

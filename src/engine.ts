@@ -45,7 +45,7 @@ export class Engine {
     this.registry = createRegistry(options.adapters);
     const clients = this.clients;
     this.context = {
-      client: (loader, scope) => clients.get(loader, scope),
+      client: (loader, scope, signal) => clients.get(loader, scope, signal),
       exclusive,
     };
   }

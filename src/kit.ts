@@ -27,6 +27,7 @@ export type {
   CallOptions,
   ClientLoader,
   ClientScope,
+  Document,
   FindQuery,
   ResourceInfo,
   TagRules,

@@ -63,7 +63,7 @@ export interface PlanOptions {
 // the entry itself: a plan is plain data that can be printed, stored and read back.
 const planned = new WeakMap<PlanEntry, Target>();
 
-/** What a plan read: tags or an error, per ARN (or `arn?versionId`). */
+/** What a plan read: tags or an error, per ARN (and version: see `entryKey`). */
 type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError | undefined }>;
 
 /** Reads the current tags of every resource (and copy source) and computes what applying would change. */
@@ -84,7 +84,7 @@ export async function plan(
   }
   const entries = new Map<string, PlanEntry>();
   for (const change of changes) {
-    const id = change.versionId ? `${change.arn}?${change.versionId}` : change.arn;
+    const id = entryKey(change.arn, change.versionId);
     const target = targets.get(change.arn);
     const known = entries.get(id);
     if (known?.status === 'failed') continue;
@@ -126,9 +126,10 @@ export function apply(
   options?: BulkOptions,
 ): Promise<BulkReport> {
   const inputs: WriteInput[] = plan.entries.map((e) => {
-    const { arn, type, before, after } = e;
-    if (e.status === 'noop') return { result: { arn, type, outcome: 'unchanged', before, after } };
-    if (e.status === 'failed') return { result: { arn, type, outcome: 'failed', before, error: e.error } };
+    const { arn, versionId, type, before, after } = e;
+    const id = versionId ? { arn, versionId } : { arn };
+    if (e.status === 'noop') return { result: { ...id, type, outcome: 'unchanged', before, after } };
+    if (e.status === 'failed') return { result: { ...id, type, outcome: 'failed', before, error: e.error } };
     try {
       // A plan made here carries its target and validated writes; one read back from JSON is checked anew.
       const known = planned.get(e);
@@ -136,7 +137,7 @@ export function apply(
       const request = known ? { set: e.set, remove: e.remove } : validateWrite(target, e.set, e.remove);
       return { target, request, versionId: e.versionId, detail: { before, after } };
     } catch (error) {
-      return { result: { arn, type, outcome: 'failed', before, error: engine.fail(error, { arn }) } };
+      return { result: { ...id, type, outcome: 'failed', before, error: engine.fail(error, { arn }) } };
     }
   });
   return writeMany(engine, policy, inputs, settings, options);
@@ -156,13 +157,21 @@ function resolveAll(engine: Engine, changes: Change[]): Map<string, Target | Uni
   return targets;
 }
 
+/**
+ * One entry per ARN and version. NUL separates them: no ARN holds it, while an S3 object key may hold `?`, so
+ * `b/k` at version V never shares an entry with the object `b/k?V`.
+ */
+function entryKey(arn: string, versionId: string | undefined): string {
+  return versionId ? `${arn}\u0000${versionId}` : arn;
+}
+
 function sourceArn(change: Change): string | undefined {
   return typeof change.copyFrom === 'string' ? change.copyFrom : change.copyFrom?.arn;
 }
 
 /**
  * The current tags of every target and copy source, batched through `listMany`; versioned S3 objects are read
- * with their version, under the same concurrency. Keyed by ARN, or `arn?versionId`.
+ * with their version, under the same concurrency. Keyed by `entryKey`.
  */
 async function readCurrent(
   engine: Engine,
@@ -187,7 +196,7 @@ async function readCurrent(
       .filter((c) => c.versionId)
       .map((c) =>
         limit(async () => {
-          const id = `${c.arn}?${c.versionId}`;
+          const id = entryKey(c.arn, c.versionId);
           const target = targets.get(c.arn) as Target | UnitagError;
           if (target instanceof Error) return void current.set(id, { error: target });
           try {

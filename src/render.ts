@@ -6,8 +6,21 @@ import type { Tags } from './types.js';
 /** Output formats of the CLI. */
 export type OutputFormat = 'table' | 'json' | 'csv';
 
-/** Aligned columns, header first. */
-export function table(header: string[], rows: string[][]): string {
+// C0 and C1 control characters, DEL included.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/**
+ * Text as a terminal may show it: a key or value holding a control character (EC2 allows any) is shown as a JSON
+ * string, so that a newline in a key cannot add lines that look like unitag's own output.
+ */
+export function printable(text: string): string {
+  return CONTROL.test(text) ? JSON.stringify(text) : text;
+}
+
+/** Aligned columns, header first; cells are made printable. */
+export function table(header: string[], body: string[][]): string {
+  const rows = body.map((row) => row.map(printable));
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   return [header, ...rows]
     .map((row) =>
@@ -76,7 +89,8 @@ export function changes(before: Tags | undefined, after: Tags | undefined): stri
 export function renderPlan(plan: Plan): string {
   const blocks = plan.entries.map((e: PlanEntry) => {
     const title = `${e.arn}${e.versionId ? ` (version ${e.versionId})` : ''}`;
-    if (e.status === 'failed') return `! ${title}\n    ${e.error?.code}: ${e.error?.message}`;
+    if (e.status === 'failed')
+      return `! ${title}\n    ${e.error?.code}: ${printable(e.error?.message ?? '')}`;
     if (e.status === 'noop') return `= ${title}\n    (no change)`;
     return `~ ${title}\n${diffLines(e.before ?? {}, e.after ?? {}).join('\n')}`;
   });
@@ -87,11 +101,12 @@ export function renderPlan(plan: Plan): string {
 function diffLines(before: Tags, after: Tags): string[] {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(after)) {
-    if (!hasTag(before, k)) lines.push(`    + ${k} = ${JSON.stringify(v)}`);
-    else if (before[k] !== v) lines.push(`    ~ ${k}: ${JSON.stringify(before[k])} -> ${JSON.stringify(v)}`);
+    if (!hasTag(before, k)) lines.push(`    + ${printable(k)} = ${JSON.stringify(v)}`);
+    else if (before[k] !== v)
+      lines.push(`    ~ ${printable(k)}: ${JSON.stringify(before[k])} -> ${JSON.stringify(v)}`);
   }
   for (const k of Object.keys(before))
-    if (!hasTag(after, k)) lines.push(`    - ${k} (was ${JSON.stringify(before[k])})`);
+    if (!hasTag(after, k)) lines.push(`    - ${printable(k)} (was ${JSON.stringify(before[k])})`);
   return lines;
 }
 

@@ -1,5 +1,12 @@
 import { renameSync, writeFileSync } from 'node:fs';
-import { type BulkReport, countOutcomes, type ReportJson, reportToJson, type WriteResult } from './report.js';
+import {
+  type BulkReport,
+  countOutcomes,
+  lineKey,
+  type ReportJson,
+  reportToJson,
+  type WriteResult,
+} from './report.js';
 
 /**
  * A JSON report file kept whole while a job runs: every finished resource is recorded, and the file is replaced
@@ -22,7 +29,7 @@ export class ReportFile {
 
   /** Records one finished resource, and writes the file when the last write is over 50 ms old. */
   record(result: WriteResult): void {
-    this.#lines.set(result.arn, result);
+    this.#lines.set(lineKey(result), result);
     if (Date.now() - this.#written > 50) this.flush();
   }
 
@@ -30,7 +37,7 @@ export class ReportFile {
   finish(report: BulkReport): void {
     this.#calls += report.calls;
     this.#lines.clear();
-    for (const result of report.results) this.#lines.set(result.arn, result);
+    for (const result of report.results) this.#lines.set(lineKey(result), result);
     this.flush(report.durationMs);
   }
 

@@ -9,6 +9,8 @@ export type Outcome = 'changed' | 'unchanged' | 'failed' | 'skipped';
 /** One resource's line in a write report. */
 export interface WriteResult {
   arn: string;
+  /** S3 objects: the version written, when the write named one. */
+  versionId?: string | undefined;
   /** `sns:topic`, `ec2:volume`, ... when the ARN could be read. */
   type?: string | undefined;
   outcome: Outcome;
@@ -107,12 +109,17 @@ export function resumedLines(report: BulkReport | ReportJson | undefined): Map<s
   for (const line of lines) {
     if (line.outcome !== 'changed' && line.outcome !== 'unchanged') continue;
     const { error: _, ...rest } = line;
-    done.set(line.arn, { ...rest, resumed: true });
+    done.set(lineKey(line), { ...rest, resumed: true });
   }
   return done;
 }
 
-/** ARNs a report says are done (`changed` or `unchanged`): a resumed run skips them. */
+/** What identifies a report line: its ARN and, for an S3 object version, the version (NUL apart: no ARN has it). */
+export function lineKey(line: { arn: string; versionId?: string | undefined }): string {
+  return line.versionId ? `${line.arn}\u0000${line.versionId}` : line.arn;
+}
+
+/** ARNs a report says are done (`changed` or `unchanged`), every version of them done for an S3 object. */
 export function doneArns(report: BulkReport | ReportJson | undefined): Set<string> {
-  return new Set(resumedLines(report).keys());
+  return new Set([...resumedLines(report).values()].map((line) => line.arn));
 }

@@ -45,6 +45,12 @@ export interface ClientScope {
   account: string;
 }
 
+/**
+ * The document a successful answer must be: XML with this root element, or a JSON object whose members are
+ * among these (AWS leaves out members that are empty, so none is required).
+ */
+export type Document = { xml: string } | { json: readonly string[] };
+
 /** Loads an SDK client class on first use, so that importing unitag loads no AWS client. */
 export interface ClientLoader<C> {
   /** Cache key of the client package, e.g. `sns`. */
@@ -52,10 +58,11 @@ export interface ClientLoader<C> {
   /** Imports the package and returns a client for that configuration. */
   create(config: Record<string, unknown>): Promise<C>;
   /**
-   * The operations (SDK command names, `ListQueueTagsCommand`) that read tags: their successful answer must be
-   * a JSON or XML document, so that an empty body is a `MalformedResponse`, never "no tags".
+   * The operations that read tags, by SDK command name (`ListQueueTagsCommand`), each with the document its
+   * successful answer must be. Any other answer (empty, cut short, another document) is a `MalformedResponse`,
+   * never "no tags".
    */
-  readonly reads?: readonly string[] | undefined;
+  readonly reads?: Readonly<Record<string, Document>> | undefined;
   /**
    * The service names resources without their account (by name or id: IAM, EC2). Before the client of a scope
    * that names an account is handed out, unitag checks with STS (once per credentials set) that the
@@ -66,8 +73,11 @@ export interface ClientLoader<C> {
 
 /** What the core hands an adapter for each call. */
 export interface AdapterContext {
-  /** A cached SDK client for the scope: its region (empty: the tagger's default) and account. */
-  client<C>(loader: ClientLoader<C>, scope: ClientScope): Promise<C>;
+  /**
+   * A cached SDK client for the scope: its region (empty: the tagger's default) and account. Pass the call's
+   * signal: handing out the client may wait for the account check (see `namesWithoutAccount`).
+   */
+  client<C>(loader: ClientLoader<C>, scope: ClientScope, signal?: AbortSignal): Promise<C>;
   /**
    * Runs `task` after every earlier task with the same key has settled, in any tagger of this process
    * (read-modify-write serialization).

@@ -5,8 +5,22 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/** How the server answers a tag read. */
-export type Answer = 'valid' | 'empty' | 'truncated' | 'foreign' | 'dropped';
+/**
+ * How the server answers a tag read: `valid`; `empty`; `truncated` (half of it); `foreign` (HTML, or a JSON
+ * array); `wrong-root` (the valid content under another root element, or with a member the API does not
+ * define); `trailing` (the valid answer, then more); `error` (an AWS error document, with status 200); `dropped`
+ * (half of it, then the connection closes); `hang` (every request, read or write, is accepted and never answered).
+ */
+export type Answer =
+  | 'valid'
+  | 'empty'
+  | 'truncated'
+  | 'foreign'
+  | 'wrong-root'
+  | 'trailing'
+  | 'error'
+  | 'dropped'
+  | 'hang';
 
 /** The operation a request names, whatever the protocol (query, JSON, REST). */
 export function operationOf(request: IncomingMessage, body: string): string {
@@ -96,7 +110,11 @@ export async function startFakeAws(): Promise<FakeAws> {
     answer: 'valid',
     requests: [],
     writes: () => fake.requests.filter((op) => !Object.hasOwn(VALID, op)),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -104,6 +122,7 @@ export async function startFakeAws(): Promise<FakeAws> {
     request.on('end', () => {
       const op = operationOf(request, Buffer.concat(chunks).toString('utf8'));
       fake.requests.push(op);
+      if (fake.answer === 'hang') return;
       const valid = Object.hasOwn(VALID, op) ? VALID[op] : undefined;
       if (!valid || op === 'GetCallerIdentity' || fake.answer === 'valid') {
         const answer = valid ?? WRITE_ANSWERS[op] ?? { type: 'text/xml', body: '' };
@@ -111,14 +130,7 @@ export async function startFakeAws(): Promise<FakeAws> {
         response.end(answer.body);
         return;
       }
-      const body =
-        fake.answer === 'empty'
-          ? ''
-          : fake.answer === 'foreign'
-            ? valid.type.includes('json')
-              ? '[]'
-              : '<html><body>Gateway says hello</body></html>'
-            : valid.body.slice(0, Math.floor(valid.body.length / 2));
+      const body = badAnswer(fake.answer, valid);
       if (fake.answer === 'dropped') {
         // Promise the whole answer, send half of it, then drop the connection.
         response.writeHead(200, {
@@ -135,4 +147,29 @@ export async function startFakeAws(): Promise<FakeAws> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   fake.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return fake;
+}
+
+/** A bad answer of the given kind, made from the valid one. */
+function badAnswer(kind: Answer, valid: { type: string; body: string }): string {
+  const json = valid.type.includes('json');
+  switch (kind) {
+    case 'empty':
+      return '';
+    case 'foreign':
+      return json ? '[]' : '<html><body>Gateway says hello</body></html>';
+    case 'wrong-root':
+      return json
+        ? valid.body.replace(/^\{/, '{"Unexpected":1,')
+        : valid.body
+            .replace(/<(\/?)([A-Za-z]+)([ >])/, '<$1Wrapper$3')
+            .replace(/<\/[A-Za-z]+>$/, '</Wrapper>');
+    case 'trailing':
+      return `${valid.body}${json ? '{}' : '<Extra/>'}`;
+    case 'error':
+      return json
+        ? '{"__type":"ResourceNotFoundException","message":"gone"}'
+        : '<Error><Code>NoSuchTagSet</Code><Message>The TagSet does not exist</Message></Error>';
+    default:
+      return valid.body.slice(0, Math.floor(valid.body.length / 2));
+  }
 }

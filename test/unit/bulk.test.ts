@@ -114,6 +114,28 @@ describe('per-resource failure isolation', () => {
     expect(sizes(ec2.commandCalls(CreateTagsCommand))).toEqual([3, 2]);
   });
 
+  it('matches the ids an EC2 error names as whole ids: vol-1 is not named by an error about vol-10', async () => {
+    const short = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000a';
+    const long = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000a0';
+    ec2
+      .on(CreateTagsCommand)
+      .rejectsOnce(
+        Object.assign(new Error("The volume 'vol-0000000a0' does not exist."), {
+          name: 'InvalidVolume.NotFound',
+        }),
+      )
+      .resolves({});
+    const report = await tagger().tagMany([short, long], { a: '1' });
+    expect(report.results.map((r) => [r.arn, r.outcome])).toEqual([
+      [short, 'changed'],
+      [long, 'failed'],
+    ]);
+    expect(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input.Resources)).toEqual([
+      ['vol-0000000a', 'vol-0000000a0'],
+      ['vol-0000000a'],
+    ]);
+  });
+
   it('fails the whole EC2 batch when the error names no id', async () => {
     ec2.on(CreateTagsCommand).rejects(Object.assign(new Error('denied'), { name: 'UnauthorizedOperation' }));
     const report = await tagger().tagMany([volume(1), volume(2)], { a: '1' });

@@ -1,4 +1,5 @@
 import { GetUserCommand, IAMClient, TagUserCommand, UntagUserCommand } from '@aws-sdk/client-iam';
+import { GetObjectTaggingCommand, PutObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   ListTagsForResourceCommand,
   SNSClient,
@@ -188,5 +189,64 @@ describe('apply', () => {
     expect(second.results[1]).toMatchObject({ arn: T2, outcome: 'failed' });
     expect(second.totals).toMatchObject({ changed: 1, failed: 1, skipped: 0 });
     expect(sns.commandCalls(TagResourceCommand).map((c) => c.args[0].input.ResourceArn)).toEqual([T2]);
+  });
+});
+
+describe('S3 object versions in plans and reports', () => {
+  const s3 = mockClient(S3Client);
+  const OBJECT = 'arn:aws:s3:::b/k';
+  beforeEach(() => {
+    s3.reset();
+    s3.on(GetObjectTaggingCommand).resolves({ TagSet: [] });
+  });
+
+  it('keeps version V of b/k apart from the object named b/k?V', async () => {
+    s3.on(PutObjectTaggingCommand).resolves({});
+    const planned = await tagger().plan([
+      { arn: OBJECT, versionId: 'V', set: { forK: '1' } },
+      { arn: `${OBJECT}?V`, set: { forOther: '1' } },
+    ]);
+    expect(planned.entries.map((e) => [e.arn, e.versionId, Object.keys(e.set)])).toEqual([
+      [OBJECT, 'V', ['forK']],
+      [`${OBJECT}?V`, undefined, ['forOther']],
+    ]);
+    await tagger().apply(planned);
+    const puts = s3.commandCalls(PutObjectTaggingCommand).map((c) => c.args[0].input);
+    expect(puts).toEqual(
+      expect.arrayContaining([
+        { Bucket: 'b', Key: 'k', VersionId: 'V', Tagging: { TagSet: [{ Key: 'forK', Value: '1' }] } },
+        { Bucket: 'b', Key: 'k?V', Tagging: { TagSet: [{ Key: 'forOther', Value: '1' }] } },
+      ]),
+    );
+  });
+
+  it('resumes per version: a version that failed is written again though another version was done', async () => {
+    // Prepare: version A written, version B failed.
+    let failuresLeft = 1;
+    s3.on(PutObjectTaggingCommand).callsFake(async (input) => {
+      if (input.VersionId === 'B' && failuresLeft-- > 0) {
+        throw Object.assign(new Error('busy'), { name: 'SlowDown' });
+      }
+      return {};
+    });
+    const t = tagger();
+    const planned = await t.plan([
+      { arn: OBJECT, versionId: 'A', set: { a: '1' } },
+      { arn: OBJECT, versionId: 'B', set: { a: '1' } },
+    ]);
+    const first = await t.apply(planned);
+    expect(first.results.map((r) => [r.versionId, r.outcome])).toEqual([
+      ['A', 'changed'],
+      ['B', 'failed'],
+    ]);
+    s3.resetHistory();
+    // Act
+    const second = await t.apply(planned, { resume: JSON.parse(JSON.stringify(reportToJson(first))) });
+    // Assess
+    expect(second.results.map((r) => [r.versionId, r.outcome, r.resumed ?? false])).toEqual([
+      ['A', 'changed', true],
+      ['B', 'changed', false],
+    ]);
+    expect(s3.commandCalls(PutObjectTaggingCommand).map((c) => c.args[0].input.VersionId)).toEqual(['B']);
   });
 });

@@ -95,6 +95,11 @@ describe('ARN shape: an ARN that does not name exactly one resource is refused, 
     ['arn:aws:s3:::bucket/key\u0085', 'InvalidArn'],
     ['arn:aws\u0000:sns:us-east-1:123456789012:orders', 'InvalidArn'],
     ['arn:constructor:sns:us-east-1:123456789012:orders', 'InvalidArn'],
+    // No account where the resource has one: the call would act in the credentials' own account.
+    ['arn:aws:iam:::role/R', 'InvalidArn'],
+    ['arn:aws:iam::aws:policy/AdministratorAccess', 'InvalidArn'],
+    [ec2(`volume/${vol}`).replace(':123456789012:', '::'), 'InvalidArn'],
+    ['arn:aws:sqs:us-east-1:aws:q', 'InvalidArn'],
     ['arn:__proto__:sns:us-east-1:123456789012:orders', 'InvalidArn'],
   ];
 

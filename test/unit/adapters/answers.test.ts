@@ -49,6 +49,9 @@ describe.each(READS)('%s', (_, arn) => {
     ['empty', 'MalformedResponse'],
     ['truncated', 'MalformedResponse'],
     ['foreign', 'MalformedResponse'],
+    ['wrong-root', 'MalformedResponse'],
+    ['trailing', 'MalformedResponse'],
+    ['error', 'MalformedResponse'],
     ['dropped', 'ServiceError'],
   ])('answered %s: a typed error (%s), never "no tags", and no write reaches AWS', async (answer, code) => {
     // Prepare

@@ -55,8 +55,18 @@ describe('S3 (mocked: what LocalStack does not reproduce)', () => {
     expect(s3.commandCalls(DeleteBucketTaggingCommand)).toHaveLength(0);
   });
 
-  it('takes NoSuchTagSet, and only that, as "no tags"', async () => {
-    s3.on(GetBucketTaggingCommand).rejects(awsError('NoSuchTagSet'));
+  it('takes NoSuchTagSet inside a 200 answer (a proxy page, not AWS) as an error, and writes nothing', async () => {
+    s3.on(GetBucketTaggingCommand).rejects(
+      Object.assign(awsError('NoSuchTagSet'), { $metadata: { httpStatusCode: 200 } }),
+    );
+    await expect(tagger().tag(BUCKET, { a: '1' })).rejects.toMatchObject({ arn: BUCKET });
+    expect(s3.commandCalls(PutBucketTaggingCommand)).toHaveLength(0);
+  });
+
+  it('takes NoSuchTagSet (AWS answers it with 404), and only that, as "no tags"', async () => {
+    s3.on(GetBucketTaggingCommand).rejects(
+      Object.assign(awsError('NoSuchTagSet'), { $metadata: { httpStatusCode: 404 } }),
+    );
     s3.on(PutBucketTaggingCommand).resolves({});
     expect(await tagger().list(BUCKET)).toEqual({});
     await tagger().tag(BUCKET, { a: '1' });
@@ -131,5 +141,35 @@ describe('S3 (mocked: what LocalStack does not reproduce)', () => {
     const t = tagger();
     await Promise.all([t.tag('arn:aws:s3:::one', { a: '1' }), t.tag('arn:aws:s3:::two', { b: '2' })]);
     expect(s3.commandCalls(PutBucketTaggingCommand)).toHaveLength(2);
+  });
+
+  it('serializes writes to one object whether they name its version or not', async () => {
+    // Prepare: an object whose current version is V; each read answers what the last write stored.
+    let stored: { Key: string; Value: string }[] = [];
+    let reading = 0;
+    let overlapped = false;
+    s3.on(GetObjectTaggingCommand).callsFake(async () => {
+      reading++;
+      overlapped ||= reading > 1;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      reading--;
+      return { TagSet: stored };
+    });
+    s3.on(PutObjectTaggingCommand).callsFake(async (input) => {
+      stored = input.Tagging.TagSet;
+      return {};
+    });
+    const t = tagger();
+    const object = 'arn:aws:s3:::reports/a.txt';
+    // Act
+    await Promise.all([
+      t.tag(object, { a: '1' }),
+      t.tag(object, { b: '2' }, { versionId: 'V' }),
+      t.tag(object, { c: '3' }),
+      t.tag(object, { d: '4' }, { versionId: 'V' }),
+    ]);
+    // Assess
+    expect(overlapped).toBe(false);
+    expect(stored.map((tag) => tag.Key).sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 });

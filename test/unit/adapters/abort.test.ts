@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createTagger } from '../../../src/index.js';
+import { type FakeAws, startFakeAws } from '../../fake-aws.js';
+
+// Every adapter honours the call's abort signal: a server that accepts and never answers is left at once, with
+// one typed error (`Aborted`); a signal already aborted sends nothing at all.
+let fake: FakeAws;
+beforeAll(async () => {
+  fake = await startFakeAws();
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.requests.length = 0;
+  fake.answer = 'hang';
+});
+
+const tagger = () =>
+  createTagger({
+    endpoint: fake.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    clientConfig: { maxAttempts: 1 },
+  });
+
+const ARNS = [
+  'arn:aws:sns:us-east-1:123456789012:orders',
+  'arn:aws:sqs:us-east-1:123456789012:jobs',
+  'arn:aws:lambda:us-east-1:123456789012:function:f',
+  'arn:aws:s3:::bucket',
+  'arn:aws:s3:::bucket/key',
+  'arn:aws:iam::123456789012:user/alice',
+  'arn:aws:iam::123456789012:policy/p',
+  'arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0',
+  'arn:aws:logs:us-east-1:123456789012:log-group:g',
+];
+
+describe.each(ARNS)('%s', (arn) => {
+  it.each([
+    ['tag', (t: ReturnType<typeof tagger>, signal: AbortSignal) => t.tag(arn, { a: '1' }, { signal })],
+    ['untag', (t: ReturnType<typeof tagger>, signal: AbortSignal) => t.untag(arn, ['a'], { signal })],
+    ['list', (t: ReturnType<typeof tagger>, signal: AbortSignal) => t.list(arn, { signal })],
+  ])('%s against a server that never answers ends Aborted when the signal fires', async (_, call) => {
+    const started = Date.now();
+    const error = await call(tagger(), AbortSignal.timeout(200)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'Aborted', arn });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(fake.requests.length).toBeGreaterThan(0);
+  });
+
+  it('an already aborted signal sends no request', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const t = tagger();
+    await expect(t.tag(arn, { a: '1' }, { signal: controller.signal })).rejects.toMatchObject({
+      code: 'Aborted',
+    });
+    await expect(t.list(arn, { signal: controller.signal })).rejects.toMatchObject({ code: 'Aborted' });
+    expect(fake.requests).toEqual([]);
+  });
+});
+
+describe('plan, find and bulk reads take a signal too', () => {
+  it('plan rejects with Aborted when its signal fires during the reads', async () => {
+    const started = Date.now();
+    const planned = tagger().plan(
+      ARNS.map((arn) => ({ arn, set: { a: '1' } })),
+      { signal: AbortSignal.timeout(200) },
+    );
+    await expect(planned).rejects.toMatchObject({ code: 'Aborted' });
+    expect(Date.now() - started).toBeLessThan(3000);
+  });
+
+  it('find throws Aborted when its signal fires', async () => {
+    const found = async () => {
+      for await (const _ of tagger().find({ tags: { a: '1' } }, { signal: AbortSignal.timeout(200) })) {
+        // nothing arrives from a server that never answers
+      }
+    };
+    await expect(found()).rejects.toMatchObject({ code: 'Aborted' });
+  });
+
+  it('listMany ends each read under way as Aborted and skips what had not started', async () => {
+    const report = await tagger().listMany(ARNS, { signal: AbortSignal.timeout(200) });
+    expect(report.totals.total).toBe(ARNS.length);
+    expect(report.totals.read).toBe(0);
+    for (const r of report.results) {
+      if (r.outcome === 'failed') expect(r.error?.code).toBe('Aborted');
+      else expect(r.outcome).toBe('skipped');
+    }
+  });
+});
