@@ -5,6 +5,7 @@ import {
   type BatchResult,
   type BatchTags,
   byScope,
+  type CallOptions,
   type ClientLoader,
   chunk,
   DEFAULT_RULES,
@@ -193,25 +194,32 @@ const ec2: AdapterFactory = () => ({
       client.send(new DeleteTagsCommand({ Resources, Tags: keysToDelete(keys) }), { abortSignal: signal }),
     );
   },
-  async listBatch(ctx, arns, { signal }) {
-    const result: BatchTags = new Map();
-    for (const group of byScope(arns)) {
-      for (const part of chunk(group, MAX_IDS_PER_FILTER)) {
-        try {
-          // Per part, so that an account the credentials do not act in fails only its own ARNs.
-          const client = await ctx.client(loader, scopeOf(part[0] as ParsedArn), signal);
-          const found = await describeTags(client, part.map(resourceId), signal);
-          for (const arn of part) result.set(arn.arn, found.get(resourceId(arn)) ?? newTags());
-        } catch (error) {
-          for (const arn of part) result.set(arn.arn, error as Error);
-        }
-      }
-    }
-    return result;
-  },
+  listBatch,
 });
 
 export default ec2;
+
+/** Many resources' tags, 200 ids a DescribeTags call; a part that fails fails only its own ARNs. */
+async function listBatch(
+  ctx: AdapterContext,
+  arns: ParsedArn[],
+  { signal }: CallOptions,
+): Promise<BatchTags> {
+  const result: BatchTags = new Map();
+  for (const group of byScope(arns)) {
+    for (const part of chunk(group, MAX_IDS_PER_FILTER)) {
+      try {
+        // Per part, so that an account the credentials do not act in fails only its own ARNs.
+        const client = await ctx.client(loader, scopeOf(part[0] as ParsedArn), signal);
+        const found = await describeTags(client, part.map(resourceId), signal);
+        for (const arn of part) result.set(arn.arn, found.get(resourceId(arn)) ?? newTags());
+      } catch (error) {
+        for (const arn of part) result.set(arn.arn, error as Error);
+      }
+    }
+  }
+  return result;
+}
 
 /** Tags of the given ids from DescribeTags (resource-id filter), following NextToken to the last page. */
 async function describeTags(

@@ -105,64 +105,8 @@ export async function writeMany(
   const started = Date.now();
   const run = new Run<WriteResult>(inputs.length, options.onProgress);
   const { calls } = await countCalls(async () => {
-    const earlier = resumedLines(options.resume);
-    const jobs: Indexed<WriteJob>[] = [];
-    for (const [index, input] of inputs.entries()) {
-      const done = earlier.get(
-        lineKey('result' in input ? input.result : { arn: input.target.arn, ...input }),
-      );
-      if (done) run.finish(index, done);
-      else if ('result' in input) run.finish(index, input.result);
-      else if (isEmpty(input.request)) run.finish(index, line(input, 'unchanged'));
-      else jobs.push({ index, job: input });
-    }
-    const limit = pLimit(settings.concurrency);
-    const stopped = () => options.signal?.aborted === true;
-    const settle = ({ index, job }: Indexed<WriteJob>, outcome: WriteOutcome | UnitagError | undefined) => {
-      const result = outcome ?? engine.fail(new Error('the batch returned no result for it'), job.target);
-      run.finish(index, isUnitagError(result) ? line(job, 'failed', result) : line(job, result));
-    };
-    const skip = (items: Indexed<WriteJob>[]) => {
-      for (const { index, job } of items) run.finish(index, line(job, 'skipped'));
-    };
-    // The signal stops new work only: a write under way finishes, so that what it wrote is reported.
-    const own = (item: Indexed<WriteJob>) =>
-      limit(async () => {
-        if (stopped()) return skip([item]);
-        const { target, request, versionId } = item.job;
-        settle(item, await engine.write(target, request, { versionId }).catch((error: UnitagError) => error));
-      });
-    // One batch call; `undefined` (and the part skipped) once the signal has stopped the run.
-    const send = (adapter: Adapter, part: Indexed<WriteJob>[]) =>
-      limit(async () => {
-        if (stopped()) return void skip(part);
-        return engine.writeBatch(adapter, targetsOf(part), (part[0] as Indexed<WriteJob>).job.request);
-      });
-    const batch = async (adapter: Adapter, part: Indexed<WriteJob>[]) => {
-      const out = await send(adapter, part);
-      if (out) for (const item of part) settle(item, out.get(item.job.target.arn));
-    };
-
-    const viaApi = jobs.filter((item) => policy.routes(item.job.target));
-    const rest = jobs.filter((item) => !policy.routes(item.job.target));
-    const batched = rest.filter(
-      ({ job }) => job.target.adapter.tagBatch && job.target.adapter.untagBatch && !job.versionId,
-    );
-    await Promise.all([
-      ...rest.filter((item) => !batched.includes(item)).map(own),
-      ...parts(batched, (a) => a.batchSize ?? 1).map((part) =>
-        batch((part[0] as Indexed<WriteJob>).job.target.adapter, part),
-      ),
-      policy.write<Indexed<WriteJob> & { target: Target }>(
-        viaApi.map((item) => ({ ...item, target: item.job.target })),
-        {
-          parts: (group) => parts(group, () => policy.fallback.batchSize ?? 1),
-          send: (part) => send(policy.fallback, part),
-          settle,
-          own,
-        },
-      ),
-    ]);
+    const jobs = triage(inputs, options.resume, run);
+    await dispatch(engine, policy, jobs, settings, options, run);
   });
   return {
     results: run.results,
@@ -170,6 +114,94 @@ export async function writeMany(
     calls,
     durationMs: Date.now() - started,
   };
+}
+
+/**
+ * Sends the jobs: batched where the adapter can, through the tagging API where the policy routes, one call
+ * sequence each otherwise, all under one p-limit; finishes each job's line.
+ */
+async function dispatch(
+  engine: Engine,
+  policy: TaggingApiPolicy,
+  jobs: Indexed<WriteJob>[],
+  settings: BulkSettings,
+  options: BulkOptions,
+  run: Run<WriteResult>,
+): Promise<void> {
+  const limit = pLimit(settings.concurrency);
+  const stopped = () => options.signal?.aborted === true;
+  const settle = ({ index, job }: Indexed<WriteJob>, outcome: WriteOutcome | UnitagError | undefined) => {
+    const result = outcome ?? engine.fail(new Error('the batch returned no result for it'), job.target);
+    run.finish(index, isUnitagError(result) ? line(job, 'failed', result) : line(job, result));
+  };
+  const skip = (items: Indexed<WriteJob>[]) => {
+    for (const { index, job } of items) run.finish(index, line(job, 'skipped'));
+  };
+  // The signal stops new work only: a write under way finishes, so that what it wrote is reported.
+  const own = (item: Indexed<WriteJob>) =>
+    limit(async () => {
+      if (stopped()) return skip([item]);
+      const { target, request, versionId } = item.job;
+      settle(item, await engine.write(target, request, { versionId }).catch((error: UnitagError) => error));
+    });
+  // One batch call; `undefined` (and the part skipped) once the signal has stopped the run.
+  const send = (adapter: Adapter, part: Indexed<WriteJob>[]) =>
+    limit(async () => {
+      if (stopped()) return void skip(part);
+      return engine.writeBatch(adapter, targetsOf(part), (part[0] as Indexed<WriteJob>).job.request);
+    });
+  const batch = async (adapter: Adapter, part: Indexed<WriteJob>[]) => {
+    const out = await send(adapter, part);
+    if (out) for (const item of part) settle(item, out.get(item.job.target.arn));
+  };
+
+  const { viaApi, batched, singles } = routes(jobs, policy);
+  await Promise.all([
+    ...singles.map(own),
+    ...parts(batched, (a) => a.batchSize ?? 1).map((part) =>
+      batch((part[0] as Indexed<WriteJob>).job.target.adapter, part),
+    ),
+    policy.write<Indexed<WriteJob> & { target: Target }>(
+      viaApi.map((item) => ({ ...item, target: item.job.target })),
+      {
+        parts: (group) => parts(group, () => policy.fallback.batchSize ?? 1),
+        send: (part) => send(policy.fallback, part),
+        settle,
+        own,
+      },
+    ),
+  ]);
+}
+
+/**
+ * Finishes the lines whose outcome is known before any call (done in the resumed report, already decided, or
+ * with nothing to write) and returns the jobs that remain.
+ */
+function triage(
+  inputs: WriteInput[],
+  resume: BulkOptions['resume'],
+  run: Run<WriteResult>,
+): Indexed<WriteJob>[] {
+  const earlier = resumedLines(resume);
+  const jobs: Indexed<WriteJob>[] = [];
+  for (const [index, input] of inputs.entries()) {
+    const done = earlier.get(lineKey('result' in input ? input.result : { arn: input.target.arn, ...input }));
+    if (done) run.finish(index, done);
+    else if ('result' in input) run.finish(index, input.result);
+    else if (isEmpty(input.request)) run.finish(index, line(input, 'unchanged'));
+    else jobs.push({ index, job: input });
+  }
+  return jobs;
+}
+
+/** Where each job goes: the tagging API (as the policy routes), its adapter's batch calls, or calls of its own. */
+function routes(jobs: Indexed<WriteJob>[], policy: TaggingApiPolicy) {
+  const viaApi = jobs.filter((item) => policy.routes(item.job.target));
+  const rest = jobs.filter((item) => !policy.routes(item.job.target));
+  const batched = rest.filter(
+    ({ job }) => job.target.adapter.tagBatch && job.target.adapter.untagBatch && !job.versionId,
+  );
+  return { viaApi, batched, singles: rest.filter((item) => !batched.includes(item)) };
 }
 
 /** Reads many resources, batching where the adapter can (EC2 DescribeTags, tagging-API GetResources). */

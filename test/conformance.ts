@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tagger } from '../src/index.js';
-import { localTagger } from './helpers.js';
 
 /** Keys that every plain JavaScript object also has as (inherited) properties; `__proto__` first. */
 export const PROPERTY_KEYS = ['__proto__', 'constructor', 'toString', 'valueOf', 'hasOwnProperty'];
@@ -20,19 +19,28 @@ export interface ConformanceTarget {
    * services than it tags): the untag cases then assert that typed error and that no tag was lost.
    */
   untagUnsupportedOnLocalStack?: boolean;
+  /** S3 objects: creates an object with two versions and returns its ARN and their ids (oldest first). */
+  versions?: () => Promise<{ arn: string; versionIds: [string, string] }>;
+}
+
+/** Where the suite runs: the tagger it uses (on LocalStack, or on mocked clients). */
+export interface ConformanceSetup {
+  tagger(): Tagger;
 }
 
 /**
- * The contract every adapter keeps, run against LocalStack: tag then list, overwrite, untag only the named
- * keys, untag of an absent key, `{}` for an untagged resource, and `ResourceNotFound` for a missing one.
+ * The contract every adapter keeps, run against LocalStack and against mocked clients: tag then list,
+ * overwrite, untag only the named keys, untag of an absent key, `{}` for an untagged resource, keys named like
+ * JavaScript properties, an aborted call that changes nothing, S3 object versions, and `ResourceNotFound` for a
+ * missing resource.
  */
-export function testAdapter(target: ConformanceTarget): void {
+export function testAdapter(target: ConformanceTarget, setup: ConformanceSetup): void {
   describe(`${target.name} conformance`, () => {
     let tagger: Tagger;
     let arn: string;
 
     beforeAll(async () => {
-      tagger = localTagger();
+      tagger = setup.tagger();
       arn = await target.create();
     });
     afterAll(() => tagger.destroy());
@@ -105,6 +113,37 @@ export function testAdapter(target: ConformanceTarget): void {
       }
       expect(Object.entries(await tagger.list(fresh)).sort()).toEqual([...after].sort());
     });
+
+    it('an aborted call ends with Aborted and changes nothing', async () => {
+      const before = await tagger.list(arn);
+      const controller = new AbortController();
+      controller.abort();
+      const { signal } = controller;
+      await expect(tagger.tag(arn, { aborted: 'yes' }, { signal })).rejects.toMatchObject({
+        code: 'Aborted',
+        arn,
+      });
+      await expect(tagger.untag(arn, Object.keys(before), { signal })).rejects.toMatchObject({
+        code: 'Aborted',
+      });
+      await expect(tagger.list(arn, { signal })).rejects.toMatchObject({ code: 'Aborted' });
+      expect(await tagger.list(arn)).toEqual(before);
+    });
+
+    const versions = target.versions;
+    if (versions) {
+      it('tags one object version, leaving the other as it was', async () => {
+        const { arn: object, versionIds } = await versions();
+        const [old, current] = versionIds;
+        await tagger.tag(object, { version: 'old' }, { versionId: old });
+        await tagger.tag(object, { version: 'current' });
+        expect(await tagger.list(object, { versionId: old })).toEqual({ version: 'old' });
+        expect(await tagger.list(object, { versionId: current })).toEqual({ version: 'current' });
+        await tagger.untag(object, ['version'], { versionId: old });
+        expect(await tagger.list(object, { versionId: old })).toEqual({});
+        expect(await tagger.list(object)).toEqual({ version: 'current' });
+      });
+    }
 
     const missing = target.missing;
     if (missing) {

@@ -25,3 +25,6 @@ export function localTagger(options: TaggerOptions = {}) {
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
+
+/** The conformance suite's setup on LocalStack. */
+export const onLocalStack = { tagger: () => localTagger() };

@@ -14,9 +14,21 @@ import { EXIT, positiveInt, UsageError } from './common.js';
 /** Runs the CLI with `argv` (without the node and script paths) and returns its exit code. */
 export async function main(argv: string[]): Promise<number> {
   let code: number = EXIT.ok;
-  const done = (c: number) => {
+  const program = buildProgram((c) => {
     code = c;
-  };
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    process.stderr.write(`unitag: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+  }
+}
+
+/** The `unitag` program: its global options and one command per module; `done` receives the exit code. */
+export function buildProgram(done: (code: number) => void): Command {
   const program = new Command('unitag')
     .description('Tag, untag, list and find AWS resources by ARN, across services, in bulk.')
     .version(VERSION)
@@ -34,13 +46,5 @@ export async function main(argv: string[]): Promise<number> {
   registerFind(program);
   registerPlan(program, done);
   registerApply(program, done);
-
-  try {
-    await program.parseAsync(argv, { from: 'user' });
-    return code;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    process.stderr.write(`unitag: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
-  }
+  return program;
 }

@@ -1,15 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { createEc2 } from '../../fixtures/aws-resources.js';
 import { testAdapter } from '../conformance.js';
-import { ACCOUNT, awsConfig, localTagger, REGION } from '../helpers.js';
+import { ACCOUNT, awsConfig, localTagger, onLocalStack, REGION } from '../helpers.js';
 
 describe('EC2 on LocalStack', () => {
-  testAdapter({
-    name: 'ec2 volume',
-    create: () => createEc2(awsConfig(), 'volume'),
-    missing: () => `arn:aws:ec2:${REGION}:${ACCOUNT}:volume/vol-0123456789abcdef0`,
-    missingOnlyOnWrite: true,
-  });
+  testAdapter(
+    {
+      name: 'ec2 volume',
+      create: () => createEc2(awsConfig(), 'volume'),
+      missing: () => `arn:aws:ec2:${REGION}:${ACCOUNT}:volume/vol-0123456789abcdef0`,
+      missingOnlyOnWrite: true,
+    },
+    onLocalStack,
+  );
   for (const kind of [
     'vpc',
     'subnet',
@@ -18,7 +21,7 @@ describe('EC2 on LocalStack', () => {
     'internet-gateway',
     'route-table',
   ] as const) {
-    testAdapter({ name: `ec2 ${kind}`, create: () => createEc2(awsConfig(), kind) });
+    testAdapter({ name: `ec2 ${kind}`, create: () => createEc2(awsConfig(), kind) }, onLocalStack);
   }
 
   it('keeps keys that differ only in case apart (EC2 keys are case-sensitive)', async () => {

@@ -1,33 +1,48 @@
 import { describe, expect, it } from 'vitest';
 import { createIam } from '../../fixtures/aws-resources.js';
 import { testAdapter } from '../conformance.js';
-import { ACCOUNT, awsConfig, localTagger, uniqueName } from '../helpers.js';
+import { ACCOUNT, awsConfig, localTagger, onLocalStack, uniqueName } from '../helpers.js';
 
 describe('IAM on LocalStack', () => {
-  testAdapter({
-    name: 'iam user (with a path)',
-    create: () => createIam(awsConfig(), 'user', uniqueName('alice')),
-    missing: () => `arn:aws:iam::${ACCOUNT}:user/division/${uniqueName('nobody')}`,
-  });
-  testAdapter({
-    name: 'iam role (with a path)',
-    create: () => createIam(awsConfig(), 'role', uniqueName('role')),
-    missing: () => `arn:aws:iam::${ACCOUNT}:role/${uniqueName('nobody')}`,
-  });
-  testAdapter({
-    name: 'iam policy',
-    create: () => createIam(awsConfig(), 'policy', uniqueName('policy')),
-    missing: () => `arn:aws:iam::${ACCOUNT}:policy/${uniqueName('nobody')}`,
-  });
-  testAdapter({
-    name: 'iam instance profile',
-    create: () => createIam(awsConfig(), 'instance-profile', uniqueName('profile')),
-    missing: () => `arn:aws:iam::${ACCOUNT}:instance-profile/${uniqueName('nobody')}`,
-  });
-  testAdapter({
-    name: 'iam oidc provider',
-    create: () => createIam(awsConfig(), 'oidc-provider', uniqueName('oidc')),
-  });
+  testAdapter(
+    {
+      name: 'iam user (with a path)',
+      create: () => createIam(awsConfig(), 'user', uniqueName('alice')),
+      missing: () => `arn:aws:iam::${ACCOUNT}:user/division/${uniqueName('nobody')}`,
+    },
+    onLocalStack,
+  );
+  testAdapter(
+    {
+      name: 'iam role (with a path)',
+      create: () => createIam(awsConfig(), 'role', uniqueName('role')),
+      missing: () => `arn:aws:iam::${ACCOUNT}:role/${uniqueName('nobody')}`,
+    },
+    onLocalStack,
+  );
+  testAdapter(
+    {
+      name: 'iam policy',
+      create: () => createIam(awsConfig(), 'policy', uniqueName('policy')),
+      missing: () => `arn:aws:iam::${ACCOUNT}:policy/${uniqueName('nobody')}`,
+    },
+    onLocalStack,
+  );
+  testAdapter(
+    {
+      name: 'iam instance profile',
+      create: () => createIam(awsConfig(), 'instance-profile', uniqueName('profile')),
+      missing: () => `arn:aws:iam::${ACCOUNT}:instance-profile/${uniqueName('nobody')}`,
+    },
+    onLocalStack,
+  );
+  testAdapter(
+    {
+      name: 'iam oidc provider',
+      create: () => createIam(awsConfig(), 'oidc-provider', uniqueName('oidc')),
+    },
+    onLocalStack,
+  );
 
   it('untag of Project removes a stored project', async () => {
     const tagger = localTagger();

@@ -2,26 +2,39 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { createBucket, putObject } from '../../fixtures/aws-resources.js';
 import { testAdapter } from '../conformance.js';
-import { awsConfig, localTagger, uniqueName } from '../helpers.js';
+import { awsConfig, localTagger, onLocalStack, uniqueName } from '../helpers.js';
 
 const tagsOf = (n: number, prefix = 'k') =>
   Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, `v${i}`]));
 
 describe('S3 on LocalStack', () => {
-  testAdapter({
-    name: 's3 bucket',
-    create: () => createBucket(awsConfig(), uniqueName('bucket')),
-    missing: () => `arn:aws:s3:::${uniqueName('missing-bucket')}`,
-  });
-  testAdapter({
-    name: 's3 object (key with slashes and spaces)',
-    create: async () => {
-      const bucket = uniqueName('objects');
-      await createBucket(awsConfig(), bucket);
-      return (await putObject(awsConfig(), bucket, 'a/b/c d.txt')).arn;
+  testAdapter(
+    {
+      name: 's3 bucket',
+      create: () => createBucket(awsConfig(), uniqueName('bucket')),
+      missing: () => `arn:aws:s3:::${uniqueName('missing-bucket')}`,
     },
-    missing: () => `arn:aws:s3:::${uniqueName('missing-bucket')}/no/such/key`,
-  });
+    onLocalStack,
+  );
+  testAdapter(
+    {
+      name: 's3 object (key with slashes and spaces)',
+      create: async () => {
+        const bucket = uniqueName('objects');
+        await createBucket(awsConfig(), bucket);
+        return (await putObject(awsConfig(), bucket, 'a/b/c d.txt')).arn;
+      },
+      missing: () => `arn:aws:s3:::${uniqueName('missing-bucket')}/no/such/key`,
+      versions: async () => {
+        const bucket = uniqueName('versions');
+        await createBucket(awsConfig(), bucket, true);
+        const old = await putObject(awsConfig(), bucket, 'v.txt', 'one');
+        const current = await putObject(awsConfig(), bucket, 'v.txt', 'two');
+        return { arn: current.arn, versionIds: [old.versionId as string, current.versionId as string] };
+      },
+    },
+    onLocalStack,
+  );
 
   it('ten concurrent tag calls on one object leave all ten keys', async () => {
     const bucket = uniqueName('race');

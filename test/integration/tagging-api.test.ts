@@ -6,14 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { createLogGroup, createTopic } from '../../fixtures/aws-resources.js';
 import { Engine } from '../../src/engine.js';
 import { testAdapter } from '../conformance.js';
-import { awsConfig, localTagger, uniqueName } from '../helpers.js';
+import { awsConfig, localTagger, onLocalStack, uniqueName } from '../helpers.js';
 
 describe('Resource Groups Tagging API fallback on LocalStack', () => {
-  testAdapter({
-    name: 'logs log group (tagging API)',
-    create: () => createLogGroup(awsConfig(), uniqueName('/unitag/group')),
-    untagUnsupportedOnLocalStack: true,
-  });
+  testAdapter(
+    {
+      name: 'logs log group (tagging API)',
+      create: () => createLogGroup(awsConfig(), uniqueName('/unitag/group')),
+      untagUnsupportedOnLocalStack: true,
+    },
+    onLocalStack,
+  );
 
   it('dispatches a log group to the tagging-API adapter', () => {
     const tagger = localTagger();

@@ -1,0 +1,84 @@
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
+import * as unitag from '../../src/index.js';
+
+// The public surface, pinned: a restructure that changes what users import or type fails here first.
+describe('public surface', () => {
+  it("the package's exported values", () => {
+    expect(Object.keys(unitag).sort()).toEqual([
+      'AbortedError',
+      'AccessDeniedError',
+      'AccountMismatchError',
+      'DEFAULT_RULES',
+      'InvalidArnError',
+      'InvalidTagError',
+      'MalformedResponseError',
+      'PARTITIONS',
+      'ReservedKeyError',
+      'ResourceNotFoundError',
+      'SAFE_CHARSET',
+      'ServiceError',
+      'TagLimitExceededError',
+      'ThrottledError',
+      'UnitagError',
+      'UnsupportedResourceError',
+      'createRegistry',
+      'createTagger',
+      'dispatch',
+      'doneArns',
+      'formatArn',
+      'isUnitagError',
+      'parseArn',
+      'reportToJson',
+      'validateKeys',
+      'validateTags',
+    ]);
+  });
+
+  it("a tagger's methods", () => {
+    const tagger = unitag.createTagger({ region: 'us-east-1' });
+    expect(Object.keys(tagger).sort()).toEqual([
+      'apply',
+      'calls',
+      'destroy',
+      'find',
+      'list',
+      'listMany',
+      'plan',
+      'tag',
+      'tagMany',
+      'untag',
+      'untagMany',
+    ]);
+  });
+
+  it("the CLI's commands and options", () => {
+    const program = buildProgram(() => {});
+    const flags = (command: Command) => command.options.map((o) => o.flags).sort();
+    expect(flags(program)).toEqual([
+      '--concurrency <n>',
+      '--endpoint-url <url>',
+      '--no-progress',
+      '--no-tagging-api',
+      '--profile <name>',
+      '--region <region>',
+      '-V, --version',
+    ]);
+    const commands = Object.fromEntries(program.commands.map((c) => [c.name(), flags(c)]));
+    expect(commands).toEqual({
+      tag: ['-f, --file <path>', '-o, --output <format>', '-t, --tag <key=value>'],
+      untag: ['-f, --file <path>', '-k, --key <key>', '-o, --output <format>'],
+      list: ['-f, --file <path>', '-o, --output <format>'],
+      find: ['--regions <list>', '--type <type>', '-o, --output <format>', '-t, --tag <key[=value]>'],
+      plan: ['--format <format>', '-o, --output <format>'],
+      apply: [
+        '--dry-run',
+        '--format <format>',
+        '--report <path>',
+        '--resume <path>',
+        '-o, --output <format>',
+      ],
+    });
+  });
+});
