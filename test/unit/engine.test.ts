@@ -2,26 +2,18 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTagger } from '../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { mockClients, mockedTagger } from '../mocks/sdk.js';
 
-const sns = mockClient(SNSClient);
-const sqs = mockClient(SQSClient);
-const lambda = mockClient(LambdaClient);
-const rgta = mockClient(ResourceGroupsTaggingAPIClient);
-const all = [sns, sqs, lambda, rgta];
-const tagger = () =>
-  createTagger({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+const mocks = mockClients({
+  sns: SNSClient,
+  sqs: SQSClient,
+  lambda: LambdaClient,
+  rgta: ResourceGroupsTaggingAPIClient,
+});
+const totalCalls = () => Object.values(mocks).reduce((n, m) => n + m.calls().length, 0);
+const tagger = () => mockedTagger();
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:orders';
-const totalCalls = () => all.reduce((n, m) => n + m.calls().length, 0);
-
-beforeEach(() => {
-  for (const m of all) m.reset();
-});
-afterEach(() => {
-  for (const m of all) m.reset();
-});
 
 describe('invalid input makes no AWS call', () => {
   it.each([

@@ -1,25 +1,10 @@
 import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { keysToDelete } from '../../../adapters/ec2.js';
-import { createTagger } from '../../../src/index.js';
-import { mockAccounts } from '../../mocks/accounts.js';
+import { awsError, mockClients, mockedTagger } from '../../mocks/sdk.js';
 
-const s3 = mockClient(S3Client);
-const ec2 = mockClient(EC2Client);
-const iam = mockClient(IAMClient);
-const tagger = () =>
-  createTagger({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-const awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: {} });
-
-beforeEach(() => {
-  mockAccounts();
-  s3.reset();
-  ec2.reset();
-  iam.reset();
-});
+const { ec2 } = mockClients({ ec2: EC2Client });
+const tagger = () => mockedTagger({ region: 'eu-west-1' });
 
 describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
   const VOLUME = 'arn:aws:ec2:eu-west-1:123456789012:volume/vol-0abc';

@@ -1,4 +1,3 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
 import {
   GetInstanceProfileCommand,
   GetRoleCommand,
@@ -18,25 +17,11 @@ import {
   UntagServerCertificateCommand,
   UntagUserCommand,
 } from '@aws-sdk/client-iam';
-import { S3Client } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { createTagger } from '../../../src/index.js';
-import { mockAccounts } from '../../mocks/accounts.js';
+import { describe, expect, it } from 'vitest';
+import { mockClients, mockedTagger } from '../../mocks/sdk.js';
 
-const s3 = mockClient(S3Client);
-const ec2 = mockClient(EC2Client);
-const iam = mockClient(IAMClient);
-const tagger = () =>
-  createTagger({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-const _awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: {} });
-
-beforeEach(() => {
-  mockAccounts();
-  s3.reset();
-  ec2.reset();
-  iam.reset();
-});
+const { iam } = mockClients({ iam: IAMClient });
+const tagger = () => mockedTagger({ region: 'eu-west-1' });
 
 describe('IAM (mocked: what LocalStack does not reproduce)', () => {
   const USER = 'arn:aws:iam::123456789012:user/division/team/alice';

@@ -4,29 +4,11 @@ import {
   UntagResourceCommand as LambdaUntag,
   ListTagsCommand,
 } from '@aws-sdk/client-lambda';
-import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createTagger } from '../../../src/index.js';
+import { describe, expect, it } from 'vitest';
+import { mockClients, mockedTagger } from '../../mocks/sdk.js';
 
-const sns = mockClient(SNSClient);
-const sqs = mockClient(SQSClient);
-const lambda = mockClient(LambdaClient);
-const rgta = mockClient(ResourceGroupsTaggingAPIClient);
-const all = [sns, sqs, lambda, rgta];
-const tagger = () =>
-  createTagger({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-const _TOPIC = 'arn:aws:sns:us-east-1:123456789012:orders';
-const _totalCalls = () => all.reduce((n, m) => n + m.calls().length, 0);
-
-beforeEach(() => {
-  for (const m of all) m.reset();
-});
-afterEach(() => {
-  for (const m of all) m.reset();
-});
+const { lambda } = mockClients({ lambda: LambdaClient });
+const tagger = () => mockedTagger();
 
 describe('Lambda', () => {
   const FN = 'arn:aws:lambda:us-east-1:123456789012:function:f';

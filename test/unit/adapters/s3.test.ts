@@ -1,5 +1,3 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
 import {
   DeleteBucketTaggingCommand,
   GetBucketTaggingCommand,
@@ -8,24 +6,11 @@ import {
   PutObjectTaggingCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
-import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
-import { createTagger } from '../../../src/index.js';
-import { mockAccounts } from '../../mocks/accounts.js';
+import { describe, expect, it } from 'vitest';
+import { awsError, mockClients, mockedTagger } from '../../mocks/sdk.js';
 
-const s3 = mockClient(S3Client);
-const ec2 = mockClient(EC2Client);
-const iam = mockClient(IAMClient);
-const tagger = () =>
-  createTagger({ region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-const awsError = (name: string) => Object.assign(new Error(`${name} from AWS`), { name, $metadata: {} });
-
-beforeEach(() => {
-  mockAccounts();
-  s3.reset();
-  ec2.reset();
-  iam.reset();
-});
+const { s3 } = mockClients({ s3: S3Client });
+const tagger = () => mockedTagger({ region: 'eu-west-1' });
 
 describe('S3 (mocked: what LocalStack does not reproduce)', () => {
   const BUCKET = 'arn:aws:s3:::reports';
