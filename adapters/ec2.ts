@@ -334,17 +334,21 @@ export function resourceId(arn: ParsedArn): string {
   const body = owner ? id.slice(owner.prefix.length) : '';
   if (owner?.type !== type || body === '' || !ID_BODY.test(body)) {
     const expected = `${ID_PREFIXES[type]}-`;
-    const named = owner && owner.type !== type ? ` (that is a ${owner.type} id)` : '';
+    const named = owner && owner.type !== type ? ` (that is ${article(owner.type)} ${owner.type} id)` : '';
     const hint =
       type === 'key-pair' || type === 'placement-group'
         ? `; CreateTags takes the ${type} id, not its name (see Describe${type === 'key-pair' ? 'KeyPairs' : 'PlacementGroups'})`
         : '';
     throw new InvalidArnError(
-      `Invalid ARN "${arn.arn}": a ${type} id starts with "${expected}", not "${id}"${named}${hint}.`,
+      `Invalid ARN "${arn.arn}": ${article(type)} ${type} id starts with "${expected}", not "${id}"${named}${hint}.`,
       context,
     );
   }
   return id;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
 /** True when `message` names `id` as a whole id (`vol-1` is not named by a message about `vol-10`). */

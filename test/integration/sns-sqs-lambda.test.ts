@@ -13,7 +13,7 @@ describe('SNS, SQS and Lambda on LocalStack', () => {
     {
       name: 'sns topic',
       create: () => createTopic(awsConfig(), uniqueName('topic')),
-      // LocalStack's SNS tag operations do not check that the topic exists (AWS-FACTS.md): no missing case.
+      // LocalStack's SNS tag operations do not check that the topic exists (unit tests cover it): no missing case.
     },
     onLocalStack,
   );
