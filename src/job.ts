@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { parseArn } from './arn.js';
 import type { Change } from './plan.js';
 import { newTags } from './shapes.js';
@@ -28,7 +29,9 @@ export function jobFormat(path: string): JobFormat | undefined {
 }
 
 /** Parses a job. A bad line is reported in `errors` and left out; it never stops the valid lines. */
-export function parseJob(text: string, format: JobFormat): Job {
+export function parseJob(input: string, format: JobFormat): Job {
+  // A byte-order mark (as some editors write one) is not part of the job.
+  const text = withoutBom(input);
   if (format === 'csv') return parseCsvJob(text);
   const changes: Change[] = [];
   const errors: JobError[] = [];
@@ -40,6 +43,13 @@ export function parseJob(text: string, format: JobFormat): Job {
   if (format === 'ndjson') {
     for (const [i, raw] of text.split(/\r?\n/).entries()) {
       if (raw.trim() === '' || raw.trimStart().startsWith('//')) continue;
+      if (raw.length > MAX_LINE) {
+        errors.push({
+          line: i + 1,
+          message: `longer than ${MAX_LINE} characters: no job line needs that many`,
+        });
+        continue;
+      }
       let value: unknown;
       try {
         value = JSON.parse(raw);
@@ -133,46 +143,67 @@ interface Cell {
   quoted: boolean;
 }
 
-/** Splits CSV text (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes) into records. */
-export function parseCsv(text: string): { line: number; cells: Cell[] }[] {
-  const records: { line: number; cells: Cell[] }[] = [];
-  let cells: Cell[] = [];
-  let cell: Cell = { text: '', quoted: false };
-  let line = 1;
-  let start = 1;
-  let inQuotes = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (inQuotes) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell.text += '"';
-        i++;
-      } else if (c === '"') inQuotes = false;
-      else {
-        if (c === '\n') line++;
-        cell.text += c;
-      }
-    } else if (c === '"' && cell.text === '') {
-      inQuotes = true;
-      cell.quoted = true;
-    } else if (c === ',') {
-      cells.push(cell);
-      cell = { text: '', quoted: false };
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      cells.push(cell);
-      records.push({ line: start, cells });
-      cells = [];
-      cell = { text: '', quoted: false };
-      line++;
-      start = line;
-    } else cell.text += c;
+/** A CSV record: the line it starts on, and its cells; or why it cannot be read. */
+type CsvRecord = { line: number; cells: Cell[] } | { line: number; error: string };
+
+/**
+ * The most characters one job line can need: an ARN (2,048), a key (128 characters, 4 bytes each at most), a
+ * value (256), a version id and the commas and quotes around them. A longer line is refused before it is parsed.
+ */
+export const MAX_LINE = 16_384;
+
+/**
+ * Splits CSV text (RFC 4180) into records with csv-parse, record by record: a record is one line, or more where
+ * a quoted field holds a line break. A record that cannot be read (a quote never closed, a stray quote, a line
+ * over {@link MAX_LINE}) is reported with its line number, and the lines after it are read on their own, so one
+ * bad line never swallows or changes another.
+ */
+export function parseCsv(text: string): CsvRecord[] {
+  const lines = withoutBom(text).split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  const records: CsvRecord[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const start = i;
+    let record = lines[i] as string;
+    i++;
+    // An odd number of quotes so far: a quoted field goes on on the next line.
+    while (quotes(record) % 2 === 1 && i < lines.length && record.length <= MAX_LINE) {
+      record += `\n${lines[i]}`;
+      i++;
+    }
+    const line = start + 1;
+    if (record.length > MAX_LINE) {
+      records.push({ line, error: `longer than ${MAX_LINE} characters: no job line needs that many` });
+      i = start + 1;
+    } else if (quotes(record) % 2 === 1) {
+      records.push({ line, error: 'a quote is opened and never closed' });
+      i = start + 1;
+    } else if (record.trim() !== '') records.push(parseRecord(record, line));
   }
-  if (cell.text !== '' || cell.quoted || cells.length > 0) {
-    cells.push(cell);
-    records.push({ line: start, cells });
+  return records;
+}
+
+function quotes(text: string): number {
+  let n = 0;
+  for (const c of text) if (c === '"') n++;
+  return n;
+}
+
+function parseRecord(record: string, line: number): CsvRecord {
+  try {
+    const rows = parse(record, {
+      cast: (text, context) => ({ text, quoted: context.quoting }) as unknown as string,
+      relax_column_count: true,
+    }) as unknown as Cell[][];
+    return { line, cells: rows[0] ?? [] };
+  } catch (error) {
+    return { line, error: (error as Error).message.replace(/ at line \d+.*$/s, '') };
   }
-  return records.filter((r) => !(r.cells.length === 1 && r.cells[0]?.text === '' && !r.cells[0].quoted));
+}
+
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
 const ACTIONS = ['set', 'set-if-absent', 'remove', 'rename', 'copy-from'];
@@ -189,6 +220,8 @@ function parseCsvJob(text: string): Job {
   const records = parseCsv(text);
   const errors: JobError[] = [];
   const header = records.shift();
+  if (header && 'error' in header)
+    return { changes: [], errors: [{ line: header.line, message: header.error }] };
   const columns = header?.cells.map((c) => c.text.trim().toLowerCase()) ?? [];
   if (!header || !columns.includes('arn') || !columns.includes('key')) {
     return {
@@ -204,7 +237,19 @@ function parseCsvJob(text: string): Job {
     };
   }
   const byTarget = new Map<string, Change>();
-  for (const { line, cells } of records) {
+  for (const record of records) {
+    if ('error' in record) {
+      errors.push({ line: record.line, message: record.error });
+      continue;
+    }
+    const { line, cells } = record;
+    if (cells.length !== columns.length) {
+      errors.push({
+        line,
+        message: `${cells.length} fields where the header has ${columns.length} (quote a value that holds a comma)`,
+      });
+      continue;
+    }
     const get = (name: string): Cell => cells[columns.indexOf(name)] ?? { text: '', quoted: false };
     const problem = csvRow(get, byTarget);
     if (problem) errors.push({ line, message: problem });
@@ -226,7 +271,8 @@ function csvRow(get: (name: string) => Cell, byTarget: Map<string, Change>): str
   if ((action === 'set' || action === 'set-if-absent') && !hasValue) {
     return `empty value for "${key}": write "" to set an empty value, or use the action remove`;
   }
-  if (action === 'remove' && hasValue) return `action remove takes no value (got "${value.text}")`;
+  // A writer that quotes every field writes an empty value as "": that is no value too.
+  if (action === 'remove' && value.text !== '') return `action remove takes no value (got "${value.text}")`;
   if (action === 'rename' && value.text === '') return `action rename needs the new key in value`;
   if (action === 'copy-from') {
     const problem = checkArn(value.text.trim());

@@ -6,7 +6,7 @@ import { AbortedError, InvalidTagError, type UnitagError } from './errors.js';
 import type { BulkReport } from './report.js';
 import { copyTags, hasTag, newTags, tagsFromEntries } from './shapes.js';
 import type { TaggingApiPolicy } from './tagging-api-policy.js';
-import type { Tags, Target } from './types.js';
+import type { TagRules, Tags, Target } from './types.js';
 import { checkTagCount, isReservedKey, validateKeys, validateTags, validateWrite } from './validate.js';
 
 /**
@@ -74,8 +74,11 @@ export async function plan(
   options: PlanOptions = {},
 ): Promise<Plan> {
   const targets = resolveAll(engine, changes);
+  // Every change is checked before the first call: a bad one fails its entry, and its resource is not read.
+  const invalid = checkAll(engine, changes, targets);
+  const valid = changes.filter((c) => !invalid.has(entryKey(c.arn, c.versionId)));
   const { value: current, calls } = await countCalls(() =>
-    readCurrent(engine, changes, targets, settings, options),
+    readCurrent(engine, valid, targets, settings, options),
   );
   if (options.signal?.aborted) {
     throw new AbortedError(
@@ -88,7 +91,8 @@ export async function plan(
     const target = targets.get(change.arn);
     const known = entries.get(id);
     if (known?.status === 'failed') continue;
-    const entry = known ?? newEntry(change, target, current.get(id));
+    const bad = invalid.get(id);
+    const entry = known ?? newEntry(change, target, bad ? { error: bad } : current.get(id));
     entries.set(id, entry);
     if (entry.status === 'failed' || !target || target instanceof Error) continue;
     planned.set(entry, target);
@@ -163,6 +167,51 @@ function resolveAll(engine: Engine, changes: Change[]): Map<string, Target | Uni
  */
 function entryKey(arn: string, versionId: string | undefined): string {
   return versionId ? `${arn}\u0000${versionId}` : arn;
+}
+
+/** The changes that break their resource's rules, by entry: checked as `tag` would check them, with no call. */
+function checkAll(
+  engine: Engine,
+  changes: Change[],
+  targets: Map<string, Target | UnitagError>,
+): Map<string, UnitagError> {
+  const invalid = new Map<string, UnitagError>();
+  for (const change of changes) {
+    const id = entryKey(change.arn, change.versionId);
+    if (invalid.has(id)) continue;
+    const target = targets.get(change.arn) as Target | UnitagError;
+    const source = sourceArn(change);
+    const sourceTarget = source === undefined ? undefined : targets.get(source);
+    if (target instanceof Error) invalid.set(id, target);
+    else if (sourceTarget instanceof Error) invalid.set(id, sourceTarget);
+    else {
+      try {
+        checkChange(change, target.info.rules);
+      } catch (error) {
+        invalid.set(id, engine.fail(error, target));
+      }
+    }
+  }
+  return invalid;
+}
+
+/** Checks one change's keys and values against the rules (`tag`'s and `untag`'s checks). */
+function checkChange(change: Change, rules: TagRules): void {
+  if (change.set) validateTags(change.set, rules, change.arn);
+  if (change.setIfAbsent) validateTags(change.setIfAbsent, rules, change.arn);
+  if (change.remove) validateKeys(change.remove, rules, change.arn);
+  const rename = Object.entries(change.rename ?? {});
+  validateKeys(
+    rename.map(([from]) => from),
+    rules,
+    change.arn,
+  );
+  validateKeys(
+    rename.map(([, to]) => to),
+    rules,
+    change.arn,
+  );
+  // copyFrom's keys are not checked: a key the source does not carry, or an aws: one, is simply not copied.
 }
 
 function sourceArn(change: Change): string | undefined {

@@ -90,7 +90,7 @@ export function testAdapter(target: ConformanceTarget, setup: ConformanceSetup):
         {
           arn: fresh,
           setIfAbsent: Object.fromEntries([
-            ['constructor', 'overwritten?'],
+            ['constructor', 'overwritten'],
             ['isPrototypeOf', 'new'],
           ]),
           ...(target.untagUnsupportedOnLocalStack ? {} : { remove: ['toString', '__proto__'] }),

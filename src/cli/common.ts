@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Progress } from '../bulk.js';
+import type { UnitagError } from '../errors.js';
 import type { ReadResult, WriteResult } from '../report.js';
 import { hasTag, newTags } from '../shapes.js';
 import { createTagger, type Tagger } from '../tagger.js';
@@ -154,11 +155,15 @@ const INPUT_CODES = new Set([
   'UnsupportedResource',
 ]);
 
+/** True for an error in the input itself, found before any AWS call. */
+export function isInputError(error: UnitagError | undefined): boolean {
+  return error !== undefined && INPUT_CODES.has(error.code) && error.cause === undefined;
+}
+
 /** The exit code of a run's lines: 2 for bad input, 1 for other failures, 0 when none failed. */
-export function exitCodeOf(results: (WriteResult | ReadResult)[]): number {
+export function exitCodeOf(results: { outcome: string; error?: UnitagError | undefined }[]): number {
   const failed = results.filter((r) => r.outcome === 'failed');
-  if (failed.some((r) => r.error && INPUT_CODES.has(r.error.code) && r.error.cause === undefined))
-    return EXIT.usage;
+  if (failed.some((r) => isInputError(r.error))) return EXIT.usage;
   return failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 

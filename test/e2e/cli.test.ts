@@ -157,7 +157,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
       `${uniqueName('proto')}.csv`,
       [
         'arn,action,key,value',
-        `${topic},set-if-absent,constructor,overwritten?`,
+        `${topic},set-if-absent,constructor,overwritten`,
         `${topic},set-if-absent,hasOwnProperty,new`,
         `${topic},remove,__proto__,`,
         `${topic},set,valueOf,changed`,
@@ -192,6 +192,34 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`${foreign}: AccountMismatch`);
     expect(await localTagger().list(volume)).toEqual({});
+  });
+
+  it('a job whose lines break the rules: found before any call; plan, apply and dry run all exit 2', async () => {
+    const topic = await createTopic(awsConfig(), uniqueName('badjob'));
+    const missing = `arn:aws:sns:${REGION}:${ACCOUNT}:${uniqueName('missing')}`;
+    const job = file(
+      `${uniqueName('badjob')}.ndjson`,
+      [
+        { arn: missing, set: { 'aws:reserved': 'x' } },
+        { arn: missing, set: { long: 'v'.repeat(257) } },
+        { arn: missing, set: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) },
+        { arn: missing, set: { ctl: 'a\u0007b' } },
+        { arn: topic, set: { good: 'yes' } },
+      ]
+        .map((line) => JSON.stringify(line))
+        .join('\n'),
+    );
+    const planned = await unitag(['plan', job, '-o', 'json']);
+    const dry = await unitag(['apply', job, '--dry-run']);
+    const applied = await unitag(['apply', job, '-o', 'json']);
+    expect([planned.code, dry.code, applied.code]).toEqual([2, 2, 2]);
+    const entries = JSON.parse(planned.stdout).entries;
+    expect(
+      entries.map((e: { status: string; error?: { code: string } }) => e.error?.code ?? e.status),
+    ).toEqual(['ReservedKey', 'change']);
+    // Only the good line's resource was read: one read, no ResourceNotFound for the missing topic.
+    expect(JSON.parse(planned.stdout).calls).toBe(1);
+    expect(await localTagger().list(topic)).toEqual({ good: 'yes' });
   });
 
   it('exit codes: 0 all succeeded, 1 some failed, 2 bad usage or input', async () => {

@@ -1,8 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jobFormat, parseCsv, parseJob } from '../../src/job.js';
 import { csv, csvField } from '../../src/render.js';
 
 const T = 'arn:aws:sns:us-east-1:123456789012:t';
+
+/** A record that parsed: its line and cells (the test fails on one that did not). */
+function cellsOf(record: ReturnType<typeof parseCsv>[number]) {
+  if ('error' in record) throw new Error(`line ${record.line}: ${record.error}`);
+  return record;
+}
 const Q = 'arn:aws:sqs:us-east-1:123456789012:q';
 
 describe('job files', () => {
@@ -104,7 +111,7 @@ describe('job files', () => {
   });
 
   it('parses quotes, doubled quotes and newlines inside quotes, keeping line numbers', () => {
-    const records = parseCsv('a,"b ""x"", y"\n"multi\nline",""\nlast,');
+    const records = parseCsv('a,"b ""x"", y"\n"multi\nline",""\nlast,').map(cellsOf);
     expect(records.map((r) => [r.line, r.cells.map((c) => c.text)])).toEqual([
       [1, ['a', 'b "x", y']],
       [2, ['multi\nline', '']],
@@ -121,7 +128,91 @@ describe('job files', () => {
       [T, 'pad', ' x '],
     ];
     expect(csvField('')).toBe('""');
-    const back = parseCsv(csv(['arn', 'key', 'value'], rows)).slice(1);
+    const back = parseCsv(csv(['arn', 'key', 'value'], rows))
+      .slice(1)
+      .map(cellsOf);
     expect(back.map((r) => r.cells.map((c) => c.text))).toEqual(rows);
+  });
+
+  it('takes a byte-order mark and CRLF line ends in every format', () => {
+    const change = { arn: T, set: { a: '1' } };
+    const bom = '\uFEFF';
+    expect(parseJob(`${bom}${JSON.stringify([change])}\r\n`, 'json')).toEqual({
+      changes: [change],
+      errors: [],
+    });
+    expect(
+      parseJob(`${bom}${JSON.stringify(change)}\r\n${JSON.stringify(change)}\r\n`, 'ndjson').errors,
+    ).toEqual([]);
+    expect(parseJob(`${bom}arn,key,value\r\n${T},a,1\r\n`, 'csv')).toEqual({ changes: [change], errors: [] });
+  });
+
+  it('an unclosed quote is one bad line: the lines after it are read on their own', () => {
+    const text = ['arn,key,value', `${T},a,1`, `${T},b,"unclosed`, `${Q},c,3`, `${Q},d,4`].join('\n');
+    const job = parseJob(text, 'csv');
+    expect(job.errors).toEqual([{ line: 3, message: expect.stringContaining('never closed') }]);
+    expect(job.changes).toEqual([
+      { arn: T, set: { a: '1' } },
+      { arn: Q, set: { c: '3', d: '4' } },
+    ]);
+  });
+
+  it('an unquoted comma in a value is a bad line, never a truncated value', () => {
+    const job = parseJob(['arn,key,value', `${T},team,Payments, EMEA`, `${Q},team,ok`].join('\n'), 'csv');
+    expect(job.errors).toEqual([
+      { line: 2, message: expect.stringContaining('4 fields where the header has 3') },
+    ]);
+    expect(job.changes).toEqual([{ arn: Q, set: { team: 'ok' } }]);
+  });
+
+  it('reads a CSV whose writer quotes every field, remove rows included', () => {
+    const text = ['"arn","action","key","value"', `"${T}","set","a","1"`, `"${T}","remove","b",""`].join(
+      '\n',
+    );
+    expect(parseJob(text, 'csv')).toEqual({
+      changes: [{ arn: T, set: { a: '1' }, remove: ['b'] }],
+      errors: [],
+    });
+  });
+
+  it('refuses a line longer than any job needs before parsing it, quickly', () => {
+    const huge = 'x'.repeat(20 * 1024 * 1024);
+    const started = Date.now();
+    const csvJob = parseJob(
+      ['arn,key,value', `${T},a,${huge}`, `${T},b,"${huge}`, `${Q},c,3`].join('\n'),
+      'csv',
+    );
+    const ndjson = parseJob(
+      [JSON.stringify({ arn: T, set: { a: huge } }), JSON.stringify({ arn: Q, set: { c: '3' } })].join('\n'),
+      'ndjson',
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(csvJob.errors.map((e) => e.line)).toEqual([2, 3]);
+    expect(csvJob.changes).toEqual([{ arn: Q, set: { c: '3' } }]);
+    expect(ndjson.errors.map((e) => e.line)).toEqual([1]);
+    expect(ndjson.changes).toEqual([{ arn: Q, set: { c: '3' } }]);
+  });
+
+  it('no valid CSV line is lost to a broken one, wherever it stands (property)', () => {
+    const valid = fc.tuple(
+      fc.constantFrom(T, Q),
+      fc.string({ unit: fc.constantFrom(...'abcXYZ019_.:/=+-@'.split('')), minLength: 1, maxLength: 10 }),
+      fc.string({ unit: fc.constantFrom(...'abc019 ,"'.split('')), minLength: 1, maxLength: 10 }),
+    );
+    const broken = fc.constantFrom(`${T},k,"open`, `${T},k,a"b`, `${T},k,a,b`, `${T}`, '"');
+    fc.assert(
+      fc.property(fc.array(valid, { minLength: 1, maxLength: 20 }), broken, fc.nat(), (rows, bad, at) => {
+        const lines = rows.map(([arn, key, value]) => `${arn},${key},${csvField(value)}`);
+        const position = at % (lines.length + 1);
+        lines.splice(position, 0, bad);
+        const job = parseJob(['arn,key,value', ...lines].join('\n'), 'csv');
+        expect(job.errors.map((e) => e.line)).toEqual([position + 2]);
+        const expected = new Map<string, Map<string, string>>();
+        for (const [arn, key, value] of rows)
+          expected.set(arn, (expected.get(arn) ?? new Map()).set(key, value));
+        const got = new Map(job.changes.map((c) => [c.arn, new Map(Object.entries(c.set ?? {}))]));
+        expect(got).toEqual(expected);
+      }),
+    );
   });
 });

@@ -94,14 +94,33 @@ describe('plan', () => {
   });
 
   it.each([
-    [{ rename: { 'aws:x': 'y' } }, 'InvalidTag'],
-    [{ remove: ['aws:cloudformation:stack-name'] }, 'InvalidTag'],
+    [{ rename: { 'aws:x': 'y' } }, 'ReservedKey'],
+    [{ rename: { x: 'aws:y' } }, 'ReservedKey'],
+    [{ remove: ['aws:cloudformation:stack-name'] }, 'ReservedKey'],
+    [{ setIfAbsent: { k: 'v'.repeat(257) } }, 'InvalidTag'],
+    [{ set: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, 'v'])) }, 'TagLimitExceeded'],
     [{ set: { 'bad#key': 'v' } }, 'InvalidTag'],
     [{ set: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'])) }, 'TagLimitExceeded'],
   ])('refuses %j in the plan with %s', async (change, code) => {
     sns.on(ListTagsForResourceCommand).resolves(list({ existing: '1' }));
     const planned = await tagger().plan([{ arn: T1, ...change }]);
     expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code } });
+  });
+
+  it('checks every change before any call: a bad one is never read, the good ones are', async () => {
+    sns.on(ListTagsForResourceCommand).resolves(list({}));
+    const planned = await tagger().plan([
+      { arn: T1, set: { 'aws:reserved': 'v' } },
+      { arn: T2, set: { ok: '1' } },
+      { arn: T1, set: { fine: '1' } },
+    ]);
+    expect(planned.entries.map((e) => [e.arn, e.status, e.error?.code])).toEqual([
+      [T1, 'failed', 'ReservedKey'],
+      [T2, 'change', undefined],
+    ]);
+    expect(sns.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.ResourceArn)).toEqual([
+      T2,
+    ]);
   });
 
   it('copies no aws: tags, and only the keys named', async () => {

@@ -5,6 +5,7 @@ import { renderPlan } from '../../render.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
+  exitCodeOf,
   type GlobalOptions,
   jobSource,
   makeTagger,
@@ -62,7 +63,8 @@ export async function planJob(
   return { tagger, planned, badLines: job.errors.length > 0 };
 }
 
-/** 2 for bad lines, 1 for entries that failed, 0 otherwise. */
+/** 2 for bad lines (of the file, or changes that break the rules), 1 for entries that failed, 0 otherwise. */
 export function planExitCode(planned: Plan, badLines: boolean): number {
-  return badLines ? EXIT.usage : planned.totals.failed > 0 ? EXIT.failed : EXIT.ok;
+  const failed = planned.entries.map((e) => ({ outcome: e.status, error: e.error }));
+  return badLines ? EXIT.usage : exitCodeOf(failed);
 }

@@ -60,7 +60,7 @@ describe.each(READS)('%s', (_, arn) => {
     try {
       // Act
       const listed = await t.list(arn).catch((error: unknown) => error);
-      const planned = await t.plan([{ arn, setIfAbsent: { a: 'overwritten?' } }]);
+      const planned = await t.plan([{ arn, setIfAbsent: { a: 'overwritten' } }]);
       const applied = await t.apply(planned);
       // S3 and IAM users read before every write: that write must fail with its read.
       const readFirst = /:s3:|:user\//.test(arn);
