@@ -111,10 +111,54 @@ export function awsFailure(code: string, status: number | undefined, message: st
   });
 }
 
-/** True for an error that says its call was aborted (the SDK's `AbortError`, or a DOM abort or timeout). */
+/** True for an error that says its call was aborted (the SDK's, or a DOM `AbortError`). */
 export function isAbortError(error: unknown): boolean {
-  const name = (error as { name?: unknown })?.name;
-  return name === 'AbortError' || name === 'TimeoutError';
+  return (error as { name?: unknown })?.name === 'AbortError';
+}
+
+// Node's codes for an endpoint that cannot be reached.
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ECONNABORTED',
+  'EPROTO',
+]);
+
+/** The code of a failure that is about configuration or the network, not about AWS's answer; or undefined. */
+function localFailure(error: unknown): { code: ErrorCode; detail: string } | undefined {
+  const e = error as {
+    name?: unknown;
+    code?: unknown;
+    hostname?: unknown;
+    address?: unknown;
+    port?: unknown;
+  };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = error instanceof Error ? error.message : String(error);
+  if (e?.name === 'TimeoutError' || code === 'ETIMEDOUT') return { code: 'Timeout', detail: message };
+  if (NETWORK.has(code)) {
+    const where = e.hostname ?? (e.address === undefined ? undefined : `${e.address}:${e.port ?? ''}`);
+    return {
+      code: 'NetworkError',
+      detail: `${code}${where ? ` reaching ${String(where)}` : ''}: ${message}`,
+    };
+  }
+  if (
+    e?.name === 'CredentialsProviderError' ||
+    /Could not load credentials|Could not resolve credentials/.test(message)
+  ) {
+    return { code: 'CredentialsError', detail: message };
+  }
+  if (/Region is missing/i.test(message))
+    return { code: 'ConfigurationError', detail: 'no region is configured' };
+  if (e?.name === 'TypeError' && /Invalid URL/i.test(message))
+    return { code: 'ConfigurationError', detail: message };
+  return undefined;
 }
 
 // The SDK's own parse failures (a body cut short, bytes that are not XML or JSON) carry this in their message.
@@ -136,6 +180,13 @@ const ADVICE: Record<ErrorCode, string> = {
   MalformedResponse:
     'nothing was written; retry, and if it persists check any proxy between you and AWS (it is not "no tags")',
   Aborted: 'the call was cancelled by its abort signal; run it again to finish',
+  Timeout:
+    'the endpoint accepted the request but gave no answer in time; check it, or raise the read timeout (--read-timeout)',
+  NetworkError: 'check the endpoint (--endpoint-url, AWS_ENDPOINT_URL), the network, and any proxy',
+  CredentialsError:
+    'configure credentials: --profile or AWS_PROFILE naming a profile that exists, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an SSO login (aws sso login)',
+  ConfigurationError:
+    'You must specify a region: --region, AWS_REGION, or a region in the profile; and an endpoint, if any, as a URL',
   ServiceError: 'retry; if it persists, the message above says what AWS objected to',
 };
 
@@ -153,6 +204,13 @@ export function toUnitagError(error: unknown, context: { arn?: string; service?:
   const detail = error instanceof Error ? error.message : String(error);
   if (isAbortError(error)) {
     return createError('Aborted', `Aborted${where}: ${detail} (${ADVICE.Aborted})`, {
+      ...context,
+      cause: error,
+    });
+  }
+  const local = localFailure(error);
+  if (local) {
+    return createError(local.code, `${local.code}${where}: ${local.detail} (${ADVICE[local.code]})`, {
       ...context,
       cause: error,
     });

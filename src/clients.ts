@@ -28,7 +28,14 @@ export interface ClientOptions {
   credentialsForAccount?: ((accountId: string) => Credentials | undefined) | undefined;
   /** Any other SDK client configuration (`maxAttempts`, `retryMode`, `requestHandler`, ...). */
   clientConfig?: Record<string, unknown> | undefined;
+  /** Milliseconds to wait for a connection; `0` waits forever. Default 60,000 (the AWS CLI's 60 s). */
+  connectTimeout?: number | undefined;
+  /** Milliseconds to wait for an answer once connected; `0` waits forever. Default 60,000 (the AWS CLI's). */
+  readTimeout?: number | undefined;
 }
+
+/** The AWS CLI's default connect and read timeouts: 60 s each. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
  * True when a client's requests go to a custom endpoint (LocalStack): the `endpoint` option, AWS_ENDPOINT_URL,
@@ -104,14 +111,16 @@ export class ClientCache {
    * in the scope's account, and throws `AccountMismatch` when they do not.
    */
   async get<C>(loader: ClientLoader<C>, scope: ClientScope, signal?: AbortSignal): Promise<C> {
-    const region = scope.region || this.defaultRegion || PARTITIONS[scope.partition]?.globalRegion;
+    // Without a region here the SDK's own chain (the profile's region) decides, or says none is configured.
+    const region = scope.region || this.defaultRegion;
     const forAccount = scope.account ? this.#options.credentialsForAccount?.(scope.account) : undefined;
     const credentials = forAccount ?? this.#options.credentials;
     const account = forAccount ? scope.account : '';
     if (loader.namesWithoutAccount && scope.account !== '') {
       // One STS call serves every caller of a credentials set: a caller's signal stops its own wait only.
+      const stsRegion = region || PARTITIONS[scope.partition]?.globalRegion;
       const actual = await abortable(
-        this.#callerAccount(scope.partition, region, account, credentials),
+        this.#callerAccount(scope.partition, stsRegion, account, credentials),
         signal,
       );
       if (actual !== scope.account) {
@@ -173,8 +182,15 @@ export class ClientCache {
     region: string | undefined,
     credentials: Credentials | undefined,
   ) {
-    const { endpoint, clientConfig } = this.#options;
+    const { endpoint, clientConfig, connectTimeout, readTimeout } = this.#options;
     const config: Record<string, unknown> = { ...clientConfig };
+    // A request that is never answered must end: the SDK's handler only warns on its request timeout unless
+    // told to throw. A requestHandler of the caller's own is left as it is.
+    config.requestHandler ??= {
+      connectionTimeout: connectTimeout ?? DEFAULT_TIMEOUT_MS,
+      requestTimeout: readTimeout ?? DEFAULT_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+    };
     if (region) config.region = region;
     if (endpoint) config.endpoint = endpoint;
     if (credentials) config.credentials = credentials;

@@ -11,6 +11,10 @@ export type ErrorCode =
   | 'AccountMismatch'
   | 'MalformedResponse'
   | 'Aborted'
+  | 'Timeout'
+  | 'NetworkError'
+  | 'CredentialsError'
+  | 'ConfigurationError'
   | 'ServiceError';
 
 /** Where an error happened and what caused it. */
@@ -156,6 +160,38 @@ export class AbortedError extends UnitagError {
   }
 }
 
+/** A request got no answer in time (the connect or read timeout). */
+export class TimeoutError extends UnitagError {
+  override name = 'TimeoutError';
+  constructor(message: string, context?: ErrorContext) {
+    super('Timeout', message, context);
+  }
+}
+
+/** The endpoint could not be reached: refused, not found in DNS, reset, unreachable. */
+export class NetworkError extends UnitagError {
+  override name = 'NetworkError';
+  constructor(message: string, context?: ErrorContext) {
+    super('NetworkError', message, context);
+  }
+}
+
+/** No credentials could be loaded (none configured, a profile that does not exist, an expired SSO login). */
+export class CredentialsError extends UnitagError {
+  override name = 'CredentialsError';
+  constructor(message: string, context?: ErrorContext) {
+    super('CredentialsError', message, context);
+  }
+}
+
+/** The configuration cannot work: no region where one is needed, an endpoint that is not a URL. */
+export class ConfigurationError extends UnitagError {
+  override name = 'ConfigurationError';
+  constructor(message: string, context?: ErrorContext) {
+    super('ConfigurationError', message, context);
+  }
+}
+
 /** Any other failure reported by AWS or the network. */
 export class ServiceError extends UnitagError {
   override name = 'ServiceError';
@@ -181,6 +217,10 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   AccountMismatch: AccountMismatchError,
   MalformedResponse: MalformedResponseError,
   Aborted: AbortedError,
+  Timeout: TimeoutError,
+  NetworkError: NetworkError,
+  CredentialsError: CredentialsError,
+  ConfigurationError: ConfigurationError,
   ServiceError: ServiceError,
 };
 

@@ -1,4 +1,3 @@
-import { PARTITIONS } from './arn.js';
 import type { Engine } from './engine.js';
 import { UnsupportedResourceError } from './errors.js';
 import type { FindQuery, Tags } from './types.js';
@@ -22,9 +21,8 @@ export async function* find(
   const search = engine.registry.fallback.find;
   if (!search)
     throw new UnsupportedResourceError(`The ${engine.registry.fallback.name} adapter cannot search.`);
-  const regions = query.regions ?? [
-    engine.clients.defaultRegion ?? PARTITIONS[partition]?.globalRegion ?? '',
-  ];
+  // No region given: the tagger's, else the SDK's chain (the profile's); none at all is a ConfigurationError.
+  const regions = query.regions ?? [engine.clients.defaultRegion ?? ''];
   for (const region of regions) {
     const scope = { partition, region, account: '' };
     try {

@@ -97,6 +97,8 @@ const WRITE_ANSWERS: Readonly<Record<string, { type: string; body: string }>> = 
 export interface FakeAws {
   endpoint: string;
   answer: Answer;
+  /** Operations accepted and never answered, whatever `answer` says. */
+  hang: Set<string>;
   requests: string[];
   /** The requests that were not reads (nor STS): writes. */
   writes(): string[];
@@ -108,6 +110,7 @@ export async function startFakeAws(): Promise<FakeAws> {
   const fake: FakeAws = {
     endpoint: '',
     answer: 'valid',
+    hang: new Set(),
     requests: [],
     writes: () => fake.requests.filter((op) => !Object.hasOwn(VALID, op)),
     close: () =>
@@ -122,7 +125,7 @@ export async function startFakeAws(): Promise<FakeAws> {
     request.on('end', () => {
       const op = operationOf(request, Buffer.concat(chunks).toString('utf8'));
       fake.requests.push(op);
-      if (fake.answer === 'hang') return;
+      if (fake.answer === 'hang' || fake.hang.has(op)) return;
       const valid = Object.hasOwn(VALID, op) ? VALID[op] : undefined;
       if (!valid || op === 'GetCallerIdentity' || fake.answer === 'valid') {
         const answer = valid ?? WRITE_ANSWERS[op] ?? { type: 'text/xml', body: '' };

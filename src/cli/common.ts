@@ -22,17 +22,79 @@ export interface GlobalOptions {
   concurrency: number;
   taggingApi: boolean;
   progress: boolean;
+  /** Seconds; 0 waits forever. */
+  connectTimeout: number;
+  /** Seconds; 0 waits forever. */
+  readTimeout: number;
 }
 
-/** A tagger from the global options; `--profile` goes to the SDK's configuration, not to the environment. */
-export function makeTagger(global: GlobalOptions): Tagger {
+/**
+ * A tagger from the global options, once credentials are known to load (see `requireCredentials`). `--profile`
+ * goes to the SDK's configuration, not to the environment.
+ */
+export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
+  await requireCredentials(global);
   return createTagger({
     region: global.region,
     endpoint: global.endpointUrl,
     concurrency: global.concurrency,
     preferTaggingApi: global.taggingApi,
     clientConfig: global.profile ? { profile: global.profile } : undefined,
+    connectTimeout: global.connectTimeout * 1000,
+    readTimeout: global.readTimeout * 1000,
   });
+}
+
+/**
+ * Stops the command before any AWS call when no credentials can be loaded: that would fail every resource the
+ * same way. Resolves them as the SDK's clients will (the same chain, the same profile).
+ */
+export async function requireCredentials(global: GlobalOptions): Promise<void> {
+  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  try {
+    await defaultProvider(global.profile ? { profile: global.profile } : {})();
+  } catch (error) {
+    const profile = global.profile ?? process.env.AWS_PROFILE;
+    const named = profile ? ` for the profile "${profile}"` : '';
+    throw new UsageError(
+      `CredentialsError: no credentials could be loaded${named}: ${(error as Error).message} ` +
+        '(configure --profile or AWS_PROFILE naming a profile that exists, AWS_ACCESS_KEY_ID and ' +
+        'AWS_SECRET_ACCESS_KEY, or an SSO login)',
+    );
+  }
+}
+
+/** `--endpoint-url`: an http or https URL. */
+export function endpointUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(
+      `--endpoint-url "${value}" is not a URL; write it as http://host:port or https://host`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`--endpoint-url "${value}" must be an http:// or https:// URL`);
+  }
+  return value;
+}
+
+/** `--region`: a region name as AWS writes them (us-east-1, eu-central-2, us-gov-west-1, ...). */
+export function regionName(value: string): string {
+  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
+    throw new UsageError(`--region "${value}" is not a region name (such as us-east-1)`);
+  }
+  return value;
+}
+
+/** A timeout in seconds: a number of 0 or more (0 waits forever). */
+export function seconds(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`a timeout is a number of seconds, 0 or more (0 waits forever): not "${value}"`);
+  }
+  return n;
 }
 
 /** `-o, --output` with the given formats. */
@@ -155,9 +217,13 @@ const INPUT_CODES = new Set([
   'UnsupportedResource',
 ]);
 
-/** True for an error in the input itself, found before any AWS call. */
+// Configuration that cannot work fails every resource the same way: bad usage too.
+const CONFIGURATION_CODES = new Set(['ConfigurationError', 'CredentialsError']);
+
+/** True for an error in the input or the configuration, found before AWS answered anything. */
 export function isInputError(error: UnitagError | undefined): boolean {
-  return error !== undefined && INPUT_CODES.has(error.code) && error.cause === undefined;
+  if (error === undefined) return false;
+  return CONFIGURATION_CODES.has(error.code) || (INPUT_CODES.has(error.code) && error.cause === undefined);
 }
 
 /** The exit code of a run's lines: 2 for bad input, 1 for other failures, 0 when none failed. */

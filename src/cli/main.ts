@@ -2,6 +2,7 @@
 // summary go to standard error. Exit codes: 0 all succeeded, 1 some resources failed, 2 bad usage or bad
 // input (the valid part still runs), 130 interrupted.
 import { Command, CommanderError } from 'commander';
+import { isUnitagError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { registerApply } from './commands/apply.js';
 import { registerFind } from './commands/find.js';
@@ -9,7 +10,7 @@ import { registerList } from './commands/list.js';
 import { registerPlan } from './commands/plan.js';
 import { registerTag } from './commands/tag.js';
 import { registerUntag } from './commands/untag.js';
-import { EXIT, positiveInt, UsageError } from './common.js';
+import { EXIT, endpointUrl, isInputError, positiveInt, regionName, seconds, UsageError } from './common.js';
 
 /** Runs the CLI with `argv` (without the node and script paths) and returns its exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -23,7 +24,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     process.stderr.write(`unitag: ${error instanceof Error ? error.message : String(error)}\n`);
-    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
+    const usage = error instanceof UsageError || (isUnitagError(error) && isInputError(error));
+    return usage ? EXIT.usage : EXIT.failed;
   }
 }
 
@@ -32,9 +34,15 @@ export function buildProgram(done: (code: number) => void): Command {
   const program = new Command('unitag')
     .description('Tag, untag, list and find AWS resources by ARN, across services, in bulk.')
     .version(VERSION)
-    .option('--region <region>', 'region for ARNs without one (S3 buckets) and for find')
+    .option('--region <region>', 'region for ARNs without one (S3 buckets) and for find', regionName)
     .option('--profile <name>', 'AWS profile from ~/.aws/config and ~/.aws/credentials')
-    .option('--endpoint-url <url>', 'one endpoint for every service, e.g. http://127.0.0.1:4566 (LocalStack)')
+    .option(
+      '--endpoint-url <url>',
+      'one endpoint for every service, e.g. http://127.0.0.1:4566 (LocalStack)',
+      endpointUrl,
+    )
+    .option('--connect-timeout <seconds>', 'seconds to wait for a connection; 0 waits forever', seconds, 60)
+    .option('--read-timeout <seconds>', 'seconds to wait for an answer; 0 waits forever', seconds, 60)
     .option('--concurrency <n>', 'calls at once in bulk work', positiveInt, 16)
     .option('--no-tagging-api', 'do not route bulk writes through the Resource Groups Tagging API')
     .option('--no-progress', 'no progress bar (it shows only when standard error is a terminal)')

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createBucket, createEc2, createQueue, createTopic } from '../../fixtures/aws-resources.js';
+import { startFakeAws } from '../fake-aws.js';
 import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -31,6 +32,20 @@ function unitag(args: string[], input?: string): Promise<Run> {
     );
     if (input !== undefined) child.stdin?.end(input);
     else child.stdin?.end();
+  });
+}
+
+/** Runs the built CLI with some environment variables changed ('' removes one). */
+function unitagWith(changes: Record<string, string>, args: string[]): Promise<Run> {
+  const environment: NodeJS.ProcessEnv = { ...env() };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === '') delete environment[key];
+    else environment[key] = value;
+  }
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env: environment }, (error, stdout, stderr) =>
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
   });
 }
 
@@ -220,6 +235,76 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     // Only the good line's resource was read: one read, no ResourceNotFound for the missing topic.
     expect(JSON.parse(planned.stdout).calls).toBe(1);
     expect(await localTagger().list(topic)).toEqual({ good: 'yes' });
+  });
+
+  it('bounds every request: --read-timeout against a server that never answers ends with Timeout, exit 1', async () => {
+    const fake = await startFakeAws();
+    fake.answer = 'hang';
+    try {
+      const started = Date.now();
+      const run = await unitag([
+        '--endpoint-url',
+        fake.endpoint,
+        '--read-timeout',
+        '0.5',
+        'tag',
+        `arn:aws:sns:${REGION}:${ACCOUNT}:t`,
+        '--tag',
+        'a=1',
+      ]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('Timeout');
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('configuration mistakes are exit 2 before any call, and say what to do', async () => {
+    const fake = await startFakeAws();
+    const topic = `arn:aws:sns:${REGION}:${ACCOUNT}:t`;
+    try {
+      const bad = await unitag(['--endpoint-url', 'notaurl', 'list', topic]);
+      expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('is not a URL')]);
+      const region = await unitag(['--region', 'mars', 'list', topic]);
+      expect([region.code, region.stderr]).toEqual([2, expect.stringContaining('not a region name')]);
+      const noCredentials = await unitagWith(
+        {
+          AWS_ACCESS_KEY_ID: '',
+          AWS_SECRET_ACCESS_KEY: '',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          AWS_EC2_METADATA_DISABLED: 'true',
+        },
+        ['--endpoint-url', fake.endpoint, '--profile', 'nosuch', 'tag', topic, '--tag', 'a=1'],
+      );
+      expect(noCredentials.code).toBe(2);
+      expect(noCredentials.stderr).toContain('CredentialsError');
+      expect(noCredentials.stderr).toContain('"nosuch"');
+      const noRegion = await unitagWith(
+        { AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_CONFIG_FILE: '/dev/null' },
+        ['--endpoint-url', fake.endpoint, 'find', '--tag', 'a=1'],
+      );
+      expect(noRegion.code).toBe(2);
+      expect(noRegion.stderr).toContain('You must specify a region');
+      expect(fake.requests).toEqual([]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a reader that closes standard output early ends the output quietly', async () => {
+    const topic = await createTopic(awsConfig(), uniqueName('pipe'));
+    await localTagger().tag(topic, { piped: 'yes' });
+    for (const command of [
+      '$UNITAG find --tag piped=yes | head -1',
+      '$UNITAG help tag | head -3',
+      '$UNITAG list --output csv ' + topic + ' | head -1',
+    ]) {
+      const run = await shell(`${command}; echo "status $\{PIPESTATUS:-0}"`);
+      expect(run.stderr, command).not.toMatch(/EPIPE|Error:|at /);
+      expect(run.stdout.length, command).toBeGreaterThan(0);
+    }
   });
 
   it('exit codes: 0 all succeeded, 1 some failed, 2 bad usage or input', async () => {

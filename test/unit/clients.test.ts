@@ -18,6 +18,9 @@ function recordingLoader() {
   return { loader, created };
 }
 
+// The default request handler options: the AWS CLI's 60 s connect and read timeouts, thrown as errors.
+const TIMEOUTS = { connectionTimeout: 60_000, requestTimeout: 60_000, throwOnRequestTimeout: true };
+
 describe('ClientCache', () => {
   const scope = (region: string, account: string) => ({ partition: 'aws', region, account });
   const east = scope('us-east-1', '111111111111');
@@ -36,12 +39,12 @@ describe('ClientCache', () => {
     expect(a).toBe(b);
     expect(a).not.toBe(c);
     expect(created).toEqual([
-      { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566' },
-      { region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566' },
+      { region: 'us-east-1', endpoint: 'http://127.0.0.1:4566', requestHandler: TIMEOUTS },
+      { region: 'eu-west-1', endpoint: 'http://127.0.0.1:4566', requestHandler: TIMEOUTS },
     ]);
   });
 
-  it("uses the default region for a scope without one, else the partition's first region", async () => {
+  it("uses the default region for a scope without one, else leaves it to the SDK's chain", async () => {
     const { loader, created } = recordingLoader();
     await new ClientCache({ region: 'ap-south-1' }).get(loader, bucket);
     await new ClientCache({ region: 'ap-south-1' }).get(loader, east);
@@ -54,7 +57,7 @@ describe('ClientCache', () => {
       if (saved[0] !== undefined) process.env.AWS_REGION = saved[0];
       if (saved[1] !== undefined) process.env.AWS_DEFAULT_REGION = saved[1];
     }
-    expect(created.map((c) => c.region)).toEqual(['ap-south-1', 'us-east-1', 'cn-north-1']);
+    expect(created.map((c) => c.region)).toEqual(['ap-south-1', 'us-east-1', undefined]);
   });
 
   it('keeps one client per account when credentials come per account', async () => {
@@ -64,8 +67,29 @@ describe('ClientCache', () => {
     const [a, b] = await Promise.all([cache.get(loader, east), cache.get(loader, eastOther)]);
     expect(a).not.toBe(b);
     expect(created).toEqual([
-      { maxAttempts: 5, region: 'us-east-1', credentials: perAccount('111111111111') },
-      { maxAttempts: 5, region: 'us-east-1', credentials: perAccount('222222222222') },
+      {
+        maxAttempts: 5,
+        region: 'us-east-1',
+        credentials: perAccount('111111111111'),
+        requestHandler: TIMEOUTS,
+      },
+      {
+        maxAttempts: 5,
+        region: 'us-east-1',
+        credentials: perAccount('222222222222'),
+        requestHandler: TIMEOUTS,
+      },
+    ]);
+  });
+
+  it('sets connect and read timeouts that throw, unless the caller brings a request handler', async () => {
+    const { loader, created } = recordingLoader();
+    await new ClientCache({ connectTimeout: 1000, readTimeout: 2000 }).get(loader, east);
+    const own = { handle: () => {} };
+    await new ClientCache({ clientConfig: { requestHandler: own } }).get(loader, east);
+    expect(created.map((c) => c.requestHandler)).toEqual([
+      { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
+      own,
     ]);
   });
 

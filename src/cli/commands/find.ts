@@ -27,7 +27,9 @@ export function registerFind(program: Command): void {
       const regions = opts.regions ? String(opts.regions).split(',').filter(Boolean) : undefined;
       const query = { tags: tagFilters(opts.tag), resourceTypes: opts.type, regions };
       const found: ReadResult[] = [];
-      for await (const { arn, tags } of makeTagger(command.optsWithGlobals<GlobalOptions>()).find(query)) {
+      for await (const { arn, tags } of (await makeTagger(command.optsWithGlobals<GlobalOptions>())).find(
+        query,
+      )) {
         if (opts.output === 'arn') print(arn);
         else found.push({ arn, outcome: 'read', tags });
       }

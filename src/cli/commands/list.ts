@@ -23,7 +23,7 @@ export function registerList(program: Command, done: (code: number) => void): vo
     .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
       const arns = await readArns(args, opts.file);
-      const report = await makeTagger(command.optsWithGlobals<GlobalOptions>()).listMany(arns);
+      const report = await (await makeTagger(command.optsWithGlobals<GlobalOptions>())).listMany(arns);
       print(renderTags(report.results, opts.output));
       for (const r of report.results) if (r.error) errorLine(r);
       done(exitCodeOf(report.results));

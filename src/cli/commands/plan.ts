@@ -58,7 +58,7 @@ export async function planJob(
   const text = file === '-' ? await readStdin() : readText(file);
   const job = parseJob(text, kind);
   for (const e of job.errors) process.stderr.write(`${file}:${e.line}: ${e.message} (line skipped)\n`);
-  const tagger = makeTagger(global);
+  const tagger = await makeTagger(global);
   const planned = await tagger.plan(job.changes);
   return { tagger, planned, badLines: job.errors.length > 0 };
 }

@@ -27,7 +27,7 @@ export function registerTag(program: Command, done: (code: number) => void): voi
       const tags = parseTags(opts.tag);
       const arns = await readArns(args, opts.file);
       const global = command.optsWithGlobals<GlobalOptions>();
-      const tagger = makeTagger(global);
+      const tagger = await makeTagger(global);
       const report = await withProgress(global, arns.length, (onProgress) =>
         tagger.tagMany(arns, tags, { onProgress }),
       );

@@ -26,7 +26,7 @@ export function registerUntag(program: Command, done: (code: number) => void): v
       if (opts.key.length === 0) throw new UsageError('give at least one --key');
       const arns = await readArns(args, opts.file);
       const global = command.optsWithGlobals<GlobalOptions>();
-      const tagger = makeTagger(global);
+      const tagger = await makeTagger(global);
       const report = await withProgress(global, arns.length, (onProgress) =>
         tagger.untagMany(arns, opts.key, { onProgress }),
       );

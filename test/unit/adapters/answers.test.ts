@@ -52,7 +52,7 @@ describe.each(READS)('%s', (_, arn) => {
     ['wrong-root', 'MalformedResponse'],
     ['trailing', 'MalformedResponse'],
     ['error', 'MalformedResponse'],
-    ['dropped', 'ServiceError'],
+    ['dropped', 'NetworkError'],
   ])('answered %s: a typed error (%s), never "no tags", and no write reaches AWS', async (answer, code) => {
     // Prepare
     fake.answer = answer;

@@ -1,0 +1,99 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createTagger } from '../../src/index.js';
+import { type FakeAws, startFakeAws } from '../fake-aws.js';
+
+// Failures that are not AWS's answers: no answer at all, no endpoint, no credentials, no region. Each has its
+// own code and advice, and a bulk job goes on with the other resources.
+let fake: FakeAws;
+beforeAll(async () => {
+  fake = await startFakeAws();
+});
+afterAll(() => fake.close());
+afterEach(() => {
+  fake.hang.clear();
+  fake.requests.length = 0;
+});
+
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:orders';
+const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:jobs';
+const credentials = { accessKeyId: 'a', secretAccessKey: 'b' };
+
+/** Runs `task` with the AWS configuration environment emptied, so that no credentials or region come from it. */
+async function withoutAwsEnvironment<T>(task: () => Promise<T>): Promise<T> {
+  const saved = { ...process.env };
+  for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+  Object.assign(process.env, {
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  try {
+    return await task();
+  } finally {
+    for (const key of Object.keys(process.env)) if (key.startsWith('AWS_')) delete process.env[key];
+    Object.assign(process.env, saved);
+  }
+}
+
+describe('failures that are not answers', () => {
+  it('a request never answered ends as Timeout after the read timeout, and the job goes on', async () => {
+    // Prepare: the queue's TagQueue is accepted and never answered; the topic's TagResource is answered.
+    fake.hang.add('TagQueue');
+    const tagger = createTagger({
+      endpoint: fake.endpoint,
+      region: 'us-east-1',
+      credentials,
+      readTimeout: 300,
+      clientConfig: { maxAttempts: 1 },
+      preferTaggingApi: false,
+    });
+    const started = Date.now();
+    // Act
+    const report = await tagger.tagMany([TOPIC, QUEUE], { a: '1' });
+    // Assess
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(report.results.map((r) => [r.outcome, r.error?.code])).toEqual([
+      ['changed', undefined],
+      ['failed', 'Timeout'],
+    ]);
+    expect(report.results[1]?.error?.message).toMatch(/read timeout/);
+  });
+
+  it('an endpoint that refuses connections is a NetworkError that names it', async () => {
+    const tagger = createTagger({
+      endpoint: 'http://127.0.0.1:9',
+      region: 'us-east-1',
+      credentials,
+      clientConfig: { maxAttempts: 1 },
+    });
+    const error = await tagger.list(TOPIC).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'NetworkError', arn: TOPIC });
+    expect(String((error as Error).message)).toContain('127.0.0.1');
+  });
+
+  it('no credentials is a CredentialsError that names the profile, and nothing is sent', async () => {
+    const error = await withoutAwsEnvironment(() =>
+      createTagger({ endpoint: fake.endpoint, region: 'us-east-1', clientConfig: { profile: 'nosuch' } })
+        .tag(TOPIC, { a: '1' })
+        .catch((e: unknown) => e),
+    );
+    expect(error).toMatchObject({ code: 'CredentialsError', arn: TOPIC });
+    expect(String((error as Error).message)).toMatch(/nosuch|Could not load credentials/);
+    expect(fake.requests).toEqual([]);
+  });
+
+  it('find with no region anywhere is a ConfigurationError that says to specify one', async () => {
+    const error = await withoutAwsEnvironment(async () => {
+      const tagger = createTagger({ endpoint: fake.endpoint, credentials });
+      try {
+        for await (const _ of tagger.find({ tags: { a: '1' } })) {
+          // nothing: the search cannot start
+        }
+      } catch (e) {
+        return e;
+      }
+    });
+    expect(error).toMatchObject({ code: 'ConfigurationError' });
+    expect(String((error as Error).message)).toContain('You must specify a region');
+  });
+});
