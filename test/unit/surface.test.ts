@@ -62,10 +62,12 @@ describe('public surface', () => {
     const flags = (command: Command) => command.options.map((o) => o.flags).sort();
     expect(flags(program)).toEqual([
       '--concurrency <n>',
+      '--connect-timeout <seconds>',
       '--endpoint-url <url>',
       '--no-progress',
       '--no-tagging-api',
       '--profile <name>',
+      '--read-timeout <seconds>',
       '--region <region>',
       '-V, --version',
     ]);
