@@ -299,7 +299,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     for (const command of [
       '$UNITAG find --tag piped=yes | head -1',
       '$UNITAG help tag | head -3',
-      '$UNITAG list --output csv ' + topic + ' | head -1',
+      `$UNITAG list --output csv ${topic} | head -1`,
     ]) {
       const run = await shell(command);
       expect(run.stderr, command).not.toMatch(/EPIPE|Error:|at /);
