@@ -134,6 +134,12 @@ export class ClientCache {
     return this.#client(loader, region, account, credentials);
   }
 
+  /** The account the tagger's own credentials act in (one STS GetCallerIdentity, shared with the account check). */
+  account(partition = 'aws', signal?: AbortSignal): Promise<string> {
+    const region = this.defaultRegion || PARTITIONS[partition]?.globalRegion;
+    return abortable(this.#callerAccount(partition, region, '', this.#options.credentials), signal);
+  }
+
   // One STS GetCallerIdentity per credentials set (the tagger's, or credentialsForAccount's for one account).
   #callerAccount(
     partition: string,

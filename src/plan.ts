@@ -3,7 +3,7 @@ import { type BulkOptions, type BulkSettings, listMany, type WriteInput, writeMa
 import { countCalls } from './clients.js';
 import type { Engine } from './engine.js';
 import { AbortedError, InvalidTagError, type UnitagError } from './errors.js';
-import type { BulkReport } from './report.js';
+import { type BulkReport, lineKey, type OutputJson, type ReportJson, resumedLines } from './report.js';
 import { copyTags, hasTag, newTags, tagsFromEntries } from './shapes.js';
 import type { TaggingApiPolicy } from './tagging-api-policy.js';
 import type { TagRules, Tags, Target } from './types.js';
@@ -43,6 +43,8 @@ export interface PlanEntry {
   /** Keys `apply` will remove. */
   remove: string[];
   error?: UnitagError | undefined;
+  /** Done in the report the plan resumes: not read again, nothing to write. */
+  resumed?: boolean | undefined;
 }
 
 /** A plan: a before -> after diff per resource, and the calls its reads cost. */
@@ -51,12 +53,20 @@ export interface Plan {
   totals: { total: number; change: number; noop: number; failed: number };
   /** AWS calls made to read the current tags. */
   calls: number;
+  /** How long the plan took. */
+  durationMs?: number | undefined;
 }
 
 /** Options of `plan`. */
 export interface PlanOptions {
   /** Aborts the plan's reads: the plan then rejects with an `Aborted` error. */
   signal?: AbortSignal | undefined;
+  /**
+   * A report of an earlier run of the same job: resources it says are done are not read again; their entries
+   * are `noop`, marked `resumed`, with the report's before and after (and `apply` with the same `resume`
+   * reports them as they were).
+   */
+  resume?: BulkReport | ReportJson | undefined;
 }
 
 // The target each entry was planned against, so that `apply` neither parses nor validates it again. Kept out of
@@ -73,10 +83,13 @@ export async function plan(
   settings: BulkSettings,
   options: PlanOptions = {},
 ): Promise<Plan> {
+  const started = Date.now();
   const targets = resolveAll(engine, changes);
   // Every change is checked before the first call: a bad one fails its entry, and its resource is not read.
   const invalid = checkAll(engine, changes, targets);
-  const valid = changes.filter((c) => !invalid.has(entryKey(c.arn, c.versionId)));
+  const done = resumedLines(options.resume);
+  const isDone = (c: Change) => done.has(lineKey({ arn: c.arn, versionId: c.versionId }));
+  const valid = changes.filter((c) => !invalid.has(entryKey(c.arn, c.versionId)) && !isDone(c));
   const { value: current, calls } = await countCalls(() =>
     readCurrent(engine, valid, targets, settings, options),
   );
@@ -90,7 +103,23 @@ export async function plan(
     const id = entryKey(change.arn, change.versionId);
     const target = targets.get(change.arn);
     const known = entries.get(id);
-    if (known?.status === 'failed') continue;
+    if (known?.status === 'failed' || known?.resumed) continue;
+    const earlier = done.get(lineKey({ arn: change.arn, versionId: change.versionId }));
+    if (earlier && !invalid.has(id)) {
+      const { before, after, type } = earlier;
+      entries.set(id, {
+        arn: change.arn,
+        versionId: change.versionId,
+        type,
+        status: 'noop',
+        before,
+        after,
+        set: newTags(),
+        remove: [],
+        resumed: true,
+      });
+      continue;
+    }
     const bad = invalid.get(id);
     const entry = known ?? newEntry(change, target, bad ? { error: bad } : current.get(id));
     entries.set(id, entry);
@@ -110,7 +139,7 @@ export async function plan(
       Object.assign(entry, { status: 'failed', error: engine.fail(error, target) });
     }
   }
-  for (const entry of entries.values()) if (entry.status !== 'failed') diff(engine, entry);
+  for (const entry of entries.values()) if (entry.status !== 'failed' && !entry.resumed) diff(engine, entry);
 
   const list = [...entries.values()];
   const count = (status: PlanEntry['status']) => list.filter((e) => e.status === status).length;
@@ -118,6 +147,23 @@ export async function plan(
     entries: list,
     totals: { total: list.length, change: count('change'), noop: count('noop'), failed: count('failed') },
     calls,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** A plan in the JSON shape of every command: a line per entry, its status as the outcome. */
+export function planToJson(plan: Plan): OutputJson {
+  return {
+    version: 2,
+    command: 'plan',
+    totals: { ...plan.totals },
+    calls: plan.calls,
+    durationMs: plan.durationMs ?? 0,
+    resources: plan.entries.map(({ status, error, ...entry }) => ({
+      ...entry,
+      outcome: status,
+      ...(error ? { error: error.toJSON() } : {}),
+    })),
   };
 }
 

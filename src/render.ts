@@ -98,6 +98,29 @@ export function renderPlan(plan: Plan): string {
   return `${blocks.join('\n')}\n\nPlan: ${t.change} to change, ${t.noop} unchanged, ${t.failed} failed (read calls: ${plan.calls}). Nothing was written.`;
 }
 
+/** A plan as CSV: a row per key it changes (`+` set, `~` changed, `-` removed), one per resource otherwise. */
+export function renderPlanCsv(plan: Plan): string {
+  const rows = plan.entries.flatMap((e: PlanEntry) => {
+    const base = [e.arn, e.versionId ?? '', e.status];
+    if (e.status !== 'change')
+      return [[...base, '', '', '', '', e.error?.code ?? '', e.error?.message ?? '']];
+    const before = e.before ?? {};
+    const after = e.after ?? {};
+    const changed = Object.keys(e.set).map((k) => [
+      hasTag(before, k) ? '~' : '+',
+      k,
+      before[k] ?? '',
+      after[k] ?? '',
+    ]);
+    const removed = e.remove.map((k) => ['-', k, before[k] ?? '', '']);
+    return [...changed, ...removed].map((change) => [...base, ...change, '', '']);
+  });
+  return csv(
+    ['arn', 'version_id', 'status', 'change', 'key', 'before', 'after', 'error_code', 'error_message'],
+    rows,
+  );
+}
+
 function diffLines(before: Tags, after: Tags): string[] {
   const lines: string[] = [];
   for (const [k, v] of Object.entries(after)) {

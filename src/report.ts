@@ -63,14 +63,50 @@ export interface ReadReport {
   durationMs: number;
 }
 
-/** A write report as JSON (what `reportToJson` writes and `resume` reads back). */
-export interface ReportJson {
-  version: 1;
-  totals: Totals;
+/** The commands whose results unitag writes as JSON. */
+export type Command = 'tag' | 'untag' | 'list' | 'find' | 'plan' | 'apply';
+
+/** One resource's line in the JSON output of any command (see `schema/output.schema.json`). */
+export interface LineJson {
+  arn: string;
+  versionId?: string | undefined;
+  type?: string | undefined;
+  /** Writes: changed, unchanged, failed, skipped. Reads: read, failed, skipped. Plans: change, noop, failed. */
+  outcome: string;
+  tags?: Tags | undefined;
+  before?: Tags | undefined;
+  after?: Tags | undefined;
+  set?: Tags | undefined;
+  remove?: string[] | undefined;
+  resumed?: boolean | undefined;
+  error?: ErrorJson | undefined;
+}
+
+/** The job a report belongs to: a fingerprint of its changes and of where it ran. */
+export interface JobIdentity {
+  /** sha256 of the job's changes, the account, region, endpoint and profile it ran against. */
+  fingerprint: string;
+  account?: string | undefined;
+  region?: string | undefined;
+  endpoint?: string | undefined;
+}
+
+/** The one JSON shape of every command's output and of report files. */
+export interface OutputJson {
+  version: 2;
+  command: Command;
+  job?: JobIdentity | undefined;
+  totals: Record<string, number>;
+  /** AWS requests made, retries included; a plan's and an apply's reads included. */
   calls: number;
   durationMs: number;
-  resources: (Omit<WriteResult, 'error'> & { error?: ErrorJson | undefined })[];
+  resources: LineJson[];
 }
+
+/** A write report as JSON: what `reportToJson` writes and `resume` reads back (version 1 is still read). */
+export type ReportJson =
+  | OutputJson
+  | { version: 1; totals: Totals; calls: number; durationMs: number; resources: LineJson[] };
 
 /** Counts outcomes. */
 export function countOutcomes(results: { outcome: Outcome }[]): Totals {
@@ -79,19 +115,36 @@ export function countOutcomes(results: { outcome: Outcome }[]): Totals {
   return totals;
 }
 
-/** A report as plain JSON; errors as their `toJSON()`. */
-export function reportToJson(report: BulkReport): ReportJson {
+/** A write report in the JSON shape of every command; errors as their `toJSON()`. */
+export function reportToJson(report: BulkReport, command: Command = 'apply', job?: JobIdentity): OutputJson {
+  return envelope(command, report, report.results.map(lineToJson), job);
+}
+
+/** A read report (`listMany`, `find`) in the JSON shape of every command. */
+export function readReportToJson(report: ReadReport, command: Command = 'list'): OutputJson {
+  return envelope(command, report, report.results.map(lineToJson));
+}
+
+function envelope(
+  command: Command,
+  report: { totals: object; calls: number; durationMs: number },
+  resources: LineJson[],
+  job?: JobIdentity,
+): OutputJson {
+  const { totals, calls, durationMs } = report;
   return {
-    version: 1,
-    totals: report.totals,
-    calls: report.calls,
-    durationMs: report.durationMs,
-    resources: report.results.map(lineToJson),
+    version: 2,
+    command,
+    ...(job ? { job } : {}),
+    totals: { ...(totals as Record<string, number>) },
+    calls,
+    durationMs,
+    resources,
   };
 }
 
-/** One report line as plain JSON. */
-export function lineToJson({ error, ...rest }: WriteResult): ReportJson['resources'][number] {
+/** One line as plain JSON. */
+export function lineToJson({ error, ...rest }: WriteResult | ReadResult): LineJson {
   return { ...rest, ...(error ? { error: error.toJSON() } : {}) };
 }
 
@@ -100,7 +153,7 @@ export function lineToJson({ error, ...rest }: WriteResult): ReportJson['resourc
  * reports them as they were and writes none of them again.
  */
 export function resumedLines(report: BulkReport | ReportJson | undefined): Map<string, WriteResult> {
-  const lines: (WriteResult | ReportJson['resources'][number])[] = report
+  const lines: (WriteResult | LineJson)[] = report
     ? 'results' in report
       ? report.results
       : report.resources
@@ -109,7 +162,7 @@ export function resumedLines(report: BulkReport | ReportJson | undefined): Map<s
   for (const line of lines) {
     if (line.outcome !== 'changed' && line.outcome !== 'unchanged') continue;
     const { error: _, ...rest } = line;
-    done.set(lineKey(line), { ...rest, resumed: true });
+    done.set(lineKey(line), { ...rest, outcome: line.outcome, resumed: true });
   }
   return done;
 }

@@ -4,7 +4,7 @@ import { type FindOptions, find } from './find.js';
 import { apply, type Change, type Plan, type PlanOptions, plan } from './plan.js';
 import type { BulkReport, ReadReport, ReadResult } from './report.js';
 import { TaggingApiPolicy } from './tagging-api-policy.js';
-import type { CallOptions, FindQuery, Tags } from './types.js';
+import type { CallOptions, FindQuery, Tags, WriteOutcome } from './types.js';
 import { validateWrite } from './validate.js';
 
 /** Options of {@link createTagger}. All optional: the SDK's own configuration chain fills what is missing. */
@@ -24,21 +24,22 @@ export interface TaggerOptions extends EngineOptions {
 /** Tags, untags and lists AWS resources by ARN, whatever the service. */
 export interface Tagger {
   /**
-   * Adds or overwrites the named tags; every other tag on the resource stays as it is. An empty map makes no
-   * call. Invalid input throws a `UnitagError` (`InvalidArn`, `InvalidTag`, `ReservedKey`,
+   * Adds or overwrites the named tags; every other tag on the resource stays as it is, and says what it did
+   * (`unchanged` where the tags were read and already as asked: S3, IAM). An empty map makes no call. Invalid input throws a `UnitagError` (`InvalidArn`, `InvalidTag`, `ReservedKey`,
    * `TagLimitExceeded`, `UnsupportedResource`) before any AWS call.
    *
    * @example
    * await tagger.tag('arn:aws:sns:us-east-1:123456789012:orders', { project: 'QuarkEagle', stage: 'beta' });
    */
-  tag(arn: string, tags: Tags, options?: CallOptions): Promise<void>;
+  tag(arn: string, tags: Tags, options?: CallOptions): Promise<WriteOutcome>;
   /**
-   * Removes the named keys; a key the resource does not carry is not an error. An empty list makes no call.
+   * Removes the named keys; a key the resource does not carry is not an error. Says what it did. An empty list
+   * makes no call.
    *
    * @example
    * await tagger.untag('arn:aws:sns:us-east-1:123456789012:orders', ['stage']);
    */
-  untag(arn: string, keys: string[], options?: CallOptions): Promise<void>;
+  untag(arn: string, keys: string[], options?: CallOptions): Promise<WriteOutcome>;
   /**
    * The resource's tags as an object without a prototype (`{}` when it has none). A failed read throws; it is
    * never reported as "no tags".
@@ -79,6 +80,11 @@ export interface Tagger {
    * for await (const { arn, tags } of tagger.find({ tags: { team: 'payments' }, regions: ['eu-west-1'] })) {}
    */
   find(query?: FindQuery, options?: FindOptions): AsyncIterable<{ arn: string; tags: Tags }>;
+  /**
+   * The account the tagger's credentials act in: one STS GetCallerIdentity, made once and shared with the
+   * account check of IAM and EC2 ARNs.
+   */
+  account(options?: CallOptions): Promise<string>;
   /** HTTP requests sent to AWS so far by this tagger, retries included. */
   readonly calls: number;
   /** Closes the SDK clients' connections. */
@@ -99,7 +105,7 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
   const partition = options.partition ?? 'aws';
   const write = async (arn: string, set: Tags, remove: string[], callOptions?: CallOptions) => {
     const target = engine.resolve(arn);
-    await engine.write(target, validateWrite(target, set, remove), callOptions);
+    return engine.write(target, validateWrite(target, set, remove), callOptions);
   };
   return {
     tag: (arn, tags, callOptions) => write(arn, tags, [], callOptions),
@@ -113,6 +119,13 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
     plan: (changes, planOptions) => plan(engine, changes, settings, planOptions),
     apply: (planned, bulk) => apply(engine, policy, planned, settings, bulk),
     find: (query = {}, findOptions) => find(engine, partition, query, findOptions),
+    account: async (callOptions) => {
+      try {
+        return await engine.clients.account(partition, callOptions?.signal);
+      } catch (error) {
+        throw engine.fail(error, { service: 'sts' }, callOptions?.signal);
+      }
+    },
     get calls() {
       return engine.clients.calls;
     },

@@ -2,6 +2,7 @@
 // output (standard output for results, standard error for the rest), progress and exit codes.
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
+import { search } from 'jmespath';
 import type { Progress } from '../bulk.js';
 import type { UnitagError } from '../errors.js';
 import type { ReadResult, WriteResult } from '../report.js';
@@ -26,6 +27,8 @@ export interface GlobalOptions {
   connectTimeout: number;
   /** Seconds; 0 waits forever. */
   readTimeout: number;
+  /** A JMESPath expression applied to the JSON output. */
+  query?: string;
 }
 
 /**
@@ -84,6 +87,16 @@ export function endpointUrl(value: string): string {
 export function regionName(value: string): string {
   if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
     throw new UsageError(`--region "${value}" is not a region name (such as us-east-1)`);
+  }
+  return value;
+}
+
+/** `--query`: a JMESPath expression, checked before anything runs. */
+export function jmesPath(value: string): string {
+  try {
+    search({}, value);
+  } catch (error) {
+    throw new UsageError(`--query "${value}" is not a JMESPath expression: ${(error as Error).message}`);
   }
   return value;
 }

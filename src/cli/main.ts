@@ -10,7 +10,16 @@ import { registerList } from './commands/list.js';
 import { registerPlan } from './commands/plan.js';
 import { registerTag } from './commands/tag.js';
 import { registerUntag } from './commands/untag.js';
-import { EXIT, endpointUrl, isInputError, positiveInt, regionName, seconds, UsageError } from './common.js';
+import {
+  EXIT,
+  endpointUrl,
+  isInputError,
+  jmesPath,
+  positiveInt,
+  regionName,
+  seconds,
+  UsageError,
+} from './common.js';
 
 /** Runs the CLI with `argv` (without the node and script paths) and returns its exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -43,6 +52,11 @@ export function buildProgram(done: (code: number) => void): Command {
     )
     .option('--connect-timeout <seconds>', 'seconds to wait for a connection; 0 waits forever', seconds, 60)
     .option('--read-timeout <seconds>', 'seconds to wait for an answer; 0 waits forever', seconds, 60)
+    .option(
+      '--query <jmespath>',
+      'print what this JMESPath expression selects from the JSON output',
+      jmesPath,
+    )
     .option('--concurrency <n>', 'calls at once in bulk work', positiveInt, 16)
     .option('--no-tagging-api', 'do not route bulk writes through the Resource Groups Tagging API')
     .option('--no-progress', 'no progress bar (it shows only when standard error is a terminal)')

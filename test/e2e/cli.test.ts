@@ -1,9 +1,24 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createBucket, createEc2, createQueue, createTopic } from '../../fixtures/aws-resources.js';
+import {
+  createBucket,
+  createEc2,
+  createLogGroup,
+  createQueue,
+  createTopic,
+} from '../../fixtures/aws-resources.js';
 import { startFakeAws } from '../fake-aws.js';
 import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
 
@@ -86,9 +101,9 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     expect(table.stdout).toContain('payments');
 
     const json = await unitag(['list', topic, queue, '--output', 'json']);
-    expect(JSON.parse(json.stdout)).toEqual([
-      { arn: topic, tags: { team: 'payments', note: ' padded ' } },
-      { arn: queue, tags: { team: 'payments', note: ' padded ' } },
+    expect(JSON.parse(json.stdout).resources).toEqual([
+      { arn: topic, type: 'sns:topic', outcome: 'read', tags: { team: 'payments', note: ' padded ' } },
+      { arn: queue, type: 'sqs:queue', outcome: 'read', tags: { team: 'payments', note: ' padded ' } },
     ]);
 
     const csv = await unitag(['list', topic, '-o', 'csv']);
@@ -144,7 +159,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     ]);
     expect(
       JSON.parse(found.stdout)
-        .map((r: { arn: string }) => r.arn)
+        .resources.map((r: { arn: string }) => r.arn)
         .sort(),
     ).toEqual([...volumes].sort());
     const any = await unitag(['find', '--tag', 'team', '--regions', REGION]);
@@ -160,7 +175,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     // Assess
     expect(tagged.code).toBe(0);
     const expected = keys.map((k) => [k, `${k}-value`]).sort();
-    const json = JSON.parse((await unitag(['list', topic, '-o', 'json'])).stdout);
+    const json = JSON.parse((await unitag(['list', topic, '-o', 'json'])).stdout).resources;
     expect(Object.entries(json[0].tags).sort()).toEqual(expected);
     const csv = (await unitag(['list', topic, '-o', 'csv'])).stdout.trim().split('\n').slice(1);
     expect(csv.map((line) => line.split(',').slice(1)).sort()).toEqual(expected);
@@ -178,9 +193,9 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
         `${topic},set,valueOf,changed`,
       ].join('\n'),
     );
-    const planned = JSON.parse((await unitag(['plan', job, '-o', 'json'])).stdout);
-    expect(planned.entries[0]).toMatchObject({
-      status: 'change',
+    const planned = JSON.parse((await unitag(['plan', job, '-o', 'json'])).stdout).resources;
+    expect(planned[0]).toMatchObject({
+      outcome: 'change',
       set: { hasOwnProperty: 'new', valueOf: 'changed' },
       remove: ['__proto__'],
     });
@@ -228,9 +243,9 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     const dry = await unitag(['apply', job, '--dry-run']);
     const applied = await unitag(['apply', job, '-o', 'json']);
     expect([planned.code, dry.code, applied.code]).toEqual([2, 2, 2]);
-    const entries = JSON.parse(planned.stdout).entries;
+    const entries = JSON.parse(planned.stdout).resources;
     expect(
-      entries.map((e: { status: string; error?: { code: string } }) => e.error?.code ?? e.status),
+      entries.map((e: { outcome: string; error?: { code: string } }) => e.error?.code ?? e.outcome),
     ).toEqual(['ReservedKey', 'change']);
     // Only the good line's resource was read: one read, no ResourceNotFound for the missing topic.
     expect(JSON.parse(planned.stdout).calls).toBe(1);
@@ -294,10 +309,15 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
   });
 
   it('a reader that closes standard output early ends the output quietly', async () => {
+    // Find reaches log groups on LocalStack (its tagging API serves them): two of them, so there is more to print.
+    const marker = uniqueName('piped');
+    const groups = await Promise.all(
+      [1, 2].map((i) => createLogGroup(awsConfig(), `/unitag/${marker}-${i}`)),
+    );
+    await localTagger().tagMany(groups, { piped: marker });
     const topic = await createTopic(awsConfig(), uniqueName('pipe'));
-    await localTagger().tag(topic, { piped: 'yes' });
     for (const command of [
-      '$UNITAG find --tag piped=yes | head -1',
+      `$UNITAG find --tag piped=${marker} | head -1`,
       '$UNITAG help tag | head -3',
       `$UNITAG list --output csv ${topic} | head -1`,
     ]) {
@@ -305,6 +325,91 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
       expect(run.stderr, command).not.toMatch(/EPIPE|Error:|at /);
       expect(run.stdout.length, command).toBeGreaterThan(0);
     }
+  });
+
+  it('every command prints one JSON shape, valid against the shipped schema, failures included; --query selects', async () => {
+    const ajv = new Ajv({ allErrors: true });
+    const validate = ajv.compile(JSON.parse(readFileSync(join(root, 'schema/output.schema.json'), 'utf8')));
+    const topic = await createTopic(awsConfig(), uniqueName('json'));
+    const missing = `arn:aws:sqs:${REGION}:${ACCOUNT}:${uniqueName('missing')}`;
+    const job = file(
+      `${uniqueName('json')}.csv`,
+      `arn,key,value\n${topic},shape,one\n${missing},shape,one\n`,
+    );
+    const runs = {
+      tag: await unitag(['tag', topic, missing, '--tag', 'json=yes', '-o', 'json']),
+      untag: await unitag(['untag', topic, '--key', 'json', '-o', 'json']),
+      list: await unitag(['list', topic, missing, '-o', 'json']),
+      find: await unitag(['find', '--tag', 'shape', '-o', 'json']),
+      plan: await unitag(['plan', job, '-o', 'json']),
+      dryRun: await unitag(['apply', job, '--dry-run', '-o', 'json']),
+      apply: await unitag(['apply', job, '-o', 'json']),
+    };
+    for (const [name, run] of Object.entries(runs)) {
+      const json = JSON.parse(run.stdout);
+      expect(validate(json), `${name}: ${ajv.errorsText(validate.errors)}`).toBe(true);
+      expect(json.version, name).toBe(2);
+    }
+    // Failures are in the JSON, not only on standard error.
+    const listed = JSON.parse(runs.list.stdout);
+    expect(listed.resources.map((r: { outcome: string }) => r.outcome)).toEqual(['read', 'failed']);
+    expect(JSON.parse(runs.apply.stdout).calls).toBeGreaterThanOrEqual(3); // the plan's reads and the write
+    const query = await unitag(['list', topic, '--query', 'resources[].tags.shape']);
+    expect(JSON.parse(query.stdout)).toEqual(['one']);
+    const bad = await unitag(['list', topic, '--query', 'resources[']);
+    expect(bad.code).toBe(2);
+  });
+
+  it('report files: written beside under a fresh name (never through a planted link), mode kept, unwritable is exit 2 first', async () => {
+    const topic = await createTopic(awsConfig(), uniqueName('report'));
+    const job = file(`${uniqueName('report')}.csv`, `arn,key,value\n${topic},r,1\n`);
+    // A planted link where the old fixed temporary name was.
+    const report = join(dir, `${uniqueName('r')}.json`);
+    const victim = file(`${uniqueName('victim')}.txt`, 'precious');
+    symlinkSync(victim, `${report}.tmp`);
+    writeFileSync(report, '{}');
+    chmodSync(report, 0o600);
+    const applied = await unitag(['apply', job, '--report', report]);
+    expect(applied.code).toBe(0);
+    expect(readFileSync(victim, 'utf8')).toBe('precious');
+    expect(statSync(report).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(report, 'utf8'))).toMatchObject({
+      version: 2,
+      command: 'apply',
+      totals: { changed: 1 },
+    });
+    // A report that cannot be written stops the command before any call.
+    const other = await createTopic(awsConfig(), uniqueName('report'));
+    const job2 = file(`${uniqueName('report')}.csv`, `arn,key,value\n${other},r,1\n`);
+    const unwritable = await unitag(['apply', job2, '--report', join(dir, 'no-such-dir', 'r.json')]);
+    expect(unwritable.code).toBe(2);
+    expect(unwritable.stderr).toContain('cannot write the report');
+    expect(await localTagger().list(other)).toEqual({});
+  });
+
+  it("resume belongs to its job: another job's report is exit 2 unless forced; a resume reads nothing done", async () => {
+    const [a, b] = await Promise.all([
+      createTopic(awsConfig(), uniqueName('ja')),
+      createTopic(awsConfig(), uniqueName('jb')),
+    ]);
+    const jobA = file(`${uniqueName('ja')}.csv`, `arn,key,value\n${a},job,a\n`);
+    const jobB = file(`${uniqueName('jb')}.csv`, `arn,key,value\n${b},job,b\n`);
+    const report = join(dir, `${uniqueName('resume')}.json`);
+    expect((await unitag(['apply', jobA, '--report', report])).code).toBe(0);
+    const refused = await unitag(['apply', jobB, '--resume', report]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--force-resume');
+    expect(await localTagger().list(b)).toEqual({});
+    // The same job again: nothing read, nothing written, every line as the report had it.
+    const again = await unitag(['apply', jobA, '--resume', report, '-o', 'json']);
+    expect(again.code).toBe(0);
+    const json = JSON.parse(again.stdout);
+    expect(json.calls).toBe(0);
+    expect(json.resources).toMatchObject([{ arn: a, outcome: 'changed', resumed: true }]);
+    // Forced: job B runs, taking the report as given.
+    const forced = await unitag(['apply', jobB, '--resume', report, '--force-resume']);
+    expect(forced.code).toBe(0);
+    expect(await localTagger().list(b)).toEqual({ job: 'b' });
   });
 
   it('exit codes: 0 all succeeded, 1 some failed, 2 bad usage or input', async () => {
@@ -391,7 +496,9 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
       '-o',
       'json',
     ]);
-    expect(JSON.parse(listed.stdout)).toEqual([{ arn: theirs, tags: { p: '1' } }]);
+    expect(JSON.parse(listed.stdout).resources).toEqual([
+      { arn: theirs, type: 'sns:topic', outcome: 'read', tags: { p: '1' } },
+    ]);
   });
 
   it('every command has --help with examples', async () => {
@@ -462,8 +569,10 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     expect(await localTagger().list(b as string)).toEqual({ kk: 'json' });
     const planJson = await unitag(['plan', json, '--output', 'json']);
     expect(JSON.parse(planJson.stdout)).toMatchObject({
+      version: 2,
+      command: 'plan',
       totals: { change: 2 },
-      entries: [{ set: { k: 'json' } }, {}],
+      resources: [{ outcome: 'change', set: { k: 'json' } }, {}],
     });
   });
 

@@ -184,7 +184,8 @@ describe('apply', () => {
     const first = await t.apply(planned);
     const json = JSON.parse(JSON.stringify(reportToJson(first)));
     expect(json).toMatchObject({
-      version: 1,
+      version: 2,
+      command: 'apply',
       totals: { total: 2, changed: 1, failed: 1 },
       resources: [
         { arn: T1, outcome: 'changed', before: {}, after: { a: '1' } },

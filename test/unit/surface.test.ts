@@ -43,6 +43,7 @@ describe('public surface', () => {
   it("a tagger's methods", () => {
     const tagger = unitag.createTagger({ region: 'us-east-1' });
     expect(Object.keys(tagger).sort()).toEqual([
+      'account',
       'apply',
       'calls',
       'destroy',
@@ -67,6 +68,7 @@ describe('public surface', () => {
       '--no-progress',
       '--no-tagging-api',
       '--profile <name>',
+      '--query <jmespath>',
       '--read-timeout <seconds>',
       '--region <region>',
       '-V, --version',
@@ -80,6 +82,7 @@ describe('public surface', () => {
       plan: ['--format <format>', '-o, --output <format>'],
       apply: [
         '--dry-run',
+        '--force-resume',
         '--format <format>',
         '--report <path>',
         '--resume <path>',

@@ -1,19 +1,13 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { renderPlan } from '../../render.js';
-import type { ReportJson } from '../../report.js';
+import type { Change } from '../../plan.js';
+import type { JobIdentity, ReportJson } from '../../report.js';
 import { ReportFile } from '../../report-file.js';
-import {
-  EXIT,
-  type GlobalOptions,
-  jobSource,
-  outputOption,
-  print,
-  UsageError,
-  withProgress,
-} from '../common.js';
+import type { Tagger } from '../../tagger.js';
+import { EXIT, type GlobalOptions, jobSource, outputOption, UsageError, withProgress } from '../common.js';
 import { printReport } from '../output.js';
-import { planExitCode, planJob } from './plan.js';
+import { planExitCode, planJob, printPlan } from './plan.js';
 
 const EXAMPLES = `
 Examples:
@@ -30,37 +24,87 @@ export function registerApply(program: Command, done: (code: number) => void): v
   )
     .option('--dry-run', 'print the plan and write nothing')
     .option('--report <path>', 'write a JSON report, kept up to date while the job runs')
-    .option('--resume <path>', 'skip what this report says is done, and keep writing it')
-    .addOption(outputOption())
+    .option('--resume <path>', 'skip what this report of the same job says is done, and keep writing it')
+    .option(
+      '--force-resume',
+      'take the --resume report even if it belongs to another job, or to another place',
+    )
+    .addOption(outputOption(['table', 'json', 'csv']))
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const earlier = opts.resume && existsSync(opts.resume) ? readReport(opts.resume) : undefined;
-      const { tagger, planned, badLines } = await planJob(global, file, opts.format);
       if (opts.dryRun) {
-        print(renderPlan(planned));
+        const { planned, badLines } = await planJob(global, file, opts.format);
+        printPlan(planned, opts.output, global);
         return done(planExitCode(planned, badLines));
       }
-      const reportFile = new ReportFile(opts.report ?? opts.resume, earlier);
-      const stop = new StopOnSignal(reportFile);
+      let reportFile: ReportFile | undefined;
+      let job: JobIdentity | undefined;
+      // Before the plan's first read: the job's identity, the resume check, and a report file that can be written.
+      const { tagger, planned, badLines } = await planJob(global, file, opts.format, async (t, changes) => {
+        // The report must be writable before the first AWS call.
+        reportFile = new ReportFile(opts.report ?? opts.resume, earlier?.calls);
+        try {
+          reportFile.check();
+        } catch (error) {
+          throw new UsageError(
+            `cannot write the report ${opts.report ?? opts.resume}: ${(error as Error).message}`,
+          );
+        }
+        job = await identify(t, changes, global);
+        if (earlier && !opts.forceResume) checkResume(earlier, job, opts.resume);
+        reportFile.job = job;
+        return { resume: earlier };
+      });
+      const file_ = reportFile as ReportFile;
+      file_.addCalls(planned.calls);
+      const stop = new StopOnSignal(file_);
       try {
         const report = await withProgress(global, planned.entries.length, (onProgress) =>
           tagger.apply(planned, {
             signal: stop.signal,
             resume: earlier,
             onProgress: (p) => {
-              reportFile.record(p.result);
+              file_.record(p.result);
               onProgress(p);
             },
           }),
         );
-        reportFile.finish(report);
-        const code = printReport(report, opts.output);
+        file_.finish(report);
+        // The output counts the plan's reads with the writes.
+        const shown = { ...report, calls: report.calls + planned.calls };
+        const code = printReport(shown, opts.output, global, 'apply', job);
         done(stop.signal.aborted ? EXIT.interrupted : badLines ? EXIT.usage : code);
       } finally {
         stop.release();
       }
     });
+}
+
+/**
+ * What a report belongs to: a fingerprint of the job's changes and of the account, region, endpoint and
+ * profile it runs against (the account from STS, one call).
+ */
+async function identify(tagger: Tagger, changes: Change[], global: GlobalOptions): Promise<JobIdentity> {
+  const account = await tagger.account();
+  const region = global.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+  const endpoint = global.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
+  const profile = global.profile ?? process.env.AWS_PROFILE;
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify({ changes, account, region, endpoint, profile }))
+    .digest('hex');
+  return { fingerprint, account, region, endpoint };
+}
+
+/** A report of another job, or of the same job elsewhere, is refused: resuming it would skip the wrong work. */
+function checkResume(earlier: ReportJson, job: JobIdentity, path: string): void {
+  const theirs = 'job' in earlier ? earlier.job : undefined;
+  if (theirs?.fingerprint === job.fingerprint) return;
+  const why = theirs
+    ? `it belongs to another job, or to the same job in another account, region or endpoint (${theirs.account ?? '?'} ${theirs.region ?? ''})`
+    : 'it does not say which job it belongs to (an older unitag wrote it)';
+  throw new UsageError(`cannot resume from ${path}: ${why}. To take it anyway, add --force-resume.`);
 }
 
 /**
@@ -96,7 +140,9 @@ class StopOnSignal {
 function readReport(path: string): ReportJson {
   try {
     const json = JSON.parse(readFileSync(path, 'utf8')) as ReportJson;
-    if (json.version !== 1 || !Array.isArray(json.resources)) throw new Error('not a unitag report');
+    if ((json.version !== 1 && json.version !== 2) || !Array.isArray(json.resources)) {
+      throw new Error('not a unitag report');
+    }
     return json;
   } catch (error) {
     throw new UsageError(`cannot resume from ${path}: ${(error as Error).message}`);

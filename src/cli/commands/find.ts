@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { renderTags } from '../../render.js';
-import type { ReadResult } from '../../report.js';
+import { type ReadResult, readReportToJson } from '../../report.js';
 import { collect, type GlobalOptions, makeTagger, outputOption, print, splitTag } from '../common.js';
+import { printJson, wantsJson } from '../output.js';
 
 const EXAMPLES = `
 Examples:
@@ -26,14 +27,20 @@ export function registerFind(program: Command): void {
     .action(async (opts, command: Command) => {
       const regions = opts.regions ? String(opts.regions).split(',').filter(Boolean) : undefined;
       const query = { tags: tagFilters(opts.tag), resourceTypes: opts.type, regions };
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const tagger = await makeTagger(global);
+      const started = Date.now();
+      const json = wantsJson(opts.output, global);
       const found: ReadResult[] = [];
-      for await (const { arn, tags } of (await makeTagger(command.optsWithGlobals<GlobalOptions>())).find(
-        query,
-      )) {
-        if (opts.output === 'arn') print(arn);
+      for await (const { arn, tags } of tagger.find(query)) {
+        if (opts.output === 'arn' && !json) print(arn);
         else found.push({ arn, outcome: 'read', tags });
       }
-      if (opts.output !== 'arn') print(renderTags(found, opts.output));
+      if (json) {
+        const totals = { total: found.length, read: found.length, failed: 0, skipped: 0 };
+        const report = { results: found, totals, calls: tagger.calls, durationMs: Date.now() - started };
+        printJson(readReportToJson(report, 'find'), global);
+      } else if (opts.output !== 'arn') print(renderTags(found, opts.output));
     });
 }
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { renderTags } from '../../render.js';
+import { readReportToJson } from '../../report.js';
 import {
   arnSources,
   errorLine,
@@ -10,6 +11,7 @@ import {
   print,
   readArns,
 } from '../common.js';
+import { printJson, wantsJson } from '../output.js';
 
 const EXAMPLES = `
 Examples:
@@ -23,8 +25,11 @@ export function registerList(program: Command, done: (code: number) => void): vo
     .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
       const arns = await readArns(args, opts.file);
-      const report = await (await makeTagger(command.optsWithGlobals<GlobalOptions>())).listMany(arns);
-      print(renderTags(report.results, opts.output));
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const report = await (await makeTagger(global)).listMany(arns);
+      // JSON carries every resource, failures with their error; table and CSV the tags, failures on stderr.
+      if (wantsJson(opts.output, global)) printJson(readReportToJson(report, 'list'), global);
+      else print(renderTags(report.results, opts.output));
       for (const r of report.results) if (r.error) errorLine(r);
       done(exitCodeOf(report.results));
     });

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type JobFormat, jobFormat, parseJob } from '../../job.js';
-import type { Plan } from '../../plan.js';
-import { renderPlan } from '../../render.js';
+import { type Change, type Plan, type PlanOptions, planToJson } from '../../plan.js';
+import { renderPlan, renderPlanCsv } from '../../render.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -15,7 +15,7 @@ import {
   readText,
   UsageError,
 } from '../common.js';
-import { planToJson } from '../output.js';
+import { printJson, wantsJson } from '../output.js';
 
 const EXAMPLES = `
 Job formats (see the README for details):
@@ -31,17 +31,23 @@ Examples:
 /** `unitag plan JOB`: what a job would change, per resource; writes nothing. */
 export function registerPlan(program: Command, done: (code: number) => void): void {
   jobSource(program.command('plan').description('show what a job would change, per resource; writes nothing'))
-    .addOption(outputOption(['text', 'json'], 'text'))
+    .addOption(outputOption(PLAN_FORMATS, 'table', 'output format (text is table)'))
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts, command: Command) => {
-      const { planned, badLines } = await planJob(
-        command.optsWithGlobals<GlobalOptions>(),
-        file,
-        opts.format,
-      );
-      print(opts.output === 'json' ? JSON.stringify(planToJson(planned), null, 2) : renderPlan(planned));
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const { planned, badLines } = await planJob(global, file, opts.format);
+      printPlan(planned, opts.output, global);
       done(planExitCode(planned, badLines));
     });
+}
+
+/** The formats a plan prints in: `text` is the table's old name. */
+export const PLAN_FORMATS = ['table', 'text', 'json', 'csv'];
+
+/** Prints a plan: the per-resource diff, CSV rows, or the JSON envelope (or what `--query` selects). */
+export function printPlan(planned: Plan, format: string, global: GlobalOptions): void {
+  if (wantsJson(format, global)) printJson(planToJson(planned), global);
+  else print(format === 'csv' ? renderPlanCsv(planned) : renderPlan(planned));
 }
 
 /** Reads and plans a job file; bad lines are reported on standard error and left out. */
@@ -49,7 +55,8 @@ export async function planJob(
   global: GlobalOptions,
   file: string,
   format: JobFormat | undefined,
-): Promise<{ tagger: Tagger; planned: Plan; badLines: boolean }> {
+  before?: (tagger: Tagger, changes: Change[]) => Promise<PlanOptions>,
+): Promise<{ tagger: Tagger; planned: Plan; badLines: boolean; changes: Change[] }> {
   const kind = format ?? jobFormat(file);
   if (!kind)
     throw new UsageError(
@@ -59,8 +66,8 @@ export async function planJob(
   const job = parseJob(text, kind);
   for (const e of job.errors) process.stderr.write(`${file}:${e.line}: ${e.message} (line skipped)\n`);
   const tagger = await makeTagger(global);
-  const planned = await tagger.plan(job.changes);
-  return { tagger, planned, badLines: job.errors.length > 0 };
+  const planned = await tagger.plan(job.changes, before ? await before(tagger, job.changes) : {});
+  return { tagger, planned, badLines: job.errors.length > 0, changes: job.changes };
 }
 
 /** 2 for bad lines (of the file, or changes that break the rules), 1 for entries that failed, 0 otherwise. */

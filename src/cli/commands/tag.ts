@@ -31,6 +31,6 @@ export function registerTag(program: Command, done: (code: number) => void): voi
       const report = await withProgress(global, arns.length, (onProgress) =>
         tagger.tagMany(arns, tags, { onProgress }),
       );
-      done(printReport(report, opts.output));
+      done(printReport(report, opts.output, global, 'tag'));
     });
 }

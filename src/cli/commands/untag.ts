@@ -30,6 +30,6 @@ export function registerUntag(program: Command, done: (code: number) => void): v
       const report = await withProgress(global, arns.length, (onProgress) =>
         tagger.untagMany(arns, opts.key, { onProgress }),
       );
-      done(printReport(report, opts.output));
+      done(printReport(report, opts.output, global, 'untag'));
     });
 }
