@@ -78,6 +78,8 @@ export async function ensureLocalStack() {
     env: {
       ...process.env,
       GATEWAY_LISTEN: `127.0.0.1:${port}`,
+      // The default (twisted) gateway listens on every interface whatever GATEWAY_LISTEN says; hypercorn honours the host.
+      GATEWAY_SERVER: 'hypercorn',
       SERVICES: SERVICES.join(','),
       EAGER_SERVICE_LOADING: '1',
       DISABLE_EVENTS: '1',

@@ -20,7 +20,11 @@ export interface ParsedArn {
   resourceId: string;
 }
 
-/** Partitions unitag accepts, with the DNS suffix of their service endpoints and their global region. */
+/**
+ * Partitions unitag accepts, with the DNS suffix of their service endpoints and the region where their global
+ * services (IAM) answer. `test/unit/arn.test.ts` checks this table against the SDK's own partition data, so a
+ * partition the SDK knows and this table lacks, or a suffix that differs, fails the tests.
+ */
 export const PARTITIONS: Readonly<Record<string, { dnsSuffix: string; globalRegion: string }>> = {
   aws: { dnsSuffix: 'amazonaws.com', globalRegion: 'us-east-1' },
   'aws-cn': { dnsSuffix: 'amazonaws.com.cn', globalRegion: 'cn-north-1' },
@@ -29,10 +33,11 @@ export const PARTITIONS: Readonly<Record<string, { dnsSuffix: string; globalRegi
   'aws-iso-b': { dnsSuffix: 'sc2s.sgov.gov', globalRegion: 'us-isob-east-1' },
   'aws-iso-e': { dnsSuffix: 'cloud.adc-e.uk', globalRegion: 'eu-isoe-west-1' },
   'aws-iso-f': { dnsSuffix: 'csp.hci.ic.gov', globalRegion: 'us-isof-south-1' },
+  'aws-eusc': { dnsSuffix: 'amazonaws.eu', globalRegion: 'eusc-de-east-1' },
 };
 
 const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT = /^(\d{12}|aws)$/;
 // C0 and C1 control characters, DEL included.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.

@@ -1,5 +1,6 @@
 // The generic bulk engine: many writes or reads under one concurrency limit, batched where an adapter can,
 // routed through the tagging-API policy where it says so, with a report line per resource in input order.
+import { setMaxListeners } from 'node:events';
 import pLimit from 'p-limit';
 import { countCalls } from './clients.js';
 import { chunk, groupBy } from './collections.js';
@@ -220,7 +221,7 @@ export async function listMany(
       else targets.push({ index, job: input.target });
     }
     const limit = pLimit(settings.concurrency);
-    const { signal } = options;
+    const signal = shared(options.signal);
     const finish = ({ index, job }: Indexed<Target>, tags: Tags | UnitagError | undefined) => {
       const base = { arn: job.arn, type: job.info.type };
       if (tags === undefined || isUnitagError(tags))
@@ -260,6 +261,19 @@ export async function listMany(
   const totals = { total: results.length, read: 0, failed: 0, skipped: 0 };
   for (const { outcome } of results) totals[outcome]++;
   return { results, totals, calls, durationMs: Date.now() - started };
+}
+
+/**
+ * A signal for every call of one bulk operation, following the caller's: each SDK request listens on it, so
+ * the caller's own signal gets one listener however many requests run (no MaxListenersExceededWarning).
+ */
+function shared(signal: AbortSignal | undefined): AbortSignal | undefined {
+  if (!signal) return undefined;
+  const controller = new AbortController();
+  setMaxListeners(0, controller.signal);
+  if (signal.aborted) controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
+  return controller.signal;
 }
 
 /** Collects results in input order and reports progress. */

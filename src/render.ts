@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import type { Plan, PlanEntry } from './plan.js';
 import type { BulkReport, ReadResult, WriteResult } from './report.js';
 import { hasTag } from './shapes.js';
@@ -21,11 +22,17 @@ export function printable(text: string): string {
 /** Aligned columns, header first; cells are made printable. */
 export function table(header: string[], body: string[][]): string {
   const rows = body.map((row) => row.map(printable));
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  // Columns align by the width a terminal shows (a CJK character takes two columns), not by string length;
+  // widths are found with a loop, as a spread of many rows would overflow the stack.
+  const widths = header.map((h) => stringWidth(h));
+  for (const row of rows) {
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell));
+  }
+  const pad = (cell: string, width: number) => cell + ' '.repeat(Math.max(0, width - stringWidth(cell)));
   return [header, ...rows]
     .map((row) =>
       row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] as number)))
+        .map((cell, i) => (i === row.length - 1 ? cell : pad(cell, widths[i] as number)))
         .join('  ')
         .trimEnd(),
     )

@@ -85,7 +85,7 @@ export function endpointUrl(value: string): string {
 
 /** `--region`: a region name as AWS writes them (us-east-1, eu-central-2, us-gov-west-1, ...). */
 export function regionName(value: string): string {
-  if (!/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(value)) {
+  if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(value)) {
     throw new UsageError(`--region "${value}" is not a region name (such as us-east-1)`);
   }
   return value;

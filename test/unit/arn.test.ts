@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatArn, InvalidArnError, parseArn } from '../../src/index.js';
+import { formatArn, InvalidArnError, PARTITIONS, parseArn } from '../../src/index.js';
 
 describe('parseArn', () => {
   it.each([
@@ -141,5 +141,25 @@ describe('parseArn', () => {
 
   it('refuses a value that is not a string', () => {
     expect(() => parseArn(42 as unknown as string)).toThrow(InvalidArnError);
+  });
+
+  it("knows every partition the SDK knows, with the SDK's DNS suffix", async () => {
+    const { partition } = await import('@aws-sdk/core/client');
+    // The SDK's partition data answers per region: each of ours must come back as itself.
+    for (const [id, { dnsSuffix, globalRegion }] of Object.entries(PARTITIONS)) {
+      expect(partition(globalRegion), id).toMatchObject({ name: id, dnsSuffix });
+    }
+    const sdk = [
+      'us-east-1',
+      'cn-north-1',
+      'us-gov-west-1',
+      'us-iso-east-1',
+      'us-isob-east-1',
+      'eu-isoe-west-1',
+      'us-isof-south-1',
+      'eusc-de-east-1',
+    ].map((r) => partition(r).name);
+    expect(Object.keys(PARTITIONS).sort()).toEqual([...new Set(sdk)].sort());
+    expect(parseArn('arn:aws-eusc:sqs:eusc-de-east-1:123456789012:q').partition).toBe('aws-eusc');
   });
 });

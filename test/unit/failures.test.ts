@@ -96,4 +96,25 @@ describe('failures that are not answers', () => {
     expect(error).toMatchObject({ code: 'ConfigurationError' });
     expect(String((error as Error).message)).toContain('You must specify a region');
   });
+
+  it('reads hundreds of resources under one signal without a MaxListenersExceededWarning', async () => {
+    const warnings: Error[] = [];
+    const listen = (warning: Error) => warnings.push(warning);
+    process.on('warning', listen);
+    try {
+      const tagger = createTagger({
+        endpoint: fake.endpoint,
+        region: 'us-east-1',
+        credentials,
+        concurrency: 32,
+      });
+      const topics = Array.from({ length: 300 }, (_, i) => `${TOPIC}${i}`);
+      const report = await tagger.listMany(topics, { signal: new AbortController().signal });
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(report.totals.read).toBe(300);
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+    } finally {
+      process.off('warning', listen);
+    }
+  });
 });

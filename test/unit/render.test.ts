@@ -1,5 +1,6 @@
+import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { printable, renderPlan, renderTags } from '../../src/render.js';
+import { printable, renderPlan, renderTags, table } from '../../src/render.js';
 import { tagsFromEntries } from '../../src/shapes.js';
 
 describe('render', () => {
@@ -25,5 +26,24 @@ describe('render', () => {
     const table = renderTags([{ arn: 'a', outcome: 'read', tags: tagsFromEntries([[key, 'x']]) }], 'table');
     expect(table.split('\n')).toHaveLength(2);
     expect(printable('plain key')).toBe('plain key');
+  });
+
+  it('aligns table columns by the width a terminal shows, CJK keys included', () => {
+    const text = table(
+      ['KEY', 'VALUE'],
+      [
+        ['部署', 'a'],
+        ['team', 'b'],
+      ],
+    );
+    const [, first, second] = text.split('\n');
+    // The value column starts at the same display column on every row.
+    const column = (line: string, value: string) => stringWidth(line.slice(0, line.indexOf(value)));
+    expect(column(first as string, 'a')).toBe(column(second as string, 'b'));
+  });
+
+  it('renders a table of 200,000 rows without overflowing the stack', () => {
+    const rows = Array.from({ length: 200_000 }, (_, i) => [`arn-${i}`, 'k', 'v']);
+    expect(table(['ARN', 'KEY', 'VALUE'], rows).split('\n')).toHaveLength(200_001);
   });
 });
