@@ -4,6 +4,8 @@
 // reached it.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { createTagger, type TaggerOptions } from '../src/index.js';
 
 /**
  * How the server answers a tag read: `valid`; `empty`; `truncated` (half of it); `foreign` (HTML, or a JSON
@@ -175,4 +177,32 @@ function badAnswer(kind: Answer, valid: { type: string; body: string }): string 
     default:
       return valid.body.slice(0, Math.floor(valid.body.length / 2));
   }
+}
+
+/**
+ * A fake AWS for this test file: started before its tests, reset (requests, hangs, `answer`) before each, closed
+ * after them; `tagger()` makes a tagger pointed at it, one attempt per request (a retry only slows a test).
+ */
+export function useFakeAws(answer: Answer = 'valid') {
+  const handle = {
+    fake: undefined as unknown as FakeAws,
+    tagger: (options: TaggerOptions = {}) =>
+      createTagger({
+        endpoint: handle.fake.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        clientConfig: { maxAttempts: 1 },
+        ...options,
+      }),
+  };
+  beforeAll(async () => {
+    handle.fake = await startFakeAws();
+  });
+  afterAll(() => handle.fake.close());
+  beforeEach(() => {
+    handle.fake.requests.length = 0;
+    handle.fake.hang.clear();
+    handle.fake.answer = answer;
+  });
+  return handle;
 }

@@ -1,26 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTagger } from '../../../src/index.js';
-import { type FakeAws, startFakeAws } from '../../fake-aws.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeAws } from '../../fake-aws.js';
 
 // Every adapter honours the call's abort signal: a server that accepts and never answers is left at once, with
 // one typed error (`Aborted`); a signal already aborted sends nothing at all.
-let fake: FakeAws;
-beforeAll(async () => {
-  fake = await startFakeAws();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.answer = 'hang';
-});
-
-const tagger = () =>
-  createTagger({
-    endpoint: fake.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    clientConfig: { maxAttempts: 1 },
-  });
+const aws = useFakeAws('hang');
+const tagger = () => aws.tagger();
 
 const ARNS = [
   'arn:aws:sns:us-east-1:123456789012:orders',
@@ -44,7 +28,7 @@ describe.each(ARNS)('%s', (arn) => {
     const error = await call(tagger(), AbortSignal.timeout(200)).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'Aborted', arn });
     expect(Date.now() - started).toBeLessThan(3000);
-    expect(fake.requests.length).toBeGreaterThan(0);
+    expect(aws.fake.requests.length).toBeGreaterThan(0);
   });
 
   it('an already aborted signal sends no request', async () => {
@@ -55,7 +39,7 @@ describe.each(ARNS)('%s', (arn) => {
       code: 'Aborted',
     });
     await expect(t.list(arn, { signal: controller.signal })).rejects.toMatchObject({ code: 'Aborted' });
-    expect(fake.requests).toEqual([]);
+    expect(aws.fake.requests).toEqual([]);
   });
 });
 

@@ -1,26 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTagger } from '../../../src/index.js';
-import { type Answer, type FakeAws, startFakeAws } from '../../fake-aws.js';
+import { describe, expect, it } from 'vitest';
+import { type Answer, useFakeAws } from '../../fake-aws.js';
 
 // Every adapter's tag read, answered by a local HTTP server as a broken proxy would: a read is "no tags" only
 // when AWS says so, so none of these answers may lead to a write.
-let fake: FakeAws;
-beforeAll(async () => {
-  fake = await startFakeAws();
-});
-afterAll(() => fake.close());
-beforeEach(() => {
-  fake.requests.length = 0;
-});
-
-const tagger = () =>
-  createTagger({
-    endpoint: fake.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    // One attempt: a dropped connection is retried by the SDK otherwise, which only slows the test.
-    clientConfig: { maxAttempts: 1 },
-  });
+const aws = useFakeAws();
+const tagger = () => aws.tagger();
 
 const READS: [string, string][] = [
   ['SNS ListTagsForResource', 'arn:aws:sns:us-east-1:123456789012:orders'],
@@ -42,7 +26,7 @@ describe.each(READS)('%s', (_, arn) => {
     expect(planned.entries[0]).toMatchObject({ status: 'change', set: { c: '3' }, remove: [] });
     const report = await t.apply(planned);
     expect(report.totals).toMatchObject({ changed: 1, failed: 0 });
-    expect(fake.writes().length).toBeGreaterThan(0);
+    expect(aws.fake.writes().length).toBeGreaterThan(0);
   });
 
   it.each<[Answer, string]>([
@@ -55,7 +39,7 @@ describe.each(READS)('%s', (_, arn) => {
     ['dropped', 'NetworkError'],
   ])('answered %s: a typed error (%s), never "no tags", and no write reaches AWS', async (answer, code) => {
     // Prepare
-    fake.answer = answer;
+    aws.fake.answer = answer;
     const t = tagger();
     try {
       // Act
@@ -70,9 +54,9 @@ describe.each(READS)('%s', (_, arn) => {
       expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code } });
       expect(applied.totals).toMatchObject({ changed: 0, failed: 1 });
       if (readFirst) expect(tagged).toMatchObject({ code, arn });
-      expect(fake.writes()).toEqual([]);
+      expect(aws.fake.writes()).toEqual([]);
     } finally {
-      fake.answer = 'valid';
+      aws.fake.answer = 'valid';
     }
   });
 });
