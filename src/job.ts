@@ -1,4 +1,5 @@
-import { parse } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { Options } from 'csv-parse/sync';
 import { parseArn } from './arn.js';
 import type { Change } from './plan.js';
 import { newTags } from './shapes.js';
@@ -188,6 +189,14 @@ function quotes(text: string): number {
   let n = 0;
   for (const c of text) if (c === '"') n++;
   return n;
+}
+
+// csv-parse is loaded on the first CSV job, not when the CLI starts.
+type Parse = (input: string, options: Options) => unknown;
+let csvParse: Parse | undefined;
+function parse(input: string, options: Options): unknown {
+  csvParse ??= (createRequire(import.meta.url)('csv-parse/sync') as { parse: Parse }).parse;
+  return csvParse(input, options);
 }
 
 function parseRecord(record: string, line: number): CsvRecord {

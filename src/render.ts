@@ -1,4 +1,4 @@
-import stringWidth from 'string-width';
+import { eastAsianWidth } from 'get-east-asian-width';
 import type { Plan, PlanEntry } from './plan.js';
 import type { BulkReport, ReadResult, WriteResult } from './report.js';
 import { hasTag } from './shapes.js';
@@ -19,16 +19,30 @@ export function printable(text: string): string {
   return CONTROL.test(text) ? JSON.stringify(text) : text;
 }
 
+/**
+ * The columns a terminal shows `text` in: East Asian wide and fullwidth characters take two, combining marks
+ * none, every other character one.
+ */
+export function displayWidth(text: string): number {
+  let width = 0;
+  for (const character of text) {
+    const code = character.codePointAt(0) as number;
+    if (/\p{Mn}|\p{Me}/u.test(character)) continue;
+    width += eastAsianWidth(code, { ambiguousAsWide: false });
+  }
+  return width;
+}
+
 /** Aligned columns, header first; cells are made printable. */
 export function table(header: string[], body: string[][]): string {
   const rows = body.map((row) => row.map(printable));
   // Columns align by the width a terminal shows (a CJK character takes two columns), not by string length;
   // widths are found with a loop, as a spread of many rows would overflow the stack.
-  const widths = header.map((h) => stringWidth(h));
+  const widths = header.map((h) => displayWidth(h));
   for (const row of rows) {
-    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, stringWidth(cell));
+    for (const [i, cell] of row.entries()) widths[i] = Math.max(widths[i] ?? 0, displayWidth(cell));
   }
-  const pad = (cell: string, width: number) => cell + ' '.repeat(Math.max(0, width - stringWidth(cell)));
+  const pad = (cell: string, width: number) => cell + ' '.repeat(Math.max(0, width - displayWidth(cell)));
   return [header, ...rows]
     .map((row) =>
       row

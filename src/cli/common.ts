@@ -2,9 +2,9 @@
 // output (standard output for results, standard error for the rest), progress and exit codes.
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { search } from 'jmespath';
 import type { Progress } from '../bulk.js';
 import type { UnitagError } from '../errors.js';
+import { search } from '../jmespath.js';
 import type { ReadResult, WriteResult } from '../report.js';
 import { hasTag, newTags } from '../shapes.js';
 import { createTagger, type Tagger } from '../tagger.js';

@@ -1,4 +1,4 @@
-import { search } from 'jmespath';
+import { search } from '../jmespath.js';
 import { type OutputFormat, renderReport, summary } from '../render.js';
 import type { BulkReport, Command, JobIdentity, OutputJson } from '../report.js';
 import { reportToJson } from '../report.js';

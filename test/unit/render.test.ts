@@ -1,6 +1,5 @@
-import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
-import { printable, renderPlan, renderTags, table } from '../../src/render.js';
+import { displayWidth, printable, renderPlan, renderTags, table } from '../../src/render.js';
 import { tagsFromEntries } from '../../src/shapes.js';
 
 describe('render', () => {
@@ -38,8 +37,9 @@ describe('render', () => {
     );
     const [, first, second] = text.split('\n');
     // The value column starts at the same display column on every row.
-    const column = (line: string, value: string) => stringWidth(line.slice(0, line.indexOf(value)));
+    const column = (line: string, value: string) => displayWidth(line.slice(0, line.indexOf(value)));
     expect(column(first as string, 'a')).toBe(column(second as string, 'b'));
+    expect([displayWidth('部署'), displayWidth('team'), displayWidth('e\u0301')]).toEqual([4, 4, 1]);
   });
 
   it('renders a table of 200,000 rows without overflowing the stack', () => {
