@@ -154,10 +154,21 @@ function localFailure(error: unknown): { code: ErrorCode; detail: string } | und
   ) {
     return { code: 'CredentialsError', detail: message };
   }
-  if (/Region is missing/i.test(message))
-    return { code: 'ConfigurationError', detail: 'no region is configured' };
-  if (e?.name === 'TypeError' && /Invalid URL/i.test(message))
-    return { code: 'ConfigurationError', detail: message };
+  if (/Region is missing/i.test(message)) {
+    return {
+      code: 'ConfigurationError',
+      detail: 'You must specify a region: --region, AWS_REGION, or a region in the profile',
+    };
+  }
+  if (/Region not accepted|Invalid region/i.test(message)) {
+    return { code: 'ConfigurationError', detail: `the region is not one AWS has: ${message}` };
+  }
+  if (e?.name === 'TypeError' && /Invalid URL/i.test(message)) {
+    return {
+      code: 'ConfigurationError',
+      detail: `the endpoint is not a URL (AWS_ENDPOINT_URL, --endpoint-url): ${message}`,
+    };
+  }
   return undefined;
 }
 
@@ -181,12 +192,11 @@ const ADVICE: Record<ErrorCode, string> = {
     'nothing was written; retry, and if it persists check any proxy between you and AWS (it is not "no tags")',
   Aborted: 'the call was cancelled by its abort signal; run it again to finish',
   Timeout:
-    'the endpoint accepted the request but gave no answer in time; check it, or raise the read timeout (--read-timeout)',
+    'no connection, or no answer, in time: check the endpoint and the network, or raise --connect-timeout / --read-timeout',
   NetworkError: 'check the endpoint (--endpoint-url, AWS_ENDPOINT_URL), the network, and any proxy',
   CredentialsError:
     'configure credentials: --profile or AWS_PROFILE naming a profile that exists, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an SSO login (aws sso login)',
-  ConfigurationError:
-    'You must specify a region: --region, AWS_REGION, or a region in the profile; and an endpoint, if any, as a URL',
+  ConfigurationError: 'fix the configuration as said above; nothing was sent',
   ServiceError: 'retry; if it persists, the message above says what AWS objected to',
 };
 

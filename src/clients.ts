@@ -37,6 +37,14 @@ export interface ClientOptions {
 /** The AWS CLI's default connect and read timeouts: 60 s each. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** The longest timer Node keeps (about 24.8 days); a longer timeout would fire at once. */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+// 0 (or anything not a positive number) waits forever; longer than a timer can wait is as long as it can.
+function bounded(ms: number): number {
+  return Number.isFinite(ms) && ms > 0 ? Math.min(ms, MAX_TIMEOUT_MS) : 0;
+}
+
 /**
  * True when a client's requests go to a custom endpoint (LocalStack): the `endpoint` option, AWS_ENDPOINT_URL,
  * or the service's own AWS_ENDPOINT_URL_<SERVICE>.
@@ -192,9 +200,13 @@ export class ClientCache {
     const config: Record<string, unknown> = { ...clientConfig };
     // A request that is never answered must end: the SDK's handler only warns on its request timeout unless
     // told to throw. A requestHandler of the caller's own is left as it is.
+    // The request timeout ends at the answer's headers: a body that stalls after them is bounded by the socket's
+    // idle timeout, set to the same read timeout.
+    const read = bounded(readTimeout ?? DEFAULT_TIMEOUT_MS);
     config.requestHandler ??= {
-      connectionTimeout: connectTimeout ?? DEFAULT_TIMEOUT_MS,
-      requestTimeout: readTimeout ?? DEFAULT_TIMEOUT_MS,
+      connectionTimeout: bounded(connectTimeout ?? DEFAULT_TIMEOUT_MS),
+      requestTimeout: read,
+      socketTimeout: read,
       throwOnRequestTimeout: true,
     };
     if (region) config.region = region;

@@ -4,6 +4,12 @@ import { parseArn } from './arn.js';
 import type { Change } from './plan.js';
 import { newTags } from './shapes.js';
 
+/**
+ * Checks one line's change against its resource's rules, with no AWS call (the tagger's `check`): what is wrong,
+ * or undefined. A line it refuses is a bad line, reported with its number, and never merged with the others.
+ */
+export type CheckChange = (change: Change) => string | undefined;
+
 /** Formats of a job file. */
 export type JobFormat = 'json' | 'ndjson' | 'csv';
 
@@ -30,16 +36,17 @@ export function jobFormat(path: string): JobFormat | undefined {
 }
 
 /** Parses a job. A bad line is reported in `errors` and left out; it never stops the valid lines. */
-export function parseJob(input: string, format: JobFormat): Job {
+export function parseJob(input: string, format: JobFormat, check?: CheckChange): Job {
   // A byte-order mark (as some editors write one) is not part of the job.
   const text = withoutBom(input);
-  if (format === 'csv') return parseCsvJob(text);
+  if (format === 'csv') return parseCsvJob(text, check);
   const changes: Change[] = [];
   const errors: JobError[] = [];
   const take = (value: unknown, line: number) => {
     const result = toChange(value);
-    if (typeof result === 'string') errors.push({ line, message: result });
-    else changes.push(result);
+    const problem = typeof result === 'string' ? result : check?.(result);
+    if (problem !== undefined) errors.push({ line, message: problem });
+    else changes.push(result as Change);
   };
   if (format === 'ndjson') {
     for (const [i, raw] of text.split(/\r?\n/).entries()) {
@@ -119,6 +126,21 @@ export function toChange(value: unknown): Change | string {
   return change as unknown as Change;
 }
 
+/** One CSV row's operation as a change of its own. */
+function rowChange(
+  target: { arn: string; versionId?: string },
+  action: string,
+  key: string,
+  value: string,
+): Change {
+  const one = Object.assign(newTags(), { [key]: value });
+  if (action === 'set') return { ...target, set: one };
+  if (action === 'set-if-absent') return { ...target, setIfAbsent: one };
+  if (action === 'remove') return { ...target, remove: [key] };
+  if (action === 'rename') return { ...target, rename: one };
+  return { ...target, copyFrom: { arn: value.trim(), ...(key === '' ? {} : { keys: [key] }) } };
+}
+
 function checkArn(arn: unknown): string | undefined {
   if (typeof arn !== 'string' || arn === '') return '"arn" is missing';
   try {
@@ -154,32 +176,24 @@ type CsvRecord = { line: number; cells: Cell[] } | { line: number; error: string
 export const MAX_LINE = 16_384;
 
 /**
- * Splits CSV text (RFC 4180) into records with csv-parse, record by record: a record is one line, or more where
- * a quoted field holds a line break. A record that cannot be read (a quote never closed, a stray quote, a line
- * over {@link MAX_LINE}) is reported with its line number, and the lines after it are read on their own, so one
- * bad line never swallows or changes another.
+ * Splits CSV text into records with csv-parse, one line a record: a quoted value may hold commas and doubled
+ * quotes, but no line break (a value with one needs a JSON job), so a quote left open can never join lines, and
+ * one bad line never swallows or changes another. A line that cannot be read (a quote never closed, a stray
+ * quote, more than {@link MAX_LINE} characters) is reported with its line number.
  */
 export function parseCsv(text: string): CsvRecord[] {
   const lines = withoutBom(text).split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
   const records: CsvRecord[] = [];
-  let i = 0;
-  while (i < lines.length) {
-    const start = i;
-    let record = lines[i] as string;
-    i++;
-    // An odd number of quotes so far: a quoted field goes on on the next line.
-    while (quotes(record) % 2 === 1 && i < lines.length && record.length <= MAX_LINE) {
-      record += `\n${lines[i]}`;
-      i++;
-    }
-    const line = start + 1;
+  for (const [i, record] of lines.entries()) {
+    const line = i + 1;
     if (record.length > MAX_LINE) {
       records.push({ line, error: `longer than ${MAX_LINE} characters: no job line needs that many` });
-      i = start + 1;
     } else if (quotes(record) % 2 === 1) {
-      records.push({ line, error: 'a quote is opened and never closed' });
-      i = start + 1;
+      records.push({
+        line,
+        error: 'a quote is opened and not closed on this line (a value with a line break needs a JSON job)',
+      });
     } else if (record.trim() !== '') records.push(parseRecord(record, line));
   }
   return records;
@@ -225,7 +239,7 @@ const ACTIONS = ['set', 'set-if-absent', 'remove', 'rename', 'copy-from'];
  * - `rename`: renames `key` to `value`.
  * - `copy-from`: copies from the ARN in `value`: the tag `key`, or every tag when `key` is empty.
  */
-function parseCsvJob(text: string): Job {
+function parseCsvJob(text: string, check: CheckChange | undefined): Job {
   const records = parseCsv(text);
   const errors: JobError[] = [];
   const header = records.shift();
@@ -260,13 +274,17 @@ function parseCsvJob(text: string): Job {
       continue;
     }
     const get = (name: string): Cell => cells[columns.indexOf(name)] ?? { text: '', quoted: false };
-    const problem = csvRow(get, byTarget);
+    const problem = csvRow(get, byTarget, check);
     if (problem) errors.push({ line, message: problem });
   }
   return { changes: [...byTarget.values()], errors };
 }
 
-function csvRow(get: (name: string) => Cell, byTarget: Map<string, Change>): string | undefined {
+function csvRow(
+  get: (name: string) => Cell,
+  byTarget: Map<string, Change>,
+  check: CheckChange | undefined,
+): string | undefined {
   const arn = get('arn').text.trim();
   const arnProblem = checkArn(arn);
   if (arnProblem) return arnProblem;
@@ -287,8 +305,14 @@ function csvRow(get: (name: string) => Cell, byTarget: Map<string, Change>): str
     const problem = checkArn(value.text.trim());
     if (problem) return `copy-from needs the source ARN in value: ${problem}`;
   }
-  const id = `${arn}?${versionId ?? ''}`;
-  const change = byTarget.get(id) ?? { arn, ...(versionId ? { versionId } : {}) };
+  // The row's own change is checked before it joins the others of its resource.
+  const target = { arn, ...(versionId ? { versionId } : {}) };
+  const own = rowChange(target, action, key, value.text);
+  const problem = check?.(own);
+  if (problem !== undefined) return problem;
+  // NUL apart: no ARN holds it, while an S3 key may hold `?`.
+  const id = `${arn}\u0000${versionId ?? ''}`;
+  const change = byTarget.get(id) ?? { ...target };
   byTarget.set(id, change);
   // Prototype-free maps, so that a key named `__proto__` is a key like any other (see newTags).
   if (action === 'set') change.set = Object.assign(change.set ?? newTags(), { [key]: value.text });

@@ -215,6 +215,12 @@ function entryKey(arn: string, versionId: string | undefined): string {
   return versionId ? `${arn}\u0000${versionId}` : arn;
 }
 
+/** What is wrong with one change, with no AWS call (its ARN, its source's, its keys and values); or undefined. */
+export function checkOne(engine: Engine, change: Change): UnitagError | undefined {
+  const errors = checkAll(engine, [change], resolveAll(engine, [change]));
+  return errors.values().next().value;
+}
+
 /** The changes that break their resource's rules, by entry: checked as `tag` would check them, with no call. */
 function checkAll(
   engine: Engine,

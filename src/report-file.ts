@@ -36,6 +36,10 @@ export class ReportFile {
 
   /** The job the report belongs to, once known. */
   job: JobIdentity | undefined;
+  /** The first write of the report that failed while the job ran. */
+  failure: Error | undefined;
+  /** Called once, when a write of the report fails while the job runs. */
+  onFailure: ((error: Error) => void) | undefined;
 
   constructor(
     /** Where the report goes; without a path, nothing is written. */
@@ -57,7 +61,10 @@ export class ReportFile {
    */
   check(): void {
     if (!this.path) return;
-    if (existsSync(this.path)) accessSync(this.path, constants.W_OK);
+    if (existsSync(this.path)) {
+      if (statSync(this.path).isDirectory()) throw new Error('it is a directory');
+      accessSync(this.path, constants.W_OK);
+    }
     const probe = this.#temporary();
     closeSync(openSync(probe, 'wx', 0o600));
     unlinkSync(probe);
@@ -71,7 +78,13 @@ export class ReportFile {
   /** Records one finished resource, and writes the file when the last write is over 50 ms old. */
   record(result: WriteResult): void {
     this.#lines.set(lineKey(result), result);
-    if (Date.now() - this.#written > 50) this.flush();
+    if (this.failure || Date.now() - this.#written <= 50) return;
+    try {
+      this.flush();
+    } catch (error) {
+      this.failure = error as Error;
+      this.onFailure?.(this.failure);
+    }
   }
 
   /** Writes the final report: the run's lines, in input order, and the calls of the plan and the writes. */
@@ -79,7 +92,11 @@ export class ReportFile {
     this.#calls += report.calls;
     this.#lines.clear();
     for (const result of report.results) this.#lines.set(lineKey(result), result);
-    this.flush(report.durationMs);
+    try {
+      this.flush(report.durationMs);
+    } catch (error) {
+      this.failure ??= error as Error;
+    }
   }
 
   /** Adds calls made outside the report's lines (the plan's reads). */

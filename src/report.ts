@@ -161,10 +161,28 @@ export function resumedLines(report: BulkReport | ReportJson | undefined): Map<s
   const done = new Map<string, WriteResult>();
   for (const line of lines) {
     if (line.outcome !== 'changed' && line.outcome !== 'unchanged') continue;
-    const { error: _, ...rest } = line;
-    done.set(lineKey(line), { ...rest, outcome: line.outcome, resumed: true });
+    if (typeof line.arn !== 'string') continue;
+    // A report is input: only the fields a line has, with the types they have, come back.
+    done.set(lineKey(line), {
+      arn: line.arn,
+      ...(typeof line.versionId === 'string' ? { versionId: line.versionId } : {}),
+      ...(typeof line.type === 'string' ? { type: line.type } : {}),
+      outcome: line.outcome,
+      ...(isTags(line.before) ? { before: line.before } : {}),
+      ...(isTags(line.after) ? { after: line.after } : {}),
+      resumed: true,
+    });
   }
   return done;
+}
+
+function isTags(value: unknown): value is Tags {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  );
 }
 
 /** What identifies a report line: its ARN and, for an S3 object version, the version (NUL apart: no ARN has it). */

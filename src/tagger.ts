@@ -1,7 +1,8 @@
 import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './bulk.js';
 import { Engine, type EngineOptions } from './engine.js';
+import type { UnitagError } from './errors.js';
 import { type FindOptions, find } from './find.js';
-import { apply, type Change, type Plan, type PlanOptions, plan } from './plan.js';
+import { apply, type Change, checkOne, type Plan, type PlanOptions, plan } from './plan.js';
 import type { BulkReport, ReadReport, ReadResult } from './report.js';
 import { TaggingApiPolicy } from './tagging-api-policy.js';
 import type { CallOptions, FindQuery, Tags, WriteOutcome } from './types.js';
@@ -81,6 +82,11 @@ export interface Tagger {
    */
   find(query?: FindQuery, options?: FindOptions): AsyncIterable<{ arn: string; tags: Tags }>;
   /**
+   * What is wrong with one change of a plan, found with no AWS call: its ARN (and its copy source's), its keys
+   * and values against the resource's rules. `undefined` when it would be planned.
+   */
+  check(change: Change): UnitagError | undefined;
+  /**
    * The account the tagger's credentials act in: one STS GetCallerIdentity, made once and shared with the
    * account check of IAM and EC2 ARNs.
    */
@@ -119,6 +125,7 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
     plan: (changes, planOptions) => plan(engine, changes, settings, planOptions),
     apply: (planned, bulk) => apply(engine, policy, planned, settings, bulk),
     find: (query = {}, findOptions) => find(engine, partition, query, findOptions),
+    check: (change) => checkOne(engine, change),
     account: async (callOptions) => {
       try {
         return await engine.clients.account(partition, callOptions?.signal);

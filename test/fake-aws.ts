@@ -11,7 +11,8 @@ import { createTagger, type TaggerOptions } from '../src/index.js';
  * How the server answers a tag read: `valid`; `empty`; `truncated` (half of it); `foreign` (HTML, or a JSON
  * array); `wrong-root` (the valid content under another root element, or with a member the API does not
  * define); `trailing` (the valid answer, then more); `error` (an AWS error document, with status 200); `dropped`
- * (half of it, then the connection closes); `hang` (every request, read or write, is accepted and never answered).
+ * (half of it, then the connection closes); `stall` (the headers and half of it, then nothing, the connection
+ * left open); `hang` (every request, read or write, is accepted and never answered).
  */
 export type Answer =
   | 'valid'
@@ -22,6 +23,7 @@ export type Answer =
   | 'trailing'
   | 'error'
   | 'dropped'
+  | 'stall'
   | 'hang';
 
 /** The operation a request names, whatever the protocol (query, JSON, REST). */
@@ -136,6 +138,14 @@ export async function startFakeAws(): Promise<FakeAws> {
         return;
       }
       const body = badAnswer(fake.answer, valid);
+      if (fake.answer === 'stall') {
+        response.writeHead(200, {
+          'content-type': valid.type,
+          'content-length': Buffer.byteLength(valid.body),
+        });
+        response.write(body);
+        return;
+      }
       if (fake.answer === 'dropped') {
         // Promise the whole answer, send half of it, then drop the connection.
         response.writeHead(200, {

@@ -3,8 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Progress } from '../bulk.js';
+import { MAX_TIMEOUT_MS } from '../clients.js';
 import type { UnitagError } from '../errors.js';
-import { search } from '../jmespath.js';
+import { compile } from '../jmespath.js';
+import { printable } from '../render.js';
 import type { ReadResult, WriteResult } from '../report.js';
 import { hasTag, newTags } from '../shapes.js';
 import { createTagger, type Tagger } from '../tagger.js';
@@ -94,7 +96,7 @@ export function regionName(value: string): string {
 /** `--query`: a JMESPath expression, checked before anything runs. */
 export function jmesPath(value: string): string {
   try {
-    search({}, value);
+    compile(value);
   } catch (error) {
     throw new UsageError(`--query "${value}" is not a JMESPath expression: ${(error as Error).message}`);
   }
@@ -104,8 +106,10 @@ export function jmesPath(value: string): string {
 /** A timeout in seconds: a number of 0 or more (0 waits forever). */
 export function seconds(value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0) {
-    throw new UsageError(`a timeout is a number of seconds, 0 or more (0 waits forever): not "${value}"`);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n * 1000 > MAX_TIMEOUT_MS) {
+    throw new UsageError(
+      `a timeout is a number of seconds from 0 (waits forever) to ${Math.floor(MAX_TIMEOUT_MS / 1000)}: not "${value}"`,
+    );
   }
   return n;
 }
@@ -218,7 +222,10 @@ export function print(text: string): void {
 
 /** One failed resource, on standard error. */
 export function errorLine(r: WriteResult | ReadResult): void {
-  process.stderr.write(`unitag: ${r.arn}: ${r.error?.code}: ${r.error?.message}\n`);
+  // An ARN or a key from the input may hold control characters: shown escaped, never sent to the terminal.
+  process.stderr.write(
+    `unitag: ${printable(r.arn)}: ${r.error?.code}: ${printable(r.error?.message ?? '')}\n`,
+  );
 }
 
 // Input mistakes found before any AWS call are bad input (exit 2); anything AWS said is a failure (exit 1).

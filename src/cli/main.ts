@@ -3,6 +3,7 @@
 // input (the valid part still runs), 130 interrupted.
 import { Command, CommanderError } from 'commander';
 import { isUnitagError } from '../errors.js';
+import { printable } from '../render.js';
 import { VERSION } from '../version.js';
 import { registerApply } from './commands/apply.js';
 import { registerFind } from './commands/find.js';
@@ -32,7 +33,7 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    process.stderr.write(`unitag: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`unitag: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     const usage = error instanceof UsageError || (isUnitagError(error) && isInputError(error));
     return usage ? EXIT.usage : EXIT.failed;
   }

@@ -2,14 +2,21 @@ import { search } from '../jmespath.js';
 import { type OutputFormat, renderReport, summary } from '../render.js';
 import type { BulkReport, Command, JobIdentity, OutputJson } from '../report.js';
 import { reportToJson } from '../report.js';
-import { errorLine, exitCodeOf, type GlobalOptions, print } from './common.js';
+import { EXIT, errorLine, exitCodeOf, type GlobalOptions, print, UsageError } from './common.js';
 
 /**
  * Prints a command's JSON: the one envelope of every command (schema/output.schema.json), or what `--query`
  * (JMESPath, as the AWS CLI takes it) selects from it.
  */
 export function printJson(json: OutputJson, global: GlobalOptions): void {
-  const value = global.query ? search(json, global.query) : json;
+  let value: unknown = json;
+  if (global.query) {
+    try {
+      value = search(json, global.query);
+    } catch (error) {
+      throw new UsageError(`--query could not be applied: ${(error as Error).message}`);
+    }
+  }
   print(JSON.stringify(value, null, 2));
 }
 
@@ -26,9 +33,19 @@ export function printReport(
   command: Command,
   job?: JobIdentity,
 ): number {
-  if (wantsJson(format, global)) printJson(reportToJson(report, command, job), global);
-  else print(renderReport(report, format));
+  // The summary and the failures are said even when --query cannot be applied: the writes were made.
+  let failedQuery: Error | undefined;
+  try {
+    if (wantsJson(format, global)) printJson(reportToJson(report, command, job), global);
+    else print(renderReport(report, format));
+  } catch (error) {
+    failedQuery = error as Error;
+  }
   process.stderr.write(`${summary(report)}\n`);
   for (const r of report.results) if (r.error) errorLine(r);
+  if (failedQuery) {
+    process.stderr.write(`unitag: ${failedQuery.message}\n`);
+    return EXIT.usage;
+  }
   return exitCodeOf(report.results);
 }

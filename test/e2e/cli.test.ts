@@ -243,10 +243,18 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     const dry = await unitag(['apply', job, '--dry-run']);
     const applied = await unitag(['apply', job, '-o', 'json']);
     expect([planned.code, dry.code, applied.code]).toEqual([2, 2, 2]);
-    const entries = JSON.parse(planned.stdout).resources;
-    expect(
-      entries.map((e: { outcome: string; error?: { code: string } }) => e.error?.code ?? e.outcome),
-    ).toEqual(['ReservedKey', 'change']);
+    // Each bad line is reported with its number and left out; the good line is planned.
+    expect(JSON.parse(planned.stdout).resources.map((e: { outcome: string }) => e.outcome)).toEqual([
+      'change',
+    ]);
+    for (const [line, code] of [
+      [1, 'ReservedKey'],
+      [2, 'InvalidTag'],
+      [3, 'TagLimitExceeded'],
+      [4, 'InvalidTag'],
+    ]) {
+      expect(planned.stderr).toContain(`:${line}: ${code}`);
+    }
     // Only the good line's resource was read: one read, no ResourceNotFound for the missing topic.
     expect(JSON.parse(planned.stdout).calls).toBe(1);
     expect(await localTagger().list(topic)).toEqual({ good: 'yes' });
@@ -404,12 +412,37 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     const again = await unitag(['apply', jobA, '--resume', report, '-o', 'json']);
     expect(again.code).toBe(0);
     const json = JSON.parse(again.stdout);
-    expect(json.calls).toBe(0);
+    expect(json.calls).toBe(1); // STS, for the job's identity: no read, no write
     expect(json.resources).toMatchObject([{ arn: a, outcome: 'changed', resumed: true }]);
     // Forced: job B runs, taking the report as given.
     const forced = await unitag(['apply', jobB, '--resume', report, '--force-resume']);
     expect(forced.code).toBe(0);
     expect(await localTagger().list(b)).toEqual({ job: 'b' });
+  });
+
+  it('more mistakes found before any call: a report that is a directory or the job itself, timeouts a timer cannot hold, bad --regions', async () => {
+    const topic = await createTopic(awsConfig(), uniqueName('early'));
+    const job = file(`${uniqueName('early')}.csv`, `arn,key,value\n${topic},e,1\n`);
+    const runs = [
+      await unitag(['apply', job, '--report', dir]),
+      await unitag(['apply', job, '--report', job]),
+      await unitag(['--read-timeout', '1e9', 'list', topic]),
+      await unitag(['find', '--tag', 'a', '--regions', 'US_EAST']),
+    ];
+    expect(runs.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    expect(await localTagger().list(topic)).toEqual({});
+    expect(readFileSync(job, 'utf8')).toBe(`arn,key,value\n${topic},e,1\n`);
+  });
+
+  it('--query: functions work; one that fails on the output still reports the writes, exit 2', async () => {
+    const topic = await createTopic(awsConfig(), uniqueName('query'));
+    const counted = await unitag(['list', topic, '--query', 'length(resources)']);
+    expect([counted.code, JSON.parse(counted.stdout)]).toEqual([0, 1]);
+    const failing = await unitag(['tag', topic, '--tag', 'q=1', '--query', 'resources && abs(command)']);
+    expect(failing.code).toBe(2);
+    expect(failing.stderr).toMatch(/1 changed/);
+    expect(failing.stderr).toContain('--query could not be applied');
+    expect(await localTagger().list(topic)).toEqual({ q: '1' });
   });
 
   it('exit codes: 0 all succeeded, 1 some failed, 2 bad usage or input', async () => {

@@ -19,7 +19,12 @@ function recordingLoader() {
 }
 
 // The default request handler options: the AWS CLI's 60 s connect and read timeouts, thrown as errors.
-const TIMEOUTS = { connectionTimeout: 60_000, requestTimeout: 60_000, throwOnRequestTimeout: true };
+const TIMEOUTS = {
+  connectionTimeout: 60_000,
+  requestTimeout: 60_000,
+  socketTimeout: 60_000,
+  throwOnRequestTimeout: true,
+};
 
 describe('ClientCache', () => {
   const scope = (region: string, account: string) => ({ partition: 'aws', region, account });
@@ -88,7 +93,7 @@ describe('ClientCache', () => {
     const own = { handle: () => {} };
     await new ClientCache({ clientConfig: { requestHandler: own } }).get(loader, east);
     expect(created.map((c) => c.requestHandler)).toEqual([
-      { connectionTimeout: 1000, requestTimeout: 2000, throwOnRequestTimeout: true },
+      { connectionTimeout: 1000, requestTimeout: 2000, socketTimeout: 2000, throwOnRequestTimeout: true },
       own,
     ]);
   });

@@ -56,7 +56,26 @@ describe('failures that are not answers', () => {
       ['changed', undefined],
       ['failed', 'Timeout'],
     ]);
-    expect(report.results[1]?.error?.message).toMatch(/read timeout/);
+    expect(report.results[1]?.error?.message).toMatch(/--read-timeout/);
+  });
+
+  it('an answer whose body stalls after its headers ends as Timeout too', async () => {
+    fake.answer = 'stall';
+    try {
+      const tagger = createTagger({
+        endpoint: fake.endpoint,
+        region: 'us-east-1',
+        credentials,
+        readTimeout: 300,
+        clientConfig: { maxAttempts: 1 },
+      });
+      const started = Date.now();
+      const report = await tagger.listMany([TOPIC, QUEUE, 'arn:aws:logs:us-east-1:123456789012:log-group:g']);
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(report.results.map((r) => r.error?.code)).toEqual(['Timeout', 'Timeout', 'Timeout']);
+    } finally {
+      fake.answer = 'valid';
+    }
   });
 
   it('an endpoint that refuses connections is a NetworkError that names it', async () => {

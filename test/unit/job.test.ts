@@ -110,15 +110,25 @@ describe('job files', () => {
     expect(parseJob('arn,key,colour\n', 'csv').errors[0]?.message).toContain('unknown column(s): colour');
   });
 
-  it('parses quotes, doubled quotes and newlines inside quotes, keeping line numbers', () => {
-    const records = parseCsv('a,"b ""x"", y"\n"multi\nline",""\nlast,').map(cellsOf);
-    expect(records.map((r) => [r.line, r.cells.map((c) => c.text)])).toEqual([
+  it('parses quotes and doubled quotes, one line a record, keeping line numbers', () => {
+    const records = parseCsv('a,"b ""x"", y"\n"multi\nline",""\nlast,');
+    expect(
+      records.map((r) => ('error' in r ? [r.line, 'error'] : [r.line, r.cells.map((c) => c.text)])),
+    ).toEqual([
       [1, ['a', 'b "x", y']],
-      [2, ['multi\nline', '']],
+      [2, 'error'],
+      [3, 'error'],
       [4, ['last', '']],
     ]);
-    expect(records[1]?.cells[1]?.quoted).toBe(true);
-    expect(records[2]?.cells[1]?.quoted).toBe(false);
+    expect(cellsOf(records[0] as never).cells[1]?.quoted).toBe(true);
+    expect(cellsOf(records[3] as never).cells[1]?.quoted).toBe(false);
+  });
+
+  it('a quote left open and a stray quote lines later never join the lines between', () => {
+    const text = ['arn,key,value', `${T},env,"prod`, `${Q},owner,alice`, `${T},team,b"`].join('\n');
+    const job = parseJob(text, 'csv');
+    expect(job.errors.map((e) => e.line)).toEqual([2, 4]);
+    expect(job.changes).toEqual([{ arn: Q, set: { owner: 'alice' } }]);
   });
 
   it('writes CSV that reads back the same, empty values as ""', () => {
@@ -150,7 +160,7 @@ describe('job files', () => {
   it('an unclosed quote is one bad line: the lines after it are read on their own', () => {
     const text = ['arn,key,value', `${T},a,1`, `${T},b,"unclosed`, `${Q},c,3`, `${Q},d,4`].join('\n');
     const job = parseJob(text, 'csv');
-    expect(job.errors).toEqual([{ line: 3, message: expect.stringContaining('never closed') }]);
+    expect(job.errors).toEqual([{ line: 3, message: expect.stringContaining('not closed') }]);
     expect(job.changes).toEqual([
       { arn: T, set: { a: '1' } },
       { arn: Q, set: { c: '3', d: '4' } },
@@ -199,7 +209,7 @@ describe('job files', () => {
       fc.string({ unit: fc.constantFrom(...'abcXYZ019_.:/=+-@'.split('')), minLength: 1, maxLength: 10 }),
       fc.string({ unit: fc.constantFrom(...'abc019 ,"'.split('')), minLength: 1, maxLength: 10 }),
     );
-    const broken = fc.constantFrom(`${T},k,"open`, `${T},k,a"b`, `${T},k,a,b`, `${T}`, '"');
+    const broken = fc.constantFrom(`${T},k,"open`, `${T},k,a"b`, `${T},k,a,b`, `${T}`, '"', `${T},k,"x""`);
     fc.assert(
       fc.property(fc.array(valid, { minLength: 1, maxLength: 20 }), broken, fc.nat(), (rows, bad, at) => {
         const lines = rows.map(([arn, key, value]) => `${arn},${key},${csvField(value)}`);
@@ -214,5 +224,29 @@ describe('job files', () => {
         expect(got).toEqual(expected);
       }),
     );
+  });
+
+  it('a line its check refuses is a bad line of its own: the good lines for the same ARN stay', () => {
+    const check = (change: { set?: Record<string, string> }) =>
+      Object.keys(change.set ?? {}).some((k) => k.startsWith('aws:'))
+        ? 'ReservedKey: aws: is reserved'
+        : undefined;
+    const ndjson = parseJob(
+      [
+        JSON.stringify({ arn: T, set: { good: 'v' } }),
+        JSON.stringify({ arn: T, set: { 'aws:x': 'v' } }),
+      ].join('\n'),
+      'ndjson',
+      check,
+    );
+    expect(ndjson.changes).toEqual([{ arn: T, set: { good: 'v' } }]);
+    expect(ndjson.errors).toEqual([{ line: 2, message: 'ReservedKey: aws: is reserved' }]);
+    const csvJob = parseJob(
+      ['arn,key,value', `${T},good,v`, `${T},aws:x,v`, `${T},fine,w`].join('\n'),
+      'csv',
+      check,
+    );
+    expect(csvJob.changes).toEqual([{ arn: T, set: { good: 'v', fine: 'w' } }]);
+    expect(csvJob.errors.map((e) => e.line)).toEqual([3]);
   });
 });

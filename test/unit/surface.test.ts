@@ -46,6 +46,7 @@ describe('public surface', () => {
       'account',
       'apply',
       'calls',
+      'check',
       'destroy',
       'find',
       'list',

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Change } from '../../plan.js';
+import { printable } from '../../render.js';
 import type { JobIdentity, ReportJson } from '../../report.js';
 import { ReportFile } from '../../report-file.js';
 import type { Tagger } from '../../tagger.js';
@@ -39,42 +41,57 @@ export function registerApply(program: Command, done: (code: number) => void): v
         printPlan(planned, opts.output, global);
         return done(planExitCode(planned, badLines));
       }
-      let reportFile: ReportFile | undefined;
+      const reportPath: string | undefined = opts.report ?? opts.resume;
+      if (reportPath && sameFile(reportPath, file)) {
+        throw new UsageError(`the report ${reportPath} is the job file itself: name another file`);
+      }
+      // The report must be writable before the first AWS call.
+      const reportFile = new ReportFile(reportPath, earlier?.calls);
+      try {
+        reportFile.check();
+      } catch (error) {
+        throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
+      }
       let job: JobIdentity | undefined;
-      // Before the plan's first read: the job's identity, the resume check, and a report file that can be written.
+      let identityCalls = 0;
+      // Before the plan's first read: the job's identity (only when a report is written or resumed, and there is
+      // something to do), and the resume check.
       const { tagger, planned, badLines } = await planJob(global, file, opts.format, async (t, changes) => {
-        // The report must be writable before the first AWS call.
-        reportFile = new ReportFile(opts.report ?? opts.resume, earlier?.calls);
-        try {
-          reportFile.check();
-        } catch (error) {
-          throw new UsageError(
-            `cannot write the report ${opts.report ?? opts.resume}: ${(error as Error).message}`,
-          );
+        if (changes.length > 0 && (reportPath || earlier)) {
+          const before = t.calls;
+          job = await identify(t, changes, global);
+          identityCalls = t.calls - before;
         }
-        job = await identify(t, changes, global);
-        if (earlier && !opts.forceResume) checkResume(earlier, job, opts.resume);
+        if (earlier && job && !opts.forceResume) checkResume(earlier, job, opts.resume);
         reportFile.job = job;
         return { resume: earlier };
       });
-      const file_ = reportFile as ReportFile;
-      file_.addCalls(planned.calls);
-      const stop = new StopOnSignal(file_);
+      const readCalls = planned.calls + identityCalls;
+      reportFile.addCalls(readCalls);
+      const stop = new StopOnSignal(reportFile);
+      // A report that can no longer be written stops the job: writes it could not record would be lost to resume.
+      reportFile.onFailure = () => stop.abort();
       try {
         const report = await withProgress(global, planned.entries.length, (onProgress) =>
           tagger.apply(planned, {
             signal: stop.signal,
             resume: earlier,
             onProgress: (p) => {
-              file_.record(p.result);
+              reportFile.record(p.result);
               onProgress(p);
             },
           }),
         );
-        file_.finish(report);
-        // The output counts the plan's reads with the writes.
-        const shown = { ...report, calls: report.calls + planned.calls };
+        reportFile.finish(report);
+        // The output counts the plan's reads and the identity's STS call with the writes.
+        const shown = { ...report, calls: report.calls + readCalls };
         const code = printReport(shown, opts.output, global, 'apply', job);
+        if (reportFile.failure) {
+          process.stderr.write(
+            `unitag: the report ${reportPath} could not be written: ${reportFile.failure.message}\n`,
+          );
+          return done(EXIT.failed);
+        }
         done(stop.signal.aborted ? EXIT.interrupted : badLines ? EXIT.usage : code);
       } finally {
         stop.release();
@@ -82,12 +99,29 @@ export function registerApply(program: Command, done: (code: number) => void): v
     });
 }
 
+/** True when two paths name one file (the same path, or the same file through links). */
+function sameFile(a: string, b: string): boolean {
+  if (resolve(a) === resolve(b)) return true;
+  try {
+    const [x, y] = [statSync(a), statSync(b)];
+    return x.ino === y.ino && x.dev === y.dev;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * What a report belongs to: a fingerprint of the job's changes and of the account, region, endpoint and
  * profile it runs against (the account from STS, one call).
  */
 async function identify(tagger: Tagger, changes: Change[], global: GlobalOptions): Promise<JobIdentity> {
-  const account = await tagger.account();
+  // Without an answer from STS the identity leaves the account out, and says so: the job itself still runs.
+  const account = await tagger.account().catch((error: Error) => {
+    process.stderr.write(
+      `unitag: the report's job identity leaves out the account: ${printable(error.message)}\n`,
+    );
+    return undefined;
+  });
   const region = global.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const endpoint = global.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   const profile = global.profile ?? process.env.AWS_PROFILE;
@@ -130,6 +164,11 @@ class StopOnSignal {
 
   get signal(): AbortSignal {
     return this.#controller.signal;
+  }
+
+  /** Stops starting new work, as a first Ctrl-C does. */
+  abort(): void {
+    this.#controller.abort();
   }
 
   release(): void {

@@ -1,7 +1,15 @@
 import type { Command } from 'commander';
 import { renderTags } from '../../render.js';
 import { type ReadResult, readReportToJson } from '../../report.js';
-import { collect, type GlobalOptions, makeTagger, outputOption, print, splitTag } from '../common.js';
+import {
+  collect,
+  type GlobalOptions,
+  makeTagger,
+  outputOption,
+  print,
+  regionName,
+  splitTag,
+} from '../common.js';
 import { printJson, wantsJson } from '../output.js';
 
 const EXAMPLES = `
@@ -25,7 +33,9 @@ export function registerFind(program: Command): void {
     .addOption(outputOption(['arn', 'table', 'json', 'csv'], 'arn', 'arn: one ARN per line, for piping'))
     .addHelpText('after', EXAMPLES)
     .action(async (opts, command: Command) => {
-      const regions = opts.regions ? String(opts.regions).split(',').filter(Boolean) : undefined;
+      const regions = opts.regions
+        ? String(opts.regions).split(',').filter(Boolean).map(regionName)
+        : undefined;
       const query = { tags: tagFilters(opts.tag), resourceTypes: opts.type, regions };
       const global = command.optsWithGlobals<GlobalOptions>();
       const tagger = await makeTagger(global);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { type JobFormat, jobFormat, parseJob } from '../../job.js';
 import { type Change, type Plan, type PlanOptions, planToJson } from '../../plan.js';
-import { renderPlan, renderPlanCsv } from '../../render.js';
+import { printable, renderPlan, renderPlanCsv } from '../../render.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -63,9 +63,14 @@ export async function planJob(
       `cannot tell the format of "${file}": name it .json, .ndjson or .csv, or give --format`,
     );
   const text = file === '-' ? await readStdin() : readText(file);
-  const job = parseJob(text, kind);
-  for (const e of job.errors) process.stderr.write(`${file}:${e.line}: ${e.message} (line skipped)\n`);
   const tagger = await makeTagger(global);
+  // Each line is checked on its own, before any call: a bad one is reported with its number and left out.
+  const job = parseJob(text, kind, (change) => {
+    const error = tagger.check(change);
+    return error ? `${error.code}: ${error.message}` : undefined;
+  });
+  for (const e of job.errors)
+    process.stderr.write(`${file}:${e.line}: ${printable(e.message)} (line skipped)\n`);
   const planned = await tagger.plan(job.changes, before ? await before(tagger, job.changes) : {});
   return { tagger, planned, badLines: job.errors.length > 0, changes: job.changes };
 }
