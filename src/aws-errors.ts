@@ -152,7 +152,11 @@ function localFailure(error: unknown): { code: ErrorCode; detail: string } | und
     e?.name === 'CredentialsProviderError' ||
     /Could not load credentials|Could not resolve credentials/.test(message)
   ) {
-    return { code: 'CredentialsError', detail: message };
+    const profile = process.env.AWS_PROFILE;
+    return {
+      code: 'CredentialsError',
+      detail: profile ? `${message} (AWS_PROFILE is "${profile}")` : message,
+    };
   }
   if (/Region is missing/i.test(message)) {
     return {

@@ -1,5 +1,5 @@
 import type { Engine } from './engine.js';
-import { UnsupportedResourceError } from './errors.js';
+import { createError, UnsupportedResourceError } from './errors.js';
 import type { FindQuery, Tags } from './types.js';
 
 /** Options of `find`. */
@@ -32,7 +32,12 @@ export async function* find(
         yield found;
       }
     } catch (error) {
-      throw engine.fail(error, { service: 'tag', arn: undefined }, signal);
+      // The search of one region failed: say which (the ones before it were yielded already).
+      const failed = engine.fail(error, { service: 'tag', arn: undefined }, signal);
+      throw createError(failed.code, `find in ${region || 'the default region'}: ${failed.message}`, {
+        service: 'tag',
+        cause: failed.cause,
+      });
     }
   }
 }

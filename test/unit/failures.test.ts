@@ -114,6 +114,7 @@ describe('failures that are not answers', () => {
     });
     expect(error).toMatchObject({ code: 'ConfigurationError' });
     expect(String((error as Error).message)).toContain('You must specify a region');
+    expect(String((error as Error).message)).toContain('find in the default region');
   });
 
   it('reads hundreds of resources under one signal without a MaxListenersExceededWarning', async () => {
