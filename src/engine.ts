@@ -114,8 +114,13 @@ export class Engine {
   }
 
   /** Reads many resources of one adapter through `listBatch`: each ARN maps to its tags or its typed error. */
-  readBatch(adapter: Adapter, targets: Target[], options: CallOptions = {}): Promise<TypedBatch<Tags>> {
-    return this.#batch(targets, options, () => adapter.listBatch?.(this.context, parsedOf(targets), options));
+  async readBatch(adapter: Adapter, targets: Target[], options: CallOptions = {}): Promise<TypedBatch<Tags>> {
+    const read = await this.#batch(targets, options, () =>
+      adapter.listBatch?.(this.context, parsedOf(targets), options),
+    );
+    // Prototype-free, as `read` gives them, whatever an added adapter returns.
+    for (const [arn, tags] of read) if (!(tags instanceof Error)) read.set(arn, copyTags(tags));
+    return read;
   }
 
   /** `error` as a unitag error about `target`; `Aborted` when the call's signal has fired. */

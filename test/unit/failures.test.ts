@@ -1,18 +1,10 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createTagger } from '../../src/index.js';
-import { type FakeAws, startFakeAws } from '../fake-aws.js';
+import { useFakeAws } from '../fake-aws.js';
 
 // Failures that are not AWS's answers: no answer at all, no endpoint, no credentials, no region. Each has its
 // own code and advice, and a bulk job goes on with the other resources.
-let fake: FakeAws;
-beforeAll(async () => {
-  fake = await startFakeAws();
-});
-afterAll(() => fake.close());
-afterEach(() => {
-  fake.hang.clear();
-  fake.requests.length = 0;
-});
+const aws = useFakeAws();
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:orders';
 const QUEUE = 'arn:aws:sqs:us-east-1:123456789012:jobs';
@@ -38,15 +30,8 @@ async function withoutAwsEnvironment<T>(task: () => Promise<T>): Promise<T> {
 describe('failures that are not answers', () => {
   it('a request never answered ends as Timeout after the read timeout, and the job goes on', async () => {
     // Prepare: the queue's TagQueue is accepted and never answered; the topic's TagResource is answered.
-    fake.hang.add('TagQueue');
-    const tagger = createTagger({
-      endpoint: fake.endpoint,
-      region: 'us-east-1',
-      credentials,
-      readTimeout: 300,
-      clientConfig: { maxAttempts: 1 },
-      preferTaggingApi: false,
-    });
+    aws.fake.hang.add('TagQueue');
+    const tagger = aws.tagger({ readTimeout: 300, preferTaggingApi: false });
     const started = Date.now();
     // Act
     const report = await tagger.tagMany([TOPIC, QUEUE], { a: '1' });
@@ -60,22 +45,13 @@ describe('failures that are not answers', () => {
   });
 
   it('an answer whose body stalls after its headers ends as Timeout too', async () => {
-    fake.answer = 'stall';
-    try {
-      const tagger = createTagger({
-        endpoint: fake.endpoint,
-        region: 'us-east-1',
-        credentials,
-        readTimeout: 300,
-        clientConfig: { maxAttempts: 1 },
-      });
-      const started = Date.now();
-      const report = await tagger.listMany([TOPIC, QUEUE, 'arn:aws:logs:us-east-1:123456789012:log-group:g']);
-      expect(Date.now() - started).toBeLessThan(3000);
-      expect(report.results.map((r) => r.error?.code)).toEqual(['Timeout', 'Timeout', 'Timeout']);
-    } finally {
-      fake.answer = 'valid';
-    }
+    // useFakeAws sets the answer back before the next test.
+    aws.fake.answer = 'stall';
+    const tagger = aws.tagger({ readTimeout: 300 });
+    const started = Date.now();
+    const report = await tagger.listMany([TOPIC, QUEUE, 'arn:aws:logs:us-east-1:123456789012:log-group:g']);
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(report.results.map((r) => r.error?.code)).toEqual(['Timeout', 'Timeout', 'Timeout']);
   });
 
   it('an endpoint that refuses connections is a NetworkError that names it', async () => {
@@ -92,18 +68,18 @@ describe('failures that are not answers', () => {
 
   it('no credentials is a CredentialsError that names the profile, and nothing is sent', async () => {
     const error = await withoutAwsEnvironment(() =>
-      createTagger({ endpoint: fake.endpoint, region: 'us-east-1', clientConfig: { profile: 'nosuch' } })
+      createTagger({ endpoint: aws.fake.endpoint, region: 'us-east-1', clientConfig: { profile: 'nosuch' } })
         .tag(TOPIC, { a: '1' })
         .catch((e: unknown) => e),
     );
     expect(error).toMatchObject({ code: 'CredentialsError', arn: TOPIC });
     expect(String((error as Error).message)).toMatch(/nosuch|Could not load credentials/);
-    expect(fake.requests).toEqual([]);
+    expect(aws.fake.requests).toEqual([]);
   });
 
   it('find with no region anywhere is a ConfigurationError that says to specify one', async () => {
     const error = await withoutAwsEnvironment(async () => {
-      const tagger = createTagger({ endpoint: fake.endpoint, credentials });
+      const tagger = createTagger({ endpoint: aws.fake.endpoint, credentials });
       try {
         for await (const _ of tagger.find({ tags: { a: '1' } })) {
           // nothing: the search cannot start
@@ -122,12 +98,8 @@ describe('failures that are not answers', () => {
     const listen = (warning: Error) => warnings.push(warning);
     process.on('warning', listen);
     try {
-      const tagger = createTagger({
-        endpoint: fake.endpoint,
-        region: 'us-east-1',
-        credentials,
-        concurrency: 32,
-      });
+      // Every attempt the SDK makes adds its listener: the default attempts, as users run it.
+      const tagger = aws.tagger({ concurrency: 32, clientConfig: {} });
       const topics = Array.from({ length: 300 }, (_, i) => `${TOPIC}${i}`);
       const report = await tagger.listMany(topics, { signal: new AbortController().signal });
       await new Promise((resolve) => setImmediate(resolve));

@@ -165,3 +165,33 @@ describe('any key is a key', () => {
     }
   });
 });
+
+describe('tags from an added adapter', () => {
+  it('come back prototype-free from list and from listMany batches alike', async () => {
+    // An adapter of the user's own that answers plain objects, as JSON.parse makes them.
+    const plain = () => JSON.parse('{"__proto__":"p","constructor":"c"}') as Record<string, string>;
+    const adapter = {
+      name: 'made-up',
+      describe: () => ({
+        type: 'made-up:thing',
+        rules: { maxTags: 50, charset: null, caseInsensitiveKeys: false },
+      }),
+      list: async () => plain(),
+      tag: async () => 'changed' as const,
+      untag: async () => 'changed' as const,
+      listBatchSize: 10,
+      listBatch: async (_ctx: unknown, arns: { arn: string }[]) => new Map(arns.map((a) => [a.arn, plain()])),
+    };
+    const tagger = createTagger({ region: 'us-east-1', adapters: [adapter] });
+    const arn = 'arn:aws:made-up:us-east-1:123456789012:thing/x';
+    const single = await tagger.list(arn);
+    const batched = (await tagger.listMany([arn])).results[0]?.tags ?? {};
+    for (const tags of [single, batched]) {
+      expect(Object.getPrototypeOf(tags)).toBeNull();
+      expect(Object.entries(tags).sort()).toEqual([
+        ['__proto__', 'p'],
+        ['constructor', 'c'],
+      ]);
+    }
+  });
+});
