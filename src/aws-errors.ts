@@ -64,7 +64,8 @@ export function awsErrorName(error: unknown): string {
   return '';
 }
 
-function httpStatus(error: unknown): number | undefined {
+/** The HTTP status of an SDK error, when it has one. */
+export function httpStatus(error: unknown): number | undefined {
   return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
 }
 

@@ -1,10 +1,9 @@
 // The generic bulk engine: many writes or reads under one concurrency limit, batched where an adapter can,
 // routed through the tagging-API policy where it says so, with a report line per resource in input order.
 import { setMaxListeners } from 'node:events';
-import pLimit from 'p-limit';
 import { countCalls } from './clients.js';
 import { chunk, groupBy } from './collections.js';
-import type { Engine } from './engine.js';
+import type { Engine, TypedBatch } from './engine.js';
 import { isUnitagError, type UnitagError } from './errors.js';
 import {
   type BulkReport,
@@ -16,6 +15,7 @@ import {
   resumedLines,
   type WriteResult,
 } from './report.js';
+import { DEFAULT_RETRY_FOR_MS, limitsPerService, Retry } from './retry.js';
 import type { TaggingApiPolicy } from './tagging-api-policy.js';
 import type { Adapter, Tags, Target, WriteOutcome, WriteRequest } from './types.js';
 import { validateWrite } from './validate.js';
@@ -45,7 +45,10 @@ export interface BulkOptions<R = WriteResult> {
 
 /** Bulk settings of a tagger. */
 export interface BulkSettings {
+  /** Calls at once, per service, region and account. */
   concurrency: number;
+  /** Milliseconds a job that failed in passing is retried for (see `Retry`); default five minutes. */
+  retryFor?: number | undefined;
 }
 
 /** One resource to write: its target and validated request (and, for S3 objects, a version). */
@@ -119,7 +122,8 @@ export async function writeMany(
 
 /**
  * Sends the jobs: batched where the adapter can, through the tagging API where the policy routes, one call
- * sequence each otherwise, all under one p-limit; finishes each job's line.
+ * sequence each otherwise, under a concurrency limit per service; a job (or batch) that ends throttled or
+ * failed in passing is sent again after a backoff, within the retry budget; finishes each job's line.
  */
 async function dispatch(
   engine: Engine,
@@ -129,7 +133,8 @@ async function dispatch(
   options: BulkOptions,
   run: Run<WriteResult>,
 ): Promise<void> {
-  const limit = pLimit(settings.concurrency);
+  const limitOf = limitsPerService(settings.concurrency);
+  const retry = new Retry(settings.retryFor ?? DEFAULT_RETRY_FOR_MS, options.signal);
   const stopped = () => options.signal?.aborted === true;
   const settle = ({ index, job }: Indexed<WriteJob>, outcome: WriteOutcome | UnitagError | undefined) => {
     const result = outcome ?? engine.fail(new Error('the batch returned no result for it'), job.target);
@@ -138,19 +143,42 @@ async function dispatch(
   const skip = (items: Indexed<WriteJob>[]) => {
     for (const { index, job } of items) run.finish(index, line(job, 'skipped'));
   };
-  // The signal stops new work only: a write under way finishes, so that what it wrote is reported.
-  const own = (item: Indexed<WriteJob>) =>
-    limit(async () => {
-      if (stopped()) return skip([item]);
-      const { target, request, versionId } = item.job;
-      settle(item, await engine.write(target, request, { versionId }).catch((error: UnitagError) => error));
+  // The signal stops new work only: a write under way finishes, so that what it wrote is reported; a retry
+  // the signal stops keeps the job's last error.
+  const own = async (item: Indexed<WriteJob>, attempt = 0): Promise<void> => {
+    const { target, request, versionId } = item.job;
+    // The line is finished inside the job's place, so that a stop it causes (through onProgress) is seen by
+    // the next job; only a wait for a retry happens outside it.
+    const again = await limitOf(target)(async () => {
+      if (attempt === 0 && stopped()) return void skip([item]);
+      const out = await engine.write(target, request, { versionId }).catch((error: UnitagError) => error);
+      const wait = isUnitagError(out) ? retry.delay(item, out, attempt) : undefined;
+      if (wait === undefined) return void settle(item, out);
+      return { wait, out };
     });
-  // One batch call; `undefined` (and the part skipped) once the signal has stopped the run.
-  const send = (adapter: Adapter, part: Indexed<WriteJob>[]) =>
-    limit(async () => {
-      if (stopped()) return void skip(part);
-      return engine.writeBatch(adapter, targetsOf(part), (part[0] as Indexed<WriteJob>).job.request);
+    if (!again) return;
+    if (await retry.sleep(again.wait)) return own(item, attempt + 1);
+    settle(item, again.out);
+  };
+  // One batch call, and again for its members that failed in passing; `undefined` (and the part skipped) when
+  // the signal had stopped the run before its first call.
+  const send = async (adapter: Adapter, part: Indexed<WriteJob>[], attempt = 0) => {
+    const first = part[0] as Indexed<WriteJob>;
+    const out = await limitOf(
+      first.job.target,
+      adapter.name,
+    )(async () => {
+      if (attempt === 0 && stopped()) return void skip(part);
+      return engine.writeBatch(adapter, targetsOf(part), first.job.request);
     });
+    if (!out) return undefined;
+    const again = retryable(part, (i) => i.job.target.arn, out, retry, attempt);
+    if (again.items.length > 0 && (await retry.sleep(again.wait))) {
+      const next = await send(adapter, again.items, attempt + 1);
+      for (const { job } of again.items) out.set(job.target.arn, next?.get(job.target.arn) as UnitagError);
+    }
+    return out;
+  };
   const batch = async (adapter: Adapter, part: Indexed<WriteJob>[]) => {
     const out = await send(adapter, part);
     if (out) for (const item of part) settle(item, out.get(item.job.target.arn));
@@ -158,7 +186,7 @@ async function dispatch(
 
   const { viaApi, batched, singles } = routes(jobs, policy);
   await Promise.all([
-    ...singles.map(own),
+    ...singles.map((item) => own(item)),
     ...parts(batched, (a) => a.batchSize ?? 1).map((part) =>
       batch((part[0] as Indexed<WriteJob>).job.target.adapter, part),
     ),
@@ -168,10 +196,28 @@ async function dispatch(
         parts: (group) => parts(group, () => policy.fallback.batchSize ?? 1),
         send: (part) => send(policy.fallback, part),
         settle,
-        own,
+        own: (item) => own(item),
       },
     ),
   ]);
+}
+
+/** The members of a batch to send again (failed in passing, within their budget), and the wait before. */
+function retryable<J extends object>(
+  part: J[],
+  arnOf: (item: J) => string,
+  out: Map<string, unknown>,
+  retry: Retry,
+  attempt: number,
+): { items: J[]; wait: number } {
+  let wait = 0;
+  const items = part.filter((item) => {
+    const result = out.get(arnOf(item));
+    const delay = isUnitagError(result) ? retry.delay(item, result, attempt) : undefined;
+    if (delay !== undefined) wait = Math.max(wait, delay);
+    return delay !== undefined;
+  });
+  return { items, wait };
 }
 
 /**
@@ -220,8 +266,9 @@ export async function listMany(
       if ('result' in input) run.finish(index, input.result);
       else targets.push({ index, job: input.target });
     }
-    const limit = pLimit(settings.concurrency);
+    const limitOf = limitsPerService(settings.concurrency);
     const signal = shared(options.signal);
+    const retry = new Retry(settings.retryFor ?? DEFAULT_RETRY_FOR_MS, signal);
     const finish = ({ index, job }: Indexed<Target>, tags: Tags | UnitagError | undefined) => {
       const base = { arn: job.arn, type: job.info.type };
       if (tags === undefined || isUnitagError(tags))
@@ -232,29 +279,46 @@ export async function listMany(
       for (const { index, job } of items)
         run.finish(index, { arn: job.arn, type: job.info.type, outcome: 'skipped' });
     };
+    // One batch read, and again for its members that failed in passing; undefined when the run had stopped.
+    const readPart = async (part: Indexed<Target>[], attempt = 0): Promise<TypedBatch<Tags> | undefined> => {
+      const adapter = (part[0] as Indexed<Target>).job.adapter;
+      const out = await limitOf((part[0] as Indexed<Target>).job)(async () =>
+        attempt === 0 && signal?.aborted
+          ? undefined
+          : engine.readBatch(
+              adapter,
+              part.map(({ job }) => job),
+              { signal },
+            ),
+      );
+      if (!out) return void skip(part);
+      const again = retryable(part, (i) => i.job.arn, out, retry, attempt);
+      if (again.items.length > 0 && (await retry.sleep(again.wait))) {
+        const next = await readPart(again.items, attempt + 1);
+        if (next) for (const { job } of again.items) out.set(job.arn, next.get(job.arn) as UnitagError);
+      }
+      return out;
+    };
+    const readOne = async (item: Indexed<Target>, attempt = 0): Promise<void> => {
+      const again = await limitOf(item.job)(async () => {
+        if (attempt === 0 && signal?.aborted) return void skip([item]);
+        const out = await engine.read(item.job, { signal }).catch((error: UnitagError) => error);
+        const wait = isUnitagError(out) ? retry.delay(item, out, attempt) : undefined;
+        if (wait === undefined) return void finish(item, out);
+        return { wait, out };
+      });
+      if (!again) return;
+      if (await retry.sleep(again.wait)) return readOne(item, attempt + 1);
+      finish(item, again.out);
+    };
     const batched = targets.filter(({ job }) => job.adapter.listBatch);
     const tasks = [...groupBy(batched, ({ job }) => job.adapter.name).values()].flatMap((group) =>
-      chunk(group, (group[0] as Indexed<Target>).job.adapter.listBatchSize ?? 1).map((part) =>
-        limit(async () => {
-          if (signal?.aborted) return skip(part);
-          const adapter = (part[0] as Indexed<Target>).job.adapter;
-          const out = await engine.readBatch(
-            adapter,
-            part.map(({ job }) => job),
-            { signal },
-          );
-          for (const item of part) finish(item, out.get(item.job.arn));
-        }),
-      ),
+      chunk(group, (group[0] as Indexed<Target>).job.adapter.listBatchSize ?? 1).map(async (part) => {
+        const out = await readPart(part);
+        if (out) for (const item of part) finish(item, out.get(item.job.arn));
+      }),
     );
-    const singles = targets
-      .filter(({ job }) => !job.adapter.listBatch)
-      .map((item) =>
-        limit(async () => {
-          if (signal?.aborted) return skip([item]);
-          finish(item, await engine.read(item.job, { signal }).catch((error: UnitagError) => error));
-        }),
-      );
+    const singles = targets.filter(({ job }) => !job.adapter.listBatch).map((item) => readOne(item));
     await Promise.all([...tasks, ...singles]);
   });
   const { results } = run;

@@ -1,9 +1,11 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { PARTITIONS } from './arn.js';
-import { malformed } from './aws-errors.js';
+import { awsErrorName, httpStatus, isThrottling, malformed } from './aws-errors.js';
 import { once } from './collections.js';
 import { AccountMismatchError } from './errors.js';
+import { familyOf } from './rates.js';
+import type { Scheduler } from './scheduler.js';
 import type { ClientLoader, ClientScope, Document } from './types.js';
 
 /** Static credentials, or a provider function as the SDK accepts them. */
@@ -32,6 +34,8 @@ export interface ClientOptions {
   connectTimeout?: number | undefined;
   /** Milliseconds to wait for an answer once connected; `0` waits forever. Default 60,000 (the AWS CLI's). */
   readTimeout?: number | undefined;
+  /** The rate limits every request waits its turn in (each attempt of the SDK's retries too). */
+  scheduler?: Scheduler | undefined;
 }
 
 /** The AWS CLI's default connect and read timeouts: 60 s each. */
@@ -61,6 +65,14 @@ interface CallCounter {
 }
 const callScope = new AsyncLocalStorage<CallCounter>();
 
+// The caller's abort signal, for the waits unitag adds before a request (the SDK hands it to the HTTP handler only).
+const signalScope = new AsyncLocalStorage<AbortSignal | undefined>();
+
+/** Runs `task` with `signal` as the abort signal of the rate-limit waits of every request it makes. */
+export function withSignal<T>(signal: AbortSignal | undefined, task: () => Promise<T>): Promise<T> {
+  return signal ? signalScope.run(signal, task) : task();
+}
+
 /** Runs `task` and returns its result with the number of AWS requests it made (retries included). */
 export async function countCalls<T>(task: () => Promise<T>): Promise<{ value: T; calls: number }> {
   // Scopes nest (a plan counts the listMany inside it): each request counts in every enclosing scope.
@@ -76,6 +88,13 @@ interface RawAnswer {
 
 interface Middleware {
   middlewareStack: {
+    addRelativeTo(
+      fn: (
+        next: (args: unknown) => Promise<RawAnswer>,
+        context: { commandName?: string },
+      ) => (args: unknown) => Promise<RawAnswer>,
+      o: object,
+    ): void;
     add(
       fn: (
         next: (args: unknown) => Promise<RawAnswer>,
@@ -183,7 +202,7 @@ export class ClientCache {
     const key = [loader.id, region ?? '', account].join('|');
     let client = this.#clients.get(key) as Promise<C> | undefined;
     if (!client) {
-      client = this.#create(loader, region, credentials);
+      client = this.#create(loader, region, account, credentials);
       this.#clients.set(key, client);
       // A failed import must not poison the cache.
       client.catch(() => this.#clients.delete(key));
@@ -191,9 +210,37 @@ export class ClientCache {
     return client;
   }
 
+  /**
+   * Each attempt (inside the SDK's retry loop, before it is signed, so a long wait never outlives a signature)
+   * waits for a token of its family's bucket; a throttling answer halves the bucket's rate, a success wins a
+   * little back.
+   */
+  #limitRate(client: Middleware, service: string, region: string, account: string): void {
+    const scheduler = this.#options.scheduler;
+    if (!scheduler) return;
+    client.middlewareStack?.addRelativeTo(
+      (next, context) => async (args) => {
+        const family = familyOf(service, (context.commandName ?? '').replace(/Command$/, ''));
+        const bucket = scheduler.bucket(family, account, region);
+        if (!bucket) return next(args);
+        await bucket.take(signalScope.getStore());
+        try {
+          const answer = await next(args);
+          bucket.succeeded();
+          return answer;
+        } catch (error) {
+          if (isThrottling(awsErrorName(error), httpStatus(error))) bucket.throttled();
+          throw error;
+        }
+      },
+      { relation: 'before', toMiddleware: 'httpSigningMiddleware', name: 'unitagRateLimit' },
+    );
+  }
+
   async #create<C>(
     loader: ClientLoader<C>,
     region: string | undefined,
+    account: string,
     credentials: Credentials | undefined,
   ) {
     const { endpoint, clientConfig, connectTimeout, readTimeout } = this.#options;
@@ -213,6 +260,7 @@ export class ClientCache {
     if (endpoint) config.endpoint = endpoint;
     if (credentials) config.credentials = credentials;
     const client = await loader.create(config);
+    this.#limitRate(client as unknown as Middleware, loader.id, region ?? '', account);
     const reads = loader.reads ?? {};
     (client as unknown as Middleware).middlewareStack?.add(
       (next, context) => async (args) => {

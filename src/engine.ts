@@ -1,8 +1,9 @@
 import { parseArn } from './arn.js';
 import { toUnitagError } from './aws-errors.js';
-import { ClientCache, type ClientOptions } from './clients.js';
+import { ClientCache, type ClientOptions, withSignal } from './clients.js';
 import { AbortedError, type UnitagError } from './errors.js';
 import { createRegistry, dispatch, type Registry } from './registry.js';
+import { type MaxRates, Scheduler } from './scheduler.js';
 import { copyTags } from './shapes.js';
 import type {
   Adapter,
@@ -19,6 +20,13 @@ import type {
 export interface EngineOptions extends ClientOptions {
   /** Adapters to add, or to use instead of a built-in one with the same name. */
   adapters?: Adapter[] | undefined;
+  /**
+   * Request rates to keep to, per family of calls as AWS meters them (`{ 'ec2:mutating': 10 }`) or per service
+   * (`{ sns: 20 }`), in requests a second, above AWS's default rates (docs/request-rates.md) where your account's
+   * quotas are raised; `Infinity` lifts one limit; `false` lifts them all. The rates adapt down when AWS
+   * throttles and recover slowly.
+   */
+  maxRates?: MaxRates | undefined;
 }
 
 /** What an error is about, where there is no target (find). */
@@ -41,7 +49,7 @@ export class Engine {
   readonly context: AdapterContext;
 
   constructor(options: EngineOptions = {}) {
-    this.clients = new ClientCache(options);
+    this.clients = new ClientCache({ ...options, scheduler: new Scheduler(options.maxRates ?? {}) });
     this.registry = createRegistry(options.adapters);
     const clients = this.clients;
     this.context = {
@@ -139,7 +147,7 @@ export class Engine {
   async #call<T>(target: Target, options: CallOptions, task: () => Promise<T>): Promise<T> {
     try {
       options.signal?.throwIfAborted();
-      return await task();
+      return await withSignal(options.signal, task);
     } catch (error) {
       throw this.fail(error, target, options.signal);
     }
@@ -154,7 +162,7 @@ export class Engine {
     const typed: TypedBatch<T> = new Map();
     try {
       options.signal?.throwIfAborted();
-      const out = await task();
+      const out = await withSignal(options.signal, async () => task());
       for (const target of targets) {
         const value = out?.get(target.arn);
         if (value === undefined) typed.set(target.arn, this.fail(missing(), target, options.signal));

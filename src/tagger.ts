@@ -20,6 +20,12 @@ export interface TaggerOptions extends EngineOptions {
   preferTaggingApi?: boolean | undefined;
   /** The partition `find` searches. Default `aws`. */
   partition?: string | undefined;
+  /**
+   * Milliseconds during which a resource (or batch) of a bulk operation that ends throttled, timed out or
+   * failed in passing (network, 5xx) after the SDK's attempts is tried again, with backoff, counted from its
+   * first failure. Default 300,000 (five minutes); 0 retries nothing beyond the SDK.
+   */
+  retryFor?: number | undefined;
 }
 
 /** Tags, untags and lists AWS resources by ARN, whatever the service. */
@@ -107,7 +113,7 @@ export interface Tagger {
 export function createTagger(options: TaggerOptions = {}): Tagger {
   const engine = new Engine(options);
   const policy = new TaggingApiPolicy(engine.registry.fallback, options.preferTaggingApi ?? true);
-  const settings = { concurrency: options.concurrency ?? 16 };
+  const settings = { concurrency: options.concurrency ?? 16, retryFor: options.retryFor };
   const partition = options.partition ?? 'aws';
   const write = async (arn: string, set: Tags, remove: string[], callOptions?: CallOptions) => {
     const target = engine.resolve(arn);

@@ -202,6 +202,8 @@ export function useFakeAws(answer: Answer = 'valid') {
         region: 'us-east-1',
         credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
         clientConfig: { maxAttempts: 1 },
+        // Each answer is what a test looks at: a failure is not retried (test/unit/retry.test.ts tests that).
+        retryFor: 0,
         ...options,
       }),
   };

@@ -6,6 +6,7 @@ import type { Progress } from '../bulk.js';
 import { MAX_TIMEOUT_MS } from '../clients.js';
 import type { UnitagError } from '../errors.js';
 import { compile } from '../jmespath.js';
+import { FAMILIES } from '../rates.js';
 import { printable } from '../render.js';
 import type { ReadResult, WriteResult } from '../report.js';
 import { hasTag, newTags } from '../shapes.js';
@@ -31,6 +32,10 @@ export interface GlobalOptions {
   readTimeout: number;
   /** A JMESPath expression applied to the JSON output. */
   query?: string;
+  /** `--max-rate`: rates by family or service (`Infinity` lifts one), or false for none at all. */
+  maxRate?: Record<string, number> | false;
+  /** `--retry-for`: seconds a throttled or transient failure is retried for. */
+  retryFor: number;
 }
 
 /**
@@ -47,6 +52,8 @@ export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
     clientConfig: global.profile ? { profile: global.profile } : undefined,
     connectTimeout: global.connectTimeout * 1000,
     readTimeout: global.readTimeout * 1000,
+    maxRates: global.maxRate,
+    retryFor: global.retryFor * 1000,
   });
 }
 
@@ -112,6 +119,32 @@ export function seconds(value: string): number {
     );
   }
   return n;
+}
+
+/**
+ * `--max-rate family=N[,family=N]` (repeatable): requests a second for a family (`ec2:mutating`) or a service
+ * (`sns`); `N` may be `off` to lift that limit; `--max-rate off` lifts every limit.
+ */
+export function maxRate(
+  value: string,
+  earlier: Record<string, number> | false | undefined,
+): Record<string, number> | false {
+  if (value.trim() === 'off') return false;
+  const rates: Record<string, number> = Object.create(null);
+  if (earlier) Object.assign(rates, earlier);
+  for (const part of value.split(',')) {
+    const [name = '', rate = ''] = part.split('=').map((s) => s.trim());
+    const n = rate === 'off' ? Number.POSITIVE_INFINITY : Number(rate);
+    const known = Object.keys(FAMILIES).some((f) => f === name || f.startsWith(`${name}:`));
+    if (!known || rate === '' || Number.isNaN(n) || n <= 0) {
+      throw new UsageError(
+        `--max-rate "${part}": write family=N or service=N with N requests a second above 0 (or off); ` +
+          `families: ${Object.keys(FAMILIES).join(', ')}`,
+      );
+    }
+    rates[name] = n;
+  }
+  return earlier === false ? false : rates;
 }
 
 /** `-o, --output` with the given formats. */

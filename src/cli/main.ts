@@ -1,7 +1,7 @@
 // The `unitag` command. Machine-readable output goes to standard output only; progress, errors and the
 // summary go to standard error. Exit codes: 0 all succeeded, 1 some resources failed, 2 bad usage or bad
 // input (the valid part still runs), 130 interrupted.
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { isUnitagError } from '../errors.js';
 import { printable } from '../render.js';
 import { VERSION } from '../version.js';
@@ -16,6 +16,7 @@ import {
   endpointUrl,
   isInputError,
   jmesPath,
+  maxRate,
   positiveInt,
   regionName,
   seconds,
@@ -58,7 +59,19 @@ export function buildProgram(done: (code: number) => void): Command {
       'print what this JMESPath expression selects from the JSON output',
       jmesPath,
     )
-    .option('--concurrency <n>', 'calls at once in bulk work', positiveInt, 16)
+    .option('--concurrency <n>', 'calls at once in bulk work, per service', positiveInt, 16)
+    .addOption(
+      new Option(
+        '--max-rate <family=N>',
+        "requests a second for a family of calls or a service (e.g. ec2:mutating=20, sns=5; N may be off), where your account's quotas differ from AWS's defaults; off lifts every limit",
+      ).argParser(maxRate),
+    )
+    .option(
+      '--retry-for <seconds>',
+      'seconds a resource that AWS throttles (or that fails in passing) is retried for before it counts as failed',
+      seconds,
+      300,
+    )
     .option('--no-tagging-api', 'do not route bulk writes through the Resource Groups Tagging API')
     .option('--no-progress', 'no progress bar (it shows only when standard error is a terminal)')
     .showHelpAfterError()

@@ -260,7 +260,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     expect(await localTagger().list(topic)).toEqual({ good: 'yes' });
   });
 
-  it('bounds every request: --read-timeout against a server that never answers ends with Timeout, exit 1', async () => {
+  it('bounds every request and its retries: --read-timeout and --retry-for against a server that never answers end with Timeout, exit 1', async () => {
     const fake = await startFakeAws();
     fake.answer = 'hang';
     try {
@@ -270,6 +270,8 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
         fake.endpoint,
         '--read-timeout',
         '0.5',
+        '--retry-for',
+        '2',
         'tag',
         `arn:aws:sns:${REGION}:${ACCOUNT}:t`,
         '--tag',
@@ -624,7 +626,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     expect(done.length).toBeLessThan(150);
     for (const r of (await localTagger().listMany(done)).results) expect(r.tags).toEqual({ resumed: 'yes' });
 
-    const resumed = await unitag(['apply', job, '--resume', report, '--output', 'json']);
+    const resumed = await unitag(['--max-rate', 'off', 'apply', job, '--resume', report, '--output', 'json']);
     expect(resumed.code).toBe(0);
     const final = JSON.parse(readFileSync(report, 'utf8'));
     expect(final.totals).toMatchObject({ total: 150, failed: 0, skipped: 0 });
@@ -648,7 +650,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     const saved = JSON.parse(readFileSync(report, 'utf8'));
     expect(saved.totals.changed).toBeGreaterThanOrEqual(3);
     expect(saved.totals.changed).toBeLessThan(150);
-    const resumed = await unitag(['apply', job, '--resume', report]);
+    const resumed = await unitag(['--max-rate', 'off', 'apply', job, '--resume', report]);
     expect(resumed.code).toBe(0);
     expect(JSON.parse(readFileSync(report, 'utf8')).totals).toMatchObject({ total: 150, changed: 150 });
   });
@@ -662,7 +664,19 @@ async function startSlowJob(prefix: string, tags: Record<string, string>) {
   const lines = topics.map((arn) => JSON.stringify({ arn, set: tags }));
   const job = file(`${uniqueName('job')}.ndjson`, lines.join('\n'));
   const report = join(dir, `${uniqueName('report')}.json`);
-  const args = [cli, '--concurrency', '1', '--no-tagging-api', 'apply', job, '--report', report];
+  // One call at a time, at LocalStack's pace: AWS's rate limits are not what these tests look at.
+  const args = [
+    cli,
+    '--concurrency',
+    '1',
+    '--max-rate',
+    'off',
+    '--no-tagging-api',
+    'apply',
+    job,
+    '--report',
+    report,
+  ];
   const child = spawn(process.execPath, args, { env: env(), stdio: 'ignore' });
   return { topics, job, report, child };
 }

@@ -99,7 +99,7 @@ describe('failures that are not answers', () => {
     process.on('warning', listen);
     try {
       // Every attempt the SDK makes adds its listener: the default attempts, as users run it.
-      const tagger = aws.tagger({ concurrency: 32, clientConfig: {} });
+      const tagger = aws.tagger({ concurrency: 32, clientConfig: {}, maxRates: false });
       const topics = Array.from({ length: 300 }, (_, i) => `${TOPIC}${i}`);
       const report = await tagger.listMany(topics, { signal: new AbortController().signal });
       await new Promise((resolve) => setImmediate(resolve));

@@ -18,6 +18,8 @@ const tagger = () =>
     region: 'us-east-1',
     credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
     preferTaggingApi: false,
+    // Failures here are what the tests look at: none is retried beyond the SDK.
+    retryFor: 0,
   });
 const T1 = 'arn:aws:sns:us-east-1:123456789012:t1';
 const T2 = 'arn:aws:sns:us-east-1:123456789012:t2';

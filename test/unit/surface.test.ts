@@ -66,12 +66,14 @@ describe('public surface', () => {
       '--concurrency <n>',
       '--connect-timeout <seconds>',
       '--endpoint-url <url>',
+      '--max-rate <family=N>',
       '--no-progress',
       '--no-tagging-api',
       '--profile <name>',
       '--query <jmespath>',
       '--read-timeout <seconds>',
       '--region <region>',
+      '--retry-for <seconds>',
       '-V, --version',
     ]);
     const commands = Object.fromEntries(program.commands.map((c) => [c.name(), flags(c)]));
