@@ -27,7 +27,11 @@ export const name = 'tagging-api';
 /** Most ARNs TagResources and UntagResources take in one call; more fails the whole call (docs/aws-facts.md). */
 export const MAX_ARNS_PER_CALL = 20;
 
-/** Most ARNs GetResources takes in its ResourceARNList. */
+/**
+ * Most ARNs GetResources takes in its ResourceARNList: AWS's API reference gives the list 1 to 100 members
+ * (https://docs.aws.amazon.com/resourcegroupstagging/latest/APIReference/API_GetResources.html; the service
+ * model's ResourceARNListForGet has max 100, where TagResources and UntagResources take 20).
+ */
 const MAX_ARNS_PER_READ = 100;
 
 /** Attempts for ARNs the API reports as throttled inside a 200 answer; the SDK never retries those. */
@@ -196,21 +200,23 @@ const taggingApi: AdapterFactory = () => ({
 export default taggingApi;
 
 /**
- * Tags of `arns` from GetResources with ResourceARNList (100 a call). Never-tagged resources are not returned
- * and a missing ARN is silently left out: both read as {}. LocalStack ignores ResourceARNList, so the answer is
- * filtered here and followed across pages.
+ * Tags of `arns` from GetResources with ResourceARNList, 100 a call, one call per region and account. Never-tagged
+ * resources are not returned and an ARN the API does not know is silently left out: both read as {}, or, with
+ * `onlyAnswered`, are left out of the result for the caller to read elsewhere. LocalStack ignores
+ * ResourceARNList and answers every resource, so only the ARNs asked for are kept, compared exactly (an ARN in
+ * another case is another resource's, or none), and the answer is followed across pages.
  */
 async function readBatch(
   ctx: AdapterContext,
   arns: ParsedArn[],
-  { signal }: CallOptions,
+  { signal, onlyAnswered }: CallOptions,
 ): Promise<BatchTags> {
   const result: BatchTags = new Map();
   for (const group of byScope(arns)) {
     const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn), signal);
     for (const part of chunk(group, MAX_ARNS_PER_READ)) {
       const wanted = new Set(part.map((arn) => arn.arn));
-      for (const arn of wanted) result.set(arn, newTags());
+      if (!onlyAnswered) for (const arn of wanted) result.set(arn, newTags());
       for await (const mapping of pages(client, { ResourceARNList: [...wanted] }, signal)) {
         if (wanted.has(mapping.arn)) result.set(mapping.arn, mapping.tags);
       }
@@ -219,7 +225,11 @@ async function readBatch(
   return result;
 }
 
-/** Every resource of every page of one GetResources query, following PaginationToken to the end. */
+/**
+ * Every resource of every page of one GetResources query, following PaginationToken to the end. AWS's reference
+ * says a ResourceARNList query takes no pagination parameter, but LocalStack pages its unfiltered answer; a page
+ * that fails fails the whole query, so that a cut-short answer never reads as "no tags".
+ */
 async function* pages(
   client: ResourceGroupsTaggingAPIClient,
   input: Record<string, unknown>,

@@ -16,8 +16,8 @@ import {
   type WriteResult,
 } from './report.js';
 import { DEFAULT_RETRY_FOR_MS, limitsPerService, Retry } from './retry.js';
-import type { TaggingApiPolicy } from './tagging-api-policy.js';
-import type { Adapter, Tags, Target, WriteOutcome, WriteRequest } from './types.js';
+import { policyOf, type TaggingApiPolicy } from './tagging-api-policy.js';
+import type { Adapter, CallOptions, Tags, Target, WriteOutcome, WriteRequest } from './types.js';
 import { validateWrite } from './validate.js';
 
 /** Progress of a bulk operation, reported once per finished resource. */
@@ -251,12 +251,17 @@ function routes(jobs: Indexed<WriteJob>[], policy: TaggingApiPolicy) {
   return { viaApi, batched, singles: rest.filter((item) => !batched.includes(item)) };
 }
 
-/** Reads many resources, batching where the adapter can (EC2 DescribeTags, tagging-API GetResources). */
+/**
+ * Reads many resources: through the tagging API where the policy routes (GetResources, 100 ARNs a call; by
+ * default the policy of the tagger whose engine this is, so reads and writes share its refusals), in the
+ * adapter's batches where it has them (EC2 DescribeTags), one call sequence per resource otherwise.
+ */
 export async function listMany(
   engine: Engine,
   inputs: ReadInput[],
   settings: BulkSettings,
   options: BulkOptions<ReadResult> = {},
+  policy: TaggingApiPolicy = policyOf(engine.registry.fallback),
 ): Promise<ReadReport> {
   const started = Date.now();
   const run = new Run<ReadResult>(inputs.length, options.onProgress);
@@ -266,65 +271,127 @@ export async function listMany(
       if ('result' in input) run.finish(index, input.result);
       else targets.push({ index, job: input.target });
     }
-    const limitOf = limitsPerService(settings.concurrency);
-    const signal = shared(options.signal);
-    const retry = new Retry(settings.retryFor ?? DEFAULT_RETRY_FOR_MS, signal);
-    const finish = ({ index, job }: Indexed<Target>, tags: Tags | UnitagError | undefined) => {
-      const base = { arn: job.arn, type: job.info.type };
-      if (tags === undefined || isUnitagError(tags))
-        run.finish(index, { ...base, outcome: 'failed', error: tags });
-      else run.finish(index, { ...base, outcome: 'read', tags });
-    };
-    const skip = (items: Indexed<Target>[]) => {
-      for (const { index, job } of items)
-        run.finish(index, { arn: job.arn, type: job.info.type, outcome: 'skipped' });
-    };
-    // One batch read, and again for its members that failed in passing; undefined when the run had stopped.
-    const readPart = async (part: Indexed<Target>[], attempt = 0): Promise<TypedBatch<Tags> | undefined> => {
-      const adapter = (part[0] as Indexed<Target>).job.adapter;
-      const out = await limitOf((part[0] as Indexed<Target>).job)(async () =>
-        attempt === 0 && signal?.aborted
-          ? undefined
-          : engine.readBatch(
-              adapter,
-              part.map(({ job }) => job),
-              { signal },
-            ),
-      );
-      if (!out) return void skip(part);
-      const again = retryable(part, (i) => i.job.arn, out, retry, attempt);
-      if (again.items.length > 0 && (await retry.sleep(again.wait))) {
-        const next = await readPart(again.items, attempt + 1);
-        if (next) for (const { job } of again.items) out.set(job.arn, next.get(job.arn) as UnitagError);
-      }
-      return out;
-    };
-    const readOne = async (item: Indexed<Target>, attempt = 0): Promise<void> => {
-      const again = await limitOf(item.job)(async () => {
-        if (attempt === 0 && signal?.aborted) return void skip([item]);
-        const out = await engine.read(item.job, { signal }).catch((error: UnitagError) => error);
-        const wait = isUnitagError(out) ? retry.delay(item, out, attempt) : undefined;
-        if (wait === undefined) return void finish(item, out);
-        return { wait, out };
-      });
-      if (!again) return;
-      if (await retry.sleep(again.wait)) return readOne(item, attempt + 1);
-      finish(item, again.out);
-    };
-    const batched = targets.filter(({ job }) => job.adapter.listBatch);
-    const tasks = [...groupBy(batched, ({ job }) => job.adapter.name).values()].flatMap((group) =>
-      chunk(group, (group[0] as Indexed<Target>).job.adapter.listBatchSize ?? 1).map(async (part) => {
-        const out = await readPart(part);
-        if (out) for (const item of part) finish(item, out.get(item.job.arn));
-      }),
-    );
-    const singles = targets.filter(({ job }) => !job.adapter.listBatch).map((item) => readOne(item));
-    await Promise.all([...tasks, ...singles]);
+    await new Reads(engine, policy, settings, options.signal, run).all(targets);
   });
   const { results } = run;
   const totals = { total: results.length, read: 0, failed: 0, skipped: 0 };
   for (const { outcome } of results) totals[outcome]++;
   return { results, totals, calls, durationMs: Date.now() - started };
+}
+
+/**
+ * The reads of one `listMany`, under one concurrency limit per service and one retry budget: a read (or batch)
+ * that ends throttled or failed in passing is sent again after a backoff; the signal aborts reads under way.
+ */
+class Reads {
+  readonly #limitOf: ReturnType<typeof limitsPerService>;
+  readonly #signal: AbortSignal | undefined;
+  readonly #retry: Retry;
+
+  constructor(
+    readonly engine: Engine,
+    readonly policy: TaggingApiPolicy,
+    settings: BulkSettings,
+    signal: AbortSignal | undefined,
+    readonly run: Run<ReadResult>,
+  ) {
+    this.#limitOf = limitsPerService(settings.concurrency);
+    this.#signal = shared(signal);
+    this.#retry = new Retry(settings.retryFor ?? DEFAULT_RETRY_FOR_MS, this.#signal);
+  }
+
+  /** Reads every target where it goes: the tagging API, its adapter's batches, or calls of its own. */
+  async all(targets: Indexed<Target>[]): Promise<void> {
+    // Decided once, before any call: a refusal met during this run reroutes the rest of its group itself.
+    const viaApi: Indexed<Target>[] = [];
+    const rest: Indexed<Target>[] = [];
+    for (const item of targets) (this.policy.routes(item.job) ? viaApi : rest).push(item);
+    const batched = rest.filter(({ job }) => job.adapter.listBatch);
+    const parts = [...groupBy(batched, ({ job }) => job.adapter.name).values()].flatMap((group) =>
+      chunk(group, (group[0] as Indexed<Target>).job.adapter.listBatchSize ?? 1),
+    );
+    await Promise.all([
+      this.#viaApi(viaApi),
+      ...parts.map((part) => this.#batch(part)),
+      ...rest.filter(({ job }) => !job.adapter.listBatch).map((item) => this.#one(item)),
+    ]);
+  }
+
+  // Through the policy: probe first per service, region and account; what the API refuses, fails or leaves
+  // out of its answer is read through the resource's own adapter.
+  #viaApi(items: Indexed<Target>[]): Promise<void> {
+    const { fallback } = this.policy;
+    return this.policy.read<Indexed<Target> & { target: Target }, Tags>(
+      items.map((item) => ({ ...item, target: item.job })),
+      {
+        parts: (group) => chunk(group, fallback.listBatchSize ?? 1),
+        // A resource with an adapter of its own that the answer leaves out was never tagged, or is unknown to
+        // the API: never taken for untagged, it comes back without tags and goes to its own adapter.
+        send: (part) =>
+          this.#part(fallback, part, { onlyAnswered: (part[0] as Indexed<Target>).job.adapter !== fallback }),
+        settle: (item, tags) => this.#finish(item, tags),
+        own: (item) => this.#one(item),
+      },
+    );
+  }
+
+  async #batch(part: Indexed<Target>[]): Promise<void> {
+    const out = await this.#part((part[0] as Indexed<Target>).job.adapter, part, {});
+    if (out) for (const item of part) this.#finish(item, out.get(item.job.arn));
+  }
+
+  // One batch read, and again for its members that failed in passing; undefined (the part skipped) when the run
+  // had stopped before its first call.
+  async #part(
+    adapter: Adapter,
+    part: Indexed<Target>[],
+    options: CallOptions,
+    attempt = 0,
+  ): Promise<TypedBatch<Tags> | undefined> {
+    const signal = this.#signal;
+    const targets = part.map(({ job }) => job);
+    const out = await this.#limitOf(
+      targets[0] as Target,
+      adapter.name,
+    )(async () =>
+      attempt === 0 && signal?.aborted
+        ? undefined
+        : this.engine.readBatch(adapter, targets, { ...options, signal }),
+    );
+    if (!out) return void this.#skip(part);
+    const again = retryable(part, (i) => i.job.arn, out, this.#retry, attempt);
+    if (again.items.length > 0 && (await this.#retry.sleep(again.wait))) {
+      const next = await this.#part(adapter, again.items, options, attempt + 1);
+      if (next) for (const { job } of again.items) out.set(job.arn, next.get(job.arn) as UnitagError);
+    }
+    return out;
+  }
+
+  async #one(item: Indexed<Target>, attempt = 0): Promise<void> {
+    const signal = this.#signal;
+    const again = await this.#limitOf(item.job)(async () => {
+      if (attempt === 0 && signal?.aborted) return void this.#skip([item]);
+      const out = await this.engine.read(item.job, { signal }).catch((error: UnitagError) => error);
+      const wait = isUnitagError(out) ? this.#retry.delay(item, out, attempt) : undefined;
+      if (wait === undefined) return void this.#finish(item, out);
+      return { wait, out };
+    });
+    if (!again) return;
+    if (await this.#retry.sleep(again.wait)) return this.#one(item, attempt + 1);
+    this.#finish(item, again.out);
+  }
+
+  #finish({ index, job }: Indexed<Target>, tags: Tags | UnitagError | undefined): void {
+    const base = { arn: job.arn, type: job.info.type };
+    if (tags === undefined || isUnitagError(tags))
+      this.run.finish(index, { ...base, outcome: 'failed', error: tags });
+    else this.run.finish(index, { ...base, outcome: 'read', tags });
+  }
+
+  #skip(items: Indexed<Target>[]): void {
+    for (const { index, job } of items)
+      this.run.finish(index, { arn: job.arn, type: job.info.type, outcome: 'skipped' });
+  }
 }
 
 /**

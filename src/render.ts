@@ -108,6 +108,17 @@ export function changes(before: Tags | undefined, after: Tags | undefined): stri
 
 /** The per-resource diff of a plan, and a summary line. */
 export function renderPlan(plan: Plan): string {
+  return `${renderPlanEntries(plan)}\n\n${planSummary(plan)}`;
+}
+
+/** The closing line of a plan. */
+export function planSummary(plan: { totals: Plan['totals']; calls: number }): string {
+  const t = plan.totals;
+  return `Plan: ${t.change} to change, ${t.noop} unchanged, ${t.failed} failed (read calls: ${plan.calls}). Nothing was written.`;
+}
+
+/** The per-resource diff of a plan's entries. */
+export function renderPlanEntries(plan: Plan): string {
   const blocks = plan.entries.map((e: PlanEntry) => {
     const title = `${e.arn}${e.versionId ? ` (version ${e.versionId})` : ''}`;
     if (e.status === 'failed')
@@ -115,8 +126,7 @@ export function renderPlan(plan: Plan): string {
     if (e.status === 'noop') return `= ${title}\n    (no change)`;
     return `~ ${title}\n${diffLines(e.before ?? {}, e.after ?? {}).join('\n')}`;
   });
-  const t = plan.totals;
-  return `${blocks.join('\n')}\n\nPlan: ${t.change} to change, ${t.noop} unchanged, ${t.failed} failed (read calls: ${plan.calls}). Nothing was written.`;
+  return blocks.join('\n');
 }
 
 /** A plan as CSV: a row per key it changes (`+` set, `~` changed, `-` removed), one per resource otherwise. */

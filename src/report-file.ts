@@ -3,35 +3,57 @@ import {
   accessSync,
   closeSync,
   constants,
+  createReadStream,
   existsSync,
   fchmodSync,
   openSync,
+  readFileSync,
+  readSync,
   renameSync,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import {
-  type BulkReport,
-  countOutcomes,
   type JobIdentity,
+  type LineJson,
   lineKey,
-  reportToJson,
+  lineToJson,
+  type ReportJson,
+  type Totals,
   type WriteResult,
 } from './report.js';
 
+/** Lines are written out when this many bytes wait, or when the last write is this old. */
+const BUFFER_BYTES = 64 * 1024;
+const BUFFER_MS = 200;
+
+/** What an earlier run of a report left: its job, its calls, and the resources it has done. */
+export interface Earlier {
+  job: JobIdentity | undefined;
+  calls: number;
+  /** Keys (see {@link keyHash}) of the resources done: `changed` or `unchanged`. */
+  done: Set<string>;
+  /** Where its lines are: the journal of an unfinished run, or a finished JSON report. */
+  from: 'journal' | 'report';
+}
+
 /**
- * A JSON report file kept whole while a job runs: every finished resource is recorded, and the file is replaced
- * whole at most every 50 ms and at the end, so a killed process leaves the last complete version. Each version
- * is written to a new file of an unpredictable name beside the report, created exclusively (a file or link
- * planted there makes the write fail rather than be followed), then renamed over the report; an existing
- * report's file mode is kept. `calls` adds up across resumed runs.
+ * A job's report, written as it runs: each finished resource is appended as one JSON line to a journal beside
+ * the report (`REPORT.journal`), so the bytes written grow linearly with the job; at the end the journal becomes
+ * the JSON report (written to a new file of an unpredictable name, created exclusively so that a file or link
+ * planted there makes the write fail rather than be followed, then renamed over the report; an existing
+ * report's mode is kept) and the journal is removed. A run that is killed leaves the journal: `--resume REPORT`
+ * reads it and appends to it. `calls` add up across resumed runs.
  */
 export class ReportFile {
-  readonly #lines = new Map<string, WriteResult>();
-  #written = 0;
-  #calls: number;
+  #fd: number | undefined;
+  #buffer: string[] = [];
+  #bytes = 0;
+  #written = Date.now();
+  #calls = 0;
   #mode: number | undefined;
 
   /** The job the report belongs to, once known. */
@@ -44,10 +66,7 @@ export class ReportFile {
   constructor(
     /** Where the report goes; without a path, nothing is written. */
     readonly path: string | undefined,
-    /** The calls of the report this run resumes, which it adds to. */
-    earlierCalls = 0,
   ) {
-    this.#calls = earlierCalls;
     try {
       if (path) this.#mode = statSync(path).mode & 0o777;
     } catch {
@@ -55,9 +74,14 @@ export class ReportFile {
     }
   }
 
+  /** The journal of an unfinished run of this report. */
+  get journal(): string {
+    return `${this.path}.journal`;
+  }
+
   /**
    * Checks, before the job's first AWS call, that the report can be written: creates and removes a file beside
-   * it, as every write will, and checks an existing report is writable. Writes nothing to the report itself.
+   * it, as the final write will, and checks an existing report is writable. Writes nothing to the report.
    */
   check(): void {
     if (!this.path) return;
@@ -75,10 +99,45 @@ export class ReportFile {
     return join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
   }
 
-  /** Records one finished resource, and writes the file when the last write is over 50 ms old. */
+  /**
+   * Starts the journal: appends to the one an earlier run left (`resume`), or creates a new one, never
+   * following a link planted in its place; a journal left by an unfinished run is never replaced by a new run.
+   * A resumed JSON report's done lines are copied in first, so the final report keeps them.
+   */
+  async open(earlier: Earlier | undefined, resumedReport?: string): Promise<void> {
+    if (!this.path) return;
+    // The journal of the report resumed is appended to; another report's done lines are copied in.
+    const append =
+      earlier?.from === 'journal' &&
+      resumedReport !== undefined &&
+      resolve(resumedReport) === resolve(this.path);
+    if (!append && existsSync(this.journal)) {
+      throw new Error(
+        `${this.journal} holds the journal of an unfinished run of this report: resume it with --resume ${this.path}, or delete it to start again`,
+      );
+    }
+    const flags = append
+      ? constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW
+      : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+    this.#fd = openSync(this.journal, flags, 0o666);
+    // A kill may have cut the last line short: what follows starts on a line of its own.
+    if (append && !endsWithNewline(this.journal)) writeSync(this.#fd, '\n');
+    if (!append) this.#line({ unitag: 'journal', version: 2, command: 'apply', job: this.job });
+    if (earlier?.from === 'report' && resumedReport) {
+      for await (const line of reportLines(resumedReport)) {
+        if (line.outcome === 'changed' || line.outcome === 'unchanged')
+          this.#line({ ...line, resumed: true });
+      }
+      this.#line({ calls: earlier.calls });
+    }
+    this.flush();
+  }
+
+  /** Records one finished resource; writes the journal when enough waits or the last write is old. */
   record(result: WriteResult): void {
-    this.#lines.set(lineKey(result), result);
-    if (this.failure || Date.now() - this.#written <= 50) return;
+    if (!this.path || this.failure) return;
+    this.#line(lineToJson(result));
+    if (this.#bytes < BUFFER_BYTES && Date.now() - this.#written < BUFFER_MS) return;
     try {
       this.flush();
     } catch (error) {
@@ -87,49 +146,191 @@ export class ReportFile {
     }
   }
 
-  /** Writes the final report: the run's lines, in input order, and the calls of the plan and the writes. */
-  finish(report: BulkReport): void {
-    this.#calls += report.calls;
-    this.#lines.clear();
-    for (const result of report.results) this.#lines.set(lineKey(result), result);
-    try {
-      this.flush(report.durationMs);
-    } catch (error) {
-      this.failure ??= error as Error;
-    }
-  }
-
-  /** Adds calls made outside the report's lines (the plan's reads). */
+  /** Adds calls made by this run (the plan's reads, the writes). */
   addCalls(calls: number): void {
     this.#calls += calls;
   }
 
-  /** Writes the file now. */
-  flush(durationMs = 0): void {
+  #line(value: object): void {
+    const text = `${JSON.stringify(value)}\n`;
+    this.#buffer.push(text);
+    this.#bytes += text.length;
+  }
+
+  /** Writes what waits to the journal now. */
+  flush(): void {
     this.#written = Date.now();
-    if (!this.path) return;
-    const results = [...this.#lines.values()];
-    const json = reportToJson(
-      { results, totals: countOutcomes(results), calls: this.#calls, durationMs },
-      'apply',
-      this.job,
-    );
-    const temporary = this.#temporary();
+    if (this.#fd === undefined || this.#buffer.length === 0) return;
+    const text = this.#buffer.join('');
+    this.#buffer = [];
+    this.#bytes = 0;
+    writeSync(this.#fd, text);
+  }
+
+  /**
+   * Ends the run: records its calls, then turns the journal into the JSON report (each resource's last line,
+   * in the journal's order) and removes the journal. Returns the report's totals. With `keepJournal` (a second
+   * Ctrl-C), only the journal is written.
+   */
+  async finish(durationMs: number, keepJournal = false): Promise<Totals | undefined> {
+    if (!this.path || this.#fd === undefined) return undefined;
     try {
-      const fd = openSync(temporary, 'wx', 0o666);
-      try {
-        writeSync(fd, `${JSON.stringify(json, null, 2)}\n`);
-        // The mode of the report being replaced, exactly (creation modes pass through the umask).
-        if (this.#mode !== undefined) fchmodSync(fd, this.#mode);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temporary, this.path);
+      this.#line({ calls: this.#calls });
+      this.#calls = 0;
+      this.flush();
+      closeSync(this.#fd);
+      this.#fd = undefined;
+      if (keepJournal) return undefined;
+      const totals = await this.#convert(durationMs);
+      unlinkSync(this.journal);
+      return totals;
     } catch (error) {
+      this.failure ??= error as Error;
+      return undefined;
+    }
+  }
+
+  // Two passes over the journal: which line is each resource's last, then the report, streamed out.
+  async #convert(durationMs: number): Promise<Totals> {
+    const last = new Map<string, number>();
+    let calls = 0;
+    let index = 0;
+    let job: JobIdentity | undefined;
+    for await (const line of journalLines(this.journal)) {
+      index++;
+      if (typeof line.arn === 'string') last.set(keyHash(lineKey(line as unknown as LineJson)), index);
+      else if (typeof line.calls === 'number') calls += line.calls;
+      else if (line.unitag === 'journal') job = line.job as JobIdentity | undefined;
+    }
+    const totals: Totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+    const temporary = this.#temporary();
+    const fd = openSync(temporary, 'wx', 0o666);
+    try {
+      writeSync(fd, `{\n  "version": 2,\n  "command": "apply",\n  "resources": [`);
+      let first = true;
+      index = 0;
+      const parts: string[] = [];
+      for await (const line of journalLines(this.journal)) {
+        index++;
+        if (typeof line.arn !== 'string' || last.get(keyHash(lineKey(line as unknown as LineJson))) !== index)
+          continue;
+        const outcome = line.outcome as keyof Totals;
+        if (outcome in totals) totals[outcome]++;
+        totals.total++;
+        parts.push(`${first ? '' : ','}\n    ${JSON.stringify(line)}`);
+        first = false;
+        if (parts.length >= 1000) writeSync(fd, parts.splice(0).join(''));
+      }
+      writeSync(fd, parts.join(''));
+      const tail = { totals, calls, durationMs, ...(job ? { job } : {}) };
+      writeSync(fd, `\n  ],\n${JSON.stringify(tail, null, 2).slice(2)}\n`);
+      if (this.#mode !== undefined) fchmodSync(fd, this.#mode);
+      closeSync(fd);
+      renameSync(temporary, this.path as string);
+    } catch (error) {
+      try {
+        closeSync(fd);
+      } catch {}
       try {
         unlinkSync(temporary);
       } catch {}
       throw error;
     }
+    return totals;
   }
+}
+
+/**
+ * What an earlier run of the report at `path` left, or undefined when there is none: the journal of an
+ * unfinished run if one is there, else the JSON report. Throws when what is there is not a unitag report.
+ */
+export async function readEarlier(path: string): Promise<Earlier | undefined> {
+  const journal = `${path}.journal`;
+  if (existsSync(journal)) {
+    const earlier: Earlier = { job: undefined, calls: 0, done: new Set(), from: 'journal' };
+    let first = true;
+    for await (const line of journalLines(journal)) {
+      if (first && line.unitag !== 'journal') throw new Error(`${journal} is not a unitag journal`);
+      first = false;
+      if (line.unitag === 'journal') earlier.job = line.job as JobIdentity | undefined;
+      else if (typeof line.calls === 'number') earlier.calls += line.calls;
+      else if (typeof line.arn === 'string') markDone(earlier.done, line as unknown as LineJson);
+    }
+    return earlier;
+  }
+  if (!existsSync(path)) return undefined;
+  const json = JSON.parse(readFileSync(path, 'utf8')) as ReportJson;
+  if ((json.version !== 1 && json.version !== 2) || !Array.isArray(json.resources)) {
+    throw new Error('not a unitag report');
+  }
+  const earlier: Earlier = {
+    job: 'job' in json ? json.job : undefined,
+    calls: typeof json.calls === 'number' ? json.calls : 0,
+    done: new Set(),
+    from: 'report',
+  };
+  for (const line of json.resources) if (typeof line?.arn === 'string') markDone(earlier.done, line);
+  return earlier;
+}
+
+function endsWithNewline(path: string): boolean {
+  const size = statSync(path).size;
+  if (size === 0) return true;
+  const fd = openSync(path, 'r');
+  try {
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] === 10;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function markDone(done: Set<string>, line: LineJson): void {
+  const key = keyHash(lineKey(line));
+  if (line.outcome === 'changed' || line.outcome === 'unchanged') done.add(key);
+  else done.delete(key);
+}
+
+/** The lines of a journal, parsed; a line cut short by a kill (the last one) is left out. */
+async function* journalLines(path: string): AsyncGenerator<Record<string, unknown>> {
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
+  for await (const text of lines) {
+    if (text === '') continue;
+    try {
+      const value = JSON.parse(text) as unknown;
+      if (typeof value === 'object' && value !== null && !Array.isArray(value))
+        yield value as Record<string, unknown>;
+    } catch {
+      // A line the kill cut short: its resource is done again on resume.
+    }
+  }
+}
+
+/** The resource lines of a finished JSON report (read whole: a report too big for that is a journal). */
+async function* reportLines(path: string): AsyncGenerator<Record<string, unknown>> {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as ReportJson;
+  for (const line of json.resources) if (typeof line?.arn === 'string') yield { ...line };
+}
+
+/**
+ * A resource's key, shortened to two 53-bit hashes (cyrb53 with two seeds, 106 bits, about 22 characters): a
+ * million of them take tens of megabytes where the keys themselves could take hundreds, and two keys share
+ * one with a chance of about one in 10^19 at a million resources.
+ */
+export function keyHash(key: string): string {
+  return `${cyrb53(key, 0).toString(36)}:${cyrb53(key, 0x9e3779b9).toString(36)}`;
+}
+
+function cyrb53(key: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

@@ -1,5 +1,5 @@
-// Which bulk writes go to the Resource Groups Tagging API, and what happens when it will not do them: the
-// policy and its state (the refusals it has seen), apart from the generic bulk engine that calls it.
+// Which bulk writes and reads go to the Resource Groups Tagging API, and what happens when it will not do them:
+// the policy and its state (the refusals it has seen), apart from the generic bulk engine that calls it.
 import { groupBy } from './collections.js';
 import type { TypedBatch } from './engine.js';
 import type { UnitagError } from './errors.js';
@@ -8,25 +8,40 @@ import type { Adapter, Target, WriteOutcome } from './types.js';
 // Failures that say the tagging API will not serve this service here: it is not asked again for it.
 const REFUSALS = new Set(['UnsupportedResource', 'AccessDenied']);
 
-/** How the policy reaches the bulk engine: it sends, settles and falls back through these. */
-export interface PolicyIo<J> {
-  /** Splits jobs into tagging-API calls (same change, at most its batch size). */
+/**
+ * How the policy reaches the bulk engine: it sends, settles and falls back through these. `T` is what a call
+ * gives per resource: a write's outcome, or a read's tags.
+ */
+export interface PolicyIo<J, T = WriteOutcome> {
+  /** Splits jobs into tagging-API calls (writes: same change; at most the call's size). */
   parts(jobs: J[]): J[][];
   /** Sends one part through the tagging API; `undefined` when the run was stopped (the bulk engine skipped it). */
-  send(part: J[]): Promise<TypedBatch<WriteOutcome> | undefined>;
+  send(part: J[]): Promise<TypedBatch<T> | undefined>;
   /** Records a job's final outcome. */
-  settle(job: J, outcome: WriteOutcome | UnitagError | undefined): void;
-  /** Writes a job through its own adapter instead. */
+  settle(job: J, outcome: T | UnitagError | undefined): void;
+  /** Writes or reads a job through its own adapter instead. */
   own(job: J): Promise<void>;
 }
 
+// Each tagger's policy, by its fallback adapter (the registry makes one per engine): how `listMany` finds the
+// policy of the tagger whose engine it is given, so that reads share the refusals writes have met.
+const POLICIES = new WeakMap<Adapter, TaggingApiPolicy>();
+
 /**
- * The tagging-API policy of one tagger. A write goes to the tagging API when its target's adapter is the
- * fallback (a service without an adapter of its own), or when the adapter says the API tags its type
- * (`describe().taggingApi`) and bulk writes prefer it. Per service, region and account the first call is a
+ * The policy of the tagger whose registry's fallback is `fallback`; for an engine used without a tagger, one
+ * that routes only the services without an adapter of their own (as `preferTaggingApi: false`).
+ */
+export function policyOf(fallback: Adapter): TaggingApiPolicy {
+  return POLICIES.get(fallback) ?? new TaggingApiPolicy(fallback, false);
+}
+
+/**
+ * The tagging-API policy of one tagger. A bulk write or read goes to the tagging API when its target's adapter
+ * is the fallback (a service without an adapter of its own), or when the adapter says the API tags its type
+ * (`describe().taggingApi`) and bulk operations prefer it. Per service, region and account the first call is a
  * probe: where the API answers unsupported or access denied, those ARNs fall back to their own adapter and the
- * policy remembers the refusal, so later calls go straight to the adapter. Another failure, throttling aside,
- * falls back for that ARN only.
+ * policy remembers the refusal (for writes and reads alike), so later calls go straight to the adapter. Another
+ * failure, throttling aside, falls back for that ARN only; so does a resource a read's answer leaves out.
  */
 export class TaggingApiPolicy {
   readonly #refused = new Set<string>();
@@ -36,21 +51,33 @@ export class TaggingApiPolicy {
     readonly fallback: Adapter,
     /** Prefer the tagging API for the types it tags besides those without an adapter. */
     readonly prefer: boolean,
-  ) {}
+  ) {
+    POLICIES.set(fallback, this);
+  }
 
-  /** Whether a write to `target` goes to the tagging API first. */
+  /** Whether a bulk write to (or read of) `target` goes to the tagging API first. */
   routes(target: Target): boolean {
     if (target.adapter === this.fallback) return true;
     return this.prefer && target.info.taggingApi === true && !this.#refused.has(key(target));
   }
 
   /** Writes `jobs` (all routed here) through the tagging API, probe first, falling back per ARN. */
-  async write<J extends { target: Target }>(jobs: J[], io: PolicyIo<J>): Promise<void> {
-    const groups = [...groupBy(jobs, (job) => key(job.target)).values()];
-    await Promise.all(groups.map((group) => this.#writeGroup(group, io)));
+  write<J extends { target: Target }>(jobs: J[], io: PolicyIo<J>): Promise<void> {
+    return this.#route(jobs, io);
   }
 
-  async #writeGroup<J extends { target: Target }>(group: J[], io: PolicyIo<J>): Promise<void> {
+  /** Reads `jobs` (all routed here) through the tagging API, as `write` writes them. */
+  read<J extends { target: Target }, T>(jobs: J[], io: PolicyIo<J, T>): Promise<void> {
+    return this.#route(jobs, io);
+  }
+
+  async #route<J extends { target: Target }, T>(jobs: J[], io: PolicyIo<J, T>): Promise<void> {
+    const groups = [...groupBy(jobs, (job) => key(job.target)).values()];
+    await Promise.all(groups.map((group) => this.#group(group, io)));
+  }
+
+  // The probe first; the rest of the group after it, or straight to their own adapter once it was refused.
+  async #group<J extends { target: Target }, T>(group: J[], io: PolicyIo<J, T>): Promise<void> {
     const [probe, ...rest] = io.parts(group);
     const fallbacks = probe ? (await this.#send(probe, io)).map(io.own) : [];
     const refused = this.#refused.has(key((group[0] as J).target));
@@ -61,7 +88,7 @@ export class TaggingApiPolicy {
   }
 
   // Sends one part; returns the jobs that go to their own adapter instead.
-  async #send<J extends { target: Target }>(part: J[], io: PolicyIo<J>): Promise<J[]> {
+  async #send<J extends { target: Target }, T>(part: J[], io: PolicyIo<J, T>): Promise<J[]> {
     const out = await io.send(part);
     if (!out) return [];
     const retry: J[] = [];

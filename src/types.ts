@@ -12,6 +12,11 @@ export interface CallOptions {
   versionId?: string | undefined;
   /** Cancels the call: it ends with an `Aborted` error. */
   signal?: AbortSignal | undefined;
+  /**
+   * The tagging API's `listBatch` only: leave out the resources its answer does not name (never tagged, or
+   * unknown to it) instead of reading them as untagged, so that a bulk read reads them through their own adapter.
+   */
+  onlyAnswered?: boolean | undefined;
 }
 
 /** The rules a resource's tags must follow; checked before any AWS call. */

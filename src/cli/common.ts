@@ -1,6 +1,6 @@
 // What the CLI's commands share: global options, the tagger they make, input (ARNs, tags, standard input),
 // output (standard output for results, standard error for the rest), progress and exit codes.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import type { Progress } from '../bulk.js';
 import { MAX_TIMEOUT_MS } from '../clients.js';
@@ -197,6 +197,16 @@ function lines(text: string): string[] {
 export function readText(path: string): string {
   try {
     return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Checks that a file can be read (before any call), as a usage error when it cannot. */
+export function readable(path: string): void {
+  try {
+    accessSync(path, constants.R_OK);
+    if (statSync(path).isDirectory()) throw new Error('it is a directory');
   } catch (error) {
     throw new UsageError(`cannot read ${path}: ${(error as Error).message}`);
   }

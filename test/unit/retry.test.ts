@@ -90,7 +90,7 @@ describe('job-level retry', () => {
       .on(ListTagsForResourceCommand)
       .rejectsOnce(awsError('Throttling', 400))
       .resolves({ Tags: [{ Key: 'k', Value: 'v' }] });
-    const tagger = mockedTagger();
+    const tagger = mockedTagger({ preferTaggingApi: false });
     const report = await inFakeTime(10_000, () => tagger.listMany([topic(1)]));
     expect(report.results[0]).toMatchObject({ outcome: 'read', tags: { k: 'v' } });
   });

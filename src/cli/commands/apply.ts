@@ -1,15 +1,26 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import type { Change } from '../../plan.js';
-import { printable } from '../../render.js';
-import type { JobIdentity, ReportJson } from '../../report.js';
-import { ReportFile } from '../../report-file.js';
+import type { JobFormat } from '../../job.js';
+import { printable, summary } from '../../render.js';
+import type { JobIdentity, LineJson, ReportJson, WriteResult } from '../../report.js';
+import { type Earlier, ReportFile, readEarlier } from '../../report-file.js';
 import type { Tagger } from '../../tagger.js';
-import { EXIT, type GlobalOptions, jobSource, outputOption, UsageError, withProgress } from '../common.js';
-import { printReport } from '../output.js';
-import { planExitCode, planJob, printPlan } from './plan.js';
+import {
+  EXIT,
+  errorLine,
+  exitCodeOf,
+  type GlobalOptions,
+  jobSource,
+  makeTagger,
+  outputOption,
+  UsageError,
+} from '../common.js';
+import { runPipeline } from '../pipeline.js';
+import { StreamOutput } from '../stream-output.js';
+import { badLine, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
 
 const EXAMPLES = `
 Examples:
@@ -35,68 +46,206 @@ export function registerApply(program: Command, done: (code: number) => void): v
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      const earlier = opts.resume && existsSync(opts.resume) ? readReport(opts.resume) : undefined;
-      if (opts.dryRun) {
-        const { planned, badLines } = await planJob(global, file, opts.format);
-        printPlan(planned, opts.output, global);
-        return done(planExitCode(planned, badLines));
-      }
+      if (opts.dryRun) return done(await streamPlan(global, file, opts.format, opts.output));
+      const kind = formatOf(file, opts.format);
       const reportPath: string | undefined = opts.report ?? opts.resume;
       if (reportPath && sameFile(reportPath, file)) {
         throw new UsageError(`the report ${reportPath} is the job file itself: name another file`);
       }
+      const earlier = opts.resume ? await readEarlierReport(opts.resume) : undefined;
       // The report must be writable before the first AWS call.
-      const reportFile = new ReportFile(reportPath, earlier?.calls);
+      const reportFile = new ReportFile(reportPath);
       try {
         reportFile.check();
       } catch (error) {
         throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
       }
-      let job: JobIdentity | undefined;
-      let identityCalls = 0;
-      // Before the plan's first read: the job's identity (only when a report is written or resumed, and there is
-      // something to do), and the resume check.
-      const { tagger, planned, badLines } = await planJob(global, file, opts.format, async (t, changes) => {
-        if (changes.length > 0 && (reportPath || earlier)) {
-          const before = t.calls;
-          job = await identify(t, changes, global);
-          identityCalls = t.calls - before;
-        }
-        if (earlier && job && !opts.forceResume) checkResume(earlier, job, opts.resume);
-        reportFile.job = job;
-        return { resume: earlier };
-      });
-      const readCalls = planned.calls + identityCalls;
-      reportFile.addCalls(readCalls);
+      const source = await jobSourceOf(file);
+      const tagger = await makeTagger(global);
+      const callsBefore = tagger.calls;
+      // Before the first read: the job's identity (when a report is written or resumed), and the resume check.
+      const job = reportPath ? await identify(tagger, await digest(source), global) : undefined;
+      if (earlier && job && !opts.forceResume) checkResume(earlier, job, opts.resume);
+      reportFile.job = job;
+      try {
+        await reportFile.open(earlier, opts.resume);
+      } catch (error) {
+        throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
+      }
       const stop = new StopOnSignal(reportFile);
       // A report that can no longer be written stops the job: writes it could not record would be lost to resume.
       reportFile.onFailure = () => stop.abort();
       try {
-        const report = await withProgress(global, planned.entries.length, (onProgress) =>
-          tagger.apply(planned, {
-            signal: stop.signal,
-            resume: earlier,
-            onProgress: (p) => {
-              reportFile.record(p.result);
-              onProgress(p);
-            },
-          }),
-        );
-        reportFile.finish(report);
-        // The output counts the plan's reads and the identity's STS call with the writes.
-        const shown = { ...report, calls: report.calls + readCalls };
-        const code = printReport(shown, opts.output, global, 'apply', job);
+        const code = await run(tagger, file, kind, source, {
+          global,
+          opts,
+          earlier,
+          reportFile,
+          stop,
+          job,
+          callsBefore,
+        });
         if (reportFile.failure) {
           process.stderr.write(
-            `unitag: the report ${reportPath} could not be written: ${reportFile.failure.message}\n`,
+            `unitag: the report ${reportPath} could not be written: ${printable(reportFile.failure.message)}\n`,
           );
           return done(EXIT.failed);
         }
-        done(stop.signal.aborted ? EXIT.interrupted : badLines ? EXIT.usage : code);
+        done(code);
       } finally {
         stop.release();
       }
     });
+}
+
+interface RunContext {
+  global: GlobalOptions;
+  opts: { output: string; resume?: string };
+  earlier: Earlier | undefined;
+  reportFile: ReportFile;
+  stop: StopOnSignal;
+  job: JobIdentity | undefined;
+  /** The tagger's calls before the job's identity was asked for: the output counts that STS call too. */
+  callsBefore: number;
+}
+
+/** Runs the job through the pipeline, writing output and report as windows finish; the exit code. */
+async function run(
+  tagger: Tagger,
+  file: string,
+  kind: JobFormat,
+  source: { text: string } | { path: string },
+  { global, opts, earlier, reportFile, stop, job, callsBefore }: RunContext,
+): Promise<number> {
+  const started = Date.now();
+  const out = new StreamOutput(opts.output, global, 'apply');
+  const totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+  let code: number = EXIT.ok;
+  // What the resumed run did is reported as it was.
+  if (earlier && opts.resume) {
+    for await (const lines of doneLines(opts.resume, earlier)) {
+      for (const line of lines) count(totals, line.outcome);
+      await out.resumed(lines);
+    }
+  }
+  const progress = await progressBar(global, source);
+  const result = await runPipeline({
+    tagger,
+    windows: windowsOf(tagger, source, kind),
+    signal: stop.signal,
+    planOnly: false,
+    done: earlier?.done,
+    onBadLine: badLine(file),
+    onResult: (r) => {
+      reportFile.record(r);
+      progress?.(r);
+    },
+    onWindow: async (window) => {
+      const results = window.results ?? [];
+      for (const r of results) {
+        count(totals, r.outcome);
+        if (r.error) errorLine(r);
+      }
+      code = Math.max(code, exitCodeOf(results));
+      await out.window(window);
+    },
+  });
+  progress?.(undefined);
+  const calls = tagger.calls - callsBefore;
+  const durationMs = Date.now() - started;
+  reportFile.addCalls(calls);
+  await reportFile.finish(durationMs);
+  await out.end(totals, calls, durationMs, job);
+  process.stderr.write(`${summary({ results: [], totals, calls, durationMs })}\n`);
+  if (result.stopped) return EXIT.interrupted;
+  return result.badLines > 0 ? EXIT.usage : code;
+}
+
+function count(totals: Record<string, number>, outcome: string): void {
+  totals.total = (totals.total ?? 0) + 1;
+  if (outcome in totals) totals[outcome] = (totals[outcome] ?? 0) + 1;
+}
+
+/** A progress bar on standard error for a file job (its lines as the total), when it is a terminal. */
+async function progressBar(
+  global: GlobalOptions,
+  source: { text: string } | { path: string },
+): Promise<((r: WriteResult | undefined) => void) | undefined> {
+  if (!global.progress || !process.stderr.isTTY) return undefined;
+  const total = await lineCount(source);
+  const { default: progress } = await import('cli-progress');
+  const bar = new progress.SingleBar(
+    {
+      stream: process.stderr,
+      format: ' {bar} {value}/~{total} | failed {failed} | {duration_formatted}',
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    progress.Presets.shades_classic,
+  );
+  let done = 0;
+  let failed = 0;
+  bar.start(total, 0, { failed });
+  return (r) => {
+    if (!r) return bar.stop();
+    done++;
+    if (r.outcome === 'failed') failed++;
+    bar.update(done, { failed });
+  };
+}
+
+async function lineCount(source: { text: string } | { path: string }): Promise<number> {
+  if ('text' in source) return source.text.split('\n').length;
+  let lines = 0;
+  for await (const chunk of createReadStream(source.path)) {
+    for (const byte of chunk as Buffer) if (byte === 10) lines++;
+  }
+  return lines;
+}
+
+/** The lines an earlier run reported done, in batches: from its journal, or its JSON report. */
+async function* doneLines(path: string, earlier: Earlier): AsyncGenerator<LineJson[]> {
+  const lines = createInterface({
+    input: createReadStream(earlier.from === 'journal' ? `${path}.journal` : path),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  if (earlier.from === 'report') {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as ReportJson;
+    yield json.resources
+      .filter((l) => l.outcome === 'changed' || l.outcome === 'unchanged')
+      .map((l) => ({ ...l, resumed: true }));
+    lines.close();
+    return;
+  }
+  let batch: LineJson[] = [];
+  for await (const text of lines) {
+    try {
+      const line = JSON.parse(text) as LineJson;
+      if (typeof line.arn === 'string' && (line.outcome === 'changed' || line.outcome === 'unchanged'))
+        batch.push({ ...line, resumed: true });
+    } catch {}
+    if (batch.length >= 1000) {
+      yield batch;
+      batch = [];
+    }
+  }
+  yield batch;
+}
+
+/** sha256 of the job's bytes, streamed. */
+async function digest(source: { text: string } | { path: string }): Promise<string> {
+  const hash = createHash('sha256');
+  if ('text' in source) return hash.update(source.text).digest('hex');
+  for await (const chunk of createReadStream(source.path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function readEarlierReport(path: string): Promise<Earlier | undefined> {
+  try {
+    return await readEarlier(path);
+  } catch (error) {
+    throw new UsageError(`cannot resume from ${path}: ${(error as Error).message}`);
+  }
 }
 
 /** True when two paths name one file (the same path, or the same file through links). */
@@ -114,7 +263,7 @@ function sameFile(a: string, b: string): boolean {
  * What a report belongs to: a fingerprint of the job's changes and of the account, region, endpoint and
  * profile it runs against (the account from STS, one call).
  */
-async function identify(tagger: Tagger, changes: Change[], global: GlobalOptions): Promise<JobIdentity> {
+async function identify(tagger: Tagger, job: string, global: GlobalOptions): Promise<JobIdentity> {
   // Without an answer from STS the identity leaves the account out, and says so: the job itself still runs.
   const account = await tagger.account().catch((error: Error) => {
     process.stderr.write(
@@ -126,14 +275,14 @@ async function identify(tagger: Tagger, changes: Change[], global: GlobalOptions
   const endpoint = global.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   const profile = global.profile ?? process.env.AWS_PROFILE;
   const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ changes, account, region, endpoint, profile }))
+    .update(JSON.stringify({ job, account, region, endpoint, profile }))
     .digest('hex');
   return { fingerprint, account, region, endpoint };
 }
 
 /** A report of another job, or of the same job elsewhere, is refused: resuming it would skip the wrong work. */
-function checkResume(earlier: ReportJson, job: JobIdentity, path: string): void {
-  const theirs = 'job' in earlier ? earlier.job : undefined;
+function checkResume(earlier: Earlier, job: JobIdentity, path: string): void {
+  const theirs = earlier.job;
   if (theirs?.fingerprint === job.fingerprint) return;
   const why = theirs
     ? `it belongs to another job, or to the same job in another account, region or endpoint (${theirs.account ?? '?'} ${theirs.region ?? ''})`
@@ -173,17 +322,5 @@ class StopOnSignal {
 
   release(): void {
     process.off('SIGINT', this.#handler).off('SIGTERM', this.#handler);
-  }
-}
-
-function readReport(path: string): ReportJson {
-  try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as ReportJson;
-    if ((json.version !== 1 && json.version !== 2) || !Array.isArray(json.resources)) {
-      throw new Error('not a unitag report');
-    }
-    return json;
-  } catch (error) {
-    throw new UsageError(`cannot resume from ${path}: ${(error as Error).message}`);
   }
 }

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { type JobFormat, jobFormat, parseJob } from '../../job.js';
-import { type Change, type Plan, type PlanOptions, planToJson } from '../../plan.js';
-import { printable, renderPlan, renderPlanCsv } from '../../render.js';
+import { type JobFormat, jobFormat } from '../../job.js';
+import { type JobWindow, jobWindows } from '../../job-stream.js';
+import type { Plan } from '../../plan.js';
+import { printable } from '../../render.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -10,12 +11,12 @@ import {
   jobSource,
   makeTagger,
   outputOption,
-  print,
+  readable,
   readStdin,
-  readText,
   UsageError,
 } from '../common.js';
-import { printJson, wantsJson } from '../output.js';
+import { runPipeline, WINDOW } from '../pipeline.js';
+import { StreamOutput } from '../stream-output.js';
 
 const EXAMPLES = `
 Job formats (see the README for details):
@@ -35,44 +36,76 @@ export function registerPlan(program: Command, done: (code: number) => void): vo
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      const { planned, badLines } = await planJob(global, file, opts.format);
-      printPlan(planned, opts.output, global);
-      done(planExitCode(planned, badLines));
+      done(await streamPlan(global, file, opts.format, opts.output));
     });
 }
 
 /** The formats a plan prints in: `text` is the table's old name. */
 export const PLAN_FORMATS = ['table', 'text', 'json', 'csv'];
 
-/** Prints a plan: the per-resource diff, CSV rows, or the JSON envelope (or what `--query` selects). */
-export function printPlan(planned: Plan, format: string, global: GlobalOptions): void {
-  if (wantsJson(format, global)) printJson(planToJson(planned), global);
-  else print(format === 'csv' ? renderPlanCsv(planned) : renderPlan(planned));
-}
-
-/** Reads and plans a job file; bad lines are reported on standard error and left out. */
-export async function planJob(
-  global: GlobalOptions,
-  file: string,
-  format: JobFormat | undefined,
-  before?: (tagger: Tagger, changes: Change[]) => Promise<PlanOptions>,
-): Promise<{ tagger: Tagger; planned: Plan; badLines: boolean; changes: Change[] }> {
+/** The format of a job file, from `--format` or its name. */
+export function formatOf(file: string, format: JobFormat | undefined): JobFormat {
   const kind = format ?? jobFormat(file);
   if (!kind)
     throw new UsageError(
       `cannot tell the format of "${file}": name it .json, .ndjson or .csv, or give --format`,
     );
-  const text = file === '-' ? await readStdin() : readText(file);
-  const tagger = await makeTagger(global);
-  // Each line is checked on its own, before any call: a bad one is reported with its number and left out.
-  const job = parseJob(text, kind, (change) => {
+  return kind;
+}
+
+/** The job's source: standard input read whole, or the file, streamed. */
+export async function jobSourceOf(file: string): Promise<{ text: string } | { path: string }> {
+  if (file === '-') return { text: await readStdin() };
+  readable(file);
+  return { path: file };
+}
+
+/** The job's windows, each line checked on its own before any call (a bad one is reported and left out). */
+export function windowsOf(
+  tagger: Tagger,
+  source: { text: string } | { path: string },
+  kind: JobFormat,
+): AsyncGenerator<JobWindow> {
+  return jobWindows(source, kind, WINDOW, (change) => {
     const error = tagger.check(change);
     return error ? `${error.code}: ${error.message}` : undefined;
   });
-  for (const e of job.errors)
-    process.stderr.write(`${file}:${e.line}: ${printable(e.message)} (line skipped)\n`);
-  const planned = await tagger.plan(job.changes, before ? await before(tagger, job.changes) : {});
-  return { tagger, planned, badLines: job.errors.length > 0, changes: job.changes };
+}
+
+/** Reports a bad line of the job on standard error. */
+export function badLine(file: string): (line: number, message: string) => void {
+  return (line, message) => process.stderr.write(`${file}:${line}: ${printable(message)} (line skipped)\n`);
+}
+
+/** Plans a job window by window, printing each as it is planned; the exit code. */
+export async function streamPlan(
+  global: GlobalOptions,
+  file: string,
+  format: JobFormat | undefined,
+  output: string,
+): Promise<number> {
+  const kind = formatOf(file, format);
+  const source = await jobSourceOf(file);
+  const tagger = await makeTagger(global);
+  const started = Date.now();
+  const out = new StreamOutput(output, global, 'plan');
+  const totals = { total: 0, change: 0, noop: 0, failed: 0 };
+  let code: number = EXIT.ok;
+  const run = await runPipeline({
+    tagger,
+    windows: windowsOf(tagger, source, kind),
+    signal: new AbortController().signal,
+    planOnly: true,
+    onBadLine: badLine(file),
+    onWindow: async (window) => {
+      for (const key of ['total', 'change', 'noop', 'failed'] as const)
+        totals[key] += window.plan.totals[key];
+      code = Math.max(code, planExitCode(window.plan, false));
+      await out.window(window);
+    },
+  });
+  await out.end(totals, tagger.calls, Date.now() - started);
+  return run.badLines > 0 ? EXIT.usage : code;
 }
 
 /** 2 for bad lines (of the file, or changes that break the rules), 1 for entries that failed, 0 otherwise. */

@@ -1,0 +1,99 @@
+// A job run as a pipeline of windows: each window of the job file is planned, then applied, while the next is
+// read and planned, with at most `inFlight` windows under way; results go out window by window, in file order.
+// Memory holds the windows under way, not the job.
+
+import type { JobWindow } from '../job-stream.js';
+import type { Change, Plan } from '../plan.js';
+import { lineKey, type WriteResult } from '../report.js';
+import { keyHash } from '../report-file.js';
+import type { Tagger } from '../tagger.js';
+
+/** Lines of a job a window holds. */
+export const WINDOW = 5_000;
+
+/** What the pipeline hands its caller, per window, in file order. */
+export interface WindowOut {
+  plan: Plan;
+  /** The window's write results (none for a plan only). */
+  results?: WriteResult[] | undefined;
+}
+
+export interface PipelineOptions {
+  tagger: Tagger;
+  windows: AsyncIterable<JobWindow>;
+  /** Stops reading and starting windows; the writes under way finish. */
+  signal: AbortSignal;
+  /** Plan only: no writes. */
+  planOnly: boolean;
+  /** Resources done in the run resumed (keys as `keyHash(lineKey)`): not read, not written, not output. */
+  done?: Set<string> | undefined;
+  /** Called for each bad line of the job file. */
+  onBadLine: (line: number, message: string) => void;
+  /** Called per window, in file order; the pipeline waits for it (output back-pressure). */
+  onWindow: (out: WindowOut) => Promise<void>;
+  /** Called once per finished write. */
+  onResult?: ((result: WriteResult) => void) | undefined;
+  inFlight?: number | undefined;
+}
+
+/** Runs the job: the number of bad lines, and whether it stopped early. */
+export async function runPipeline(options: PipelineOptions): Promise<{ badLines: number; stopped: boolean }> {
+  const { tagger, signal, done } = options;
+  const inFlight = options.inFlight ?? 2;
+  // Each resource (and copy source) of the windows started so far, as a number: a window naming one again
+  // waits until every earlier window is written, so that changes to one resource apply in file order. Two
+  // keys sharing a number only make a window wait when it need not.
+  const seen = new Set<number>();
+  const running: Promise<void>[] = [];
+  let emitted: Promise<void> = Promise.resolve();
+  let badLines = 0;
+  for await (const window of options.windows) {
+    for (const e of window.errors) {
+      badLines++;
+      options.onBadLine(e.line, e.message);
+    }
+    if (signal.aborted) break;
+    const changes = done ? window.changes.filter((c) => !done.has(keyHash(lineKey(c)))) : window.changes;
+    if (changes.length === 0) continue;
+    const keys = changes.flatMap(resourcesOf).map(smallHash);
+    const dependent = keys.some((k) => seen.has(k));
+    for (const k of keys) seen.add(k);
+    if (dependent) await Promise.all(running.splice(0));
+    while (running.length >= inFlight) await running.shift();
+    if (signal.aborted) break;
+    const planned = tagger.plan(changes, { signal }).then(
+      async (plan) => {
+        const results = options.planOnly
+          ? undefined
+          : (await tagger.apply(plan, { signal, onProgress: (p) => options.onResult?.(p.result) })).results;
+        return { plan, results };
+      },
+      (error: unknown) => {
+        // Aborted before its writes: nothing of this window was written, and a resumed run does all of it.
+        if (signal.aborted) return undefined;
+        throw error;
+      },
+    );
+    const emit = emitted.then(async () => {
+      const out = await planned;
+      if (out) await options.onWindow(out);
+    });
+    emitted = emit;
+    running.push(emit);
+  }
+  await Promise.all(running);
+  await emitted;
+  return { badLines, stopped: signal.aborted };
+}
+
+function resourcesOf(change: Change): string[] {
+  const source = typeof change.copyFrom === 'string' ? change.copyFrom : change.copyFrom?.arn;
+  return source === undefined ? [change.arn] : [change.arn, source];
+}
+
+/** A 32-bit FNV-1a hash: enough to tell when a window may name a resource an earlier one did. */
+function smallHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}

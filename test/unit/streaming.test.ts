@@ -1,0 +1,199 @@
+// Jobs read and run as streams: windows of a job file, the pipeline over them, and the report's journal.
+
+import { existsSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  ListTagsForResourceCommand,
+  SNSClient,
+  TagResourceCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-sns';
+import { describe, expect, it } from 'vitest';
+import { runPipeline } from '../../src/cli/pipeline.js';
+import { jobWindows } from '../../src/job-stream.js';
+import type { WriteResult } from '../../src/report.js';
+import { lineKey } from '../../src/report.js';
+import { keyHash, ReportFile, readEarlier } from '../../src/report-file.js';
+import { mockClients, mockedTagger } from '../mocks/sdk.js';
+
+const { sns } = mockClients({ sns: SNSClient });
+const dir = mkdtempSync(join(tmpdir(), 'unitag-stream-'));
+const topic = (i: number) => `arn:aws:sns:us-east-1:123456789012:s${i}`;
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+describe('jobWindows', () => {
+  it('cuts NDJSON into windows, numbering bad lines as in the whole file', async () => {
+    const lines = [1, 2, 3, 4, 5].map((i) => JSON.stringify({ arn: topic(i), set: { k: `${i}` } }));
+    lines.splice(3, 0, '{oops');
+    const windows = await all(jobWindows({ path: file('a.ndjson', lines.join('\n')) }, 'ndjson', 2));
+    expect(windows.map((w) => w.changes.map((c) => c.arn))).toEqual([
+      [topic(1), topic(2)],
+      [topic(3)],
+      [topic(4), topic(5)],
+    ]);
+    expect(windows.flatMap((w) => w.errors)).toEqual([
+      { line: 4, message: expect.stringMatching(/not JSON/) },
+    ]);
+  });
+
+  it("keeps the header for every CSV window and a resource's consecutive rows in one window", async () => {
+    const csv = [
+      '\uFEFFarn,action,key,value',
+      `${topic(1)},set,a,1`,
+      `${topic(1)},set,b,2`,
+      `${topic(1)},remove,c,`,
+    ];
+    csv.push(`${topic(2)},set,a,1`, `${topic(3)},bogus,a,1`);
+    const windows = await all(jobWindows({ path: file('a.csv', csv.join('\r\n')) }, 'csv', 1));
+    expect(windows[0]?.changes).toEqual([{ arn: topic(1), set: { a: '1', b: '2' }, remove: ['c'] }]);
+    expect(windows[1]?.changes.map((c) => c.arn)).toEqual([topic(2)]);
+    expect(windows.flatMap((w) => w.errors)).toEqual([
+      { line: 6, message: expect.stringMatching(/unknown action/) },
+    ]);
+  });
+
+  it('says once, at its line, that a CSV header is wrong', async () => {
+    const windows = await all(jobWindows({ text: `\n\nfoo,bar\n${topic(1)},x\n` }, 'csv', 10));
+    expect(windows).toEqual([
+      { changes: [], errors: [{ line: 3, message: expect.stringMatching(/header/) }] },
+    ]);
+  });
+
+  it('reads a JSON array whole and cuts it into windows of changes', async () => {
+    const changes = [1, 2, 3].map((i) => ({ arn: topic(i), set: { k: 'v' } }));
+    const windows = await all(jobWindows({ text: JSON.stringify(changes) }, 'json', 2));
+    expect(windows.map((w) => w.changes.length)).toEqual([2, 1]);
+  });
+});
+
+describe('runPipeline', () => {
+  it('applies a resource named again in a later window after the earlier window, in file order', async () => {
+    const tags = new Map<string, Record<string, string>>();
+    sns.on(ListTagsForResourceCommand).callsFake(({ ResourceArn }) => ({
+      Tags: Object.entries(tags.get(ResourceArn) ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    }));
+    sns.on(TagResourceCommand).callsFake(({ ResourceArn, Tags }) => {
+      const now = { ...(tags.get(ResourceArn) ?? {}) };
+      for (const { Key, Value } of Tags) now[Key] = Value;
+      tags.set(ResourceArn, now);
+      return {};
+    });
+    sns.on(UntagResourceCommand).callsFake(({ ResourceArn, TagKeys }) => {
+      const now = { ...(tags.get(ResourceArn) ?? {}) };
+      for (const key of TagKeys) delete now[key];
+      tags.set(ResourceArn, now);
+      return {};
+    });
+    const lines = [
+      { arn: topic(1), set: { a: '1' } },
+      { arn: topic(2), set: { a: '1' } },
+      { arn: topic(1), remove: ['a'] }, // window 2: must see window 1's write
+      { arn: topic(1), set: { a: '3' } }, // window 2 too: merged with the line before, in order
+      { arn: topic(3), set: { z: '1' } },
+    ].map((c) => JSON.stringify(c));
+    const tagger = mockedTagger({ preferTaggingApi: false, maxRates: false });
+    const order: string[] = [];
+    const run = await runPipeline({
+      tagger,
+      windows: jobWindows({ text: lines.join('\n') }, 'ndjson', 2),
+      signal: new AbortController().signal,
+      planOnly: false,
+      onBadLine: () => {},
+      onWindow: async (out) => {
+        for (const r of out.results ?? []) order.push(`${r.arn.slice(-2)}:${r.outcome}`);
+      },
+    });
+    expect(run).toEqual({ badLines: 0, stopped: false });
+    expect(order).toEqual(['s1:changed', 's2:changed', 's1:changed', 's3:changed']);
+    expect(tags.get(topic(1))).toEqual({ a: '3' });
+  });
+
+  it('skips what a resumed run did, reading none of it', async () => {
+    sns.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+    sns.on(TagResourceCommand).resolves({});
+    const lines = [1, 2, 3].map((i) => JSON.stringify({ arn: topic(i), set: { k: 'v' } }));
+    const results: WriteResult[] = [];
+    await runPipeline({
+      tagger: mockedTagger({ preferTaggingApi: false, maxRates: false }),
+      windows: jobWindows({ text: lines.join('\n') }, 'ndjson', 10),
+      signal: new AbortController().signal,
+      planOnly: false,
+      done: new Set([keyHash(lineKey({ arn: topic(2) }))]),
+      onBadLine: () => {},
+      onWindow: async (out) => {
+        results.push(...(out.results ?? []));
+      },
+    });
+    expect(results.map((r) => r.arn)).toEqual([topic(1), topic(3)]);
+    expect(
+      sns.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.ResourceArn),
+    ).not.toContain(topic(2));
+  });
+});
+
+describe('ReportFile', () => {
+  const result = (i: number, outcome: WriteResult['outcome']): WriteResult => ({ arn: topic(i), outcome });
+
+  it('appends a line per resource to a journal, then writes the JSON report (last line wins) and removes it', async () => {
+    const path = join(dir, 'r1.json');
+    const report = new ReportFile(path);
+    report.check();
+    await report.open(undefined);
+    report.record(result(1, 'failed'));
+    report.record(result(2, 'changed'));
+    report.record(result(1, 'changed'));
+    report.addCalls(7);
+    report.flush();
+    expect(readFileSync(`${path}.journal`, 'utf8').trim().split('\n')).toHaveLength(4);
+    const totals = await report.finish(12);
+    expect(totals).toMatchObject({ total: 2, changed: 2, failed: 0 });
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    expect(json).toMatchObject({ version: 2, command: 'apply', calls: 7, durationMs: 12 });
+    expect(json.resources.map((r: { arn: string }) => r.arn)).toEqual([topic(2), topic(1)]);
+    expect(existsSync(`${path}.journal`)).toBe(false);
+  });
+
+  it('resumes from a journal a killed run left: its done resources, its calls; appends to it', async () => {
+    const path = join(dir, 'r2.json');
+    const first = new ReportFile(path);
+    await first.open(undefined);
+    first.record(result(1, 'changed'));
+    first.record(result(2, 'failed'));
+    first.addCalls(3);
+    first.flush();
+    // Killed here: a line cut short at the end.
+    writeFileSync(`${path}.journal`, `${readFileSync(`${path}.journal`, 'utf8')}{"arn":"cut`);
+    const earlier = await readEarlier(path);
+    expect(earlier?.from).toBe('journal');
+    expect(earlier?.done).toEqual(new Set([keyHash(topic(1))]));
+    const second = new ReportFile(path);
+    await second.open(earlier, path);
+    second.record(result(2, 'changed'));
+    second.addCalls(2);
+    const totals = await second.finish(1);
+    expect(totals).toMatchObject({ total: 2, changed: 2 });
+    expect(JSON.parse(readFileSync(path, 'utf8')).calls).toBe(2);
+  });
+
+  it('never replaces the journal of an unfinished run, and never follows a link planted in its place', async () => {
+    const path = join(dir, 'r3.json');
+    writeFileSync(`${path}.journal`, '{"unitag":"journal","version":2}\n');
+    await expect(new ReportFile(path).open(undefined)).rejects.toThrow(/unfinished run/);
+    const other = join(dir, 'r4.json');
+    const victim = file('victim.txt', 'keep');
+    symlinkSync(victim, `${other}.journal`);
+    await expect(new ReportFile(other).open(undefined)).rejects.toThrow();
+    expect(readFileSync(victim, 'utf8')).toBe('keep');
+    expect(statSync(victim).size).toBe(4);
+  });
+});
