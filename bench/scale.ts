@@ -361,12 +361,12 @@ function runChild(
   });
 }
 
-/** The failed count from the JSON envelope's `totals`, read from the head of the file (it may be huge). */
+/** The failed count from the JSON envelope's `totals`, read from the end of the file (it may be huge). */
 function failedOf(path: string): string {
   if (!existsSync(path) || sizeOf(path) === 0) return 'no output';
   const fd = openSync(path, 'r');
   const head = Buffer.alloc(4096);
-  const n = readSync(fd, head, 0, head.length, 0);
+  const n = readSync(fd, head, 0, head.length, Math.max(0, sizeOf(path) - head.length));
   closeSync(fd);
   const totals = /"totals":\s*\{[^}]*"failed":\s*(\d+)/.exec(head.subarray(0, n).toString('utf8'));
   return totals?.[1] ?? 'unreadable';
