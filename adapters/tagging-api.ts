@@ -315,11 +315,16 @@ function toFailure(arn: ParsedArn, failure: Failure): Error {
 function backoff(attempt: number, signal: AbortSignal | undefined): Promise<void> {
   const ms = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
+    // The listener goes when the wait ends either way: a signal that outlives many waits collects none.
+    const stop = () => {
       clearTimeout(timer);
-      reject(signal.reason);
-    });
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', stop, { once: true });
   });
 }
 

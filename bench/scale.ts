@@ -6,6 +6,7 @@
 //   the lower bound the rates put on (a), and (a)'s wall time against it;
 //   (c) the built CLI applying EC2 job files of 100k and 1M lines (10k and 100k with --quick): time, peak RSS,
 //       output sizes; and `unitag --version` against `node -e 0`.
+// Flags: --quick (a tenth), --mix-only (no CLI runs), --cli-only, --cli-sizes 100000,1000000, --cli-timeout MIN.
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -45,7 +46,12 @@ const MIX = scaled(
   { volume: 3000, topic: 2000, queue: 2000, bucket: 1000, object: 1000, role: 1000 },
   QUICK ? 0.1 : 1,
 );
-const CLI_SIZES = QUICK ? [10_000, 100_000] : [100_000, 1_000_000];
+/** `--cli-sizes 100000,1000000` picks the CLI job sizes; `--cli-only` skips (a) and (b). */
+const CLI_SIZES =
+  argValue('--cli-sizes')?.split(',').map(Number) ?? (QUICK ? [10_000, 100_000] : [100_000, 1_000_000]);
+const CLI_ONLY = process.argv.includes('--cli-only');
+/** `--mix-only` skips the CLI runs (c). */
+const MIX_ONLY = process.argv.includes('--mix-only');
 /** The CLI's time limit per run, in minutes (`--cli-timeout N`). */
 const CLI_TIMEOUT_MIN = Number(argValue('--cli-timeout') ?? (QUICK ? 15 : 45));
 const REGION = 'us-east-1';
@@ -57,14 +63,18 @@ const fake = await startRatedAws();
 const config = { region: REGION, endpoint: fake.endpoint, credentials: CREDENTIALS };
 console.log(`rated AWS on ${fake.endpoint}${QUICK ? ' (--quick)' : ''}; latency 20 ms, AWS default rates`);
 try {
-  const mix = mixedResources();
-  const a = await measure('(a) unitag plan+apply', mix, runUnitag);
-  const b = await measure('(b) SDK p-limit(16)', mix, runByHand);
-  printMixTable(mix.length, [a, b]);
-  printLowerBound(a);
-  const cli: CliRun[] = [];
-  for (const size of CLI_SIZES) cli.push(await runCli(size));
-  printCliTable(cli);
+  if (!CLI_ONLY) {
+    const mix = mixedResources();
+    const a = await measure('(a) unitag plan+apply', mix, runUnitag);
+    const b = await measure('(b) SDK p-limit(16)', mix, runByHand);
+    printMixTable(mix.length, [a, b]);
+    printLowerBound(a);
+  }
+  if (!MIX_ONLY) {
+    const cli: CliRun[] = [];
+    for (const size of CLI_SIZES) cli.push(await runCli(size));
+    printCliTable(cli);
+  }
   printStartup();
 } finally {
   await fake.close();
@@ -387,6 +397,7 @@ function printCliTable(runs: CliRun[]): void {
       r.failed,
     ]),
   );
+  if (runs.length < 2) return;
   const [small, big] = runs as [CliRun, CliRun];
   const perSmall = small.ms / small.lines;
   const perBig = big.ms / big.lines;

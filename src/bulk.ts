@@ -16,7 +16,7 @@ import {
   type WriteResult,
 } from './report.js';
 import { DEFAULT_RETRY_FOR_MS, limitsPerService, Retry } from './retry.js';
-import { policyOf, type TaggingApiPolicy } from './tagging-api-policy.js';
+import type { TaggingApiPolicy } from './tagging-api-policy.js';
 import type { Adapter, CallOptions, Tags, Target, WriteOutcome, WriteRequest } from './types.js';
 import { validateWrite } from './validate.js';
 
@@ -253,15 +253,15 @@ function routes(jobs: Indexed<WriteJob>[], policy: TaggingApiPolicy) {
 
 /**
  * Reads many resources: through the tagging API where the policy routes (GetResources, 100 ARNs a call; by
- * default the policy of the tagger whose engine this is, so reads and writes share its refusals), in the
+ * the tagger's policy, so reads and writes share its refusals), in the
  * adapter's batches where it has them (EC2 DescribeTags), one call sequence per resource otherwise.
  */
 export async function listMany(
   engine: Engine,
+  policy: TaggingApiPolicy,
   inputs: ReadInput[],
   settings: BulkSettings,
   options: BulkOptions<ReadResult> = {},
-  policy: TaggingApiPolicy = policyOf(engine.registry.fallback),
 ): Promise<ReadReport> {
   const started = Date.now();
   const run = new Run<ReadResult>(inputs.length, options.onProgress);
@@ -271,7 +271,12 @@ export async function listMany(
       if ('result' in input) run.finish(index, input.result);
       else targets.push({ index, job: input.target });
     }
-    await new Reads(engine, policy, settings, options.signal, run).all(targets);
+    const reads = new Reads(engine, policy, settings, options.signal, run);
+    try {
+      await reads.all(targets);
+    } finally {
+      reads.release();
+    }
   });
   const { results } = run;
   const totals = { total: results.length, read: 0, failed: 0, skipped: 0 };
@@ -287,6 +292,8 @@ class Reads {
   readonly #limitOf: ReturnType<typeof limitsPerService>;
   readonly #signal: AbortSignal | undefined;
   readonly #retry: Retry;
+  /** Takes this run's listener off the caller's signal. */
+  readonly release: () => void;
 
   constructor(
     readonly engine: Engine,
@@ -296,7 +303,9 @@ class Reads {
     readonly run: Run<ReadResult>,
   ) {
     this.#limitOf = limitsPerService(settings.concurrency);
-    this.#signal = shared(signal);
+    const { signal: own, release } = shared(signal);
+    this.#signal = own;
+    this.release = release;
     this.#retry = new Retry(settings.retryFor ?? DEFAULT_RETRY_FOR_MS, this.#signal);
   }
 
@@ -398,13 +407,15 @@ class Reads {
  * A signal for every call of one bulk operation, following the caller's: each SDK request listens on it, so
  * the caller's own signal gets one listener however many requests run (no MaxListenersExceededWarning).
  */
-function shared(signal: AbortSignal | undefined): AbortSignal | undefined {
-  if (!signal) return undefined;
+function shared(signal: AbortSignal | undefined): { signal?: AbortSignal; release: () => void } {
+  if (!signal) return { release: () => {} };
   const controller = new AbortController();
   setMaxListeners(0, controller.signal);
+  const follow = () => controller.abort(signal.reason);
   if (signal.aborted) controller.abort(signal.reason);
-  else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-  return controller.signal;
+  else signal.addEventListener('abort', follow, { once: true });
+  // The caller's signal may outlive many operations (a streamed job's): each takes its listener off when done.
+  return { signal: controller.signal, release: () => signal.removeEventListener('abort', follow) };
 }
 
 /** Collects results in input order and reports progress. */

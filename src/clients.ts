@@ -86,22 +86,16 @@ interface RawAnswer {
   response?: { statusCode?: number; body?: unknown } | undefined;
 }
 
+/** A middleware as the SDK's stack takes it: around the next handler, with the command's context. */
+type MiddlewareFn = (
+  next: (args: unknown) => Promise<RawAnswer>,
+  context: { commandName?: string },
+) => (args: unknown) => Promise<RawAnswer>;
+
 interface Middleware {
   middlewareStack: {
-    addRelativeTo(
-      fn: (
-        next: (args: unknown) => Promise<RawAnswer>,
-        context: { commandName?: string },
-      ) => (args: unknown) => Promise<RawAnswer>,
-      o: object,
-    ): void;
-    add(
-      fn: (
-        next: (args: unknown) => Promise<RawAnswer>,
-        context: { commandName?: string },
-      ) => (args: unknown) => Promise<RawAnswer>,
-      o: object,
-    ): void;
+    addRelativeTo(fn: MiddlewareFn, o: object): void;
+    add(fn: MiddlewareFn, o: object): void;
   };
 }
 

@@ -29,6 +29,9 @@ export interface EngineOptions extends ClientOptions {
   maxRates?: MaxRates | undefined;
 }
 
+/** How many resolved ARNs an engine keeps (oldest out first): two windows of a streamed job and more. */
+const RESOLVED = 16_384;
+
 /** What an error is about, where there is no target (find). */
 export interface ErrorPlace {
   arn?: string | undefined;
@@ -60,13 +63,22 @@ export class Engine {
 
   /** Parses the ARN and finds its adapter and rules; throws `InvalidArn` or `UnsupportedResource`. */
   resolve(arn: string): Target {
+    // A job checks each line, then plans it: the ARNs of the last few windows are parsed once.
+    const known = this.#resolved.get(arn);
+    if (known) return known;
     const parsed = parseArn(arn);
+    let target: Target;
     try {
-      return { arn, parsed, ...dispatch(parsed, this.registry) };
+      target = { arn, parsed, ...dispatch(parsed, this.registry) };
     } catch (error) {
       throw toUnitagError(error, { arn, service: parsed.service });
     }
+    if (this.#resolved.size >= RESOLVED) this.#resolved.delete(this.#resolved.keys().next().value as string);
+    this.#resolved.set(arn, target);
+    return target;
   }
+
+  readonly #resolved = new Map<string, Target>();
 
   /** The tags of one resource, prototype-free whatever the adapter returns. */
   read(target: Target, options: CallOptions = {}): Promise<Tags> {

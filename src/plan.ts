@@ -79,6 +79,7 @@ type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError | unde
 /** Reads the current tags of every resource (and copy source) and computes what applying would change. */
 export async function plan(
   engine: Engine,
+  policy: TaggingApiPolicy,
   changes: Change[],
   settings: BulkSettings,
   options: PlanOptions = {},
@@ -91,7 +92,7 @@ export async function plan(
   const isDone = (c: Change) => done.has(lineKey({ arn: c.arn, versionId: c.versionId }));
   const valid = changes.filter((c) => !invalid.has(entryKey(c.arn, c.versionId)) && !isDone(c));
   const { value: current, calls } = await countCalls(() =>
-    readCurrent(engine, valid, targets, settings, options),
+    readCurrent(engine, policy, valid, targets, settings, options),
   );
   if (options.signal?.aborted) {
     throw new AbortedError(
@@ -276,6 +277,7 @@ function sourceArn(change: Change): string | undefined {
  */
 async function readCurrent(
   engine: Engine,
+  policy: TaggingApiPolicy,
   changes: Change[],
   targets: Map<string, Target | UnitagError>,
   settings: BulkSettings,
@@ -290,7 +292,8 @@ async function readCurrent(
       ? { result: { arn, outcome: 'failed' as const, error: target } }
       : { target };
   });
-  for (const r of (await listMany(engine, inputs, settings, { signal })).results) current.set(r.arn, r);
+  for (const r of (await listMany(engine, policy, inputs, settings, { signal })).results)
+    current.set(r.arn, r);
   const limit = pLimit(settings.concurrency);
   await Promise.all(
     changes

@@ -3,7 +3,6 @@ import {
   accessSync,
   closeSync,
   constants,
-  createReadStream,
   existsSync,
   fchmodSync,
   openSync,
@@ -15,7 +14,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import {
   type JobIdentity,
   type LineJson,
@@ -120,13 +119,17 @@ export class ReportFile {
       ? constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW
       : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
     this.#fd = openSync(this.journal, flags, 0o666);
+    this.#mayRepeat = append || earlier !== undefined;
     // A kill may have cut the last line short: what follows starts on a line of its own.
     if (append && !endsWithNewline(this.journal)) writeSync(this.#fd, '\n');
     if (!append) this.#line({ unitag: 'journal', version: 2, command: 'apply', job: this.job });
-    if (earlier?.from === 'report' && resumedReport) {
-      for await (const line of reportLines(resumedReport)) {
-        if (line.outcome === 'changed' || line.outcome === 'unchanged')
+    if (earlier && !append && resumedReport) {
+      const lines =
+        earlier.from === 'journal' ? journalLines(`${resumedReport}.journal`) : reportLines(resumedReport);
+      for (const line of lines) {
+        if (typeof line.arn === 'string' && (line.outcome === 'changed' || line.outcome === 'unchanged'))
           this.#line({ ...line, resumed: true });
+        if (this.#bytes >= BUFFER_BYTES) this.flush();
       }
       this.#line({ calls: earlier.calls });
     }
@@ -145,6 +148,17 @@ export class ReportFile {
       this.onFailure?.(this.failure);
     }
   }
+
+  /**
+   * Says a resource may get more than one line in the journal (the job names it in two windows): the final
+   * report then keeps each resource's last line. A resumed run's journal may too; a new run's otherwise not.
+   */
+  mayRepeat(): void {
+    this.#mayRepeat = true;
+  }
+
+  #mayRepeat = false;
+  #callsWritten = 0;
 
   /** Adds calls made by this run (the plan's reads, the writes). */
   addCalls(calls: number): void {
@@ -176,6 +190,7 @@ export class ReportFile {
     if (!this.path || this.#fd === undefined) return undefined;
     try {
       this.#line({ calls: this.#calls });
+      this.#callsWritten += this.#calls;
       this.#calls = 0;
       this.flush();
       closeSync(this.#fd);
@@ -190,40 +205,52 @@ export class ReportFile {
     }
   }
 
-  // Two passes over the journal: which line is each resource's last, then the report, streamed out.
+  /**
+   * The journal as the JSON report. Where a resource may have several lines (see `mayRepeat`), a first pass finds
+   * each one's last line; otherwise every resource line is copied as it is, in one pass, without parsing it.
+   */
   async #convert(durationMs: number): Promise<Totals> {
-    const last = new Map<string, number>();
-    let calls = 0;
-    let index = 0;
-    let job: JobIdentity | undefined;
-    for await (const line of journalLines(this.journal)) {
-      index++;
-      if (typeof line.arn === 'string') last.set(keyHash(lineKey(line as unknown as LineJson)), index);
-      else if (typeof line.calls === 'number') calls += line.calls;
-      else if (line.unitag === 'journal') job = line.job as JobIdentity | undefined;
+    let lines: Iterable<{ text: string; outcome: unknown }>;
+    let calls = this.#callsWritten;
+    let job = this.job;
+    if (this.#mayRepeat) {
+      const last = new Map<string, number>();
+      let index = 0;
+      calls = 0;
+      for (const line of journalLines(this.journal)) {
+        index++;
+        if (typeof line.arn === 'string') last.set(keyHash(lineKey(line as unknown as LineJson)), index);
+        else if (typeof line.calls === 'number') calls += line.calls;
+        else if (line.unitag === 'journal') job = line.job as JobIdentity | undefined;
+      }
+      lines = lastLines(this.journal, last);
+    } else {
+      lines = rawResourceLines(this.journal);
     }
+    return this.#writeReport(lines, { calls, durationMs, job });
+  }
+
+  async #writeReport(
+    lines: Iterable<{ text: string; outcome: unknown }>,
+    tail: { calls: number; durationMs: number; job: JobIdentity | undefined },
+  ): Promise<Totals> {
     const totals: Totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
     const temporary = this.#temporary();
     const fd = openSync(temporary, 'wx', 0o666);
     try {
       writeSync(fd, `{\n  "version": 2,\n  "command": "apply",\n  "resources": [`);
-      let first = true;
-      index = 0;
       const parts: string[] = [];
-      for await (const line of journalLines(this.journal)) {
-        index++;
-        if (typeof line.arn !== 'string' || last.get(keyHash(lineKey(line as unknown as LineJson))) !== index)
-          continue;
-        const outcome = line.outcome as keyof Totals;
-        if (outcome in totals) totals[outcome]++;
+      for (const { text, outcome } of lines) {
+        if (typeof outcome === 'string' && Object.hasOwn(totals, outcome) && outcome !== 'total')
+          totals[outcome as keyof Totals]++;
+        parts.push(`${totals.total === 0 ? '' : ','}\n    ${text}`);
         totals.total++;
-        parts.push(`${first ? '' : ','}\n    ${JSON.stringify(line)}`);
-        first = false;
         if (parts.length >= 1000) writeSync(fd, parts.splice(0).join(''));
       }
       writeSync(fd, parts.join(''));
-      const tail = { totals, calls, durationMs, ...(job ? { job } : {}) };
-      writeSync(fd, `\n  ],\n${JSON.stringify(tail, null, 2).slice(2)}\n`);
+      const { job, ...rest } = tail;
+      const end = { totals, ...rest, ...(job ? { job } : {}) };
+      writeSync(fd, `\n  ],\n${JSON.stringify(end, null, 2).slice(2)}\n`);
       if (this.#mode !== undefined) fchmodSync(fd, this.#mode);
       closeSync(fd);
       renameSync(temporary, this.path as string);
@@ -240,6 +267,28 @@ export class ReportFile {
   }
 }
 
+/** Each resource's last line of a journal (by `last`, from a first pass), re-serialized. */
+function* lastLines(path: string, last: Map<string, number>): Generator<{ text: string; outcome: unknown }> {
+  let index = 0;
+  for (const line of journalLines(path)) {
+    index++;
+    if (typeof line.arn !== 'string') continue;
+    if (last.get(keyHash(lineKey(line as unknown as LineJson))) !== index) continue;
+    yield { text: JSON.stringify(line), outcome: line.outcome };
+  }
+}
+
+/**
+ * The resource lines of a journal this run wrote alone (no line cut short, none repeated), as written: every
+ * line but the header and the calls lines, which start with another member than `arn`.
+ */
+function* rawResourceLines(path: string): Generator<{ text: string; outcome: unknown }> {
+  for (const text of fileLines(path)) {
+    if (!text.startsWith('{"arn":')) continue;
+    yield { text, outcome: /"outcome":"([a-z]+)"/.exec(text)?.[1] };
+  }
+}
+
 /**
  * What an earlier run of the report at `path` left, or undefined when there is none: the journal of an
  * unfinished run if one is there, else the JSON report. Throws when what is there is not a unitag report.
@@ -249,7 +298,7 @@ export async function readEarlier(path: string): Promise<Earlier | undefined> {
   if (existsSync(journal)) {
     const earlier: Earlier = { job: undefined, calls: 0, done: new Set(), from: 'journal' };
     let first = true;
-    for await (const line of journalLines(journal)) {
+    for (const line of journalLines(journal)) {
       if (first && line.unitag !== 'journal') throw new Error(`${journal} is not a unitag journal`);
       first = false;
       if (line.unitag === 'journal') earlier.job = line.job as JobIdentity | undefined;
@@ -293,9 +342,8 @@ function markDone(done: Set<string>, line: LineJson): void {
 }
 
 /** The lines of a journal, parsed; a line cut short by a kill (the last one) is left out. */
-async function* journalLines(path: string): AsyncGenerator<Record<string, unknown>> {
-  const lines = createInterface({ input: createReadStream(path), crlfDelay: Number.POSITIVE_INFINITY });
-  for await (const text of lines) {
+function* journalLines(path: string): Generator<Record<string, unknown>> {
+  for (const text of fileLines(path)) {
     if (text === '') continue;
     try {
       const value = JSON.parse(text) as unknown;
@@ -307,8 +355,30 @@ async function* journalLines(path: string): AsyncGenerator<Record<string, unknow
   }
 }
 
+/**
+ * A file's lines, read a megabyte at a time with nothing read ahead: a journal of a million lines is never held
+ * in memory (readline's async iteration queues lines faster than a slow consumer takes them).
+ */
+function* fileLines(path: string): Generator<string> {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    const decoder = new StringDecoder('utf8');
+    let rest = '';
+    for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+      const lines = (rest + decoder.write(buffer.subarray(0, n))).split('\n');
+      rest = lines.pop() as string;
+      yield* lines.map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line));
+    }
+    rest += decoder.end();
+    if (rest !== '') yield rest;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The resource lines of a finished JSON report (read whole: a report too big for that is a journal). */
-async function* reportLines(path: string): AsyncGenerator<Record<string, unknown>> {
+function* reportLines(path: string): Generator<Record<string, unknown>> {
   const json = JSON.parse(readFileSync(path, 'utf8')) as ReportJson;
   for (const line of json.resources) if (typeof line?.arn === 'string') yield { ...line };
 }

@@ -127,8 +127,8 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
       writeMany(engine, policy, prepareWrites(engine, unique(arns), tags, []), settings, bulk),
     untagMany: (arns, keys, bulk) =>
       writeMany(engine, policy, prepareWrites(engine, unique(arns), {}, keys), settings, bulk),
-    listMany: (arns, bulk) => listMany(engine, prepareReads(engine, unique(arns)), settings, bulk),
-    plan: (changes, planOptions) => plan(engine, changes, settings, planOptions),
+    listMany: (arns, bulk) => listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk),
+    plan: (changes, planOptions) => plan(engine, policy, changes, settings, planOptions),
     apply: (planned, bulk) => apply(engine, policy, planned, settings, bulk),
     find: (query = {}, findOptions) => find(engine, partition, query, findOptions),
     check: (change) => checkOne(engine, change),

@@ -23,18 +23,6 @@ export interface PolicyIo<J, T = WriteOutcome> {
   own(job: J): Promise<void>;
 }
 
-// Each tagger's policy, by its fallback adapter (the registry makes one per engine): how `listMany` finds the
-// policy of the tagger whose engine it is given, so that reads share the refusals writes have met.
-const POLICIES = new WeakMap<Adapter, TaggingApiPolicy>();
-
-/**
- * The policy of the tagger whose registry's fallback is `fallback`; for an engine used without a tagger, one
- * that routes only the services without an adapter of their own (as `preferTaggingApi: false`).
- */
-export function policyOf(fallback: Adapter): TaggingApiPolicy {
-  return POLICIES.get(fallback) ?? new TaggingApiPolicy(fallback, false);
-}
-
 /**
  * The tagging-API policy of one tagger. A bulk write or read goes to the tagging API when its target's adapter
  * is the fallback (a service without an adapter of its own), or when the adapter says the API tags its type
@@ -51,9 +39,7 @@ export class TaggingApiPolicy {
     readonly fallback: Adapter,
     /** Prefer the tagging API for the types it tags besides those without an adapter. */
     readonly prefer: boolean,
-  ) {
-    POLICIES.set(fallback, this);
-  }
+  ) {}
 
   /** Whether a bulk write to (or read of) `target` goes to the tagging API first. */
   routes(target: Target): boolean {

@@ -1,16 +1,30 @@
 // What the CLI's commands share: global options, the tagger they make, input (ARNs, tags, standard input),
 // output (standard output for results, standard error for the rest), progress and exit codes.
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { type Command, Option } from 'commander';
+import { createRequire } from 'node:module';
+import type * as Commander from 'commander';
 import type { Progress } from '../bulk.js';
-import { MAX_TIMEOUT_MS } from '../clients.js';
 import type { UnitagError } from '../errors.js';
 import { compile } from '../jmespath.js';
 import { FAMILIES } from '../rates.js';
-import { printable } from '../render.js';
-import type { ReadResult, WriteResult } from '../report.js';
-import { hasTag, newTags } from '../shapes.js';
-import { createTagger, type Tagger } from '../tagger.js';
+import type { Tagger } from '../tagger.js';
+
+// This module is loaded whenever the CLI starts, `--help` included: it imports only what the options need to
+// be declared and parsed (jmespath.js loads jmespath on the first expression, not here). What only running a
+// command needs (the tagger, tags, credentials, the progress bar) is imported where it is used.
+
+/**
+ * commander, required as the CommonJS package it is: through Node's ESM wrapper it takes a few milliseconds
+ * more at every start, and most of what `unitag --help` costs is loading commander.
+ */
+export const { Command, CommanderError, Option } = createRequire(import.meta.url)(
+  'commander',
+) as typeof Commander;
+export type Command = Commander.Command;
+export type Option = Commander.Option;
+
+/** The longest timer Node keeps: clients.ts's MAX_TIMEOUT_MS (the type says they agree), without loading it. */
+const MAX_TIMEOUT_MS: typeof import('../clients.js').MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Exit codes, as documented in the README. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -44,6 +58,7 @@ export interface GlobalOptions {
  */
 export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
   await requireCredentials(global);
+  const { createTagger } = await import('../tagger.js');
   return createTagger({
     region: global.region,
     endpoint: global.endpointUrl,
@@ -224,8 +239,9 @@ export function readStdin(): Promise<string> {
 }
 
 /** `--tag key=value` options as tags (prototype-free: `--tag constructor=x` is a key like any other). */
-export function parseTags(pairs: string[]): Record<string, string> {
+export async function parseTags(pairs: string[]): Promise<Record<string, string>> {
   if (pairs.length === 0) throw new UsageError('give at least one --tag key=value');
+  const { hasTag, newTags } = await import('../shapes.js');
   const tags = newTags();
   for (const pair of pairs) {
     const [key, value] = splitTag(pair, false);
@@ -261,14 +277,6 @@ export function positiveInt(value: string): number {
 /** Prints a result to standard output. */
 export function print(text: string): void {
   if (text !== '') process.stdout.write(`${text}\n`);
-}
-
-/** One failed resource, on standard error. */
-export function errorLine(r: WriteResult | ReadResult): void {
-  // An ARN or a key from the input may hold control characters: shown escaped, never sent to the terminal.
-  process.stderr.write(
-    `unitag: ${printable(r.arn)}: ${r.error?.code}: ${printable(r.error?.message ?? '')}\n`,
-  );
 }
 
 // Input mistakes found before any AWS call are bad input (exit 2); anything AWS said is a failure (exit 1).

@@ -1,9 +1,6 @@
 // The `unitag` command. Machine-readable output goes to standard output only; progress, errors and the
 // summary go to standard error. Exit codes: 0 all succeeded, 1 some resources failed, 2 bad usage or bad
 // input (the valid part still runs), 130 interrupted.
-import { Command, CommanderError, Option } from 'commander';
-import { isUnitagError } from '../errors.js';
-import { printable } from '../render.js';
 import { VERSION } from '../version.js';
 import { registerApply } from './commands/apply.js';
 import { registerFind } from './commands/find.js';
@@ -12,11 +9,14 @@ import { registerPlan } from './commands/plan.js';
 import { registerTag } from './commands/tag.js';
 import { registerUntag } from './commands/untag.js';
 import {
+  Command,
+  CommanderError,
   EXIT,
   endpointUrl,
   isInputError,
   jmesPath,
   maxRate,
+  Option,
   positiveInt,
   regionName,
   seconds,
@@ -34,6 +34,11 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    // Loaded only here: the renderer and the errors are not needed to start, nor for --help.
+    const [{ isUnitagError }, { printable }] = await Promise.all([
+      import('../errors.js'),
+      import('../render.js'),
+    ]);
     process.stderr.write(`unitag: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     const usage = error instanceof UsageError || (isUnitagError(error) && isInputError(error));
     return usage ? EXIT.usage : EXIT.failed;

@@ -1,8 +1,18 @@
 import { search } from '../jmespath.js';
-import { type OutputFormat, renderReport, summary } from '../render.js';
-import type { BulkReport, Command, JobIdentity, OutputJson } from '../report.js';
+import { type OutputFormat, printable, renderReport, summary } from '../render.js';
+import type { BulkReport, Command, JobIdentity, OutputJson, ReadResult, WriteResult } from '../report.js';
 import { reportToJson } from '../report.js';
-import { EXIT, errorLine, exitCodeOf, type GlobalOptions, print, UsageError } from './common.js';
+import { EXIT, exitCodeOf, type GlobalOptions, print, UsageError } from './common.js';
+
+// Loaded by the commands when they run (never at start-up): it brings the renderer and the report shapes.
+
+/** One failed resource, on standard error. */
+export function errorLine(r: WriteResult | ReadResult): void {
+  // An ARN or a key from the input may hold control characters: shown escaped, never sent to the terminal.
+  process.stderr.write(
+    `unitag: ${printable(r.arn)}: ${r.error?.code}: ${printable(r.error?.message ?? '')}\n`,
+  );
+}
 
 /**
  * Prints a command's JSON: the one envelope of every command (schema/output.schema.json), or what `--query`

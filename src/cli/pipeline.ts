@@ -33,6 +33,8 @@ export interface PipelineOptions {
   onWindow: (out: WindowOut) => Promise<void>;
   /** Called once per finished write. */
   onResult?: ((result: WriteResult) => void) | undefined;
+  /** Called when a window may name a resource an earlier window did (it then waits for them). */
+  onRepeat?: (() => void) | undefined;
   inFlight?: number | undefined;
 }
 
@@ -40,10 +42,9 @@ export interface PipelineOptions {
 export async function runPipeline(options: PipelineOptions): Promise<{ badLines: number; stopped: boolean }> {
   const { tagger, signal, done } = options;
   const inFlight = options.inFlight ?? 2;
-  // Each resource (and copy source) of the windows started so far, as a number: a window naming one again
-  // waits until every earlier window is written, so that changes to one resource apply in file order. Two
-  // keys sharing a number only make a window wait when it need not.
-  const seen = new Set<number>();
+  // Each resource (and copy source) of the windows started so far: a window naming one again waits until every
+  // earlier window is written, so that changes to one resource apply in file order.
+  const seen = new SeenFilter();
   const running: Promise<void>[] = [];
   let emitted: Promise<void> = Promise.resolve();
   let badLines = 0;
@@ -55,10 +56,13 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
     if (signal.aborted) break;
     const changes = done ? window.changes.filter((c) => !done.has(keyHash(lineKey(c)))) : window.changes;
     if (changes.length === 0) continue;
-    const keys = changes.flatMap(resourcesOf).map(smallHash);
+    const keys = changes.flatMap(resourcesOf);
     const dependent = keys.some((k) => seen.has(k));
     for (const k of keys) seen.add(k);
-    if (dependent) await Promise.all(running.splice(0));
+    if (dependent) {
+      options.onRepeat?.();
+      await Promise.all(running.splice(0));
+    }
     while (running.length >= inFlight) await running.shift();
     if (signal.aborted) break;
     const planned = tagger.plan(changes, { signal }).then(
@@ -91,9 +95,33 @@ function resourcesOf(change: Change): string[] {
   return source === undefined ? [change.arn] : [change.arn, source];
 }
 
-/** A 32-bit FNV-1a hash: enough to tell when a window may name a resource an earlier one did. */
-function smallHash(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+/**
+ * The resources seen so far, as a Bloom filter of 2^28 bits (32 MB of address space, of which only the pages
+ * touched count: a few megabytes for small jobs, all of it from about a million resources) and four probes: its
+ * size never grows with the job, and at a million resources it answers "seen" for an unseen one about once in
+ * twenty million (that window then waits when it need not; nothing else changes).
+ */
+export class SeenFilter {
+  readonly #bits = new Uint8Array(1 << 25);
+
+  has(key: string): boolean {
+    return this.#probes(key).every((i) => ((this.#bits[i >>> 3] as number) & (1 << (i & 7))) !== 0);
+  }
+
+  add(key: string): void {
+    for (const i of this.#probes(key)) this.#bits[i >>> 3] = (this.#bits[i >>> 3] as number) | (1 << (i & 7));
+  }
+
+  // Four indexes from two 32-bit FNV-1a hashes (Kirsch and Mitzenmacher's double hashing).
+  #probes(key: string): number[] {
+    let a = 0x811c9dc5;
+    let b = 0x01000193;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+    }
+    const mask = (1 << 28) - 1;
+    return [0, 1, 2, 3].map((n) => (a + n * (b | 1)) & mask);
+  }
 }

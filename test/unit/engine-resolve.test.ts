@@ -71,4 +71,18 @@ describe('one resolved target per ARN', () => {
     // once, in the plan; apply checks nothing again.
     expect(counts.validations).toBe(3 * arns.length);
   });
+
+  it("a job's line checks and its plan parse each ARN once (the engine keeps what it resolved)", async () => {
+    sns.on(ListTagsForResourceCommand).resolves({ Tags: [] });
+    const arns = Array.from({ length: 50 }, (_, i) => `arn:aws:sns:us-east-1:123456789012:c${i}`);
+    const tagger = createTagger({
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      preferTaggingApi: false,
+    });
+    const changes = arns.map((arn) => ({ arn, set: { k: 'v' } }));
+    for (const change of changes) expect(tagger.check(change)).toBeUndefined();
+    await tagger.plan(changes);
+    expect(counts.parses).toBe(arns.length);
+  });
 });

@@ -10,7 +10,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { runPipeline } from '../../src/cli/pipeline.js';
+import { runPipeline, SeenFilter } from '../../src/cli/pipeline.js';
 import { jobWindows } from '../../src/job-stream.js';
 import type { WriteResult } from '../../src/report.js';
 import { lineKey } from '../../src/report.js';
@@ -141,6 +141,17 @@ describe('runPipeline', () => {
   });
 });
 
+describe('SeenFilter', () => {
+  it('knows every key added, and (at this size) no other', () => {
+    const seen = new SeenFilter();
+    const keys = Array.from({ length: 100_000 }, (_, i) => topic(i));
+    for (const key of keys) seen.add(key);
+    expect(keys.every((key) => seen.has(key))).toBe(true);
+    const others = Array.from({ length: 100_000 }, (_, i) => `${topic(i)}-other`);
+    expect(others.filter((key) => seen.has(key))).toEqual([]);
+  });
+});
+
 describe('ReportFile', () => {
   const result = (i: number, outcome: WriteResult['outcome']): WriteResult => ({ arn: topic(i), outcome });
 
@@ -151,6 +162,7 @@ describe('ReportFile', () => {
     await report.open(undefined);
     report.record(result(1, 'failed'));
     report.record(result(2, 'changed'));
+    report.mayRepeat(); // as the pipeline says when a window names a resource again
     report.record(result(1, 'changed'));
     report.addCalls(7);
     report.flush();
@@ -161,6 +173,21 @@ describe('ReportFile', () => {
     expect(json).toMatchObject({ version: 2, command: 'apply', calls: 7, durationMs: 12 });
     expect(json.resources.map((r: { arn: string }) => r.arn)).toEqual([topic(2), topic(1)]);
     expect(existsSync(`${path}.journal`)).toBe(false);
+  });
+
+  it("copies a new run's lines as written when no resource can repeat, in one pass", async () => {
+    const path = join(dir, 'r7.json');
+    const report = new ReportFile(path);
+    await report.open(undefined);
+    const line = { arn: topic(1), type: 'sns:topic', outcome: 'changed' as const, before: { outcome: 'x' } };
+    report.record(line);
+    report.record(result(2, 'failed'));
+    report.addCalls(2);
+    const totals = await report.finish(3);
+    expect(totals).toMatchObject({ total: 2, changed: 1, failed: 1 });
+    const json = JSON.parse(readFileSync(path, 'utf8'));
+    expect(json.resources).toEqual([line, { arn: topic(2), outcome: 'failed' }]);
+    expect(json).toMatchObject({ calls: 2, durationMs: 3, totals: { total: 2, changed: 1, failed: 1 } });
   });
 
   it('resumes from a journal a killed run left: its done resources, its calls; appends to it', async () => {
@@ -183,6 +210,27 @@ describe('ReportFile', () => {
     const totals = await second.finish(1);
     expect(totals).toMatchObject({ total: 2, changed: 2 });
     expect(JSON.parse(readFileSync(path, 'utf8')).calls).toBe(2);
+  });
+
+  it('resumed into another report, copies the done lines of the earlier one (journal or report)', async () => {
+    const old = join(dir, 'r5.json');
+    const first = new ReportFile(old);
+    await first.open(undefined);
+    first.record(result(1, 'changed'));
+    first.record(result(2, 'failed'));
+    first.flush();
+    const earlier = await readEarlier(old);
+    const next = join(dir, 'r6.json');
+    const second = new ReportFile(next);
+    await second.open(earlier, old);
+    second.record(result(2, 'changed'));
+    await second.finish(1);
+    const json = JSON.parse(readFileSync(next, 'utf8'));
+    expect(json.resources).toEqual([
+      { arn: topic(1), outcome: 'changed', resumed: true },
+      { arn: topic(2), outcome: 'changed' },
+    ]);
+    expect(existsSync(`${old}.journal`)).toBe(true); // the earlier run's journal is left as it was
   });
 
   it('never replaces the journal of an unfinished run, and never follows a link planted in its place', async () => {

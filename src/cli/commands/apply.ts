@@ -1,16 +1,12 @@
-import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import type { JobFormat } from '../../job.js';
-import { printable, summary } from '../../render.js';
 import type { JobIdentity, LineJson, ReportJson, WriteResult } from '../../report.js';
-import { type Earlier, ReportFile, readEarlier } from '../../report-file.js';
+import type { Earlier, ReportFile } from '../../report-file.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
-  errorLine,
   exitCodeOf,
   type GlobalOptions,
   jobSource,
@@ -18,9 +14,10 @@ import {
   outputOption,
   UsageError,
 } from '../common.js';
-import { runPipeline } from '../pipeline.js';
-import { StreamOutput } from '../stream-output.js';
 import { badLine, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
+
+// The report file, the pipeline and the output are loaded by the functions that use them, when a job runs:
+// `unitag --help` and the commands' help load none of them.
 
 const EXAMPLES = `
 Examples:
@@ -47,12 +44,16 @@ export function registerApply(program: Command, done: (code: number) => void): v
     .action(async (file: string, opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       if (opts.dryRun) return done(await streamPlan(global, file, opts.format, opts.output));
-      const kind = formatOf(file, opts.format);
+      const kind = await formatOf(file, opts.format);
       const reportPath: string | undefined = opts.report ?? opts.resume;
       if (reportPath && sameFile(reportPath, file)) {
         throw new UsageError(`the report ${reportPath} is the job file itself: name another file`);
       }
       const earlier = opts.resume ? await readEarlierReport(opts.resume) : undefined;
+      const [{ ReportFile }, { printable }] = await Promise.all([
+        import('../../report-file.js'),
+        import('../../render.js'),
+      ]);
       // The report must be writable before the first AWS call.
       const reportFile = new ReportFile(reportPath);
       try {
@@ -117,6 +118,12 @@ async function run(
   source: { text: string } | { path: string },
   { global, opts, earlier, reportFile, stop, job, callsBefore }: RunContext,
 ): Promise<number> {
+  const [{ runPipeline }, { StreamOutput }, { summary }, { errorLine }] = await Promise.all([
+    import('../pipeline.js'),
+    import('../stream-output.js'),
+    import('../../render.js'),
+    import('../output.js'),
+  ]);
   const started = Date.now();
   const out = new StreamOutput(opts.output, global, 'apply');
   const totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
@@ -131,11 +138,12 @@ async function run(
   const progress = await progressBar(global, source);
   const result = await runPipeline({
     tagger,
-    windows: windowsOf(tagger, source, kind),
+    windows: await windowsOf(tagger, source, kind),
     signal: stop.signal,
     planOnly: false,
     done: earlier?.done,
-    onBadLine: badLine(file),
+    onBadLine: await badLine(file),
+    onRepeat: () => reportFile.mayRepeat(),
     onResult: (r) => {
       reportFile.record(r);
       progress?.(r);
@@ -205,6 +213,7 @@ async function lineCount(source: { text: string } | { path: string }): Promise<n
 
 /** The lines an earlier run reported done, in batches: from its journal, or its JSON report. */
 async function* doneLines(path: string, earlier: Earlier): AsyncGenerator<LineJson[]> {
+  const { createInterface } = await import('node:readline');
   const lines = createInterface({
     input: createReadStream(earlier.from === 'journal' ? `${path}.journal` : path),
     crlfDelay: Number.POSITIVE_INFINITY,
@@ -234,6 +243,7 @@ async function* doneLines(path: string, earlier: Earlier): AsyncGenerator<LineJs
 
 /** sha256 of the job's bytes, streamed. */
 async function digest(source: { text: string } | { path: string }): Promise<string> {
+  const { createHash } = await import('node:crypto');
   const hash = createHash('sha256');
   if ('text' in source) return hash.update(source.text).digest('hex');
   for await (const chunk of createReadStream(source.path)) hash.update(chunk as Buffer);
@@ -241,6 +251,7 @@ async function digest(source: { text: string } | { path: string }): Promise<stri
 }
 
 async function readEarlierReport(path: string): Promise<Earlier | undefined> {
+  const { readEarlier } = await import('../../report-file.js');
   try {
     return await readEarlier(path);
   } catch (error) {
@@ -264,6 +275,10 @@ function sameFile(a: string, b: string): boolean {
  * profile it runs against (the account from STS, one call).
  */
 async function identify(tagger: Tagger, job: string, global: GlobalOptions): Promise<JobIdentity> {
+  const [{ printable }, { createHash }] = await Promise.all([
+    import('../../render.js'),
+    import('node:crypto'),
+  ]);
   // Without an answer from STS the identity leaves the account out, and says so: the job itself still runs.
   const account = await tagger.account().catch((error: Error) => {
     process.stderr.write(

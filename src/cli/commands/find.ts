@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import { renderTags } from '../../render.js';
-import { type ReadResult, readReportToJson } from '../../report.js';
+import type { ReadResult } from '../../report.js';
 import {
   collect,
   type GlobalOptions,
@@ -10,7 +9,6 @@ import {
   regionName,
   splitTag,
 } from '../common.js';
-import { printJson, wantsJson } from '../output.js';
 
 const EXAMPLES = `
 Examples:
@@ -33,6 +31,11 @@ export function registerFind(program: Command): void {
     .addOption(outputOption(['arn', 'table', 'json', 'csv'], 'arn', 'arn: one ARN per line, for piping'))
     .addHelpText('after', EXAMPLES)
     .action(async (opts, command: Command) => {
+      const [{ renderTags }, { readReportToJson }, { printJson, wantsJson }] = await Promise.all([
+        import('../../render.js'),
+        import('../../report.js'),
+        import('../output.js'),
+      ]);
       const regions = opts.regions
         ? String(opts.regions).split(',').filter(Boolean).map(regionName)
         : undefined;

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { renderTags } from '../../render.js';
-import { readReportToJson } from '../../report.js';
 import {
   arnSources,
-  errorLine,
   exitCodeOf,
   type GlobalOptions,
   makeTagger,
@@ -11,7 +8,6 @@ import {
   print,
   readArns,
 } from '../common.js';
-import { printJson, wantsJson } from '../output.js';
 
 const EXAMPLES = `
 Examples:
@@ -24,6 +20,11 @@ export function registerList(program: Command, done: (code: number) => void): vo
     .addOption(outputOption())
     .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
+      const [{ renderTags }, { readReportToJson }, { errorLine, printJson, wantsJson }] = await Promise.all([
+        import('../../render.js'),
+        import('../../report.js'),
+        import('../output.js'),
+      ]);
       const arns = await readArns(args, opts.file);
       const global = command.optsWithGlobals<GlobalOptions>();
       const report = await (await makeTagger(global)).listMany(arns);

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
-import { type JobFormat, jobFormat } from '../../job.js';
-import { type JobWindow, jobWindows } from '../../job-stream.js';
+import type { JobFormat } from '../../job.js';
+import type { JobWindow } from '../../job-stream.js';
 import type { Plan } from '../../plan.js';
-import { printable } from '../../render.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -15,8 +14,9 @@ import {
   readStdin,
   UsageError,
 } from '../common.js';
-import { runPipeline, WINDOW } from '../pipeline.js';
-import { StreamOutput } from '../stream-output.js';
+
+// What runs a job (job parsing, the pipeline, the output) is loaded by the functions that use it, when a
+// command runs: `unitag --help` and the commands' help load none of it.
 
 const EXAMPLES = `
 Job formats (see the README for details):
@@ -44,7 +44,8 @@ export function registerPlan(program: Command, done: (code: number) => void): vo
 export const PLAN_FORMATS = ['table', 'text', 'json', 'csv'];
 
 /** The format of a job file, from `--format` or its name. */
-export function formatOf(file: string, format: JobFormat | undefined): JobFormat {
+export async function formatOf(file: string, format: JobFormat | undefined): Promise<JobFormat> {
+  const { jobFormat } = await import('../../job.js');
   const kind = format ?? jobFormat(file);
   if (!kind)
     throw new UsageError(
@@ -61,11 +62,15 @@ export async function jobSourceOf(file: string): Promise<{ text: string } | { pa
 }
 
 /** The job's windows, each line checked on its own before any call (a bad one is reported and left out). */
-export function windowsOf(
+export async function windowsOf(
   tagger: Tagger,
   source: { text: string } | { path: string },
   kind: JobFormat,
-): AsyncGenerator<JobWindow> {
+): Promise<AsyncGenerator<JobWindow>> {
+  const [{ jobWindows }, { WINDOW }] = await Promise.all([
+    import('../../job-stream.js'),
+    import('../pipeline.js'),
+  ]);
   return jobWindows(source, kind, WINDOW, (change) => {
     const error = tagger.check(change);
     return error ? `${error.code}: ${error.message}` : undefined;
@@ -73,7 +78,8 @@ export function windowsOf(
 }
 
 /** Reports a bad line of the job on standard error. */
-export function badLine(file: string): (line: number, message: string) => void {
+export async function badLine(file: string): Promise<(line: number, message: string) => void> {
+  const { printable } = await import('../../render.js');
   return (line, message) => process.stderr.write(`${file}:${line}: ${printable(message)} (line skipped)\n`);
 }
 
@@ -84,19 +90,23 @@ export async function streamPlan(
   format: JobFormat | undefined,
   output: string,
 ): Promise<number> {
-  const kind = formatOf(file, format);
+  const kind = await formatOf(file, format);
   const source = await jobSourceOf(file);
   const tagger = await makeTagger(global);
+  const [{ runPipeline }, { StreamOutput }] = await Promise.all([
+    import('../pipeline.js'),
+    import('../stream-output.js'),
+  ]);
   const started = Date.now();
   const out = new StreamOutput(output, global, 'plan');
   const totals = { total: 0, change: 0, noop: 0, failed: 0 };
   let code: number = EXIT.ok;
   const run = await runPipeline({
     tagger,
-    windows: windowsOf(tagger, source, kind),
+    windows: await windowsOf(tagger, source, kind),
     signal: new AbortController().signal,
     planOnly: true,
-    onBadLine: badLine(file),
+    onBadLine: await badLine(file),
     onWindow: async (window) => {
       for (const key of ['total', 'change', 'noop', 'failed'] as const)
         totals[key] += window.plan.totals[key];

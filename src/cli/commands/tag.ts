@@ -9,7 +9,6 @@ import {
   readArns,
   withProgress,
 } from '../common.js';
-import { printReport } from '../output.js';
 
 const EXAMPLES = `
 Examples:
@@ -24,7 +23,8 @@ export function registerTag(program: Command, done: (code: number) => void): voi
     .addOption(outputOption())
     .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
-      const tags = parseTags(opts.tag);
+      const { printReport } = await import('../output.js');
+      const tags = await parseTags(opts.tag);
       const arns = await readArns(args, opts.file);
       const global = command.optsWithGlobals<GlobalOptions>();
       const tagger = await makeTagger(global);

@@ -9,7 +9,6 @@ import {
   UsageError,
   withProgress,
 } from '../common.js';
-import { printReport } from '../output.js';
 
 const EXAMPLES = `
 Examples:
@@ -23,6 +22,7 @@ export function registerUntag(program: Command, done: (code: number) => void): v
     .addOption(outputOption())
     .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
+      const { printReport } = await import('../output.js');
       if (opts.key.length === 0) throw new UsageError('give at least one --key');
       const arns = await readArns(args, opts.file);
       const global = command.optsWithGlobals<GlobalOptions>();
