@@ -3,7 +3,9 @@
 // then, best of 3, per service and for the whole mix:
 //   (a) tagger.tagMany           (b) raw SDK calls, one resource at a time
 //   (c) raw SDK calls per resource under p-limit at the same concurrency (what a careful user writes)
-// and a second round through plan + apply where half the resources already carry the tag.
+// and a second round through plan + apply where half the resources already carry the tag. LocalStack does not
+// throttle, and (b) and (c) keep to no rate: unitag runs without its rate limits too (`maxRates: false`), so
+// that the figures compare the work each does, not AWS's rates (bench/scale.ts measures those).
 import { CloudWatchLogsClient, TagResourceCommand as LogsTag } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { IAMClient, TagRoleCommand } from '@aws-sdk/client-iam';
@@ -55,8 +57,10 @@ try {
 
   // Round two: half of the resources already carry owner=platform; plan + apply skips their writes.
   const half = KINDS.flatMap((kind) => byKind(kind).filter((_, i) => i % 2 === 0));
-  await createTagger({ ...config, concurrency: CONCURRENCY }).tagMany(half, { owner: 'platform' });
-  const tagger = createTagger({ ...config, concurrency: CONCURRENCY });
+  await createTagger({ ...config, concurrency: CONCURRENCY, maxRates: false }).tagMany(half, {
+    owner: 'platform',
+  });
+  const tagger = createTagger({ ...config, concurrency: CONCURRENCY, maxRates: false });
   const t0 = performance.now();
   const planned = await tagger.plan(all.map((arn) => ({ arn, set: { owner: 'platform' } })));
   const t1 = performance.now();
@@ -101,7 +105,7 @@ async function best(run: (round: number) => Promise<Measure>): Promise<Measure> 
 }
 
 async function viaUnitag(arns: string[], value: string): Promise<Measure> {
-  const tagger = createTagger({ ...config, concurrency: CONCURRENCY }); // fresh: its tagging-API probes count
+  const tagger = createTagger({ ...config, concurrency: CONCURRENCY, maxRates: false }); // fresh: its tagging-API probes count
   const start = performance.now();
   const report = await tagger.tagMany(arns, { bench: value });
   const ms = performance.now() - start;

@@ -43,7 +43,8 @@ export function parseJob(input: string, format: JobFormat, check?: CheckChange):
   const changes: Change[] = [];
   const errors: JobError[] = [];
   const take = (value: unknown, line: number) => {
-    const result = toChange(value);
+    // With a check, the check resolves each ARN (once, for the plan too): the parser only sees one is there.
+    const result = toChange(value, check !== undefined);
     const problem = typeof result === 'string' ? result : check?.(result);
     if (problem !== undefined) errors.push({ line, message: problem });
     else changes.push(result as Change);
@@ -93,13 +94,13 @@ const FIELDS = new Set(['arn', 'versionId', 'set', 'remove', 'rename', 'setIfAbs
 const OPERATIONS = ['set', 'remove', 'rename', 'setIfAbsent', 'copyFrom'];
 
 /** Checks one change object; returns it, or what is wrong with it. */
-export function toChange(value: unknown): Change | string {
+export function toChange(value: unknown, arnsChecked = false): Change | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return 'a change must be a JSON object';
   const change = value as Record<string, unknown>;
   const unknown = Object.keys(change).filter((k) => !FIELDS.has(k));
   if (unknown.length > 0) return `unknown field(s) ${unknown.join(', ')} (known: ${[...FIELDS].join(', ')})`;
-  const arnProblem = checkArn(change.arn);
+  const arnProblem = checkArn(change.arn, !arnsChecked);
   if (arnProblem) return arnProblem;
   if (change.versionId !== undefined && typeof change.versionId !== 'string')
     return '"versionId" must be a string';
@@ -116,7 +117,7 @@ export function toChange(value: unknown): Change | string {
   const copy = change.copyFrom;
   if (copy !== undefined) {
     const source = typeof copy === 'string' ? copy : (copy as { arn?: unknown })?.arn;
-    const problem = checkArn(source);
+    const problem = checkArn(source, !arnsChecked);
     if (problem) return `"copyFrom": ${problem}`;
     const keys = typeof copy === 'object' ? (copy as { keys?: unknown }).keys : undefined;
     if (keys !== undefined && !isStringArray(keys)) return '"copyFrom.keys" must be an array of keys';
@@ -141,8 +142,10 @@ function rowChange(
   return { ...target, copyFrom: { arn: value.trim(), ...(key === '' ? {} : { keys: [key] }) } };
 }
 
-function checkArn(arn: unknown): string | undefined {
+/** What is wrong with an ARN field: missing, or (with `parse`) not an ARN. */
+function checkArn(arn: unknown, parse: boolean): string | undefined {
   if (typeof arn !== 'string' || arn === '') return '"arn" is missing';
+  if (!parse) return undefined;
   try {
     parseArn(arn);
     return undefined;
@@ -286,7 +289,7 @@ function csvRow(
   check: CheckChange | undefined,
 ): string | undefined {
   const arn = get('arn').text.trim();
-  const arnProblem = checkArn(arn);
+  const arnProblem = checkArn(arn, check === undefined);
   if (arnProblem) return arnProblem;
   const action = get('action').text.trim().toLowerCase() || 'set';
   if (!ACTIONS.includes(action)) return `unknown action "${action}" (known: ${ACTIONS.join(', ')})`;
@@ -302,7 +305,7 @@ function csvRow(
   if (action === 'remove' && value.text !== '') return `action remove takes no value (got "${value.text}")`;
   if (action === 'rename' && value.text === '') return `action rename needs the new key in value`;
   if (action === 'copy-from') {
-    const problem = checkArn(value.text.trim());
+    const problem = checkArn(value.text.trim(), check === undefined);
     if (problem) return `copy-from needs the source ARN in value: ${problem}`;
   }
   // The row's own change is checked before it joins the others of its resource.

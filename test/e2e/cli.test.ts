@@ -564,7 +564,7 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
     const plan = await unitag(['plan', job]);
     expect(plan.code).toBe(2);
     expect(plan.stderr).toContain(`${job}:3: empty value for "empty"`);
-    expect(plan.stderr).toContain(`${job}:5: Invalid ARN`);
+    expect(plan.stderr).toContain(`${job}:5: InvalidArn: Invalid ARN`);
     expect(plan.stderr).toContain(`${job}:6: unknown action "explode"`);
     expect(plan.stdout).toContain('+ team = "a"');
     expect(plan.stdout).toContain('- Team (was "a")');

@@ -3,6 +3,7 @@ import { ListTagsForResourceCommand, SNSClient, TagResourceCommand } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTagger } from '../../src/index.js';
+import { parseJob } from '../../src/job.js';
 import { mockAccounts } from '../mocks/accounts.js';
 
 // Counts every ARN parse and every tag validation, wherever in the library they happen.
@@ -80,9 +81,11 @@ describe('one resolved target per ARN', () => {
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
       preferTaggingApi: false,
     });
-    const changes = arns.map((arn) => ({ arn, set: { k: 'v' } }));
-    for (const change of changes) expect(tagger.check(change)).toBeUndefined();
-    await tagger.plan(changes);
+    // The job file's lines, parsed with the tagger's check as the CLI parses them, then planned.
+    const text = arns.map((arn) => JSON.stringify({ arn, set: { k: 'v' } })).join('\n');
+    const job = parseJob(text, 'ndjson', (change) => tagger.check(change)?.message);
+    expect(job.errors).toEqual([]);
+    await tagger.plan(job.changes);
     expect(counts.parses).toBe(arns.length);
   });
 });
