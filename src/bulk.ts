@@ -133,73 +133,108 @@ async function dispatch(
   options: BulkOptions,
   run: Run<WriteResult>,
 ): Promise<void> {
-  const limitOf = limitsPerService(settings.concurrency);
-  const retry = new Retry(settings.retryFor ?? DEFAULT_RETRY_FOR_MS, options.signal);
-  const stopped = () => options.signal?.aborted === true;
-  const settle = ({ index, job }: Indexed<WriteJob>, outcome: WriteOutcome | UnitagError | undefined) => {
-    const result = outcome ?? engine.fail(new Error('the batch returned no result for it'), job.target);
-    run.finish(index, isUnitagError(result) ? line(job, 'failed', result) : line(job, result));
-  };
-  const skip = (items: Indexed<WriteJob>[]) => {
-    for (const { index, job } of items) run.finish(index, line(job, 'skipped'));
-  };
-  // The signal stops new work only: a write under way finishes, so that what it wrote is reported; a retry
-  // the signal stops keeps the job's last error.
-  const own = async (item: Indexed<WriteJob>, attempt = 0): Promise<void> => {
-    const { target, request, versionId } = item.job;
-    // The line is finished inside the job's place, so that a stop it causes (through onProgress) is seen by
-    // the next job; only a wait for a retry happens outside it.
-    const again = await limitOf(target)(async () => {
-      if (attempt === 0 && stopped()) return void skip([item]);
-      const out = await engine.write(target, request, { versionId }).catch((error: UnitagError) => error);
-      const wait = isUnitagError(out) ? retry.delay(item, out, attempt) : undefined;
-      if (wait === undefined) return void settle(item, out);
-      return { wait, out };
-    });
-    if (!again) return;
-    if (await retry.sleep(again.wait)) return own(item, attempt + 1);
-    settle(item, again.out);
-  };
-  // One batch call, and again for its members that failed in passing; `undefined` (and the part skipped) when
-  // the signal had stopped the run before its first call.
-  const send = async (adapter: Adapter, part: Indexed<WriteJob>[], attempt = 0) => {
-    const first = part[0] as Indexed<WriteJob>;
-    const out = await limitOf(
-      first.job.target,
-      adapter.name,
-    )(async () => {
-      if (attempt === 0 && stopped()) return void skip(part);
-      return engine.writeBatch(adapter, targetsOf(part), first.job.request);
-    });
-    if (!out) return undefined;
-    const again = retryable(part, (i) => i.job.target.arn, out, retry, attempt);
-    if (again.items.length > 0 && (await retry.sleep(again.wait))) {
-      const next = await send(adapter, again.items, attempt + 1);
-      for (const { job } of again.items) out.set(job.target.arn, next?.get(job.target.arn) as UnitagError);
-    }
-    return out;
-  };
-  const batch = async (adapter: Adapter, part: Indexed<WriteJob>[]) => {
-    const out = await send(adapter, part);
-    if (out) for (const item of part) settle(item, out.get(item.job.target.arn));
-  };
-
+  const writes = new Writes(engine, settings, options.signal, run);
   const { viaApi, batched, singles } = routes(jobs, policy);
   await Promise.all([
-    ...singles.map((item) => own(item)),
+    ...singles.map((item) => writes.own(item)),
     ...parts(batched, (a) => a.batchSize ?? 1).map((part) =>
-      batch((part[0] as Indexed<WriteJob>).job.target.adapter, part),
+      writes.batch((part[0] as Indexed<WriteJob>).job.target.adapter, part),
     ),
     policy.write<Indexed<WriteJob> & { target: Target }>(
       viaApi.map((item) => ({ ...item, target: item.job.target })),
       {
         parts: (group) => parts(group, () => policy.fallback.batchSize ?? 1),
-        send: (part) => send(policy.fallback, part),
-        settle,
-        own: (item) => own(item),
+        send: (part) => writes.send(policy.fallback, part),
+        settle: (item, outcome) => writes.settle(item, outcome),
+        own: (item) => writes.own(item),
       },
     ),
   ]);
+}
+
+/**
+ * The writes of one bulk operation, under one concurrency limit per service and one retry budget. The signal
+ * stops new work only: a write under way finishes, so that what it wrote is reported; a retry the signal
+ * stops keeps the job's last error.
+ */
+class Writes {
+  readonly #limitOf: ReturnType<typeof limitsPerService>;
+  readonly #retry: Retry;
+
+  constructor(
+    readonly engine: Engine,
+    settings: BulkSettings,
+    readonly signal: AbortSignal | undefined,
+    readonly run: Run<WriteResult>,
+  ) {
+    this.#limitOf = limitsPerService(settings.concurrency);
+    this.#retry = new Retry(settings.retryFor ?? DEFAULT_RETRY_FOR_MS, signal);
+  }
+
+  get #stopped(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  /** Finishes a job's line with its outcome or error. */
+  settle({ index, job }: Indexed<WriteJob>, outcome: WriteOutcome | UnitagError | undefined): void {
+    const result = outcome ?? this.engine.fail(new Error('the batch returned no result for it'), job.target);
+    this.run.finish(index, isUnitagError(result) ? line(job, 'failed', result) : line(job, result));
+  }
+
+  #skip(items: Indexed<WriteJob>[]): void {
+    for (const { index, job } of items) this.run.finish(index, line(job, 'skipped'));
+  }
+
+  /** One job through its own adapter, again after a backoff while it fails in passing. */
+  async own(item: Indexed<WriteJob>, attempt = 0): Promise<void> {
+    const { target, request, versionId } = item.job;
+    // The line is finished inside the job's place, so that a stop it causes (through onProgress) is seen by
+    // the next job; only a wait for a retry happens outside it.
+    const again = await this.#limitOf(target)(async () => {
+      if (attempt === 0 && this.#stopped) return void this.#skip([item]);
+      const out = await this.engine
+        .write(target, request, { versionId })
+        .catch((error: UnitagError) => error);
+      const wait = isUnitagError(out) ? this.#retry.delay(item, out, attempt) : undefined;
+      if (wait === undefined) return void this.settle(item, out);
+      return { wait, out };
+    });
+    if (!again) return;
+    if (await this.#retry.sleep(again.wait)) return this.own(item, attempt + 1);
+    this.settle(item, again.out);
+  }
+
+  /**
+   * One batch call, and again for its members that failed in passing; `undefined` (and the part skipped) when
+   * the signal had stopped the run before its first call.
+   */
+  async send(
+    adapter: Adapter,
+    part: Indexed<WriteJob>[],
+    attempt = 0,
+  ): Promise<TypedBatch<WriteOutcome> | undefined> {
+    const first = part[0] as Indexed<WriteJob>;
+    const out = await this.#limitOf(
+      first.job.target,
+      adapter.name,
+    )(async () => {
+      if (attempt === 0 && this.#stopped) return void this.#skip(part);
+      return this.engine.writeBatch(adapter, targetsOf(part), first.job.request);
+    });
+    if (!out) return undefined;
+    const again = retryable(part, (i) => i.job.target.arn, out, this.#retry, attempt);
+    if (again.items.length > 0 && (await this.#retry.sleep(again.wait))) {
+      const next = await this.send(adapter, again.items, attempt + 1);
+      for (const { job } of again.items) out.set(job.target.arn, next?.get(job.target.arn) as UnitagError);
+    }
+    return out;
+  }
+
+  /** One batch through its adapter, each member's line finished. */
+  async batch(adapter: Adapter, part: Indexed<WriteJob>[]): Promise<void> {
+    const out = await this.send(adapter, part);
+    if (out) for (const item of part) this.settle(item, out.get(item.job.target.arn));
+  }
 }
 
 /** The members of a batch to send again (failed in passing, within their budget), and the wait before. */

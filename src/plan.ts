@@ -3,7 +3,14 @@ import { type BulkOptions, type BulkSettings, listMany, type WriteInput, writeMa
 import { countCalls } from './clients.js';
 import type { Engine } from './engine.js';
 import { AbortedError, InvalidTagError, type UnitagError } from './errors.js';
-import { type BulkReport, lineKey, type OutputJson, type ReportJson, resumedLines } from './report.js';
+import {
+  type BulkReport,
+  lineKey,
+  type OutputJson,
+  type ReportJson,
+  resumedLines,
+  type WriteResult,
+} from './report.js';
 import { copyTags, hasTag, newTags, tagsFromEntries } from './shapes.js';
 import type { TaggingApiPolicy } from './tagging-api-policy.js';
 import type { TagRules, Tags, Target } from './types.js';
@@ -107,18 +114,7 @@ export async function plan(
     if (known?.status === 'failed' || known?.resumed) continue;
     const earlier = done.get(lineKey({ arn: change.arn, versionId: change.versionId }));
     if (earlier && !invalid.has(id)) {
-      const { before, after, type } = earlier;
-      entries.set(id, {
-        arn: change.arn,
-        versionId: change.versionId,
-        type,
-        status: 'noop',
-        before,
-        after,
-        set: newTags(),
-        remove: [],
-        resumed: true,
-      });
+      entries.set(id, resumedEntry(change, earlier));
       continue;
     }
     const bad = invalid.get(id);
@@ -126,19 +122,7 @@ export async function plan(
     entries.set(id, entry);
     if (entry.status === 'failed' || !target || target instanceof Error) continue;
     planned.set(entry, target);
-    try {
-      const source = sourceArn(change);
-      const sourceTags = source === undefined ? undefined : current.get(source);
-      if (sourceTags?.error) throw sourceTags.error;
-      entry.after = applyChange(
-        entry.after as Tags,
-        change,
-        sourceTags?.tags,
-        target.info.rules.caseInsensitiveKeys,
-      );
-    } catch (error) {
-      Object.assign(entry, { status: 'failed', error: engine.fail(error, target) });
-    }
+    step(engine, entry, change, target, current);
   }
   for (const entry of entries.values()) if (entry.status !== 'failed' && !entry.resumed) diff(engine, entry);
 
@@ -149,6 +133,39 @@ export async function plan(
     totals: { total: list.length, change: count('change'), noop: count('noop'), failed: count('failed') },
     calls,
     durationMs: Date.now() - started,
+  };
+}
+
+/** Applies one change to its entry's `after` (one of the changes naming the resource, in order). */
+function step(engine: Engine, entry: PlanEntry, change: Change, target: Target, current: Current): void {
+  try {
+    const source = sourceArn(change);
+    const sourceTags = source === undefined ? undefined : current.get(source);
+    if (sourceTags?.error) throw sourceTags.error;
+    entry.after = applyChange(
+      entry.after as Tags,
+      change,
+      sourceTags?.tags,
+      target.info.rules.caseInsensitiveKeys,
+    );
+  } catch (error) {
+    Object.assign(entry, { status: 'failed', error: engine.fail(error, target) });
+  }
+}
+
+/** The entry of a resource the resumed report says is done: nothing to write, as it was then. */
+function resumedEntry(change: Change, earlier: WriteResult): PlanEntry {
+  const { before, after, type } = earlier;
+  return {
+    arn: change.arn,
+    versionId: change.versionId,
+    type,
+    status: 'noop',
+    before,
+    after,
+    set: newTags(),
+    remove: [],
+    resumed: true,
   };
 }
 

@@ -41,62 +41,68 @@ export function registerApply(program: Command, done: (code: number) => void): v
     )
     .addOption(outputOption(['table', 'json', 'csv']))
     .addHelpText('after', EXAMPLES)
-    .action(async (file: string, opts, command: Command) => {
+    .action(async (file: string, opts: ApplyOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       if (opts.dryRun) return done(await streamPlan(global, file, opts.format, opts.output));
-      const kind = await formatOf(file, opts.format);
-      const reportPath: string | undefined = opts.report ?? opts.resume;
-      if (reportPath && sameFile(reportPath, file)) {
-        throw new UsageError(`the report ${reportPath} is the job file itself: name another file`);
-      }
-      const earlier = opts.resume ? await readEarlierReport(opts.resume) : undefined;
-      const [{ ReportFile }, { printable }] = await Promise.all([
-        import('../../report-file.js'),
-        import('../../render.js'),
-      ]);
-      // The report must be writable before the first AWS call.
-      const reportFile = new ReportFile(reportPath);
-      try {
-        reportFile.check();
-      } catch (error) {
-        throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
-      }
-      const source = await jobSourceOf(file);
-      const tagger = await makeTagger(global);
-      const callsBefore = tagger.calls;
-      // Before the first read: the job's identity (when a report is written or resumed), and the resume check.
-      const job = reportPath ? await identify(tagger, await digest(source), global) : undefined;
-      if (earlier && job && !opts.forceResume) checkResume(earlier, job, opts.resume);
-      reportFile.job = job;
-      try {
-        await reportFile.open(earlier, opts.resume);
-      } catch (error) {
-        throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
-      }
-      const stop = new StopOnSignal(reportFile);
-      // A report that can no longer be written stops the job: writes it could not record would be lost to resume.
-      reportFile.onFailure = () => stop.abort();
-      try {
-        const code = await run(tagger, file, kind, source, {
-          global,
-          opts,
-          earlier,
-          reportFile,
-          stop,
-          job,
-          callsBefore,
-        });
-        if (reportFile.failure) {
-          process.stderr.write(
-            `unitag: the report ${reportPath} could not be written: ${printable(reportFile.failure.message)}\n`,
-          );
-          return done(EXIT.failed);
-        }
-        done(code);
-      } finally {
-        stop.release();
-      }
+      done(await applyJob(global, file, opts));
     });
+}
+
+/** `apply`'s own options. */
+interface ApplyOptions {
+  dryRun?: boolean;
+  report?: string;
+  resume?: string;
+  forceResume?: boolean;
+  format?: JobFormat;
+  output: string;
+}
+
+/** Applies a job file with its report; the exit code. Usage mistakes are found before any AWS call. */
+async function applyJob(global: GlobalOptions, file: string, opts: ApplyOptions): Promise<number> {
+  const kind = await formatOf(file, opts.format);
+  const reportPath: string | undefined = opts.report ?? opts.resume;
+  if (reportPath && sameFile(reportPath, file)) {
+    throw new UsageError(`the report ${reportPath} is the job file itself: name another file`);
+  }
+  const earlier = opts.resume ? await readEarlierReport(opts.resume) : undefined;
+  const [{ ReportFile }, { printable }] = await Promise.all([
+    import('../../report-file.js'),
+    import('../../render.js'),
+  ]);
+  // The report must be writable before the first AWS call.
+  const reportFile = new ReportFile(reportPath);
+  try {
+    reportFile.check();
+  } catch (error) {
+    throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
+  }
+  const source = await jobSourceOf(file);
+  const tagger = await makeTagger(global);
+  const callsBefore = tagger.calls;
+  // Before the first read: the job's identity (when a report is written or resumed), and the resume check.
+  const job = reportPath ? await identify(tagger, await digest(source), global) : undefined;
+  if (earlier && job && !opts.forceResume) checkResume(earlier, job, opts.resume as string);
+  reportFile.job = job;
+  try {
+    await reportFile.open(earlier, opts.resume);
+  } catch (error) {
+    throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
+  }
+  const stop = new StopOnSignal(reportFile);
+  // A report that can no longer be written stops the job: writes it could not record would be lost to resume.
+  reportFile.onFailure = () => stop.abort();
+  try {
+    const context = { global, opts, earlier, reportFile, stop, job, callsBefore };
+    const code = await run(tagger, file, kind, source, context);
+    if (!reportFile.failure) return code;
+    process.stderr.write(
+      `unitag: the report ${reportPath} could not be written: ${printable(reportFile.failure.message)}\n`,
+    );
+    return EXIT.failed;
+  } finally {
+    stop.release();
+  }
 }
 
 interface RunContext {
