@@ -122,7 +122,10 @@ export class ReportFile {
     this.#mayRepeat = append || earlier !== undefined;
     // A kill may have cut the last line short: what follows starts on a line of its own.
     if (append && !endsWithNewline(this.journal)) writeSync(this.#fd, '\n');
-    if (!append) this.#line({ unitag: 'journal', version: 2, command: 'apply', job: this.job });
+    if (!append) {
+      this.#line({ unitag: 'journal', version: 2, command: 'apply', job: this.job });
+      this.#headerBytes = Buffer.byteLength(this.#buffer.join(''));
+    }
     if (earlier && !append && resumedReport) {
       const lines =
         earlier.from === 'journal' ? journalLines(`${resumedReport}.journal`) : reportLines(resumedReport);
@@ -139,6 +142,8 @@ export class ReportFile {
   /** Records one finished resource; writes the journal when enough waits or the last write is old. */
   record(result: WriteResult): void {
     if (!this.path || this.failure) return;
+    this.#counts[result.outcome]++;
+    this.#counts.total++;
     this.#line(lineToJson(result));
     if (this.#bytes < BUFFER_BYTES && Date.now() - this.#written < BUFFER_MS) return;
     try {
@@ -159,6 +164,10 @@ export class ReportFile {
 
   #mayRepeat = false;
   #callsWritten = 0;
+  /** The bytes of the journal's first line, which this run wrote. */
+  #headerBytes = 0;
+  /** The outcomes recorded: the report's totals when no resource can repeat. */
+  readonly #counts: Totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
 
   /** Adds calls made by this run (the plan's reads, the writes). */
   addCalls(calls: number): void {
@@ -189,6 +198,7 @@ export class ReportFile {
   async finish(durationMs: number, keepJournal = false): Promise<Totals | undefined> {
     if (!this.path || this.#fd === undefined) return undefined;
     try {
+      if (!this.#mayRepeat && !keepJournal) return await this.#copyOut(durationMs);
       this.#line({ calls: this.#calls });
       this.#callsWritten += this.#calls;
       this.#calls = 0;
@@ -203,6 +213,62 @@ export class ReportFile {
       this.failure ??= error as Error;
       return undefined;
     }
+  }
+
+  /**
+   * The journal of a run that no resource can have repeated in (a new run, no window naming a resource again)
+   * as the JSON report: its resource lines copied as bytes, each line break becoming the array's separator,
+   * with the totals counted as they were recorded. A million lines take about as long as reading them.
+   */
+  async #copyOut(durationMs: number): Promise<Totals> {
+    this.flush();
+    closeSync(this.#fd as number);
+    this.#fd = undefined;
+    const totals = { ...this.#counts };
+    const tail = {
+      totals,
+      calls: this.#callsWritten + this.#calls,
+      durationMs,
+      ...(this.job ? { job: this.job } : {}),
+    };
+    const temporary = this.#temporary();
+    const out = openSync(temporary, 'wx', 0o666);
+    const input = openSync(this.journal, 'r');
+    try {
+      writeSync(out, `{\n  "version": 2,\n  "command": "apply",\n  "resources": [`);
+      const buffer = Buffer.alloc(1 << 20);
+      const decoder = new StringDecoder('utf8');
+      let position = this.#headerBytes;
+      let pending = false;
+      let first = true;
+      for (let n = readSync(input, buffer, 0, buffer.length, position); n > 0; ) {
+        position += n;
+        let text = decoder.write(buffer.subarray(0, n));
+        // The line break that ends a chunk is the array's separator only if another line follows.
+        const head = pending ? ',\n    ' : first && text !== '' ? '\n    ' : '';
+        pending = text.endsWith('\n');
+        if (pending) text = text.slice(0, -1);
+        writeSync(out, head + text.replaceAll('\n', ',\n    '));
+        if (text !== '') first = false;
+        n = readSync(input, buffer, 0, buffer.length, position);
+      }
+      writeSync(out, `\n  ],\n${JSON.stringify(tail, null, 2).slice(2)}\n`);
+      if (this.#mode !== undefined) fchmodSync(out, this.#mode);
+      closeSync(out);
+      renameSync(temporary, this.path as string);
+    } catch (error) {
+      try {
+        closeSync(out);
+      } catch {}
+      try {
+        unlinkSync(temporary);
+      } catch {}
+      throw error;
+    } finally {
+      closeSync(input);
+    }
+    unlinkSync(this.journal);
+    return totals;
   }
 
   /**

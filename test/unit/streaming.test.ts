@@ -190,6 +190,22 @@ describe('ReportFile', () => {
     expect(json).toMatchObject({ calls: 2, durationMs: 3, totals: { total: 2, changed: 1, failed: 1 } });
   });
 
+  it('copies journals larger than its read buffer whole, characters of any width across its chunks', async () => {
+    const path = join(dir, 'r8.json');
+    const report = new ReportFile(path);
+    await report.open(undefined);
+    const lines = Array.from({ length: 20_000 }, (_, i) => ({
+      arn: topic(i),
+      outcome: 'changed' as const,
+      after: { 'é-名前-🙂': `${i}`.repeat(3) },
+    }));
+    for (const line of lines) report.record(line);
+    const totals = await report.finish(1);
+    expect(totals).toMatchObject({ total: 20_000, changed: 20_000 });
+    expect(statSync(path).size).toBeGreaterThan(1 << 21);
+    expect(JSON.parse(readFileSync(path, 'utf8')).resources).toEqual(lines);
+  });
+
   it('resumes from a journal a killed run left: its done resources, its calls; appends to it', async () => {
     const path = join(dir, 'r2.json');
     const first = new ReportFile(path);
