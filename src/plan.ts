@@ -74,6 +74,11 @@ export interface PlanOptions {
    * reports them as they were).
    */
   resume?: BulkReport | ReportJson | undefined;
+  /**
+   * Tags to take as the current ones instead of reading them, by ARN (objects without a version): what an
+   * earlier part of a job, planned but not written, leaves them as. A streamed plan passes them on.
+   */
+  current?: ReadonlyMap<string, Tags> | undefined;
 }
 
 // The target each entry was planned against, so that `apply` neither parses nor validates it again. Kept out of
@@ -97,10 +102,20 @@ export async function plan(
   const invalid = checkAll(engine, changes, targets);
   const done = resumedLines(options.resume);
   const isDone = (c: Change) => done.has(lineKey({ arn: c.arn, versionId: c.versionId }));
+  const given = options.current;
+  const isGiven = (arn: string | undefined) => arn !== undefined && given?.has(arn) === true;
   const valid = changes.filter((c) => !invalid.has(entryKey(c.arn, c.versionId)) && !isDone(c));
+  // Resources whose tags are given are not read: neither as targets (without a version) nor as copy sources.
+  const toRead = valid
+    .map((c) => ({
+      ...c,
+      ...(isGiven(sourceArn(c)) ? { copyFrom: undefined } : {}),
+    }))
+    .filter((c) => c.versionId !== undefined || !isGiven(c.arn) || c.copyFrom !== undefined);
   const { value: current, calls } = await countCalls(() =>
-    readCurrent(engine, policy, valid, targets, settings, options),
+    readCurrent(engine, policy, toRead, targets, settings, options),
   );
+  for (const [arn, tags] of given ?? []) current.set(arn, { tags });
   if (options.signal?.aborted) {
     throw new AbortedError(
       `The plan was aborted by its signal (${String(options.signal.reason ?? 'aborted')}).`,

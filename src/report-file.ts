@@ -5,6 +5,7 @@ import {
   constants,
   existsSync,
   fchmodSync,
+  lstatSync,
   openSync,
   readFileSync,
   readSync,
@@ -110,6 +111,9 @@ export class ReportFile {
       earlier?.from === 'journal' &&
       resumedReport !== undefined &&
       resolve(resumedReport) === resolve(this.path);
+    if (!append && lstatSync(this.journal, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new Error(`${this.journal} is a link, not a journal unitag wrote: remove it and run again`);
+    }
     if (!append && existsSync(this.journal)) {
       throw new Error(
         `${this.journal} holds the journal of an unfinished run of this report: resume it with --resume ${this.path}, or delete it to start again`,
@@ -361,6 +365,9 @@ function* rawResourceLines(path: string): Generator<{ text: string; outcome: unk
  */
 export async function readEarlier(path: string): Promise<Earlier | undefined> {
   const journal = `${path}.journal`;
+  if (lstatSync(journal, { throwIfNoEntry: false })?.isSymbolicLink()) {
+    throw new Error(`${journal} is a link, not a journal unitag wrote: remove it`);
+  }
   if (existsSync(journal)) {
     const earlier: Earlier = { job: undefined, calls: 0, done: new Set(), from: 'journal' };
     let first = true;

@@ -1,6 +1,6 @@
 import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './bulk.js';
 import { Engine, type EngineOptions } from './engine.js';
-import type { UnitagError } from './errors.js';
+import { ConfigurationError, type UnitagError } from './errors.js';
 import { type FindOptions, find } from './find.js';
 import { apply, type Change, checkOne, type Plan, type PlanOptions, plan } from './plan.js';
 import type { BulkReport, ReadReport, ReadResult } from './report.js';
@@ -111,6 +111,18 @@ export interface Tagger {
  * await tagger.tag('arn:aws:sqs:us-east-1:000000000000:jobs', { team: 'payments' });
  */
 export function createTagger(options: TaggerOptions = {}): Tagger {
+  for (const [name, value] of [
+    ['retryFor', options.retryFor],
+    ['concurrency', options.concurrency],
+  ] as const) {
+    // A number that is not one (NaN, a string) would retry for ever, or never run: said before any call.
+    if (value !== undefined && (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))) {
+      throw new ConfigurationError(
+        `${name} must be a finite number of 0 or more (retryFor: milliseconds; 0 retries nothing): not ${String(value)}.`,
+      );
+    }
+  }
+  if (options.concurrency === 0) throw new ConfigurationError('concurrency must be 1 or more.');
   const engine = new Engine(options);
   const policy = new TaggingApiPolicy(engine.registry.fallback, options.preferTaggingApi ?? true);
   const settings = { concurrency: options.concurrency ?? 16, retryFor: options.retryFor };

@@ -125,16 +125,21 @@ export function jmesPath(value: string): string {
   return value;
 }
 
-/** A timeout in seconds: a number of 0 or more (0 waits forever). */
-export function seconds(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n * 1000 > MAX_TIMEOUT_MS) {
-    throw new UsageError(
-      `a timeout is a number of seconds from 0 (waits forever) to ${Math.floor(MAX_TIMEOUT_MS / 1000)}: not "${value}"`,
-    );
-  }
-  return n;
+/** A number of seconds for `flag`, from 0 (which means `zero`) to what a timer can hold. */
+export function secondsFor(flag: string, zero: string): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\s*\d+(\.\d+)?\s*$/.test(value) || n * 1000 > MAX_TIMEOUT_MS) {
+      throw new UsageError(
+        `${flag} takes a number of seconds from 0 (${zero}) to ${Math.floor(MAX_TIMEOUT_MS / 1000)}: not "${value}"`,
+      );
+    }
+    return n;
+  };
 }
+
+/** A timeout in seconds: a number of 0 or more (0 waits forever). */
+export const seconds = secondsFor('a timeout', 'waits forever');
 
 /**
  * `--max-rate family=N[,family=N]` (repeatable): requests a second for a family (`ec2:mutating`) or a service
@@ -144,22 +149,32 @@ export function maxRate(
   value: string,
   earlier: Record<string, number> | false | undefined,
 ): Record<string, number> | false {
-  if (value.trim() === 'off') return false;
+  if (value.trim() === 'off' || earlier === false) {
+    if (earlier !== undefined) {
+      throw new UsageError('--max-rate off lifts every limit: give it alone, or give family=N limits only');
+    }
+    return false;
+  }
   const rates: Record<string, number> = Object.create(null);
   if (earlier) Object.assign(rates, earlier);
+  const named = new Set<string>();
   for (const part of value.split(',')) {
-    const [name = '', rate = ''] = part.split('=').map((s) => s.trim());
-    const n = rate === 'off' ? Number.POSITIVE_INFINITY : Number(rate);
+    const [name = '', rate = '', ...extra] = part.split('=').map((s) => s.trim());
+    if (named.has(name)) throw new UsageError(`--max-rate "${value}" names ${name} twice`);
+    named.add(name);
+    // Requests a second in decimal, at least one a hundred seconds (a smaller rate is a typing mistake).
+    const n =
+      rate === 'off' ? Number.POSITIVE_INFINITY : /^\d+(\.\d+)?$/.test(rate) ? Number(rate) : Number.NaN;
     const known = Object.keys(FAMILIES).some((f) => f === name || f.startsWith(`${name}:`));
-    if (!known || rate === '' || Number.isNaN(n) || n <= 0) {
+    if (!known || extra.length > 0 || Number.isNaN(n) || n < 0.01) {
       throw new UsageError(
-        `--max-rate "${part}": write family=N or service=N with N requests a second above 0 (or off); ` +
+        `--max-rate "${part}": write family=N or service=N with N requests a second, 0.01 or more (or off); ` +
           `families: ${Object.keys(FAMILIES).join(', ')}`,
       );
     }
     rates[name] = n;
   }
-  return earlier === false ? false : rates;
+  return rates;
 }
 
 /** `-o, --output` with the given formats. */

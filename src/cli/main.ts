@@ -19,7 +19,7 @@ import {
   Option,
   positiveInt,
   regionName,
-  seconds,
+  secondsFor,
   UsageError,
 } from './common.js';
 
@@ -57,8 +57,18 @@ export function buildProgram(done: (code: number) => void): Command {
       'one endpoint for every service, e.g. http://127.0.0.1:4566 (LocalStack)',
       endpointUrl,
     )
-    .option('--connect-timeout <seconds>', 'seconds to wait for a connection; 0 waits forever', seconds, 60)
-    .option('--read-timeout <seconds>', 'seconds to wait for an answer; 0 waits forever', seconds, 60)
+    .option(
+      '--connect-timeout <seconds>',
+      'seconds to wait for a connection; 0 waits forever',
+      secondsFor('--connect-timeout', 'waits forever'),
+      60,
+    )
+    .option(
+      '--read-timeout <seconds>',
+      'seconds to wait for an answer; 0 waits forever',
+      secondsFor('--read-timeout', 'waits forever'),
+      60,
+    )
     .option(
       '--query <jmespath>',
       'print what this JMESPath expression selects from the JSON output',
@@ -73,8 +83,8 @@ export function buildProgram(done: (code: number) => void): Command {
     )
     .option(
       '--retry-for <seconds>',
-      'seconds a resource that AWS throttles (or that fails in passing) is retried for before it counts as failed',
-      seconds,
+      'seconds a resource that AWS throttles (or that fails in passing) is retried for before it counts as failed; 0 leaves retries to the SDK',
+      secondsFor('--retry-for', 'no retry beyond the SDK'),
       300,
     )
     .option('--no-tagging-api', 'do not route bulk writes through the Resource Groups Tagging API')

@@ -7,6 +7,7 @@ import type { Change, Plan } from '../plan.js';
 import { lineKey, type WriteResult } from '../report.js';
 import { keyHash } from '../report-file.js';
 import type { Tagger } from '../tagger.js';
+import type { Tags } from '../types.js';
 
 /** Lines of a job a window holds. */
 export const WINDOW = 5_000;
@@ -35,6 +36,11 @@ export interface PipelineOptions {
   onResult?: ((result: WriteResult) => void) | undefined;
   /** Called when a window may name a resource an earlier window did (it then waits for them). */
   onRepeat?: (() => void) | undefined;
+  /**
+   * The resources the job names more than once (from a first reading, see `prepass`). A plan only carries
+   * their planned tags from window to window, since nothing is written between them.
+   */
+  repeated?: ReadonlySet<string> | undefined;
   inFlight?: number | undefined;
 }
 
@@ -45,6 +51,8 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
   // Each resource (and copy source) of the windows started so far: a window naming one again waits until every
   // earlier window is written, so that changes to one resource apply in file order.
   const seen = new SeenFilter();
+  // A plan only: the planned tags of resources named again later, by ARN.
+  const carried = new Map<string, Tags>();
   const running: Promise<void>[] = [];
   let emitted: Promise<void> = Promise.resolve();
   let badLines = 0;
@@ -65,8 +73,10 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
     }
     while (running.length >= inFlight) await running.shift();
     if (signal.aborted) break;
-    const planned = tagger.plan(changes, { signal }).then(
+    const current = options.planOnly ? carriedFor(changes, carried) : undefined;
+    const planned = tagger.plan(changes, { signal, current }).then(
       async (plan) => {
+        if (options.planOnly) carry(plan, options.repeated, carried);
         const results = options.planOnly
           ? undefined
           : (await tagger.apply(plan, { signal, onProgress: (p) => options.onResult?.(p.result) })).results;
@@ -88,6 +98,55 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
   await Promise.all(running);
   await emitted;
   return { badLines, stopped: signal.aborted };
+}
+
+/** The carried tags of the resources (and copy sources) a window names, or undefined when there are none. */
+function carriedFor(changes: Change[], carried: Map<string, Tags>): Map<string, Tags> | undefined {
+  if (carried.size === 0) return undefined;
+  const given = new Map<string, Tags>();
+  for (const change of changes) {
+    for (const arn of resourcesOf(change)) {
+      const tags = carried.get(arn);
+      if (tags && change.versionId === undefined) given.set(arn, tags);
+    }
+  }
+  return given.size > 0 ? given : undefined;
+}
+
+/** Keeps the planned `after` of each resource the job names again (what a later window starts from). */
+function carry(plan: Plan, repeated: ReadonlySet<string> | undefined, carried: Map<string, Tags>): void {
+  if (!repeated || repeated.size === 0) return;
+  for (const entry of plan.entries) {
+    if (entry.versionId !== undefined || !repeated.has(entry.arn)) continue;
+    if (entry.status === 'failed' || !entry.after) carried.delete(entry.arn);
+    else carried.set(entry.arn, entry.after);
+  }
+}
+
+/**
+ * Reads the job once before any call: reports each bad line (so that all of them are said before the first
+ * write), and finds the resources it names more than once (a fixed-size filter, then the few it flags).
+ */
+export async function prepass(
+  windows: AsyncIterable<JobWindow>,
+  onBadLine: (line: number, message: string) => void,
+): Promise<{ badLines: number; repeated: Set<string> }> {
+  const seen = new SeenFilter();
+  const repeated = new Set<string>();
+  let badLines = 0;
+  for await (const window of windows) {
+    for (const e of window.errors) {
+      badLines++;
+      onBadLine(e.line, e.message);
+    }
+    for (const change of window.changes) {
+      for (const arn of resourcesOf(change)) {
+        if (seen.has(arn)) repeated.add(arn);
+        else seen.add(arn);
+      }
+    }
+  }
+  return { badLines, repeated };
 }
 
 function resourcesOf(change: Change): string[] {

@@ -65,6 +65,16 @@ async function untilJournalHas(path: string, lines: number): Promise<void> {
 }
 
 describe('a job of many windows', () => {
+  it('an unfinished run is resumed into its own report only: another --report is exit 2, before any call', async () => {
+    const { path } = job('b');
+    const report = join(dir, 'b.json');
+    writeFileSync(`${report}.journal`, '{"unitag":"journal","version":2,"command":"apply"}\n');
+    const run = await start(['apply', path, '--resume', report, '--report', join(dir, 'other.json')]).done;
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`resume it into the same report (--resume ${report}, without --report)`);
+    expect(existsSync(join(dir, 'other.json.journal'))).toBe(false);
+  });
+
   it('Ctrl-C stops it within seconds (the writes under way finish, the report is written); --resume finishes exactly the rest', async () => {
     const { path, arns } = job('a');
     const report = join(dir, 'a.json');

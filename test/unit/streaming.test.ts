@@ -10,7 +10,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { runPipeline, SeenFilter } from '../../src/cli/pipeline.js';
+import { prepass, runPipeline, SeenFilter } from '../../src/cli/pipeline.js';
 import { jobWindows } from '../../src/job-stream.js';
 import type { WriteResult } from '../../src/report.js';
 import { lineKey } from '../../src/report.js';
@@ -116,6 +116,43 @@ describe('runPipeline', () => {
     expect(run).toEqual({ badLines: 0, stopped: false });
     expect(order).toEqual(['s1:changed', 's2:changed', 's1:changed', 's3:changed']);
     expect(tags.get(topic(1))).toEqual({ a: '3' });
+  });
+
+  it("plans a resource named again in a later window from the earlier window's planned tags, read once", async () => {
+    sns.on(ListTagsForResourceCommand).resolves({ Tags: [{ Key: 'keep', Value: 'k' }] });
+    const lines = [
+      { arn: topic(1), set: { a: '1' } },
+      { arn: topic(2), set: { b: '1' } },
+      { arn: topic(1), remove: ['a'] }, // window 2: nothing was written, so it starts from window 1's plan
+      { arn: topic(1), set: { c: '1' } },
+      { arn: topic(3), set: { z: '1' } },
+      'not json',
+    ].map((c) => (typeof c === 'string' ? c : JSON.stringify(c)));
+    const text = lines.join('\n');
+    const tagger = mockedTagger({ preferTaggingApi: false, maxRates: false });
+    const bad: number[] = [];
+    const first = await prepass(jobWindows({ text }, 'ndjson', 2), (line) => bad.push(line));
+    expect(first).toEqual({ badLines: 1, repeated: new Set([topic(1)]) });
+    expect(bad).toEqual([6]);
+    const afters: Record<string, string>[] = [];
+    await runPipeline({
+      tagger,
+      windows: jobWindows({ text }, 'ndjson', 2),
+      signal: new AbortController().signal,
+      planOnly: true,
+      repeated: first.repeated,
+      onBadLine: () => {},
+      onWindow: async (out) => {
+        for (const e of out.plan.entries) if (e.arn === topic(1)) afters.push({ ...e.after });
+      },
+    });
+    expect(afters).toEqual([
+      { keep: 'k', a: '1' },
+      { keep: 'k', c: '1' },
+    ]);
+    const reads = sns.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.ResourceArn);
+    expect(reads.filter((arn) => arn === topic(1))).toHaveLength(1);
+    expect(sns.commandCalls(TagResourceCommand)).toHaveLength(0);
   });
 
   it('skips what a resumed run did, reading none of it', async () => {
@@ -256,7 +293,8 @@ describe('ReportFile', () => {
     const other = join(dir, 'r4.json');
     const victim = file('victim.txt', 'keep');
     symlinkSync(victim, `${other}.journal`);
-    await expect(new ReportFile(other).open(undefined)).rejects.toThrow();
+    await expect(new ReportFile(other).open(undefined)).rejects.toThrow(/is a link, not a journal/);
+    await expect(readEarlier(other)).rejects.toThrow(/is a link, not a journal/);
     expect(readFileSync(victim, 'utf8')).toBe('keep');
     expect(statSync(victim).size).toBe(4);
   });

@@ -66,6 +66,12 @@ async function applyJob(global: GlobalOptions, file: string, opts: ApplyOptions)
     throw new UsageError(`the report ${reportPath} is the job file itself: name another file`);
   }
   const earlier = opts.resume ? await readEarlierReport(opts.resume) : undefined;
+  if (earlier?.from === 'journal' && reportPath && !sameFile(reportPath, opts.resume as string)) {
+    // That run's journal would be left behind, blocking its report: it is finished where it was started.
+    throw new UsageError(
+      `${opts.resume} belongs to an unfinished run: resume it into the same report (--resume ${opts.resume}, without --report)`,
+    );
+  }
   const [{ ReportFile }, { printable }] = await Promise.all([
     import('../../report-file.js'),
     import('../../render.js'),
@@ -124,7 +130,7 @@ async function run(
   source: { text: string } | { path: string },
   { global, opts, earlier, reportFile, stop, job, callsBefore }: RunContext,
 ): Promise<number> {
-  const [{ runPipeline }, { StreamOutput }, { summary }, { errorLine }] = await Promise.all([
+  const [{ prepass, runPipeline }, { StreamOutput }, { summary }, { errorLine }] = await Promise.all([
     import('../pipeline.js'),
     import('../stream-output.js'),
     import('../../render.js'),
@@ -134,21 +140,20 @@ async function run(
   const out = new StreamOutput(opts.output, global, 'apply');
   const totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
   let code: number = EXIT.ok;
-  // What the resumed run did is reported as it was.
-  if (earlier && opts.resume) {
-    for await (const lines of doneLines(opts.resume, earlier)) {
-      for (const line of lines) count(totals, line.outcome);
-      await out.resumed(lines);
-    }
-  }
+  if (earlier && opts.resume) await reportResumed(opts.resume, earlier, out, totals);
   const progress = await progressBar(global, source);
+  // Every line is checked before the first write (a bad one is said then, and left out), and the resources
+  // named more than once are found: only they can have two lines in the report.
+  const first = await prepass(await windowsOf(tagger, source, kind), await badLine(file));
+  if (first.repeated.size > 0) reportFile.mayRepeat();
   const result = await runPipeline({
     tagger,
     windows: await windowsOf(tagger, source, kind),
     signal: stop.signal,
     planOnly: false,
     done: earlier?.done,
-    onBadLine: await badLine(file),
+    repeated: first.repeated,
+    onBadLine: () => {},
     onRepeat: () => reportFile.mayRepeat(),
     onResult: (r) => {
       reportFile.record(r);
@@ -172,7 +177,20 @@ async function run(
   await out.end(totals, calls, durationMs, job);
   process.stderr.write(`${summary({ results: [], totals, calls, durationMs })}\n`);
   if (result.stopped) return EXIT.interrupted;
-  return result.badLines > 0 ? EXIT.usage : code;
+  return first.badLines > 0 ? EXIT.usage : code;
+}
+
+/** What the resumed run did, reported as it was. */
+async function reportResumed(
+  path: string,
+  earlier: Earlier,
+  out: { resumed(lines: LineJson[]): Promise<void> },
+  totals: Record<string, number>,
+): Promise<void> {
+  for await (const lines of doneLines(path, earlier)) {
+    for (const line of lines) count(totals, line.outcome);
+    await out.resumed(lines);
+  }
 }
 
 function count(totals: Record<string, number>, outcome: string): void {
@@ -324,7 +342,8 @@ class StopOnSignal {
       process.kill(process.pid, signal);
       return;
     }
-    process.stderr.write('\nInterrupted: finishing the calls under way; run again with --resume to go on.\n');
+    const resume = this.reportFile.path ? `; run again with --resume ${this.reportFile.path} to go on` : '';
+    process.stderr.write(`\nInterrupted: finishing the calls under way${resume}.\n`);
     this.#controller.abort();
   };
 

@@ -93,7 +93,7 @@ export async function streamPlan(
   const kind = await formatOf(file, format);
   const source = await jobSourceOf(file);
   const tagger = await makeTagger(global);
-  const [{ runPipeline }, { StreamOutput }] = await Promise.all([
+  const [{ prepass, runPipeline }, { StreamOutput }] = await Promise.all([
     import('../pipeline.js'),
     import('../stream-output.js'),
   ]);
@@ -101,12 +101,15 @@ export async function streamPlan(
   const out = new StreamOutput(output, global, 'plan');
   const totals = { total: 0, change: 0, noop: 0, failed: 0 };
   let code: number = EXIT.ok;
-  const run = await runPipeline({
+  // Every line is checked, and the resources named more than once found, before the first read.
+  const first = await prepass(await windowsOf(tagger, source, kind), await badLine(file));
+  await runPipeline({
     tagger,
     windows: await windowsOf(tagger, source, kind),
     signal: new AbortController().signal,
     planOnly: true,
-    onBadLine: await badLine(file),
+    repeated: first.repeated,
+    onBadLine: () => {},
     onWindow: async (window) => {
       for (const key of ['total', 'change', 'noop', 'failed'] as const)
         totals[key] += window.plan.totals[key];
@@ -115,7 +118,7 @@ export async function streamPlan(
     },
   });
   await out.end(totals, tagger.calls, Date.now() - started);
-  return run.badLines > 0 ? EXIT.usage : code;
+  return first.badLines > 0 ? EXIT.usage : code;
 }
 
 /** 2 for bad lines (of the file, or changes that break the rules), 1 for entries that failed, 0 otherwise. */
