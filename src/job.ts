@@ -217,6 +217,10 @@ function parse(input: string, options: Options): unknown {
 }
 
 function parseRecord(record: string, line: number): CsvRecord {
+  // A line without quotes is its cells split at the commas, as csv-parse reads it (no trimming), only faster:
+  // a million-line job is mostly such lines.
+  if (!record.includes('"'))
+    return { line, cells: record.split(',').map((text) => ({ text, quoted: false })) };
   try {
     const rows = parse(record, {
       cast: (text, context) => ({ text, quoted: context.quoting }) as unknown as string,
