@@ -241,19 +241,19 @@ export class ReportFile {
     try {
       writeSync(out, `{\n  "version": 2,\n  "command": "apply",\n  "resources": [`);
       const buffer = Buffer.alloc(1 << 20);
-      const decoder = new StringDecoder('utf8');
       let position = this.#headerBytes;
       let pending = false;
       let first = true;
+      // Bytes, never decoded: a line break (0x0A) is never part of a UTF-8 character.
       for (let n = readSync(input, buffer, 0, buffer.length, position); n > 0; ) {
         position += n;
-        let text = decoder.write(buffer.subarray(0, n));
+        const chunk = buffer.subarray(0, n);
         // The line break that ends a chunk is the array's separator only if another line follows.
-        const head = pending ? ',\n    ' : first && text !== '' ? '\n    ' : '';
-        pending = text.endsWith('\n');
-        if (pending) text = text.slice(0, -1);
-        writeSync(out, head + text.replaceAll('\n', ',\n    '));
-        if (text !== '') first = false;
+        const head = pending ? SEPARATOR : first ? FIRST : undefined;
+        pending = chunk[n - 1] === 0x0a;
+        const { bytes, length } = separated(chunk.subarray(0, pending ? n - 1 : n), head);
+        writeSync(out, bytes, 0, length);
+        first = false;
         n = readSync(input, buffer, 0, buffer.length, position);
       }
       writeSync(out, `\n  ],\n${JSON.stringify(tail, null, 2).slice(2)}\n`);
@@ -357,6 +357,25 @@ function* rawResourceLines(path: string): Generator<{ text: string; outcome: unk
     if (!text.startsWith('{"arn":')) continue;
     yield { text, outcome: /"outcome":"([a-z]+)"/.exec(text)?.[1] };
   }
+}
+
+const SEPARATOR = Buffer.from(',\n    ');
+const FIRST = Buffer.from('\n    ');
+
+/** `chunk` after `head`, each line break in it turned into the array's separator, in one new buffer. */
+function separated(chunk: Buffer, head: Buffer | undefined): { bytes: Buffer; length: number } {
+  let breaks = 0;
+  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) breaks++;
+  const bytes = Buffer.allocUnsafe((head?.length ?? 0) + chunk.length + breaks * (SEPARATOR.length - 1));
+  let length = head ? head.copy(bytes, 0) : 0;
+  let start = 0;
+  for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, start)) {
+    length += chunk.copy(bytes, length, start, i);
+    length += SEPARATOR.copy(bytes, length);
+    start = i + 1;
+  }
+  length += chunk.copy(bytes, length, start);
+  return { bytes, length };
 }
 
 /**
