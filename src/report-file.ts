@@ -131,11 +131,8 @@ export class ReportFile {
       this.#headerBytes = Buffer.byteLength(this.#buffer.join(''));
     }
     if (earlier && !append && resumedReport) {
-      const lines =
-        earlier.from === 'journal' ? journalLines(`${resumedReport}.journal`) : reportLines(resumedReport);
-      for (const line of lines) {
-        if (typeof line.arn === 'string' && (line.outcome === 'changed' || line.outcome === 'unchanged'))
-          this.#line({ ...line, resumed: true });
+      for (const line of doneLines(resumedReport, earlier.from)) {
+        this.#line(line);
         if (this.#bytes >= BUFFER_BYTES) this.flush();
       }
       this.#line({ calls: earlier.calls });
@@ -466,6 +463,18 @@ function* fileLines(path: string): Generator<string> {
     if (rest !== '') yield rest;
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The lines an earlier run of the report at `path` says are done (`changed` or `unchanged`), marked
+ * `resumed`: from the journal of an unfinished run, or from the finished JSON report.
+ */
+export function* doneLines(path: string, from: Earlier['from']): Generator<LineJson> {
+  const lines = from === 'journal' ? journalLines(`${path}.journal`) : reportLines(path);
+  for (const line of lines) {
+    if (typeof line.arn === 'string' && (line.outcome === 'changed' || line.outcome === 'unchanged'))
+      yield { ...(line as unknown as LineJson), resumed: true };
   }
 }
 

@@ -1,8 +1,8 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { JobFormat } from '../../job.js';
-import type { JobIdentity, LineJson, ReportJson, WriteResult } from '../../report.js';
+import type { JobIdentity, LineJson, WriteResult } from '../../report.js';
 import type { Earlier, ReportFile } from '../../report-file.js';
 import type { Tagger } from '../../tagger.js';
 import {
@@ -187,10 +187,14 @@ async function reportResumed(
   out: { resumed(lines: LineJson[]): Promise<void> },
   totals: Record<string, number>,
 ): Promise<void> {
-  for await (const lines of doneLines(path, earlier)) {
-    for (const line of lines) count(totals, line.outcome);
-    await out.resumed(lines);
+  const { doneLines } = await import('../../report-file.js');
+  const batch: LineJson[] = [];
+  for (const line of doneLines(path, earlier.from)) {
+    count(totals, line.outcome);
+    batch.push(line);
+    if (batch.length >= 1000) await out.resumed(batch.splice(0));
   }
+  await out.resumed(batch);
 }
 
 function count(totals: Record<string, number>, outcome: string): void {
@@ -233,36 +237,6 @@ async function lineCount(source: { text: string } | { path: string }): Promise<n
     for (const byte of chunk as Buffer) if (byte === 10) lines++;
   }
   return lines;
-}
-
-/** The lines an earlier run reported done, in batches: from its journal, or its JSON report. */
-async function* doneLines(path: string, earlier: Earlier): AsyncGenerator<LineJson[]> {
-  const { createInterface } = await import('node:readline');
-  const lines = createInterface({
-    input: createReadStream(earlier.from === 'journal' ? `${path}.journal` : path),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
-  if (earlier.from === 'report') {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as ReportJson;
-    yield json.resources
-      .filter((l) => l.outcome === 'changed' || l.outcome === 'unchanged')
-      .map((l) => ({ ...l, resumed: true }));
-    lines.close();
-    return;
-  }
-  let batch: LineJson[] = [];
-  for await (const text of lines) {
-    try {
-      const line = JSON.parse(text) as LineJson;
-      if (typeof line.arn === 'string' && (line.outcome === 'changed' || line.outcome === 'unchanged'))
-        batch.push({ ...line, resumed: true });
-    } catch {}
-    if (batch.length >= 1000) {
-      yield batch;
-      batch = [];
-    }
-  }
-  yield batch;
 }
 
 /** sha256 of the job's bytes, streamed. */
