@@ -7,15 +7,22 @@ import {
   byScope,
   type CallOptions,
   type ClientLoader,
+  type ClientScope,
   chunk,
   DEFAULT_RULES,
+  entryTags,
   InvalidArnError,
+  type ListedResource,
+  listMember,
   malformed,
   newTags,
   once,
   type ParsedArn,
+  pages,
+  regionOf,
   rejectTypeCase,
   scopeOf,
+  stringMember,
   type TagRules,
   type Tags,
   toTagList,
@@ -30,14 +37,58 @@ export const MAX_IDS_PER_CALL = 1000;
 /** Resource ids per DescribeTags filter when listing many resources at once. */
 const MAX_IDS_PER_FILTER = 200;
 
+/** Instance states that DescribeInstances lists for the inventory: all but `terminated`. */
+const LIVE_STATES = ['pending', 'running', 'shutting-down', 'stopping', 'stopped'];
+
 /** EC2 accepts any character in keys and values (docs/aws-facts.md, tags in general). */
 const EC2_RULES: TagRules = { ...DEFAULT_RULES, charset: null };
 
+/** One EC2 type the inventory lists: its Describe call, and where its answer keeps each resource. */
+interface Listing {
+  operation: string;
+  /** The answer's list member; each entry carries its id, its tags and (most) its owner's account. */
+  member: string;
+  id: string;
+  input?: Record<string, unknown>;
+  /** DescribeVolumes returns at most 500 a page, the others 1000. */
+  maxResults?: number;
+}
+
+/** The EC2 types the inventory lists; instances sit inside reservations (see {@link entries}). */
+const LISTED: Readonly<Record<string, Listing>> = {
+  'ec2:instance': {
+    operation: 'DescribeInstances',
+    member: 'Reservations',
+    id: 'InstanceId',
+    // A terminated instance stays listed for about an hour, and can no longer be tagged.
+    input: { Filters: [{ Name: 'instance-state-name', Values: LIVE_STATES }] },
+  },
+  'ec2:volume': { operation: 'DescribeVolumes', member: 'Volumes', id: 'VolumeId', maxResults: 500 },
+  // Without OwnerIds, DescribeSnapshots lists every public snapshot too.
+  'ec2:snapshot': {
+    operation: 'DescribeSnapshots',
+    member: 'Snapshots',
+    id: 'SnapshotId',
+    input: { OwnerIds: ['self'] },
+  },
+  'ec2:security-group': { operation: 'DescribeSecurityGroups', member: 'SecurityGroups', id: 'GroupId' },
+  'ec2:vpc': { operation: 'DescribeVpcs', member: 'Vpcs', id: 'VpcId' },
+};
+
 const sdk = once(() => import('@aws-sdk/client-ec2'));
+// The inventory's Describe operations, as SDK command classes, all paged by NextToken.
+type Command = new (input: Record<string, unknown>) => Parameters<EC2Client['send']>[0];
 const loader: ClientLoader<EC2Client> = {
   id: name,
   create: async (config) => new (await sdk()).EC2Client(config),
-  reads: { DescribeTagsCommand: { xml: 'DescribeTagsResponse' } },
+  // Query-protocol answers: the root element is the operation's name and `Response`. The Describe calls of the
+  // inventory carry each resource's tags, so a stray document must not read as "no resources".
+  reads: Object.fromEntries(
+    ['DescribeTags', ...Object.values(LISTED).map((l) => l.operation)].map((operation) => [
+      `${operation}Command`,
+      { xml: `${operation}Response` },
+    ]),
+  ),
   // CreateTags and DeleteTags take bare ids: the ARN's account must be the credentials' account.
   namesWithoutAccount: true,
 };
@@ -155,6 +206,12 @@ const ec2: AdapterFactory = () => ({
     resourceId(arn);
     return { type: `ec2:${arn.resourceType}`, rules: EC2_RULES };
   },
+  // EC2 names resources by id, not by account: the core checks the credentials' account with STS first.
+  permissions: () => ({
+    tag: ['ec2:CreateTags', 'sts:GetCallerIdentity'],
+    untag: ['ec2:DeleteTags', 'sts:GetCallerIdentity'],
+    list: ['ec2:DescribeTags', 'sts:GetCallerIdentity'],
+  }),
   async list(ctx, arn, { signal }) {
     const id = resourceId(arn);
     const found = await describeTags(await ctx.client(loader, scopeOf(arn), signal), [id], signal);
@@ -195,9 +252,52 @@ const ec2: AdapterFactory = () => ({
     );
   },
   listBatch,
+  inventory: { types: Object.keys(LISTED), enumerate },
 });
 
 export default ec2;
+
+/**
+ * Every instance (but terminated ones), volume, own snapshot, security group and VPC of the scope's region, as
+ * `types` asks, with the tags each Describe answer carries: no tag read afterwards. The ARN's account is the
+ * entry's owner where the answer names it (a VPC shared with the account), else the scope's.
+ */
+async function* enumerate(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk()]);
+  const region = await regionOf(client, scope);
+  for (const [type, listing] of Object.entries(LISTED)) {
+    if (!types.includes(type)) continue;
+    const { operation, input, maxResults = 1000 } = listing;
+    const CommandClass = (api as unknown as Record<string, Command>)[`${operation}Command`] as Command;
+    const send = (NextToken: string | undefined) =>
+      client.send(new CommandClass({ ...input, MaxResults: maxResults, NextToken }), {
+        abortSignal: signal,
+      }) as Promise<{ NextToken?: unknown }>;
+    for await (const page of pages(operation, send, (out) => out.NextToken)) {
+      for (const { entry, owner } of entries(page, listing)) {
+        const id = stringMember(entry, listing.id, operation);
+        const account = typeof owner === 'string' && owner !== '' ? owner : scope.account;
+        const tags = entryTags(entry, 'Tags', operation);
+        yield { arn: `arn:${scope.partition}:ec2:${region}:${account}:${type.slice(4)}/${id}`, type, tags };
+      }
+    }
+  }
+}
+
+/** The resources of one Describe answer, each with the owner it names (instances: their reservation's). */
+function entries(page: unknown, { operation, member }: Listing): { entry: unknown; owner: unknown }[] {
+  const owner = (entry: unknown) => (entry as { OwnerId?: unknown }).OwnerId;
+  const list = listMember(page, member, operation);
+  if (member !== 'Reservations') return list.map((entry) => ({ entry, owner: owner(entry) }));
+  return list.flatMap((reservation) =>
+    listMember(reservation, 'Instances', operation).map((entry) => ({ entry, owner: owner(reservation) })),
+  );
+}
 
 /** Many resources' tags, 200 ids a DescribeTags call; a part that fails fails only its own ARNs. */
 async function listBatch(

@@ -4,18 +4,23 @@ import {
   type AdapterFactory,
   type CallOptions,
   type ClientLoader,
+  type ClientScope,
   DEFAULT_RULES,
   fromTagList,
   hasTag,
   InvalidArnError,
+  type ListedResource,
+  listMember,
   malformed,
   once,
   PARTITIONS,
   type ParsedArn,
+  pages,
   ResourceNotFoundError,
   rejectTypeCase,
   requiredTagList,
   scopeOf,
+  stringMember,
   type TagPair,
   type TagRules,
   type Tags,
@@ -65,15 +70,16 @@ interface Entity {
 
 /** One taggable IAM resource type: its operations and how its identifier comes from the ARN. */
 interface IamType {
-  tag: (api: Sdk) => unknown;
-  untag: (api: Sdk) => unknown;
+  /** Operations by their name in IAM's API (and in its IAM actions): `TagUser`. */
+  tag: string;
+  untag: string;
   /** The List*Tags operation of the types IAM names by ARN. */
-  list?: (api: Sdk) => unknown;
+  list?: string;
   /**
    * For the types IAM names by name: the Get operation, which answers path, name and tags at once (so that an
    * ARN whose path is not the entity's never acts on it), the answer's field, and how to read it.
    */
-  get?: { command: (api: Sdk) => unknown; field: string; read: (entity: Record<string, unknown>) => Entity };
+  get?: { operation: string; field: string; read: (entity: Record<string, unknown>) => Entity };
   /** The request field that names the resource. */
   field: string;
   /** AWS treats keys of users and roles case-insensitively (docs/aws-facts.md, IAM). */
@@ -90,34 +96,34 @@ const plain = (name: string) => (e: Record<string, unknown>) => ({
 /** The eight taggable IAM resource types, by the ARN's resource type. Groups cannot be tagged. */
 const TYPES: Readonly<Record<string, IamType>> = {
   user: {
-    tag: (a) => a.TagUserCommand,
-    untag: (a) => a.UntagUserCommand,
-    get: { command: (a) => a.GetUserCommand, field: 'User', read: plain('UserName') },
+    tag: 'TagUser',
+    untag: 'UntagUser',
+    get: { operation: 'GetUser', field: 'User', read: plain('UserName') },
     field: 'UserName',
     caseInsensitive: true,
   },
   role: {
-    tag: (a) => a.TagRoleCommand,
-    untag: (a) => a.UntagRoleCommand,
-    get: { command: (a) => a.GetRoleCommand, field: 'Role', read: plain('RoleName') },
+    tag: 'TagRole',
+    untag: 'UntagRole',
+    get: { operation: 'GetRole', field: 'Role', read: plain('RoleName') },
     field: 'RoleName',
     caseInsensitive: true,
   },
   'instance-profile': {
-    tag: (a) => a.TagInstanceProfileCommand,
-    untag: (a) => a.UntagInstanceProfileCommand,
+    tag: 'TagInstanceProfile',
+    untag: 'UntagInstanceProfile',
     get: {
-      command: (a) => a.GetInstanceProfileCommand,
+      operation: 'GetInstanceProfile',
       field: 'InstanceProfile',
       read: plain('InstanceProfileName'),
     },
     field: 'InstanceProfileName',
   },
   'server-certificate': {
-    tag: (a) => a.TagServerCertificateCommand,
-    untag: (a) => a.UntagServerCertificateCommand,
+    tag: 'TagServerCertificate',
+    untag: 'UntagServerCertificate',
     get: {
-      command: (a) => a.GetServerCertificateCommand,
+      operation: 'GetServerCertificate',
       field: 'ServerCertificate',
       read: (e) => {
         const meta = (e.ServerCertificateMetadata ?? {}) as Record<string, unknown>;
@@ -127,32 +133,41 @@ const TYPES: Readonly<Record<string, IamType>> = {
     field: 'ServerCertificateName',
   },
   policy: {
-    tag: (a) => a.TagPolicyCommand,
-    untag: (a) => a.UntagPolicyCommand,
-    list: (a) => a.ListPolicyTagsCommand,
+    tag: 'TagPolicy',
+    untag: 'UntagPolicy',
+    list: 'ListPolicyTags',
     field: 'PolicyArn',
   },
   'oidc-provider': {
-    tag: (a) => a.TagOpenIDConnectProviderCommand,
-    untag: (a) => a.UntagOpenIDConnectProviderCommand,
-    list: (a) => a.ListOpenIDConnectProviderTagsCommand,
+    tag: 'TagOpenIDConnectProvider',
+    untag: 'UntagOpenIDConnectProvider',
+    list: 'ListOpenIDConnectProviderTags',
     field: 'OpenIDConnectProviderArn',
   },
   'saml-provider': {
-    tag: (a) => a.TagSAMLProviderCommand,
-    untag: (a) => a.UntagSAMLProviderCommand,
-    list: (a) => a.ListSAMLProviderTagsCommand,
+    tag: 'TagSAMLProvider',
+    untag: 'UntagSAMLProvider',
+    list: 'ListSAMLProviderTags',
     field: 'SAMLProviderArn',
   },
   mfa: {
-    tag: (a) => a.TagMFADeviceCommand,
-    untag: (a) => a.UntagMFADeviceCommand,
-    list: (a) => a.ListMFADeviceTagsCommand,
+    tag: 'TagMFADevice',
+    untag: 'UntagMFADevice',
+    list: 'ListMFADeviceTags',
     field: 'SerialNumber',
   },
 };
 
 const CASE_INSENSITIVE_RULES: TagRules = { ...DEFAULT_RULES, caseInsensitiveKeys: true };
+
+/** The IAM types the inventory lists, each with its List operation and the answer's list member. */
+const LISTED: Readonly<
+  Record<string, { operation: string; member: string; input?: Record<string, unknown> }>
+> = {
+  'iam:role': { operation: 'ListRoles', member: 'Roles' },
+  'iam:user': { operation: 'ListUsers', member: 'Users' },
+  'iam:policy': { operation: 'ListPolicies', member: 'Policies', input: { Scope: 'Local' } },
+};
 
 /** IAM names: letters, digits and `+=,.@_-` (AWS's pattern for user, role, profile and certificate names). */
 const ENTITY_NAME = /^[\w+=,.@-]+$/;
@@ -177,13 +192,61 @@ const iam: AdapterFactory = () => ({
       rules: type.caseInsensitive ? CASE_INSENSITIVE_RULES : DEFAULT_RULES,
     };
   },
+  // Writes to the types named by name read the entity first; the core checks the account with STS (IAM names
+  // users and roles without their account).
+  permissions(arn) {
+    const type = typeOf(arn);
+    const read = `iam:${type.get?.operation ?? type.list}`;
+    const sts = 'sts:GetCallerIdentity';
+    const before = type.get ? [read] : [];
+    return {
+      tag: [...before, `iam:${type.tag}`, sts],
+      untag: [...before, `iam:${type.untag}`, sts],
+      list: [read, sts],
+    };
+  },
   list: (ctx, arn, options) => listTags(ctx, arn, options),
   tag: (ctx, arn, tags, options) => change(ctx, arn, tags, [], options),
   untag: (ctx, arn, keys, options) => change(ctx, arn, {}, keys, options),
   change,
+  inventory: { types: Object.keys(LISTED), global: true, enumerate },
 });
 
 export default iam;
+
+/**
+ * Every role, user and customer managed policy (`Scope: Local`: AWS managed policies cannot be tagged) of the
+ * account, as `types` asks: ListRoles, ListUsers, ListPolicies, 1000 a page, following Marker while IsTruncated.
+ */
+async function* enumerate(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const global = { ...scope, region: PARTITIONS[scope.partition]?.globalRegion ?? '' };
+  const [client, api] = await Promise.all([ctx.client(loader, global, signal), sdk()]);
+  for (const [type, { operation, member, input }] of Object.entries(LISTED)) {
+    if (!types.includes(type)) continue;
+    const CommandClass = (api as unknown as Record<string, Command>)[`${operation}Command`] as Command;
+    const send = (Marker: string | undefined) =>
+      client.send(new CommandClass({ ...input, MaxItems: 1000, Marker }), {
+        abortSignal: signal,
+      }) as Promise<ListOutput>;
+    for await (const page of pages(operation, send, (out) => nextMarker(out, operation))) {
+      for (const entity of listMember(page, member, operation)) {
+        yield { arn: stringMember(entity, 'Arn', operation), type };
+      }
+    }
+  }
+}
+
+/** The Marker of the next page while the answer is truncated; a truncated answer without one is malformed. */
+function nextMarker(out: ListOutput, operation: string): string | undefined {
+  if (!out.IsTruncated) return undefined;
+  if (!out.Marker) throw malformed(operation, 'IsTruncated without a Marker');
+  return out.Marker;
+}
 
 /** Sets `set` and removes `remove`; on types named by name, after reading the entity (see `iam`). */
 async function change(
@@ -256,7 +319,7 @@ async function send(
   ctx: AdapterContext,
   arn: ParsedArn,
   options: CallOptions,
-  pick: (api: Sdk) => unknown,
+  operation: string,
   input: Record<string, unknown>,
 ): Promise<unknown> {
   const type = typeOf(arn);
@@ -265,7 +328,7 @@ async function send(
     ctx.client(loader, scopeOf(arn, PARTITIONS[arn.partition]?.globalRegion ?? ''), options.signal),
     sdk(),
   ]);
-  const CommandClass = pick(api) as Command;
+  const CommandClass = (api as unknown as Record<string, Command>)[`${operation}Command`] as Command;
   const id = type.get ? entityName(arn) : arn.arn;
   return client.send(new CommandClass({ [type.field]: id, ...input }), { abortSignal: options.signal });
 }
@@ -274,12 +337,11 @@ async function send(
 async function listTags(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): Promise<Tags> {
   const type = typeOf(arn);
   if (type.get) return readEntity(ctx, arn, type, options);
-  const list = type.list as (api: Sdk) => unknown;
-  const operation = (list(await sdk()) as { name: string }).name.replace(/Command$/, '');
+  const operation = type.list as string;
   const pairs: TagPair[] = [];
   let Marker: string | undefined;
   do {
-    const out = (await send(ctx, arn, options, list, Marker ? { Marker } : {})) as ListOutput;
+    const out = (await send(ctx, arn, options, operation, Marker ? { Marker } : {})) as ListOutput;
     pairs.push(...toTagList(requiredTagList(out, 'Tags', operation)));
     Marker = out.IsTruncated ? out.Marker : undefined;
   } while (Marker);
@@ -292,8 +354,8 @@ async function listTags(ctx: AdapterContext, arn: ParsedArn, options: CallOption
  */
 async function readEntity(ctx: AdapterContext, arn: ParsedArn, type: IamType, options: CallOptions) {
   const get = type.get as NonNullable<IamType['get']>;
-  const operation = (get.command(await sdk()) as { name: string }).name.replace(/Command$/, '');
-  const out = (await send(ctx, arn, options, get.command, {})) as Record<string, unknown>;
+  const operation = get.operation;
+  const out = (await send(ctx, arn, options, operation, {})) as Record<string, unknown>;
   const found = out[get.field];
   if (typeof found !== 'object' || found === null) throw malformed(operation, `no ${get.field}`);
   const entity = get.read(found as Record<string, unknown>);

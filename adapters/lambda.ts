@@ -1,12 +1,19 @@
 import type { LambdaClient } from '@aws-sdk/client-lambda';
 import {
+  type AdapterContext,
   type AdapterFactory,
+  type CallOptions,
   type ClientLoader,
+  type ClientScope,
   DEFAULT_RULES,
+  type ListedResource,
+  listMember,
   once,
   optionalTagMap,
+  pages,
   rejectTypeCase,
   scopeOf,
+  stringMember,
   UnsupportedResourceError,
 } from '../src/kit.js';
 
@@ -52,6 +59,11 @@ const lambda: AdapterFactory = () => ({
       taggingApi: arn.resourceType === 'function',
     };
   },
+  permissions: () => ({
+    tag: ['lambda:TagResource'],
+    untag: ['lambda:UntagResource'],
+    list: ['lambda:ListTags'],
+  }),
   async list(ctx, arn, { signal }) {
     const [client, { ListTagsCommand }] = await Promise.all([
       ctx.client(loader, scopeOf(arn), signal),
@@ -78,9 +90,27 @@ const lambda: AdapterFactory = () => ({
     });
     return 'changed';
   },
+  inventory: { types: ['lambda:function'], enumerate: listFunctions },
 });
 
 export default lambda;
+
+/** Every function of the scope's region (unqualified ARNs): ListFunctions, 50 a page, to the last page. */
+async function* listFunctions(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  _types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, { ListFunctionsCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk()]);
+  const send = (Marker: string | undefined) =>
+    client.send(new ListFunctionsCommand({ MaxItems: 50, Marker }), { abortSignal: signal });
+  for await (const page of pages('ListFunctions', send, (out) => out.NextMarker)) {
+    for (const fn of listMember(page, 'Functions', 'ListFunctions')) {
+      yield { arn: stringMember(fn, 'FunctionArn', 'ListFunctions'), type: 'lambda:function' };
+    }
+  }
+}
 
 function unqualified(arn: string): string {
   return arn.split(':').slice(0, 7).join(':');

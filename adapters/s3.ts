@@ -5,15 +5,20 @@ import {
   awsErrorName,
   type CallOptions,
   type ClientLoader,
+  type ClientScope,
   checkTagCount,
   copyTags,
   DEFAULT_RULES,
   hasTag,
+  type ListedResource,
+  listMember,
   newTags,
   once,
   type ParsedArn,
+  pages,
   requiredTagList,
   scopeOf,
+  stringMember,
   type TagRules,
   type Tags,
   toTagList,
@@ -53,8 +58,20 @@ const s3: AdapterFactory = () => ({
   describe(arn) {
     const target = locate(arn);
     return target.key === undefined
-      ? { type: 's3:bucket', rules: BUCKET_RULES, taggingApi: true }
-      : { type: 's3:object', rules: OBJECT_RULES };
+      ? { type: 's3:bucket', rules: BUCKET_RULES, taggingApi: true, replacesWholeSet: true }
+      : { type: 's3:object', rules: OBJECT_RULES, replacesWholeSet: true };
+  },
+  // Every write reads the whole set first. Emptying a bucket's set (DeleteBucketTagging) is governed by
+  // s3:PutBucketTagging; an object's by s3:DeleteObjectTagging. A version has actions of its own.
+  permissions(arn, { versionId }) {
+    if (locate(arn).key === undefined) {
+      const bucket = ['s3:GetBucketTagging', 's3:PutBucketTagging'];
+      return { tag: bucket, untag: bucket, list: ['s3:GetBucketTagging'] };
+    }
+    const v = versionId === undefined ? '' : 'Version';
+    const read = `s3:GetObject${v}Tagging`;
+    const put = `s3:PutObject${v}Tagging`;
+    return { tag: [read, put], untag: [read, put, `s3:DeleteObject${v}Tagging`], list: [read] };
   },
   async list(ctx, arn, options) {
     return read(ctx, arn, options);
@@ -68,9 +85,33 @@ const s3: AdapterFactory = () => ({
   async change(ctx, arn, set, remove, options) {
     return rewrite(ctx, arn, options, (current) => without(Object.assign(copyTags(current), set), remove));
   },
+  inventory: { types: ['s3:bucket'], global: true, enumerate: listBuckets },
 });
 
 export default s3;
+
+/**
+ * Every bucket of the account, whatever its region: ListBuckets, 1000 a page (MaxBuckets), following
+ * ContinuationToken to the last page. S3 is global for this call: it is listed once, not per region.
+ */
+async function* listBuckets(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  _types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, { ListBucketsCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk()]);
+  const send = (ContinuationToken: string | undefined) =>
+    client.send(new ListBucketsCommand({ MaxBuckets: 1000, ContinuationToken }), { abortSignal: signal });
+  for await (const page of pages('ListBuckets', send, (out) => out.ContinuationToken)) {
+    for (const bucket of listMember(page, 'Buckets', 'ListBuckets')) {
+      yield {
+        arn: `arn:${scope.partition}:s3:::${stringMember(bucket, 'Name', 'ListBuckets')}`,
+        type: 's3:bucket',
+      };
+    }
+  }
+}
 
 interface Target {
   bucket: string;

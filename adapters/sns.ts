@@ -1,12 +1,19 @@
 import type { SNSClient } from '@aws-sdk/client-sns';
 import {
+  type AdapterContext,
   type AdapterFactory,
+  type CallOptions,
   type ClientLoader,
+  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
+  type ListedResource,
+  listMember,
   once,
+  pages,
   requiredTagList,
   scopeOf,
+  stringMember,
   toTagList,
   UnsupportedResourceError,
 } from '../src/kit.js';
@@ -46,6 +53,11 @@ const sns: AdapterFactory = () => ({
     }
     return { type: 'sns:topic', rules: DEFAULT_RULES, taggingApi: true };
   },
+  permissions: () => ({
+    tag: ['sns:TagResource'],
+    untag: ['sns:UntagResource'],
+    list: ['sns:ListTagsForResource'],
+  }),
   async list(ctx, arn, { signal }) {
     const [client, { ListTagsForResourceCommand }] = await Promise.all([
       ctx.client(loader, scopeOf(arn), signal),
@@ -75,6 +87,24 @@ const sns: AdapterFactory = () => ({
     });
     return 'changed';
   },
+  inventory: { types: ['sns:topic'], enumerate: listTopics },
 });
 
 export default sns;
+
+/** Every topic of the scope's region: ListTopics, 100 a page, to the last page. */
+async function* listTopics(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  _types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, { ListTopicsCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk()]);
+  const send = (NextToken: string | undefined) =>
+    client.send(new ListTopicsCommand({ NextToken }), { abortSignal: signal });
+  for await (const page of pages('ListTopics', send, (out) => out.NextToken)) {
+    for (const topic of listMember(page, 'Topics', 'ListTopics')) {
+      yield { arn: stringMember(topic, 'TopicArn', 'ListTopics'), type: 'sns:topic' };
+    }
+  }
+}

@@ -1,14 +1,24 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import {
+  type AdapterContext,
   type AdapterFactory,
+  type CallOptions,
   type ClientLoader,
+  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
+  type ListedResource,
+  listMember,
+  malformed,
   once,
   optionalTagMap,
   PARTITIONS,
   type ParsedArn,
+  pages,
+  type ResourceInfo,
+  regionOf,
   scopeOf,
+  stringMember,
   UnsupportedResourceError,
   usesCustomEndpoint,
 } from '../src/kit.js';
@@ -25,7 +35,11 @@ const loader: ClientLoader<SQSClient> = {
       useQueueUrlAsEndpoint: !usesCustomEndpoint(config, 'sqs'),
       ...config,
     }),
-  reads: { ListQueueTagsCommand: { json: ['Tags'] } },
+  reads: {
+    ListQueueTagsCommand: { json: ['Tags'] },
+    // ListQueues leaves QueueUrls out when there is no queue: only the whole document tells "none" from a stray answer.
+    ListQueuesCommand: { json: ['QueueUrls', 'NextToken'] },
+  },
 };
 
 /**
@@ -40,31 +54,9 @@ const QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
  */
 const sqs: AdapterFactory = () => ({
   name,
-  describe(arn) {
-    if (arn.resourceType !== '' || arn.region === '') {
-      throw new UnsupportedResourceError(
-        `${arn.arn} is not an SQS queue ARN (arn:aws:sqs:region:account:name).`,
-        {
-          arn: arn.arn,
-          service: name,
-        },
-      );
-    }
-    // The queue URL is built from the account: it must be one (`aws` is not).
-    if (!/^\d{12}$/.test(arn.accountId)) {
-      throw new InvalidArnError(`${arn.arn}: an SQS queue ARN names its 12-digit account.`, {
-        arn: arn.arn,
-        service: name,
-      });
-    }
-    if (!QUEUE_NAME.test(arn.resource)) {
-      throw new InvalidArnError(
-        `${arn.arn}: "${arn.resource}" is not an SQS queue name (1-80 letters, digits, - and _, optionally .fifo).`,
-        { arn: arn.arn, service: name },
-      );
-    }
-    return { type: 'sqs:queue', rules: DEFAULT_RULES, taggingApi: true };
-  },
+  describe: describeQueue,
+  // The queue URL is built from the ARN: no GetQueueUrl, so no sqs:GetQueueUrl.
+  permissions: () => ({ tag: ['sqs:TagQueue'], untag: ['sqs:UntagQueue'], list: ['sqs:ListQueueTags'] }),
   async list(ctx, arn, options) {
     const [client, { ListQueueTagsCommand }] = await Promise.all([
       ctx.client(loader, scopeOf(arn), options.signal),
@@ -96,9 +88,71 @@ const sqs: AdapterFactory = () => ({
     });
     return 'changed';
   },
+  inventory: { types: ['sqs:queue'], enumerate: listQueues },
 });
 
 export default sqs;
+
+/** A queue ARN's type and rules; refuses what is not a queue ARN SQS would take. */
+function describeQueue(arn: ParsedArn): ResourceInfo {
+  if (arn.resourceType !== '' || arn.region === '') {
+    throw new UnsupportedResourceError(
+      `${arn.arn} is not an SQS queue ARN (arn:aws:sqs:region:account:name).`,
+      {
+        arn: arn.arn,
+        service: name,
+      },
+    );
+  }
+  // The queue URL is built from the account: it must be one (`aws` is not).
+  if (!/^\d{12}$/.test(arn.accountId)) {
+    throw new InvalidArnError(`${arn.arn}: an SQS queue ARN names its 12-digit account.`, {
+      arn: arn.arn,
+      service: name,
+    });
+  }
+  if (!QUEUE_NAME.test(arn.resource)) {
+    throw new InvalidArnError(
+      `${arn.arn}: "${arn.resource}" is not an SQS queue name (1-80 letters, digits, - and _, optionally .fifo).`,
+      { arn: arn.arn, service: name },
+    );
+  }
+  return { type: 'sqs:queue', rules: DEFAULT_RULES, taggingApi: true };
+}
+
+/**
+ * Every queue of the scope's region: ListQueues, 1000 a page (NextToken paging needs MaxResults), each URL
+ * (`https://sqs.<region>.<domain>/<account>/<name>`) turned into the queue's ARN.
+ */
+async function* listQueues(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  _types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, { ListQueuesCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk()]);
+  const region = await regionOf(client, scope);
+  const send = (NextToken: string | undefined) =>
+    client.send(new ListQueuesCommand({ MaxResults: 1000, NextToken }), { abortSignal: signal });
+  for await (const page of pages('ListQueues', send, (out) => out.NextToken)) {
+    for (const url of listMember(page, 'QueueUrls', 'ListQueues', true)) {
+      const [account, queue] = urlPath(stringMember(url, 'QueueUrls', 'ListQueues'));
+      yield { arn: `arn:${scope.partition}:sqs:${region}:${account}:${queue}`, type: 'sqs:queue' };
+    }
+  }
+}
+
+/**
+ * The account and queue name that end a queue URL's path (`/<account>/<name>`; LocalStack's path-style URLs put
+ * `/queue/<region>` before them); any other answer is malformed.
+ */
+function urlPath(url: string): [string, string] {
+  const parts = URL.canParse(url) ? new URL(url).pathname.split('/').filter(Boolean) : [];
+  const [account = '', queue = ''] = parts.slice(-2);
+  if (!/^\d{12}$/.test(account) || !QUEUE_NAME.test(queue))
+    throw malformed('ListQueues', `a queue URL that is not .../<account>/<queue>: ${url}`);
+  return [account, queue];
+}
 
 /**
  * `arn:aws:sqs:eu-west-1:123456789012:jobs` -> `https://sqs.eu-west-1.amazonaws.com/123456789012/jobs`.

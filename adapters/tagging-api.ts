@@ -178,6 +178,13 @@ const taggingApi: AdapterFactory = () => ({
       taggingApi: true,
     };
   },
+  // Its own calls only: AWS also requires the service's own permission for each resource a write names, which
+  // the core adds (it knows the service's actions from AWS's IAM reference).
+  permissions: () => ({
+    tag: ['tag:TagResources'],
+    untag: ['tag:UntagResources'],
+    list: ['tag:GetResources'],
+  }),
   async list(ctx, arn, options) {
     const tags = (await readBatch(ctx, [arn], options)).get(arn.arn);
     if (tags === undefined || tags instanceof Error) throw tags;

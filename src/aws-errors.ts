@@ -189,7 +189,8 @@ const ADVICE: Record<ErrorCode, string> = {
   ReservedKey: 'remove keys that start with "aws:"',
   TagLimitExceeded: 'remove some tags first or tag fewer at once',
   ResourceNotFound: 'check that the resource exists in that account and region',
-  AccessDenied: 'grant the tagging permissions for this resource to the credentials in use',
+  AccessDenied:
+    'grant the tagging permissions for this resource to the credentials in use (`unitag permissions ARN` prints the policy they need)',
   Throttled: 'retry later or lower the concurrency',
   AccountMismatch:
     'use credentials of the account the ARN names, or give credentialsForAccount for it (CLI: --profile)',
@@ -203,6 +204,7 @@ const ADVICE: Record<ErrorCode, string> = {
     'configure credentials: --profile or AWS_PROFILE naming a profile that exists, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or an SSO login (aws sso login)',
   ConfigurationError: 'fix the configuration as said above; nothing was sent',
   ServiceError: 'retry; if it persists, the message above says what AWS objected to',
+  InvalidPolicy: 'fix the policy document as said above',
 };
 
 /**

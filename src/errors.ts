@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'NetworkError'
   | 'CredentialsError'
   | 'ConfigurationError'
-  | 'ServiceError';
+  | 'ServiceError'
+  | 'InvalidPolicy';
 
 /** Where an error happened and what caused it. */
 export interface ErrorContext {
@@ -200,6 +201,17 @@ export class ServiceError extends UnitagError {
   }
 }
 
+/**
+ * A policy document unitag was given (an IAM policy to lint, a tag policy to check against) is not JSON, not
+ * that kind of policy, or names an action or key that does not exist.
+ */
+export class InvalidPolicyError extends UnitagError {
+  override name = 'InvalidPolicyError';
+  constructor(message: string, context?: ErrorContext) {
+    super('InvalidPolicy', message, context);
+  }
+}
+
 /** True for any error thrown by unitag, even one from another copy of the package. */
 export function isUnitagError(value: unknown): value is UnitagError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
@@ -222,6 +234,7 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   CredentialsError: CredentialsError,
   ConfigurationError: ConfigurationError,
   ServiceError: ServiceError,
+  InvalidPolicy: InvalidPolicyError,
 };
 
 /** Builds the error subclass that belongs to `code`. */

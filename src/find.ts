@@ -1,23 +1,34 @@
 import type { Engine } from './engine.js';
 import { createError, UnsupportedResourceError } from './errors.js';
+import { findUntagged, type InventoryOptions, type TagReader } from './inventory.js';
 import type { FindQuery, Tags } from './types.js';
 
-/** Options of `find`. */
-export interface FindOptions {
+/**
+ * Options of `find`. `onProgress` and `onFailure` serve the searches with `missing` or `untagged` (see
+ * `InventoryOptions`); the tagging API's search throws its first failure.
+ */
+export interface FindOptions extends InventoryOptions {
   /** Aborts the search: the iteration then throws an `Aborted` error. */
   signal?: AbortSignal | undefined;
 }
 
 /**
  * Tagged resources matching the query, region after region, through the registry's fallback adapter (the
- * tagging API's GetResources). Errors are typed like every other call's.
+ * tagging API's GetResources); with `missing` or `untagged`, resources listed with each service's own calls,
+ * their tags read with `read` (the tagger's bulk read). Errors are typed like every other call's.
  */
 export async function* find(
   engine: Engine,
   partition: string,
   query: FindQuery,
-  { signal }: FindOptions = {},
-): AsyncGenerator<{ arn: string; tags: Tags }> {
+  options: FindOptions,
+  read: TagReader,
+): AsyncGenerator<{ arn: string; tags: Tags; type?: string }> {
+  // With `missing` or `untagged`, resources are listed with each service's own calls (see inventory.ts).
+  if (query.missing !== undefined || query.untagged === true) {
+    return yield* findUntagged(engine, read, partition, query, options);
+  }
+  const { signal } = options;
   const search = engine.registry.fallback.find;
   if (!search)
     throw new UnsupportedResourceError(`The ${engine.registry.fallback.name} adapter cannot search.`);

@@ -1,7 +1,9 @@
 // Everything an adapter needs from the core, in one module: adapters import this and nothing else from src/.
 import type { ParsedArn } from './arn.js';
+import { malformed } from './aws-errors.js';
 import { groupBy } from './collections.js';
-import type { ClientScope } from './types.js';
+import { fromTagList, type TagPair } from './shapes.js';
+import type { ClientScope, Tags } from './types.js';
 
 export { PARTITIONS, type ParsedArn, rejectTypeCase } from './arn.js';
 export { awsErrorName, awsFailure, isThrottling, malformed } from './aws-errors.js';
@@ -22,6 +24,7 @@ export type {
   Adapter,
   AdapterContext,
   AdapterFactory,
+  AdapterInventory,
   BatchResult,
   BatchTags,
   CallOptions,
@@ -29,6 +32,7 @@ export type {
   ClientScope,
   Document,
   FindQuery,
+  ListedResource,
   ResourceInfo,
   TagRules,
   Tags,
@@ -44,4 +48,71 @@ export function scopeOf(arn: ParsedArn, region: string = arn.region): ClientScop
 /** Groups ARNs that one client serves (same partition, region and account), keeping first-seen order. */
 export function byScope(arns: ParsedArn[]): ParsedArn[][] {
   return [...groupBy(arns, (arn) => `${arn.partition}|${arn.region}|${arn.accountId}`).values()];
+}
+
+/**
+ * The pages of a paged list call, first to last: `send(token)` asks for the page after `token` (undefined: the
+ * first), and `next(page)` gives the token of the page after it (NextToken, Marker, ...), empty or absent on
+ * the last page. A token that is not a string, or that repeats the one just sent (following it would never
+ * end), is a `MalformedResponse`.
+ */
+export async function* pages<O>(
+  operation: string,
+  send: (token: string | undefined) => Promise<O>,
+  next: (page: O) => unknown,
+): AsyncGenerator<O> {
+  let token: string | undefined;
+  do {
+    const page = await send(token);
+    const following = next(page) ?? undefined;
+    if (following !== undefined && typeof following !== 'string')
+      throw malformed(operation, 'a next-page token that is not a string');
+    if (following && following === token) throw malformed(operation, 'the same next-page token again');
+    yield page;
+    token = following || undefined;
+  } while (token !== undefined);
+}
+
+/**
+ * The list `field` of a list call's answer. An answer without it, or with anything but a list there, is not the
+ * API's document: a `MalformedResponse`, never "no resources". With `optional`, a missing field is an empty
+ * list (SQS leaves QueueUrls out when there is no queue).
+ */
+export function listMember(out: unknown, field: string, operation: string, optional = false): unknown[] {
+  const list = typeof out === 'object' && out !== null ? (out as Record<string, unknown>)[field] : undefined;
+  if (list === undefined && optional) return [];
+  if (!Array.isArray(list)) throw malformed(operation, `no ${field} list`);
+  return list;
+}
+
+/** The string `field` of one entry of a list answer (an id, a name, an ARN); anything else is malformed. */
+export function stringMember(entry: unknown, field: string, operation: string): string {
+  const value =
+    typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)[field] : entry;
+  if (typeof value !== 'string' || value === '') throw malformed(operation, `an entry without its ${field}`);
+  return value;
+}
+
+/**
+ * The tags an entry of a list answer carries in `field` (EC2's Describe calls: `Tags`), prototype-free. AWS
+ * leaves the field out of an entry without tags; anything but a list there is malformed.
+ */
+export function entryTags(entry: unknown, field: string, operation: string): Tags {
+  const list =
+    typeof entry === 'object' && entry !== null ? (entry as Record<string, unknown>)[field] : undefined;
+  if (list !== undefined && !Array.isArray(list)) throw malformed(operation, `${field} that are not a list`);
+  return fromTagList(list as TagPair[] | undefined);
+}
+
+/**
+ * The region a client calls: the scope's, else the one its configuration resolved (the profile's), for ARNs
+ * that an answer does not spell out whole.
+ */
+export async function regionOf(
+  client: { config: { region?: unknown } },
+  scope: ClientScope,
+): Promise<string> {
+  if (scope.region !== '') return scope.region;
+  const region = client.config.region;
+  return String((typeof region === 'function' ? await region() : region) ?? '');
 }

@@ -64,7 +64,7 @@ export interface ReadReport {
 }
 
 /** The commands whose results unitag writes as JSON. */
-export type Command = 'tag' | 'untag' | 'list' | 'find' | 'plan' | 'apply';
+export type Command = 'tag' | 'untag' | 'list' | 'find' | 'plan' | 'apply' | 'check';
 
 /** One resource's line in the JSON output of any command (see `schema/output.schema.json`). */
 export interface LineJson {

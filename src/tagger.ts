@@ -1,7 +1,14 @@
 import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './bulk.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { ConfigurationError, type UnitagError } from './errors.js';
+import { type Explanation, explain } from './explain.js';
 import { type FindOptions, find } from './find.js';
+import {
+  type PermissionRequest,
+  type PermissionsOptions,
+  type PolicyDocument,
+  permissionsPolicy,
+} from './permissions.js';
 import { apply, type Change, checkOne, type Plan, type PlanOptions, plan } from './plan.js';
 import type { BulkReport, ReadReport, ReadResult } from './report.js';
 import { TaggingApiPolicy } from './tagging-api-policy.js';
@@ -81,17 +88,39 @@ export interface Tagger {
   apply(plan: Plan, options?: BulkOptions): Promise<BulkReport>;
   /**
    * Tagged resources matching tag filters, through GetResources. It cannot see resources that were never
-   * tagged, nor IAM users and roles.
+   * tagged, nor IAM users and roles. With `missing` or `untagged` it lists resources with each service's own
+   * calls instead (SNS, SQS, S3, EC2, IAM, Lambda) and yields those that lack a key (or every user tag);
+   * `options.onFailure` hears of each resource or listing that failed (without it, the first is thrown at the end).
    *
    * @example
    * for await (const { arn, tags } of tagger.find({ tags: { team: 'payments' }, regions: ['eu-west-1'] })) {}
+   * for await (const { arn } of tagger.find({ missing: ['owner'] }, { onFailure: (f) => console.error(f.error) })) {}
    */
-  find(query?: FindQuery, options?: FindOptions): AsyncIterable<{ arn: string; tags: Tags }>;
+  find(query?: FindQuery, options?: FindOptions): AsyncIterable<{ arn: string; tags: Tags; type?: string }>;
   /**
    * What is wrong with one change of a plan, found with no AWS call: its ARN (and its copy source's), its keys
    * and values against the resource's rules. `undefined` when it would be planned.
    */
   check(change: Change): UnitagError | undefined;
+  /**
+   * How unitag tags one resource and how AWS's ABAC treats it: the IAM actions its calls need, the condition
+   * keys that govern it, its key rules and the documented exceptions. No AWS call; invalid ARNs throw.
+   *
+   * @example
+   * const e = await tagger.explain('arn:aws:s3:::logs/2026/app.log'); // e.abac.resourceKeys: s3:ExistingObjectTag/<key>, ...
+   */
+  explain(arn: string): Promise<Explanation>;
+  /**
+   * The least-privilege IAM policy for what unitag will do to these resources (exact actions on exact ARNs). With
+   * `bulk` (the default), it allows the tagging-API route bulk work takes too. No AWS call; invalid ARNs throw.
+   *
+   * @example
+   * const policy = await tagger.permissions([{ arn, operations: ['tag', 'list'] }]);
+   */
+  permissions(
+    requests: readonly PermissionRequest[],
+    options?: Partial<PermissionsOptions>,
+  ): Promise<PolicyDocument>;
   /**
    * The account the tagger's credentials act in: one STS GetCallerIdentity, made once and shared with the
    * account check of IAM and EC2 ARNs.
@@ -142,8 +171,14 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
     listMany: (arns, bulk) => listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk),
     plan: (changes, planOptions) => plan(engine, policy, changes, settings, planOptions),
     apply: (planned, bulk) => apply(engine, policy, planned, settings, bulk),
-    find: (query = {}, findOptions) => find(engine, partition, query, findOptions),
+    find: (query = {}, findOptions = {}) =>
+      find(engine, partition, query, findOptions, (arns, bulk) =>
+        listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk),
+      ),
     check: (change) => checkOne(engine, change),
+    explain: (arn) => explain(engine, policy, arn),
+    permissions: (requests, permissionOptions) =>
+      permissionsPolicy(engine, policy, requests, { bulk: permissionOptions?.bulk ?? true }),
     account: async (callOptions) => {
       try {
         return await engine.clients.account(partition, callOptions?.signal);

@@ -40,6 +40,8 @@ export interface ResourceInfo {
    * send it there first, 20 ARNs a call (see the tagger's `preferTaggingApi`).
    */
   taggingApi?: boolean | undefined;
+  /** Every write of this type replaces the whole set (S3): unitag reads, merges and writes it back. */
+  replacesWholeSet?: boolean | undefined;
 }
 
 /** Which SDK client a call needs: the partition, the region (empty: the tagger's default) and the account. */
@@ -104,6 +106,54 @@ export interface FindQuery {
   resourceTypes?: string[] | undefined;
   /** Regions to search; default: the tagger's region. */
   regions?: string[] | undefined;
+  /**
+   * Resources that lack at least one of these keys (`aws:` system tags never count as user tags). Set (or with
+   * `untagged`), `find` lists resources with each service's own calls (see {@link AdapterInventory}) instead of
+   * the tagging API, which never returns a resource that was never tagged.
+   */
+  missing?: string[] | undefined;
+  /** Resources that carry no user tag at all (`aws:` system tags aside); listed as for `missing`. */
+  untagged?: boolean | undefined;
+}
+
+/** One resource an adapter's inventory lists. */
+export interface ListedResource {
+  /** Its ARN, as unitag takes it. */
+  arn: string;
+  /** Its type as `describe` names it: `ec2:volume`, `iam:role`, ... */
+  type: string;
+  /**
+   * Its tags, `aws:` tags included, only where the list call's answer carries them (EC2's Describe calls);
+   * absent otherwise, and then read afterwards.
+   */
+  tags?: Tags | undefined;
+}
+
+/**
+ * What an adapter can list with its service's own calls, tagged or not (the tagging API returns only resources
+ * that were tagged once). `find` with `missing` or `untagged` uses it.
+ */
+export interface AdapterInventory {
+  /** The types it lists, as `describe` names them (`ec2:volume`, `iam:role`, ...). */
+  readonly types: readonly string[];
+  /**
+   * The service is global (IAM, S3): listed once, not per region; `enumerate` then gets the scope's partition
+   * and account with an empty region, and picks the region it calls itself.
+   */
+  readonly global?: boolean | undefined;
+  /**
+   * Every resource of `types` (some of {@link AdapterInventory.types}) in the scope's region (its account: the
+   * credentials'), each list call followed page after page to its end, yielded as each page comes. A page that
+   * is not the API's document (no list member, a member of the wrong type) throws a `MalformedResponse` error,
+   * never reads as "no resources"; AWS's errors are thrown as the SDK gives them. Passes `options.signal` to
+   * every request.
+   */
+  enumerate(
+    ctx: AdapterContext,
+    scope: ClientScope,
+    types: readonly string[],
+    options: CallOptions,
+  ): AsyncIterable<ListedResource>;
 }
 
 /**
@@ -151,6 +201,11 @@ export interface Adapter {
   ): Promise<BatchResult>;
   /** Optional: lists many resources at once; each ARN maps to its tags or its error. */
   listBatch?(ctx: AdapterContext, arns: ParsedArn[], options: CallOptions): Promise<BatchTags>;
+  /**
+   * Optional: the IAM actions unitag's calls for this resource need, per operation (a write that reads first
+   * names the read too). Pure: no AWS call. The tagging API's own actions are the core's to add.
+   */
+  permissions?(arn: ParsedArn, options: CallOptions): Permissions;
   /** Optional (the tagging API): every tagged resource of one region that matches the query. */
   find?(
     ctx: AdapterContext,
@@ -158,6 +213,18 @@ export interface Adapter {
     query: FindQuery,
     options: CallOptions,
   ): AsyncIterable<{ arn: string; tags: Tags }>;
+  /** Optional: lists every resource of its types with the service's own calls, tagged or not. */
+  readonly inventory?: AdapterInventory | undefined;
+}
+
+/** IAM actions (`sns:TagResource`) by what unitag does to a resource. */
+export interface Permissions {
+  /** Adding or overwriting tags. */
+  tag: string[];
+  /** Removing tags. */
+  untag: string[];
+  /** Reading tags. */
+  list: string[];
 }
 
 /** Builds an adapter; every adapter file default-exports one. */

@@ -297,6 +297,7 @@ export function print(text: string): void {
 // Input mistakes found before any AWS call are bad input (exit 2); anything AWS said is a failure (exit 1).
 const INPUT_CODES = new Set([
   'InvalidArn',
+  'InvalidPolicy',
   'InvalidTag',
   'ReservedKey',
   'TagLimitExceeded',

@@ -3,8 +3,12 @@
 // input (the valid part still runs), 130 interrupted.
 import { VERSION } from '../version.js';
 import { registerApply } from './commands/apply.js';
+import { registerCheck } from './commands/check.js';
+import { registerExplain } from './commands/explain.js';
 import { registerFind } from './commands/find.js';
+import { registerLintPolicy } from './commands/lint-policy.js';
 import { registerList } from './commands/list.js';
+import { registerPermissions } from './commands/permissions.js';
 import { registerPlan } from './commands/plan.js';
 import { registerTag } from './commands/tag.js';
 import { registerUntag } from './commands/untag.js';
@@ -94,8 +98,12 @@ export function buildProgram(done: (code: number) => void): Command {
   registerTag(program, done);
   registerUntag(program, done);
   registerList(program, done);
-  registerFind(program);
+  registerFind(program, done);
   registerPlan(program, done);
   registerApply(program, done);
+  registerLintPolicy(program, done);
+  registerCheck(program, done);
+  registerExplain(program, done);
+  registerPermissions(program, done);
   return program;
 }

@@ -15,10 +15,10 @@ export function errorLine(r: WriteResult | ReadResult): void {
 }
 
 /**
- * Prints a command's JSON: the one envelope of every command (schema/output.schema.json), or what `--query`
- * (JMESPath, as the AWS CLI takes it) selects from it.
+ * Prints a command's JSON: the envelope of the commands that read or write tags (schema/output.schema.json), the
+ * document of the others, or what `--query` (JMESPath, as the AWS CLI takes it) selects from it.
  */
-export function printJson(json: OutputJson, global: GlobalOptions): void {
+export function printJson(json: OutputJson | object, global: GlobalOptions): void {
   let value: unknown = json;
   if (global.query) {
     try {

@@ -7,6 +7,7 @@ import * as unitag from '../../src/index.js';
 describe('public surface', () => {
   it("the package's exported values", () => {
     expect(Object.keys(unitag).sort()).toEqual([
+      'ABAC_EXCEPTIONS',
       'AbortedError',
       'AccessDeniedError',
       'AccountMismatchError',
@@ -14,6 +15,7 @@ describe('public surface', () => {
       'CredentialsError',
       'DEFAULT_RULES',
       'InvalidArnError',
+      'InvalidPolicyError',
       'InvalidTagError',
       'MalformedResponseError',
       'NetworkError',
@@ -27,16 +29,23 @@ describe('public surface', () => {
       'TimeoutError',
       'UnitagError',
       'UnsupportedResourceError',
+      'checkMany',
+      'checkResource',
       'createRegistry',
       'createTagger',
       'dispatch',
       'doneArns',
+      'fixResources',
       'formatArn',
       'isUnitagError',
+      'lintPolicy',
       'parseArn',
+      'parseTagPolicy',
       'reportToJson',
+      'typeListed',
       'validateKeys',
       'validateTags',
+      'valueAllowed',
     ]);
   });
 
@@ -48,9 +57,11 @@ describe('public surface', () => {
       'calls',
       'check',
       'destroy',
+      'explain',
       'find',
       'list',
       'listMany',
+      'permissions',
       'plan',
       'tag',
       'tagMany',
@@ -81,7 +92,14 @@ describe('public surface', () => {
       tag: ['-f, --file <path>', '-o, --output <format>', '-t, --tag <key=value>'],
       untag: ['-f, --file <path>', '-k, --key <key>', '-o, --output <format>'],
       list: ['-f, --file <path>', '-o, --output <format>'],
-      find: ['--regions <list>', '--type <type>', '-o, --output <format>', '-t, --tag <key[=value]>'],
+      find: [
+        '--missing <key>',
+        '--regions <list>',
+        '--type <type>',
+        '--untagged',
+        '-o, --output <format>',
+        '-t, --tag <key[=value]>',
+      ],
       plan: ['--format <format>', '-o, --output <format>'],
       apply: [
         '--dry-run',
@@ -91,6 +109,10 @@ describe('public surface', () => {
         '--resume <path>',
         '-o, --output <format>',
       ],
+      check: ['--fix <file>', '--policy <file>', '-f, --file <path>', '-o, --output <format>'],
+      explain: ['-f, --file <path>', '-o, --output <format>'],
+      'lint-policy': ['--protect <key>', '-o, --output <format>'],
+      permissions: ['--for <operations>', '--format <format>'],
     });
   });
 });

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
+import type { FindFailure, InventoryProgress } from '../../inventory.js';
 import type { ReadResult } from '../../report.js';
+import type { FindQuery } from '../../types.js';
 import {
   collect,
+  EXIT,
   type GlobalOptions,
   makeTagger,
   outputOption,
@@ -13,13 +16,31 @@ import {
 const EXAMPLES = `
 Examples:
   $ unitag find --tag team=payments --type ec2:volume --regions us-east-1,eu-west-1
-  $ unitag find --tag owner --output json        (any value of owner)`;
+  $ unitag find --tag owner --output json        (any value of owner)
+  $ unitag find --missing owner --regions us-east-1,eu-west-1   (tagged or never tagged)
+  $ unitag find --untagged --type ec2:volume --type iam -o table
+  $ unitag find --missing owner --missing cost-center | unitag check --policy tag-policy.json -
+--missing and --untagged list resources with each service's own calls (SNS, SQS, S3, EC2 instances, volumes,
+snapshots, security groups and VPCs, IAM roles, users and policies, Lambda); exit 1 when a region or service
+could not be listed, or a resource's tags could not be read.`;
 
-/** `unitag find --tag key[=value]`: prints tagged resources that match (the tagging API's GetResources). */
-export function registerFind(program: Command): void {
+interface FindOptions {
+  tag: string[];
+  type: string[];
+  regions?: string;
+  missing: string[];
+  untagged?: boolean;
+  output: 'arn' | 'table' | 'json' | 'csv';
+}
+
+/**
+ * `unitag find`: prints resources that match tag filters (the tagging API's GetResources), or, with `--missing`
+ * or `--untagged`, resources that lack keys, listed with each service's own calls.
+ */
+export function registerFind(program: Command, done: (code: number) => void): void {
   program
     .command('find')
-    .description('print tagged resources that match tag filters (Resource Groups Tagging API)')
+    .description('print resources that match tag filters, or that lack tags (--missing, --untagged)')
     .option('-t, --tag <key[=value]>', 'tag filter; a key alone matches any value (repeatable)', collect, [])
     .option(
       '--type <type>',
@@ -28,33 +49,113 @@ export function registerFind(program: Command): void {
       [],
     )
     .option('--regions <list>', 'comma-separated regions to search (default: --region)')
+    .option(
+      '--missing <key>',
+      'resources that lack this key, tagged or never tagged (repeatable)',
+      collect,
+      [],
+    )
+    .option('--untagged', 'resources without any user tag (aws: tags aside)')
     .addOption(outputOption(['arn', 'table', 'json', 'csv'], 'arn', 'arn: one ARN per line, for piping'))
     .addHelpText('after', EXAMPLES)
-    .action(async (opts, command: Command) => {
-      const [{ renderTags }, { readReportToJson }, { printJson, wantsJson }] = await Promise.all([
-        import('../../render.js'),
-        import('../../report.js'),
-        import('../output.js'),
-      ]);
-      const regions = opts.regions
-        ? String(opts.regions).split(',').filter(Boolean).map(regionName)
-        : undefined;
-      const query = { tags: tagFilters(opts.tag), resourceTypes: opts.type, regions };
-      const global = command.optsWithGlobals<GlobalOptions>();
-      const tagger = await makeTagger(global);
-      const started = Date.now();
-      const json = wantsJson(opts.output, global);
-      const found: ReadResult[] = [];
-      for await (const { arn, tags } of tagger.find(query)) {
-        if (opts.output === 'arn' && !json) print(arn);
-        else found.push({ arn, outcome: 'read', tags });
-      }
-      if (json) {
-        const totals = { total: found.length, read: found.length, failed: 0, skipped: 0 };
-        const report = { results: found, totals, calls: tagger.calls, durationMs: Date.now() - started };
-        printJson(readReportToJson(report, 'find'), global);
-      } else if (opts.output !== 'arn') print(renderTags(found, opts.output));
+    .action(async (opts: FindOptions, command: Command) => {
+      done(await runFind(command.optsWithGlobals<GlobalOptions>(), opts));
     });
+}
+
+/** Runs the search and prints what it found; the exit code (1 when something could not be listed or read). */
+async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number> {
+  const [{ csv, renderTags, table }, { readReportToJson }, { errorLine, printJson, wantsJson }] =
+    await Promise.all([import('../../render.js'), import('../../report.js'), import('../output.js')]);
+  const query = queryOf(opts);
+  const listing = query.missing !== undefined || query.untagged === true;
+  const tagger = await makeTagger(global);
+  const started = Date.now();
+  const json = wantsJson(opts.output, global);
+  const found: ReadResult[] = [];
+  const failed: ReadResult[] = [];
+  const progress = progressLine(global);
+  const onFailure = (failure: FindFailure) => {
+    progress.clear();
+    const line: ReadResult = {
+      arn: failure.arn,
+      type: failure.type,
+      outcome: 'failed',
+      error: failure.error,
+    };
+    errorLine(line);
+    failed.push(line);
+  };
+  try {
+    const options = listing ? { onFailure, onProgress: progress.update } : {};
+    for await (const { arn, type, tags } of tagger.find(query, options)) {
+      if (opts.output !== 'arn' || json) found.push({ arn, type, outcome: 'read', tags });
+      else {
+        // An ARN printed on the same terminal would land on the progress line.
+        if (process.stdout.isTTY) progress.clear();
+        print(arn);
+      }
+    }
+  } finally {
+    progress.clear();
+  }
+  if (json) {
+    const results = [...found, ...failed];
+    const totals = { total: results.length, read: found.length, failed: failed.length, skipped: 0 };
+    printJson(
+      readReportToJson({ results, totals, calls: tagger.calls, durationMs: Date.now() - started }, 'find'),
+      global,
+    );
+  } else if (opts.output !== 'arn' && listing) {
+    const rows = found.map((r) => [r.arn, r.type ?? '', lacking(r, query).join(' ')]);
+    print(
+      opts.output === 'csv' ? csv(['arn', 'type', 'missing'], rows) : table(['ARN', 'TYPE', 'MISSING'], rows),
+    );
+  } else if (opts.output !== 'arn') print(renderTags(found, opts.output));
+  return failed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** The query the options ask for; no key to look for at all is bad usage, found before any call. */
+function queryOf(opts: FindOptions): FindQuery {
+  const regions = opts.regions ? opts.regions.split(',').filter(Boolean).map(regionName) : undefined;
+  const missing = opts.missing.length > 0 ? opts.missing : undefined;
+  return {
+    tags: tagFilters(opts.tag),
+    resourceTypes: opts.type.length > 0 ? opts.type : undefined,
+    regions,
+    missing,
+    untagged: opts.untagged === true ? true : undefined,
+  };
+}
+
+/** What a match lacks: the `--missing` keys it does not carry, or `(no tags)` for `--untagged` alone. */
+function lacking({ tags = {} }: ReadResult, query: FindQuery): string[] {
+  if (!query.missing) return ['(no tags)'];
+  return query.missing.filter((key) => !Object.hasOwn(tags, key));
+}
+
+/**
+ * A progress line on standard error, when it is a terminal and progress is wanted: "listed 1,234 resources
+ * (ec2 us-east-1)", redrawn at most ten times a second, cleared before anything else is written.
+ */
+function progressLine(global: GlobalOptions) {
+  const shown = global.progress && process.stderr.isTTY === true;
+  let last = Date.now();
+  let drawn = false;
+  return {
+    update: ({ service, region, total }: InventoryProgress) => {
+      const now = Date.now();
+      if (!shown || now - last < 100) return;
+      last = now;
+      drawn = true;
+      const count = `${total.toLocaleString('en-US')} resource${total === 1 ? '' : 's'}`;
+      process.stderr.write(`\r\x1b[Klisted ${count} (${service} ${region})`);
+    },
+    clear: () => {
+      if (drawn) process.stderr.write('\r\x1b[K');
+      drawn = false;
+    },
+  };
 }
 
 // `--tag k=v --tag k=w --tag j` -> { k: ['v', 'w'], j: true }, prototype-free.

@@ -1,0 +1,226 @@
+import { closeSync, fchmodSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { Command } from 'commander';
+import type { Change } from '../../plan.js';
+import type { CheckReport, CheckResult, Fix } from '../../tag-policy-check.js';
+import type { Tagger } from '../../tagger.js';
+import {
+  arnSources,
+  EXIT,
+  type GlobalOptions,
+  makeTagger,
+  outputOption,
+  print,
+  readArns,
+  readText,
+  UsageError,
+} from '../common.js';
+
+// The policy parser, the checker and the renderer are loaded when the command runs, never for --help.
+
+const EXAMPLES = `
+Examples:
+  $ unitag check --policy tag-policy.json arn:aws:sns:us-east-1:123456789012:orders
+  $ unitag find --missing owner | unitag check --policy tag-policy.json -
+  $ unitag check --policy tag-policy.json --file arns.txt --fix fix.ndjson; unitag apply fix.ndjson
+Exit codes: 0 compliant, 1 findings or resources that could not be read, 2 a bad policy, ARN or option.`;
+
+interface CheckOptions {
+  policy: string;
+  file?: string;
+  fix?: string;
+  output: 'table' | 'json' | 'csv';
+}
+
+/** `unitag check --policy P.json ARN...`: resources' tags against an AWS Organizations tag policy. */
+export function registerCheck(program: Command, done: (code: number) => void): void {
+  arnSources(
+    program.command('check').description("check resources' tags against an AWS Organizations tag policy"),
+  )
+    .requiredOption('--policy <file>', 'the tag policy: JSON as written for AWS Organizations, or effective')
+    .option('--fix <file>', 'write the job that fixes what can be fixed (.ndjson, for unitag plan and apply)')
+    .addOption(outputOption())
+    .addHelpText('after', EXAMPLES)
+    .action(async (args: string[], opts: CheckOptions, command: Command) => {
+      done(await runCheck(command.optsWithGlobals<GlobalOptions>(), args, opts));
+    });
+}
+
+/** Checks the resources; the exit code. Bad input is found before any AWS call. */
+async function runCheck(global: GlobalOptions, args: string[], opts: CheckOptions): Promise<number> {
+  const [{ parseTagPolicy }, { checkMany, fixResources }, { printable }] = await Promise.all([
+    import('../../tag-policy.js'),
+    import('../../tag-policy-check.js'),
+    import('../../render.js'),
+  ]);
+  const text = readText(opts.policy);
+  let policy: ReturnType<typeof parseTagPolicy>;
+  try {
+    policy = parseTagPolicy(text);
+  } catch (error) {
+    throw new UsageError(`${opts.policy}: ${(error as Error).message}`);
+  }
+  if (opts.fix !== undefined) checkFixPath(opts.fix);
+  const arns = await readArns(args, opts.file);
+  const tagger = await makeTagger(global);
+  const bad = badArns(tagger, arns);
+  for (const line of bad) process.stderr.write(`unitag: ${printable(line)}\n`);
+  if (bad.length > 0) return EXIT.usage;
+
+  const report = await checkMany(tagger, policy, arns);
+  // The fix is written before the output: a reader that stops early (| head) must not cost the file.
+  const fix = opts.fix === undefined ? undefined : fixResources(policy, report.results);
+  if (fix && opts.fix !== undefined) writeFix(opts.fix, fix.changes);
+  // The summary is said even when --query cannot be applied: the check was made, the fix written.
+  let failedQuery: unknown;
+  await printOutput(report, opts.output, global).catch((error: unknown) => {
+    failedQuery = error;
+  });
+  await sayOnStderr(report, fix, opts.fix);
+  if (failedQuery !== undefined) throw failedQuery;
+  const failed = report.totals.failed + report.totals.skipped;
+  return failed > 0 || report.totals.noncompliant > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** Why each ARN cannot be checked (not an ARN, a type unitag does not tag), found with no AWS call. */
+function badArns(tagger: Tagger, arns: string[]): string[] {
+  return arns.flatMap((arn) => {
+    const error = tagger.check({ arn });
+    return error ? [`${arn}: ${error.code}: ${error.message}`] : [];
+  });
+}
+
+/** The findings on standard output: a line per finding (table, CSV), or a line per resource (JSON). */
+async function printOutput(report: CheckReport, format: CheckOptions['output'], global: GlobalOptions) {
+  const [{ csv, table }, { wantsJson }] = await Promise.all([
+    import('../../render.js'),
+    import('../output.js'),
+  ]);
+  if (wantsJson(format, global)) return print(await renderJson(report, global));
+  const rows = report.results.flatMap((r) =>
+    r.findings.map((f) => ({ arn: r.arn, type: r.type ?? '', ...f })),
+  );
+  if (format === 'csv') {
+    const header = ['arn', 'type', 'key', 'finding', 'enforced', 'detail'];
+    return print(
+      csv(
+        header,
+        rows.map((f) => [f.arn, f.type, f.key, f.kind, String(f.enforced), f.detail]),
+      ),
+    );
+  }
+  if (rows.length === 0) return;
+  const finding = (f: (typeof rows)[number]) => (f.enforced ? `${f.kind} (enforced)` : f.kind);
+  print(
+    table(
+      ['ARN', 'KEY', 'FINDING', 'DETAIL'],
+      rows.map((f) => [f.arn, f.key, finding(f), f.detail]),
+    ),
+  );
+}
+
+/** The envelope every command's JSON has, with `check` lines; or what `--query` selects from it. */
+async function renderJson(report: CheckReport, global: GlobalOptions): Promise<string> {
+  const json = {
+    version: 2,
+    command: 'check',
+    totals: report.totals,
+    calls: report.calls,
+    durationMs: report.durationMs,
+    resources: report.results.map(lineJson),
+  };
+  if (global.query === undefined) return JSON.stringify(json, null, 2);
+  const { search } = await import('../../jmespath.js');
+  try {
+    return JSON.stringify(search(json, global.query), null, 2);
+  } catch (error) {
+    throw new UsageError(`--query could not be applied: ${(error as Error).message}`);
+  }
+}
+
+function lineJson({ error, findings, tags: _tags, ...rest }: CheckResult) {
+  return {
+    ...rest,
+    ...(findings.length > 0 ? { findings } : {}),
+    ...(error ? { error: error.toJSON() } : {}),
+  };
+}
+
+/** The summary, the resources that could not be read and what the fix leaves alone, on standard error. */
+async function sayOnStderr(report: CheckReport, fix: Fix | undefined, path: string | undefined) {
+  const { printable } = await import('../../render.js');
+  const say = (text: string) => process.stderr.write(`${text}\n`);
+  for (const r of report.results) {
+    if (r.outcome === 'failed' || r.outcome === 'skipped') {
+      const why = r.error ? `${r.error.code}: ${r.error.message}` : 'not read';
+      say(`unitag: ${printable(r.arn)}: ${printable(why)} (not checked)`);
+    }
+  }
+  const t = report.totals;
+  const seconds = (report.durationMs / 1000).toFixed(1);
+  say(
+    `Check: ${t.compliant} compliant, ${t.noncompliant} noncompliant (${t.findings} findings, ${t.enforced} on enforced types), ` +
+      `${t.failed + t.skipped} not read; ${report.calls} calls, ${seconds} s`,
+  );
+  if (!fix || path === undefined) return;
+  for (const u of fix.unfixable) {
+    say(`unitag: cannot fix ${printable(u.arn)} ${printable(u.key)} (${u.kind}): ${printable(u.reason)}`);
+  }
+  say(
+    `Fix: ${fix.changes.length} resources to change written to ${printable(path)} (unitag plan ${printable(path)}, then unitag apply ${printable(path)}); ${fix.unfixable.length} findings left to you`,
+  );
+}
+
+/**
+ * Checks, before any AWS call, that the fix job can be written where asked: a name plan and apply read as NDJSON,
+ * not a link nor a directory, in a directory where a file can be created.
+ */
+function checkFixPath(path: string): void {
+  if (!/\.(ndjson|jsonl)$/i.test(path)) {
+    throw new UsageError(`--fix ${path}: name it .ndjson (or .jsonl), so that unitag plan and apply read it`);
+  }
+  refuseLink(path);
+  const probe = temporary(path);
+  try {
+    closeSync(openSync(probe, 'wx', 0o600));
+    unlinkSync(probe);
+  } catch (error) {
+    throw new UsageError(`cannot write --fix ${path}: ${(error as Error).message}`);
+  }
+}
+
+function refuseLink(path: string): void {
+  const stat = lstatSync(path, { throwIfNoEntry: false });
+  if (stat?.isSymbolicLink()) throw new UsageError(`--fix ${path} is a symbolic link: name a file`);
+  if (stat?.isDirectory()) throw new UsageError(`--fix ${path} is a directory: name a file`);
+}
+
+/**
+ * Writes the job, one change per line: to a new file of an unpredictable name, created exclusively (a file or
+ * link planted there makes it fail rather than be followed), then renamed over the path. An existing file's mode
+ * is kept.
+ */
+function writeFix(path: string, changes: Change[]): void {
+  refuseLink(path);
+  const mode = lstatSync(path, { throwIfNoEntry: false })?.mode;
+  const file = temporary(path);
+  const fd = openSync(file, 'wx', 0o666);
+  try {
+    writeSync(fd, changes.map((c) => `${JSON.stringify(c)}\n`).join(''));
+    if (mode !== undefined) fchmodSync(fd, mode & 0o777);
+    closeSync(fd);
+    renameSync(file, path);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {}
+    try {
+      unlinkSync(file);
+    } catch {}
+    throw error;
+  }
+}
+
+function temporary(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+}

@@ -1,0 +1,58 @@
+import type { Command } from 'commander';
+import type { Explanation } from '../../explain.js';
+import { arnSources, EXIT, type GlobalOptions, outputOption, print, readArns } from '../common.js';
+
+const EXAMPLES = `
+Examples:
+  $ unitag explain arn:aws:s3:::logs/2026/app.log
+  $ unitag explain arn:aws:iam::123456789012:role/deploy --output json
+Needs no credentials and makes no AWS call.`;
+
+/** `unitag explain ARN...`: how unitag tags each resource and how AWS's ABAC treats it. */
+export function registerExplain(program: Command, done: (code: number) => void): void {
+  arnSources(
+    program
+      .command('explain')
+      .description("show each resource's tagging calls, IAM actions, ABAC condition keys and quirks"),
+  )
+    .addOption(outputOption(['text', 'json'], 'text'))
+    .addHelpText('after', EXAMPLES)
+    .action(async (args: string[], opts, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const [{ offlineTagger }, { printJson, wantsJson }] = await Promise.all([
+        import('./permissions.js'),
+        import('../output.js'),
+      ]);
+      const tagger = await offlineTagger(global);
+      const explained: Explanation[] = [];
+      for (const arn of await readArns(args, opts.file)) explained.push(await tagger.explain(arn));
+      if (wantsJson(opts.output, global)) printJson({ command: 'explain', resources: explained }, global);
+      else print(explained.map(renderExplanation).join('\n\n'));
+      done(EXIT.ok);
+    });
+}
+
+/** One explanation as text: a block of labelled lines. */
+export function renderExplanation(e: Explanation): string {
+  const list = (values: string[]) => (values.length > 0 ? values.join(', ') : 'none');
+  const lines = [
+    e.arn,
+    `  type            ${e.type} (IAM resource type: ${e.iamResourceType?.name ?? 'unknown'}; adapter: ${e.adapter})`,
+    `  tag             ${list(e.actions.tag)}`,
+    `  untag           ${list(e.actions.untag)}`,
+    `  list            ${list(e.actions.list)}`,
+  ];
+  if (e.bulkActions) {
+    lines.push(
+      `  bulk tag        ${list(e.bulkActions.tag)}`,
+      `  bulk untag      ${list(e.bulkActions.untag)}`,
+      `  bulk list       ${list(e.bulkActions.list)}`,
+    );
+  }
+  lines.push(
+    `  ABAC            ${e.abac.supported ? 'yes' : 'no'}: resource tags ${list(e.abac.resourceKeys)}; request tags ${list(e.abac.requestKeys)}`,
+    `  keys            ${e.caseInsensitiveKeys ? 'case-insensitive' : 'case-sensitive'}; at most ${e.maxTags} tags${e.replacesWholeSet ? '; every write replaces the whole set' : ''}`,
+  );
+  for (const x of e.exceptions) lines.push(`  note ${x.id}: ${x.text}`, `       source: ${x.source}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import type { LintResult } from '../../policy-lint.js';
+import {
+  collect,
+  EXIT,
+  type GlobalOptions,
+  outputOption,
+  print,
+  readStdin,
+  readText,
+  UsageError,
+} from '../common.js';
+
+const EXAMPLES = `
+Examples:
+  $ unitag lint-policy policy.json
+  $ unitag lint-policy policy.json --protect project --protect team --output json
+  $ aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document | unitag lint-policy -
+
+Exit codes: 0 no finding, 1 findings, 2 the policy cannot be read (not JSON, not a policy, an unknown action).`;
+
+/** `unitag lint-policy POLICY.json [--protect KEY]...`: static ABAC checks of an IAM identity policy, offline. */
+export function registerLintPolicy(program: Command, done: (code: number) => void): void {
+  program
+    .command('lint-policy')
+    .description('check an IAM identity policy for holes in tag-based access control (no AWS call)')
+    .argument('<policy>', 'the policy document (JSON), or - for standard input')
+    .option(
+      '--protect <key>',
+      'a tag key that grants access (repeatable); default: the keys the policy compares to ${aws:PrincipalTag/...}',
+      collect,
+      [],
+    )
+    .addOption(outputOption(['table', 'json'], 'table'))
+    .addHelpText('after', EXAMPLES)
+    .action(async (file: string, opts: { protect: string[]; output: string }, command: Command) => {
+      if (opts.protect.some((key) => key.trim() === '')) throw new UsageError('--protect takes a tag key');
+      const text = file === '-' ? await readStdin() : readText(file);
+      const { lintPolicy } = await import('../../policy-lint.js');
+      const result = await lintPolicy(text, { protect: opts.protect });
+      const global = command.optsWithGlobals<GlobalOptions>();
+      if (opts.output === 'json' || global.query !== undefined) await printJson(result, file, global);
+      else await printTable(result);
+      process.stderr.write(`${summary(result)}\n`);
+      done(result.findings.length > 0 ? EXIT.failed : EXIT.ok);
+    });
+}
+
+async function printJson(result: LintResult, file: string, global: GlobalOptions): Promise<void> {
+  const errors = result.findings.filter((f) => f.severity === 'error').length;
+  const document = {
+    command: 'lint-policy',
+    policy: file,
+    protectedKeys: result.protectedKeys,
+    inferred: result.inferred,
+    findings: result.findings,
+    totals: { findings: result.findings.length, errors, warnings: result.findings.length - errors },
+  };
+  let value: unknown = document;
+  if (global.query !== undefined) {
+    const { search } = await import('../../jmespath.js');
+    try {
+      value = search(document, global.query);
+    } catch (error) {
+      throw new UsageError(`--query could not be applied: ${(error as Error).message}`);
+    }
+  }
+  print(JSON.stringify(value, null, 2));
+}
+
+async function printTable(result: LintResult): Promise<void> {
+  if (result.findings.length === 0) return;
+  const { table } = await import('../../render.js');
+  const rows = result.findings.map((f) => {
+    const where = [
+      f.statement.sid && `Sid ${f.statement.sid}`,
+      f.statement.line && `line ${f.statement.line}`,
+    ];
+    const details = where.filter(Boolean).join(', ');
+    return [
+      f.rule,
+      f.severity,
+      `Statement[${f.statement.index}]${details ? ` (${details})` : ''}`,
+      f.message,
+    ];
+  });
+  print(table(['RULE', 'SEVERITY', 'STATEMENT', 'MESSAGE'], rows));
+}
+
+function summary({ findings, protectedKeys, inferred }: LintResult): string {
+  const keys =
+    protectedKeys.length === 0
+      ? 'protected tag keys: none found in the policy (give --protect KEY to check one)'
+      : `protected tag keys: ${protectedKeys.join(', ')}${inferred ? ' (inferred from the policy; --protect KEY chooses)' : ''}`;
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  const count =
+    findings.length === 0
+      ? 'no findings'
+      : `${findings.length} finding${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'})`;
+  return `${keys}\n${count}`;
+}

@@ -1,0 +1,86 @@
+import type { Command } from 'commander';
+import type { PermissionRequest } from '../../permissions.js';
+import type { Tagger } from '../../tagger.js';
+import type { Permissions } from '../../types.js';
+import { EXIT, type GlobalOptions, jobSource, print, readStdin, UsageError } from '../common.js';
+import { formatOf } from './plan.js';
+
+const EXAMPLES = `
+Examples:
+  $ unitag permissions job.ndjson > policy.json          (what running the job needs)
+  $ unitag permissions arn:aws:sns:us-east-1:123456789012:orders --for tag,list
+  $ unitag permissions --no-tagging-api job.csv          (the job run with --no-tagging-api)
+Needs no credentials and makes no AWS call. Prints an IAM policy document; a note on standard error when it is
+longer than a managed policy may be (6,144 characters).`;
+
+const OPERATIONS: readonly (keyof Permissions)[] = ['tag', 'untag', 'list'];
+
+/** `unitag permissions JOB | ARN...`: the least-privilege IAM policy that running the job (or tagging the ARNs) needs. */
+export function registerPermissions(program: Command, done: (code: number) => void): void {
+  jobSource(
+    program
+      .command('permissions')
+      .description('print the least-privilege IAM policy a job (or tagging the ARNs) needs'),
+  )
+    .argument('[arns...]', 'more ARNs, when the first argument is one')
+    .option('--for <operations>', 'with ARNs: what will be done, of tag,untag,list', 'tag,untag,list')
+    .addHelpText('after', EXAMPLES)
+    .action(async (first: string, rest: string[], opts, command: Command) => {
+      const global = command.optsWithGlobals<GlobalOptions>();
+      const tagger = await offlineTagger(global);
+      const requests = first.startsWith('arn:')
+        ? [first, ...rest].map((arn) => ({ arn, operations: operationsOf(opts.for) }))
+        : await jobRequests(tagger, first, rest, opts.format);
+      const { policySize, MANAGED_POLICY_LIMIT } = await import('../../permissions.js');
+      const document = await tagger.permissions(requests, { bulk: global.taggingApi });
+      print(JSON.stringify(document, null, 2));
+      const size = policySize(document);
+      if (size > MANAGED_POLICY_LIMIT) {
+        process.stderr.write(
+          `unitag: the policy is ${size} characters, more than a managed policy's ${MANAGED_POLICY_LIMIT}: split the job, or attach it in parts\n`,
+        );
+      }
+      done(EXIT.ok);
+    });
+}
+
+/** A tagger for commands that make no AWS call: no credentials are needed or checked. */
+export async function offlineTagger(global: GlobalOptions): Promise<Tagger> {
+  const { createTagger } = await import('../../tagger.js');
+  return createTagger({ region: global.region, preferTaggingApi: global.taggingApi });
+}
+
+function operationsOf(value: string): (keyof Permissions)[] {
+  const names = value.split(',').map((s) => s.trim());
+  const wrong = names.filter((n) => !OPERATIONS.includes(n as keyof Permissions));
+  if (wrong.length > 0 || names.length === 0)
+    throw new UsageError(`--for takes tag, untag and list, comma-separated: not "${wrong.join(',')}"`);
+  return [...new Set(names as (keyof Permissions)[])];
+}
+
+// Every line of the job is checked as `plan` checks it; a bad line stops the command (a policy for part of a
+// job would fail the run at the lines left out).
+async function jobRequests(
+  tagger: Tagger,
+  file: string,
+  rest: string[],
+  format: Parameters<typeof formatOf>[1],
+): Promise<PermissionRequest[]> {
+  if (rest.length > 0) throw new UsageError('give one job file, or ARNs (each starting with arn:)');
+  const [{ parseJob }, { requestsOfChange }, { readText }] = await Promise.all([
+    import('../../job.js'),
+    import('../../permissions.js'),
+    import('../common.js'),
+  ]);
+  const kind = await formatOf(file, format);
+  const text = file === '-' ? await readStdin() : readText(file);
+  const job = parseJob(text, kind, (change) => {
+    const error = tagger.check(change);
+    return error ? `${error.code}: ${error.message}` : undefined;
+  });
+  if (job.errors.length > 0) {
+    const shown = job.errors.slice(0, 20).map((e) => `${file}:${e.line}: ${e.message}`);
+    throw new UsageError(`the job has bad lines; fix them first:\n${shown.join('\n')}`);
+  }
+  return job.changes.flatMap(requestsOfChange);
+}

@@ -1,0 +1,311 @@
+// Checks resources' tags against a tag policy (tag-policy.ts), and works out the job that fixes what can be
+// fixed. Pure, but for `checkMany`, which reads the tags in bulk through a tagger.
+import type { BulkOptions } from './bulk.js';
+import type { UnitagError } from './errors.js';
+import type { Change } from './plan.js';
+import type { ReadResult } from './report.js';
+import { hasTag, newTags, tagsFromEntries } from './shapes.js';
+import { type TagKeyRule, type TagPolicy, typeListed, valueAllowed } from './tag-policy.js';
+import type { Tagger } from './tagger.js';
+import type { Tags } from './types.js';
+import { isReservedKey } from './validate.js';
+
+/** What is wrong with one key of one resource. */
+export type FindingKind = 'key-case' | 'value-not-allowed' | 'required-missing';
+
+/** One key of one resource that breaks the policy: at most one finding per resource and key. */
+export interface Finding {
+  /** The key as the policy spells it (`tag_key`). */
+  key: string;
+  /** `key-case` when the spelling is wrong (the value may be too: see `allowed`), else what is wrong. */
+  kind: FindingKind;
+  /** The type is in the key's `enforced_for`: AWS refuses writes that would leave the key noncompliant. */
+  enforced: boolean;
+  /** What the resource carries under the key, in every spelling (nothing for `required-missing`). */
+  carried: Tags;
+  /** The values the policy allows, when a value carried is not among them. */
+  allowed?: string[] | undefined;
+  /** What is wrong, in one line. */
+  detail: string;
+}
+
+/** A resource's tags as read, with its type as unitag's adapters name it (`ec2:volume`, `s3:bucket`). */
+export interface TaggedResource {
+  arn: string;
+  type: string;
+  tags: Tags;
+}
+
+/** One resource of a `checkMany` report. A resource that could not be read is `failed`, never compliant. */
+export interface CheckResult {
+  arn: string;
+  type?: string | undefined;
+  outcome: 'compliant' | 'noncompliant' | 'failed' | 'skipped';
+  tags?: Tags | undefined;
+  findings: Finding[];
+  error?: UnitagError | undefined;
+}
+
+/** What `checkMany` found: a line per resource (input order), totals, and the AWS calls of the reads. */
+export interface CheckReport {
+  results: CheckResult[];
+  totals: {
+    total: number;
+    compliant: number;
+    noncompliant: number;
+    failed: number;
+    skipped: number;
+    findings: number;
+    enforced: number;
+  };
+  calls: number;
+  durationMs: number;
+}
+
+/** A finding the fix job leaves alone, and why. */
+export interface Unfixable {
+  arn: string;
+  key: string;
+  kind: FindingKind;
+  reason: string;
+}
+
+/** The job that fixes what can be fixed (one change per resource), and what it cannot fix. */
+export interface Fix {
+  changes: Change[];
+  unfixable: Unfixable[];
+}
+
+// IAM users and roles keep one spelling per key whatever the case (docs/aws-facts.md, IAM): a rename in
+// place is no rename there.
+const ONE_SPELLING = new Set(['iam:user', 'iam:role']);
+// S3's own calls (PutBucketTagging, PutObjectTagging) send the whole tag set, every key checked against the policy.
+const WHOLE_SET = new Set(['s3:bucket', 's3:object']);
+
+/**
+ * The findings of one resource against the policy: wrong key spellings, values the policy does not allow,
+ * required keys missing. `aws:` tags are never findings.
+ *
+ * @example
+ * checkResource(policy, { arn, type: 'sns:topic', tags: { costcenter: '100' } });
+ * // [{ key: 'CostCenter', kind: 'key-case', enforced: false, carried: { costcenter: '100' }, detail: '...' }]
+ */
+export function checkResource(policy: TagPolicy, resource: TaggedResource): Finding[] {
+  return policy.rules.flatMap((rule) => findingOf(stateOf(rule, resource), resource.type) ?? []);
+}
+
+/**
+ * Reads every resource's tags in bulk (the tagger's `listMany`) and checks them; a resource that cannot be read
+ * is `failed`, with its error.
+ */
+export async function checkMany(
+  tagger: Tagger,
+  policy: TagPolicy,
+  arns: string[],
+  options?: BulkOptions<ReadResult>,
+): Promise<CheckReport> {
+  const read = await tagger.listMany(arns, options);
+  const results = read.results.map((r): CheckResult => {
+    if (r.outcome !== 'read' || !r.tags || r.type === undefined) {
+      const outcome = r.outcome === 'skipped' ? 'skipped' : 'failed';
+      return { arn: r.arn, type: r.type, outcome, findings: [], error: r.error };
+    }
+    const findings = checkResource(policy, { arn: r.arn, type: r.type, tags: r.tags });
+    const outcome = findings.length > 0 ? 'noncompliant' : 'compliant';
+    return { arn: r.arn, type: r.type, outcome, tags: r.tags, findings };
+  });
+  const totals = { total: results.length, compliant: 0, noncompliant: 0, failed: 0, skipped: 0 };
+  for (const r of results) totals[r.outcome]++;
+  const findings = results.flatMap((r) => r.findings);
+  const enforced = findings.filter((f) => f.enforced).length;
+  return {
+    results,
+    totals: { ...totals, findings: findings.length, enforced },
+    calls: read.calls,
+    durationMs: read.durationMs,
+  };
+}
+
+/**
+ * The job that fixes what can be fixed, one change per resource in unitag's job format: a key spelled in another
+ * case is renamed to the policy's spelling; a value that differs only in case from exactly one allowed value is
+ * set to it; a required key whose policy allows one value, without wildcard, is set where absent. Resources
+ * without a type or tags (not read) are left out.
+ */
+export function fixResources(
+  policy: TagPolicy,
+  resources: Iterable<{ arn: string; type?: string | undefined; tags?: Tags | undefined }>,
+): Fix {
+  const fix: Fix = { changes: [], unfixable: [] };
+  for (const { arn, type, tags } of resources) {
+    if (type === undefined || tags === undefined) continue;
+    const keys = policy.rules.flatMap((rule) => {
+      const state = stateOf(rule, { arn, type, tags });
+      const finding = findingOf(state, type);
+      return finding ? [{ finding, ...fixKey(state, type) }] : [];
+    });
+    // One write of an S3 set carries every key: while an enforced key stays noncompliant, AWS refuses it all.
+    const stuck = WHOLE_SET.has(type) ? keys.find((k) => k.stuckEnforced) : undefined;
+    for (const { finding, reason } of keys) {
+      const why =
+        reason ??
+        (stuck &&
+          `left out: ${type} is written whole, and AWS refuses the set while "${stuck.finding.key}" stays noncompliant (enforced_for)`);
+      if (why) fix.unfixable.push({ arn, key: finding.key, kind: finding.kind, reason: why });
+    }
+    const change = merge(arn, stuck ? [] : keys.map((k) => k.steps));
+    if (change) fix.changes.push(change);
+  }
+  return fix;
+}
+
+/** What a resource carries for one rule, and how the policy judges it. */
+interface KeyState {
+  rule: TagKeyRule;
+  /** The resource's keys equal to the rule's key but for case, with their values. */
+  carried: Tags;
+  /** Those spelled otherwise than the policy. */
+  misspelt: string[];
+  /** The values carried, without repeats. */
+  values: string[];
+  /** Those the policy does not allow. */
+  badValues: string[];
+  required: boolean;
+  enforced: boolean;
+}
+
+function stateOf(rule: TagKeyRule, resource: TaggedResource): KeyState {
+  const lower = rule.tagKey.toLowerCase();
+  const carried = newTags();
+  for (const [key, value] of Object.entries(resource.tags)) {
+    if (!isReservedKey(key) && key.toLowerCase() === lower) carried[key] = value;
+  }
+  const values = [...new Set(Object.values(carried))];
+  return {
+    rule,
+    carried,
+    misspelt: Object.keys(carried).filter((k) => k !== rule.tagKey),
+    values,
+    badValues: values.filter((v) => !valueAllowed(rule.values, v)),
+    required: typeListed(rule.requiredFor, resource.type),
+    enforced: typeListed(rule.enforcedFor, resource.type),
+  };
+}
+
+function findingOf(s: KeyState, type: string): Finding | undefined {
+  const key = s.rule.tagKey;
+  const finding = (kind: FindingKind, detail: string, allowed?: string[]): Finding => ({
+    key,
+    kind,
+    enforced: s.enforced,
+    carried: s.carried,
+    ...(allowed ? { allowed } : {}),
+    detail,
+  });
+  if (s.values.length === 0) {
+    return s.required
+      ? finding('required-missing', `missing; the policy requires "${key}" on ${type}`)
+      : undefined;
+  }
+  const allowed = s.badValues.length > 0 ? [...(s.rule.values ?? [])] : undefined;
+  const values = `${quoted(s.badValues)} not allowed (allowed: ${allowed?.join(', ')})`;
+  if (s.misspelt.length > 0) {
+    const also = allowed ? `, and ${values}` : '';
+    return finding(
+      'key-case',
+      `carries ${quoted(s.misspelt)}; the policy spells it "${key}"${also}`,
+      allowed,
+    );
+  }
+  return allowed ? finding('value-not-allowed', values, allowed) : undefined;
+}
+
+/** The steps that fix one key, or why (part of) it cannot be fixed. */
+interface KeyFix {
+  steps: Steps;
+  reason?: string | undefined;
+  /** A noncompliant key stays behind on a type where it is enforced. */
+  stuckEnforced: boolean;
+}
+
+interface Steps {
+  rename?: [string, string] | undefined;
+  remove?: string[] | undefined;
+  set?: [string, string] | undefined;
+  setIfAbsent?: [string, string] | undefined;
+}
+
+function fixKey(s: KeyState, type: string): KeyFix {
+  const key = s.rule.tagKey;
+  const spellings = Object.keys(s.carried);
+  if (spellings.length === 0) {
+    const only =
+      s.rule.values?.length === 1 && !s.rule.values[0]?.includes('*') ? s.rule.values[0] : undefined;
+    if (only !== undefined) return { steps: { setIfAbsent: [key, only] }, stuckEnforced: false };
+    const which = s.rule.values ? `values ${s.rule.values.join(', ')}` : 'any value';
+    return {
+      steps: {},
+      reason: `the policy allows ${which}: tag it with one (unitag tag ARN --tag ${key}=VALUE)`,
+      stuckEnforced: false,
+    };
+  }
+  if (s.values.length > 1) {
+    const pairs = spellings.map((k) => `"${k}"="${s.carried[k]}"`).join(', ');
+    return {
+      steps: {},
+      reason: `carries ${pairs}: keep one of them (unitag untag ARN --key KEY)`,
+      stuckEnforced: s.enforced,
+    };
+  }
+  const value = s.values[0] as string;
+  const reasons: string[] = [];
+  let next = value;
+  if (s.badValues.length > 0) {
+    const near = [
+      ...new Set(s.rule.values?.filter((v) => !v.includes('*') && v.toLowerCase() === value.toLowerCase())),
+    ];
+    if (near.length === 1) next = near[0] as string;
+    else reasons.push(`"${value}" is not allowed, and no single allowed value differs from it only in case`);
+  }
+  const steps: Steps = {};
+  if (s.misspelt.length > 0) {
+    if (ONE_SPELLING.has(type)) {
+      reasons.push(
+        `${type} keeps one spelling per key: untag "${s.misspelt[0]}", then tag "${key}" (two runs)`,
+      );
+    } else if (reasons.length > 0 && s.enforced) {
+      reasons.push(
+        `AWS refuses writing "${key}" with a value the policy does not allow on ${type} (enforced_for)`,
+      );
+    } else if (hasTag(s.carried, key)) steps.remove = s.misspelt;
+    else {
+      steps.rename = [s.misspelt[0] as string, key];
+      steps.remove = s.misspelt.slice(1);
+    }
+  }
+  // The value goes under the policy's spelling where the resource has it (or gets it now), else the one it has.
+  if (next !== value)
+    steps.set = [steps.rename || hasTag(s.carried, key) ? key : (spellings[0] as string), next];
+  const reason = reasons.length > 0 ? reasons.join('; ') : undefined;
+  return { steps, reason, stuckEnforced: reason !== undefined && s.enforced };
+}
+
+// One change per resource; prototype-free maps, so that a key named `__proto__` is a key like any other.
+function merge(arn: string, all: Steps[]): Change | undefined {
+  const rename = all.flatMap((s) => (s.rename ? [s.rename] : []));
+  const remove = all.flatMap((s) => s.remove ?? []);
+  const set = all.flatMap((s) => (s.set ? [s.set] : []));
+  const setIfAbsent = all.flatMap((s) => (s.setIfAbsent ? [s.setIfAbsent] : []));
+  if (rename.length + remove.length + set.length + setIfAbsent.length === 0) return undefined;
+  return {
+    arn,
+    ...(rename.length > 0 ? { rename: tagsFromEntries(rename) } : {}),
+    ...(set.length > 0 ? { set: tagsFromEntries(set) } : {}),
+    ...(setIfAbsent.length > 0 ? { setIfAbsent: tagsFromEntries(setIfAbsent) } : {}),
+    ...(remove.length > 0 ? { remove } : {}),
+  };
+}
+
+function quoted(values: string[]): string {
+  return values.map((v) => `"${v}"`).join(', ');
+}

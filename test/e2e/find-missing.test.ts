@@ -1,0 +1,124 @@
+// `unitag find --missing KEY` / `--untagged`, the built CLI as its own process, on LocalStack (shared with other
+// tests: only the resources created here are looked at). Run `npm run build` first.
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createQueue, createTopic } from '../../fixtures/aws-resources.js';
+import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const cli = join(root, 'dist/src/cli.js');
+const env = (extra: Record<string, string> = {}) => ({
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: REGION,
+  AWS_ENDPOINT_URL: endpoint(),
+  UNITAG: `${process.execPath} ${cli}`,
+  ...extra,
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a shell command line (the CLI is `$UNITAG`), with some environment variables added. */
+function sh(command: string, extra: Record<string, string> = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile('sh', ['-c', command], { env: env(extra) }, (error, stdout, stderr) =>
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+  });
+}
+
+// LocalStack does not throttle: AWS's rates (SQS: 5 tag reads a second) would only slow the reads down.
+const FIND = '$UNITAG --max-rate off find --type sns --type sqs --regions us-east-1';
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does).`);
+});
+
+describe('unitag find --missing / --untagged (built CLI, on LocalStack)', () => {
+  it('prints what lacks a key in every format, never what carries it', async () => {
+    // Prepare: a topic with owner, one with team only, a queue never tagged.
+    const [owned, teamOnly, bare] = await Promise.all([
+      createTopic(awsConfig(), uniqueName('fm-o')),
+      createTopic(awsConfig(), uniqueName('fm-t')),
+      createQueue(awsConfig(), uniqueName('fm-n')),
+    ]);
+    const tagger = localTagger();
+    await tagger.tag(owned, { owner: 'platform' });
+    await tagger.tag(teamOnly, { team: 'a' });
+    await tagger.destroy();
+    const mine = (lines: string[]) => lines.filter((l) => [owned, teamOnly, bare].some((a) => l.includes(a)));
+
+    // Act
+    const [arns, csv, json, table, piped] = await Promise.all([
+      sh(`${FIND} --missing owner`),
+      sh(`${FIND} --missing owner -o csv`),
+      sh(`${FIND} --missing owner -o json`),
+      sh(`${FIND} --untagged -o table`),
+      sh(`${FIND} --missing owner | $UNITAG --max-rate off list - -o csv`),
+    ]);
+
+    // Assess
+    expect(arns).toMatchObject({ code: 0, stderr: '' });
+    expect(mine(arns.stdout.split('\n')).sort()).toEqual([teamOnly, bare].sort());
+    expect(csv.stdout.split('\n')[0]).toBe('arn,type,missing');
+    expect(mine(csv.stdout.split('\n')).sort()).toEqual(
+      [`${teamOnly},sns:topic,owner`, `${bare},sqs:queue,owner`].sort(),
+    );
+    const output = JSON.parse(json.stdout);
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(
+      JSON.parse(readFileSync(join(root, 'schema/output.schema.json'), 'utf8')),
+    );
+    expect(validate(output), JSON.stringify(validate.errors)).toBe(true);
+    const lines = output.resources.filter((r: { arn: string }) => [owned, teamOnly, bare].includes(r.arn));
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        { arn: teamOnly, type: 'sns:topic', outcome: 'read', tags: { team: 'a' } },
+        { arn: bare, type: 'sqs:queue', outcome: 'read', tags: {} },
+      ]),
+    );
+    expect(lines).toHaveLength(2);
+    expect(output.totals.failed).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^ARN\s+TYPE\s+MISSING$/);
+    expect(mine(table.stdout.split('\n'))).toEqual([expect.stringMatching(/sqs:queue\s+\(no tags\)$/)]);
+    expect(piped.code).toBe(0);
+    expect(mine(piped.stdout.split('\n'))).toEqual([`${teamOnly},team,a`]);
+  });
+
+  it('a service that cannot be listed is a failure (exit 1, on stderr and in JSON); the others are listed', async () => {
+    const bare = await createTopic(awsConfig(), uniqueName('fm-f'));
+    // SQS alone is sent to a port where nothing listens.
+    const out = await sh(`${FIND} --missing owner -o json`, { AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9' });
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/NetworkError: listing sqs in us-east-1/);
+    const output = JSON.parse(out.stdout);
+    expect(output.totals.failed).toBe(1);
+    expect(output.resources).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ arn: bare, outcome: 'read' }),
+        expect.objectContaining({
+          arn: `arn:aws:sqs:us-east-1:${ACCOUNT}:*`,
+          outcome: 'failed',
+          error: expect.objectContaining({ code: 'NetworkError', service: 'sqs' }),
+        }),
+      ]),
+    );
+  });
+
+  it.each([
+    ['--missing aws:cloudformation:stack-name', /ReservedKey|aws: system tag/],
+    ['--untagged --type logs:log-group', /cannot list logs:log-group/],
+    ["--missing ''", /empty/],
+  ])('%s is bad input: exit 2, nothing on stdout', async (args, message) => {
+    const out = await sh(`$UNITAG find ${args}`, { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(out).toMatchObject({ code: 2, stdout: '' });
+    expect(out.stderr).toMatch(message);
+  });
+});

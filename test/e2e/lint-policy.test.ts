@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+const cli = join(root, 'dist/src/cli.js');
+const fixture = (name: string) => join(root, 'test/fixtures/policies', name);
+
+// No credentials, no region, no endpoint: lint-policy makes no AWS call and must not need any.
+const env = () => {
+  const environment: NodeJS.ProcessEnv = { ...process.env, AWS_SHARED_CREDENTIALS_FILE: '/nonexistent' };
+  for (const key of [
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_PROFILE',
+    'AWS_REGION',
+  ]) {
+    delete environment[key];
+  }
+  return environment;
+};
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built CLI as its own process. */
+function unitag(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [cli, ...args], { env: env() }, (error, stdout, stderr) =>
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does).`);
+});
+
+describe('unitag lint-policy (built, as a separate process)', () => {
+  it('exits 0 on a clean policy, with nothing on standard output', async () => {
+    const run = await unitag(['lint-policy', fixture('clean-sns-abac.json')]);
+    expect(run).toMatchObject({ code: 0, stdout: '' });
+    expect(run.stderr).toMatch(/protected tag keys: project \(inferred from the policy/);
+    expect(run.stderr).toMatch(/no findings/);
+  });
+
+  it('exits 1 on findings, with a table of rule, statement and message', async () => {
+    const run = await unitag(['lint-policy', fixture('broken-retag-any--sns-no-resource-tag.json')]);
+    expect(run.code).toBe(1);
+    const [header, row, ...rest] = run.stdout.trim().split('\n');
+    expect(header).toMatch(/^RULE\s+SEVERITY\s+STATEMENT\s+MESSAGE$/);
+    expect(row).toMatch(
+      /^retag-any\s+error\s+Statement\[0\] \(Sid CreateAndTagOwnTopics, line \d+\)\s+sns:TagResource /,
+    );
+    expect(rest).toEqual([]);
+    expect(run.stderr).toMatch(/1 finding \(1 error, 0 warnings\)/);
+  });
+
+  it('--output json: the findings and the protected keys', async () => {
+    const path = fixture('broken-self-retag--iam-tag-user.json');
+    const run = await unitag(['lint-policy', path, '--output', 'json']);
+    expect(run.code).toBe(1);
+    const json = JSON.parse(run.stdout);
+    expect(json).toMatchObject({
+      command: 'lint-policy',
+      policy: path,
+      protectedKeys: ['project'],
+      inferred: true,
+      totals: { findings: 1, errors: 1, warnings: 0 },
+      findings: [
+        {
+          rule: 'self-retag',
+          severity: 'error',
+          statement: { index: 1, sid: 'TagUsers' },
+          actions: ['iam:TagUser'],
+          keys: ['project'],
+        },
+      ],
+    });
+    expect(json.findings[0].message).toMatch(/change its own project tag/);
+  });
+
+  it('reads standard input with -, takes --protect, and applies --query', async () => {
+    const text = readFileSync(fixture('clean-tagging-api-minimal.json'), 'utf8');
+    const run = await unitag(['lint-policy', '-', '--protect', 'team', '-o', 'json'], text);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      policy: '-',
+      protectedKeys: ['team'],
+      inferred: false,
+      findings: [],
+    });
+    const query = await unitag([
+      'lint-policy',
+      fixture('broken-passrole-by-tag--iam.json'),
+      '--query',
+      'findings[].rule',
+    ]);
+    expect(query.code).toBe(1);
+    expect(JSON.parse(query.stdout)).toEqual(['passrole-by-tag']);
+  });
+
+  it.each([
+    ['a missing file', [fixture('no-such-policy.json')], undefined, /cannot read .*no-such-policy\.json/],
+    ['text that is not JSON', ['-'], '{"Statement": [', /not JSON at line 1, column 16/],
+    ['JSON that is not a policy', ['-'], '{"Version": "2012-10-17"}', /has no Statement/],
+    [
+      'an unknown action',
+      [fixture('invalid-tagging-api-singular-action.json')],
+      undefined,
+      /Statement\[1\] \(Sid "TaggingApi", line \d+\): "tag:TagResource" .* did you mean "tag:TagResources"\?/,
+    ],
+    [
+      'an empty --protect',
+      [fixture('clean-sns-abac.json'), '--protect', ''],
+      undefined,
+      /--protect takes a tag key/,
+    ],
+  ])('exits 2 on %s', async (_, args, input, message) => {
+    const run = await unitag(['lint-policy', ...args], input);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+  });
+});

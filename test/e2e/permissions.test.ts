@@ -1,0 +1,232 @@
+// `unitag permissions JOB` against what running the job really calls: the job is applied by the CLI through a
+// recording proxy in front of LocalStack, and every call it made (as the IAM action that authorizes it) must be
+// in the policy, on the resource it named; every action of the policy must have been called, or be one the
+// run could have needed (listed below with the reason).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createBucket,
+  createEc2,
+  createFunction,
+  createIam,
+  createQueue,
+  createTopic,
+  putObject,
+} from '../../fixtures/aws-resources.js';
+import type { PolicyDocument } from '../../src/permissions.js';
+import { operationOf } from '../fake-aws.js';
+import { awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const cli = join(root, 'dist/src/cli.js');
+const dir = mkdtempSync(join(tmpdir(), 'unitag-permissions-'));
+
+interface Recorder {
+  url: string;
+  actions: Set<string>;
+  server: Server;
+}
+
+/** A proxy to LocalStack that records each request as the IAM action authorizing it. */
+async function recordingProxy(target: string): Promise<Recorder> {
+  const actions = new Set<string>();
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      actions.add(iamAction(req, body.toString('utf8')));
+      const out = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      out.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, actions, server };
+}
+
+// The signing name (from the credential scope) is the IAM prefix, but for the tagging API's; an S3 bucket's
+// DeleteBucketTagging is authorized by s3:PutBucketTagging (AWS's API reference for DeleteBucketTagging).
+function iamAction(req: IncomingMessage, body: string): string {
+  const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? '?';
+  const prefix = scope === 'tagging' ? 'tag' : scope;
+  const operation = operationOf(req, body);
+  return `${prefix}:${operation === 'DeleteBucketTagging' ? 'PutBucketTagging' : operation}`;
+}
+
+function unitag(
+  args: string[],
+  endpointUrl: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL: endpointUrl,
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) =>
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+  });
+}
+
+function actionsOf(policy: PolicyDocument): Set<string> {
+  return new Set(policy.Statement.flatMap((s) => s.Action));
+}
+
+function resourcesOf(policy: PolicyDocument): Set<string> {
+  return new Set(policy.Statement.flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource])));
+}
+
+// The one action the policy allows that the run does not call: with the tagging API, LocalStack refuses the
+// first write of each type (the probe), so later removals go straight to the service's own calls.
+const UNUSED_WITH_TAGGING_API = ['tag:UntagResources'];
+
+describe('unitag permissions JOB, against the calls the job makes on LocalStack', () => {
+  let proxy: Recorder;
+  let arns: string[];
+
+  beforeAll(async () => {
+    const config = awsConfig();
+    const bucket = await createBucket(config, uniqueName('perm-bucket'));
+    const name = bucket.slice('arn:aws:s3:::'.length);
+    await putObject(config, name, 'dir/a.txt');
+    await putObject(config, name, 'dir/b.txt');
+    arns = [
+      await createTopic(config, uniqueName('perm-topic')),
+      await createQueue(config, uniqueName('perm-queue')),
+      await createFunction(config, uniqueName('perm-fn')),
+      bucket,
+      `${bucket}/dir/a.txt`,
+      `${bucket}/dir/b.txt`,
+      await createEc2(config, 'volume'),
+      await createEc2(config, 'security-group'),
+      await createIam(config, 'user', uniqueName('perm-user')),
+      await createIam(config, 'role', uniqueName('perm-role')),
+      await createIam(config, 'policy', uniqueName('perm-policy')),
+    ];
+    proxy = await recordingProxy(endpoint());
+  }, 120_000);
+
+  afterAll(() => proxy?.server.close());
+
+  for (const taggingApi of [true, false]) {
+    const flags = taggingApi ? [] : ['--no-tagging-api'];
+    it(`names every call of the run and nothing broader${taggingApi ? '' : ' (--no-tagging-api)'}`, async () => {
+      // Prepare: every resource carries `old`, so that the job's removal really calls the untag operations.
+      const tagger = localTagger();
+      for (const arn of arns) await tagger.tag(arn, { old: '1', keep: 'k' });
+      await tagger.destroy();
+      const job = join(dir, `job-${taggingApi}.ndjson`);
+      const value = uniqueName('v');
+      // The second object loses every tag: emptying its set calls DeleteObjectTagging.
+      const line = (arn: string) =>
+        arn.endsWith('/b.txt')
+          ? { arn, remove: ['old', 'keep'] }
+          : { arn, set: { team: value }, remove: ['old'] };
+      writeFileSync(job, arns.map((arn) => JSON.stringify(line(arn))).join('\n'));
+      const printed = await unitag([...flags, 'permissions', job], proxy.url);
+      expect(printed.stderr).toBe('');
+      const policy = JSON.parse(printed.stdout) as PolicyDocument;
+      proxy.actions.clear();
+
+      // Act
+      const run = await unitag([...flags, '--max-rate', 'off', 'apply', job, '--output', 'json'], proxy.url);
+
+      // Assess
+      expect(run.code, run.stderr).toBe(0);
+      expect(JSON.parse(run.stdout).totals).toMatchObject({ total: arns.length, failed: 0 });
+      const allowed = actionsOf(policy);
+      const called = proxy.actions;
+      expect([...called].filter((a) => !allowed.has(a))).toEqual([]);
+      const unused = [...allowed].filter((a) => !called.has(a));
+      expect(unused).toEqual(taggingApi ? UNUSED_WITH_TAGGING_API : []);
+      if (!taggingApi) expect([...allowed].some((a) => a.startsWith('tag:'))).toBe(false);
+      // Nothing broader: no wildcard action, and every resource is one the job names (or "*" for the actions
+      // AWS authorizes only on "*").
+      expect([...allowed].some((a) => a.includes('*'))).toBe(false);
+      expect([...resourcesOf(policy)].sort()).toEqual(['*', ...arns].sort());
+    }, 120_000);
+  }
+});
+
+/** The CLI with no credentials at all: explain and permissions need none. */
+function offline(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: dir, AWS_CONFIG_FILE: join(dir, 'none') };
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) =>
+      resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+describe('unitag explain and permissions as a new user runs them', () => {
+  it('explains resources from arguments and standard input, without credentials', async () => {
+    const run = await offline(
+      ['explain', 'arn:aws:iam::123456789012:role/deploy', '-', '--output', 'json'],
+      'arn:aws:s3:::logs/app.log\n',
+    );
+    expect(run.code, run.stderr).toBe(0);
+    const { resources } = JSON.parse(run.stdout);
+    expect(resources.map((r: { type: string }) => r.type)).toEqual(['iam:role', 's3:object']);
+    const text = await offline(['explain', 'arn:aws:s3:::logs/app.log']);
+    expect(text.stdout).toContain('s3:ExistingObjectTag/<key>');
+    expect(text.stdout).toContain(
+      'https://docs.aws.amazon.com/AmazonS3/latest/userguide/tagging-and-policies.html',
+    );
+  });
+
+  it('refuses bad input with exit 2 and a message that says what to fix', async () => {
+    const bad = await offline(['explain', 'arn:aws:sns:us-east-1']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Invalid ARN/);
+    const operations = await offline([
+      'permissions',
+      'arn:aws:sns:us-east-1:123456789012:t',
+      '--for',
+      'tag,delete',
+    ]);
+    expect(operations).toMatchObject({ code: 2, stdout: '' });
+    expect(operations.stderr).toMatch(/--for takes tag, untag and list/);
+    const job = join(dir, 'bad.ndjson');
+    writeFileSync(job, '{"arn": "arn:aws:sns:us-east-1:123456789012:t", "set": {"aws:x": "1"}}\n');
+    const lines = await offline(['permissions', job]);
+    expect(lines).toMatchObject({ code: 2, stdout: '' });
+    expect(lines.stderr).toMatch(/bad.ndjson:1: ReservedKey/);
+    const format = await offline(['permissions', join(dir, 'job.txt')]);
+    expect(format.code).toBe(2);
+    expect(format.stderr).toMatch(/cannot tell the format/);
+  });
+
+  it('says when the policy is longer than a managed policy may be', async () => {
+    const job = join(dir, 'big.ndjson');
+    const line = (i: number) =>
+      JSON.stringify({ arn: `arn:aws:sns:us-east-1:123456789012:topic-${i}`, set: { a: '1' } });
+    writeFileSync(job, Array.from({ length: 200 }, (_, i) => line(i)).join('\n'));
+    const run = await offline(['permissions', job]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).Statement).toHaveLength(2);
+    expect(run.stderr).toMatch(/more than a managed policy's 6144/);
+  });
+});

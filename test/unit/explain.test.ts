@@ -1,0 +1,202 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ABAC_EXCEPTIONS } from '../../src/abac-exceptions.js';
+import { actionInfo } from '../../src/iam-data.js';
+import { InvalidArnError, UnsupportedResourceError } from '../../src/index.js';
+import { policySize, requestsOfChange } from '../../src/permissions.js';
+import { createTagger } from '../../src/tagger.js';
+
+const A = '123456789012';
+const ARNS = [
+  `arn:aws:sns:us-east-1:${A}:orders`,
+  `arn:aws:sqs:us-east-1:${A}:jobs`,
+  `arn:aws:lambda:us-east-1:${A}:function:f`,
+  `arn:aws:lambda:us-east-1:${A}:event-source-mapping:e`,
+  `arn:aws:lambda:us-east-1:${A}:code-signing-config:csc-1`,
+  'arn:aws:s3:::bucket',
+  'arn:aws:s3:::bucket/dir/key.txt',
+  `arn:aws:ec2:us-east-1:${A}:volume/vol-1`,
+  `arn:aws:ec2:us-east-1:${A}:security-group/sg-1`,
+  `arn:aws:ec2:us-east-1:${A}:instance/i-1`,
+  `arn:aws:iam::${A}:user/division/u`,
+  `arn:aws:iam::${A}:role/r`,
+  `arn:aws:iam::${A}:policy/p`,
+  `arn:aws:iam::${A}:instance-profile/ip`,
+  `arn:aws:iam::${A}:server-certificate/c`,
+  `arn:aws:iam::${A}:oidc-provider/example.com`,
+  `arn:aws:iam::${A}:saml-provider/s`,
+  `arn:aws:iam::${A}:mfa/m`,
+  `arn:aws:dynamodb:us-east-1:${A}:table/t`,
+  `arn:aws:logs:us-east-1:${A}:log-group:g`,
+  `arn:aws:kms:us-east-1:${A}:key/k`,
+];
+
+const tagger = () => createTagger({ region: 'us-east-1' });
+
+describe('explain', () => {
+  it.each(ARNS)("names only actions that exist in AWS's IAM reference: %s", async (arn) => {
+    const e = await tagger().explain(arn);
+    const named = [e.actions, e.bulkActions].flatMap((p) => (p ? [...p.tag, ...p.untag, ...p.list] : []));
+    expect(named.length).toBeGreaterThan(0);
+    for (const action of named) expect(await actionInfo(action), action).toBeDefined();
+    expect(e.iamResourceType?.name).toBeTruthy();
+  });
+
+  it('explains an SNS topic: its own calls, the tagging API for bulk work, the standard keys', async () => {
+    const e = await tagger().explain(ARNS[0] as string);
+    expect(e).toMatchObject({
+      type: 'sns:topic',
+      adapter: 'sns',
+      actions: { tag: ['sns:TagResource'], untag: ['sns:UntagResource'], list: ['sns:ListTagsForResource'] },
+      bulkActions: { tag: ['tag:TagResources', 'sns:TagResource'] },
+      abac: {
+        supported: true,
+        resourceKeys: ['aws:ResourceTag/${TagKey}'],
+        requestKeys: ['aws:RequestTag/${TagKey}', 'aws:TagKeys'],
+      },
+      caseInsensitiveKeys: false,
+      replacesWholeSet: false,
+    });
+    expect(e.exceptions.map((x) => x.id)).toEqual(['tagging-api-both-permissions']);
+  });
+
+  it("explains an S3 object: S3's own condition keys, whole-set writes, 10 tags, no tagging API", async () => {
+    const e = await tagger().explain('arn:aws:s3:::bucket/dir/key.txt');
+    expect(e.abac.requestKeys).toEqual(['s3:RequestObjectTag/<key>', 's3:RequestObjectTagKeys']);
+    expect(e.abac.resourceKeys).toContain('s3:ExistingObjectTag/<key>');
+    expect(e).toMatchObject({ replacesWholeSet: true, maxTags: 10, bulkActions: undefined });
+    expect(e.actions.untag).toEqual(['s3:GetObjectTagging', 's3:PutObjectTagging', 's3:DeleteObjectTagging']);
+    expect(e.exceptions.map((x) => x.id)).toEqual(['s3-object-keys', 's3-whole-set']);
+  });
+
+  it('explains an S3 bucket: read-modify-write, no request keys, ABAC only where enabled', async () => {
+    const e = await tagger().explain('arn:aws:s3:::bucket');
+    expect(e.actions.tag).toEqual(['s3:GetBucketTagging', 's3:PutBucketTagging']);
+    expect(e.abac.requestKeys).toEqual([]);
+    expect(e.exceptions.map((x) => x.id)).toContain('s3-bucket-abac-opt-in');
+  });
+
+  it('explains an IAM role: case-insensitive keys, a read before each write, the STS account check', async () => {
+    const e = await tagger().explain(`arn:aws:iam::${A}:role/r`);
+    expect(e.caseInsensitiveKeys).toBe(true);
+    expect(e.actions.tag).toEqual(['iam:GetRole', 'iam:TagRole', 'sts:GetCallerIdentity']);
+    expect(e.exceptions.map((x) => x.id)).toEqual(['iam-key-case', 'iam-principal-tags', 'iam-passrole']);
+    expect((await tagger().explain(`arn:aws:iam::${A}:policy/p`)).caseInsensitiveKeys).toBe(false);
+  });
+
+  it("explains a type only the tagging API serves: its actions plus the service's own tagging actions", async () => {
+    const e = await tagger().explain(`arn:aws:dynamodb:us-east-1:${A}:table/t`);
+    expect(e.adapter).toBe('tagging-api');
+    expect(e.actions).toEqual({
+      tag: ['tag:TagResources', 'dynamodb:TagResource'],
+      untag: ['tag:UntagResources', 'dynamodb:UntagResource'],
+      list: ['tag:GetResources'],
+    });
+  });
+
+  it('refuses a bad ARN with a typed error, and sends nothing', async () => {
+    const t = tagger();
+    await expect(t.explain('arn:aws:sns:us-east-1')).rejects.toBeInstanceOf(InvalidArnError);
+    await expect(t.explain(`arn:aws:iam::${A}:group/g`)).rejects.toBeInstanceOf(UnsupportedResourceError);
+    expect(t.calls).toBe(0);
+  });
+});
+
+describe('permissions', () => {
+  it('gives each resource exactly its actions, and actions AWS authorizes only on "*" one statement', async () => {
+    // Act
+    const policy = await tagger().permissions(
+      [
+        { arn: `arn:aws:sns:us-east-1:${A}:a`, operations: ['tag'] },
+        { arn: `arn:aws:sns:us-east-1:${A}:b`, operations: ['tag'] },
+        { arn: `arn:aws:ec2:us-east-1:${A}:volume/vol-1`, operations: ['list', 'untag'] },
+      ],
+      { bulk: false },
+    );
+    // Assess
+    expect(policy).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'UnitagAnyResource',
+          Effect: 'Allow',
+          Action: ['ec2:DescribeTags', 'sts:GetCallerIdentity'],
+          Resource: '*',
+        },
+        {
+          Sid: 'UnitagResources1',
+          Effect: 'Allow',
+          Action: ['ec2:DeleteTags'],
+          Resource: `arn:aws:ec2:us-east-1:${A}:volume/vol-1`,
+        },
+        {
+          Sid: 'UnitagResources2',
+          Effect: 'Allow',
+          Action: ['sns:TagResource'],
+          Resource: [`arn:aws:sns:us-east-1:${A}:a`, `arn:aws:sns:us-east-1:${A}:b`],
+        },
+      ],
+    });
+  });
+
+  it('adds the tagging API for bulk work on the types it serves, and never for S3 objects', async () => {
+    const policy = await tagger().permissions([
+      { arn: `arn:aws:sqs:us-east-1:${A}:q`, operations: ['untag'] },
+      { arn: 'arn:aws:s3:::b/k', operations: ['tag'] },
+    ]);
+    expect(policy.Statement[0]).toMatchObject({ Action: ['tag:UntagResources'], Resource: '*' });
+    expect(JSON.stringify(policy)).not.toContain('tag:TagResources');
+  });
+
+  it("writes IAM's escapes for *, ? and $ in a name, so that the resource names that object alone", async () => {
+    const policy = await tagger().permissions([{ arn: 'arn:aws:s3:::b/a*b?c$d', operations: ['list'] }]);
+    expect(policy.Statement[0]?.Resource).toBe('arn:aws:s3:::b/a${*}b${?}c${$}d');
+  });
+
+  it("asks for an S3 object version's own actions", async () => {
+    const [request] = requestsOfChange({ arn: 'arn:aws:s3:::b/k', versionId: 'v1', remove: ['x'] });
+    const policy = await tagger().permissions([request as never], { bulk: false });
+    expect(policy.Statement[0]?.Action).toEqual([
+      's3:DeleteObjectVersionTagging',
+      's3:GetObjectVersionTagging',
+      's3:PutObjectVersionTagging',
+    ]);
+  });
+
+  it("maps a job's changes to operations: reads always, copy sources read", () => {
+    const arn = `arn:aws:sns:us-east-1:${A}:t`;
+    const source = `arn:aws:sns:us-east-1:${A}:s`;
+    expect(requestsOfChange({ arn, set: { a: '1' } })[0]?.operations).toEqual(['list', 'tag']);
+    expect(requestsOfChange({ arn, remove: ['a'] })[0]?.operations).toEqual(['list', 'untag']);
+    expect(requestsOfChange({ arn, rename: { a: 'b' } })[0]?.operations).toEqual(['list', 'tag', 'untag']);
+    expect(requestsOfChange({ arn, copyFrom: source })[1]).toEqual({ arn: source, operations: ['list'] });
+  });
+
+  it('gives the same document whatever the order of the requests', async () => {
+    const requests = ARNS.slice(0, 12).map((arn) => ({ arn, operations: ['tag', 'list'] as const }));
+    const forward = await tagger().permissions(requests);
+    const backward = await tagger().permissions([...requests].reverse());
+    expect(backward).toEqual(forward);
+    expect(policySize(forward)).toBe(JSON.stringify(forward).length);
+  });
+
+  it('refuses a bad ARN with a typed error, and sends nothing', async () => {
+    const t = tagger();
+    await expect(t.permissions([{ arn: 'not-an-arn', operations: ['tag'] }])).rejects.toBeInstanceOf(
+      InvalidArnError,
+    );
+    expect(t.calls).toBe(0);
+  });
+});
+
+describe('the exceptions table', () => {
+  it('is the table docs/abac.md shows: every id with its source', () => {
+    const doc = readFileSync(new URL('../../docs/abac.md', import.meta.url), 'utf8');
+    for (const { id, source } of ABAC_EXCEPTIONS) {
+      expect(doc).toContain(`\`${id}\``);
+      expect(doc).toContain(source);
+    }
+    const ids = [...doc.matchAll(/^\| `([a-z0-9-]+)`\s*\|/gm)].map((m) => m[1]);
+    expect(ids).toEqual(ABAC_EXCEPTIONS.map((e) => e.id));
+  });
+});
