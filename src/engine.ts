@@ -1,7 +1,7 @@
 import { parseArn } from './arn.js';
 import { toUnitagError } from './aws-errors.js';
 import { ClientCache, type ClientOptions, withSignal } from './clients.js';
-import { AbortedError, type UnitagError } from './errors.js';
+import { AbortedError, createError, type UnitagError } from './errors.js';
 import { createRegistry, dispatch, type Registry } from './registry.js';
 import { type MaxRates, Scheduler } from './scheduler.js';
 import { copyTags } from './shapes.js';
@@ -93,12 +93,16 @@ export class Engine {
     const hasSet = Object.keys(set).length > 0;
     if (!hasSet && remove.length === 0) return Promise.resolve('unchanged');
     const { adapter, parsed } = target;
-    return this.#call(target, options, async () => {
+    let tagged: WriteOutcome | undefined;
+    const written = this.#call(target, options, async () => {
       if (adapter.change) return adapter.change(this.context, parsed, set, remove, options);
-      const tagged = hasSet ? await adapter.tag(this.context, parsed, set, options) : 'unchanged';
+      tagged = hasSet ? await adapter.tag(this.context, parsed, set, options) : 'unchanged';
       const untagged =
         remove.length > 0 ? await adapter.untag(this.context, parsed, remove, options) : 'unchanged';
       return tagged === 'changed' || untagged === 'changed' ? 'changed' : 'unchanged';
+    });
+    return written.catch((error: UnitagError) => {
+      throw tagged === 'changed' ? partly(error, set, remove) : error;
     });
   }
 
@@ -127,7 +131,12 @@ export class Engine {
     for (const [needed, step] of steps) {
       if (!needed || pending.length === 0) continue;
       const out = await this.#batch(pending, options, () => step(pending));
-      for (const target of pending) result.set(target.arn, out.get(target.arn) as WriteOutcome | UnitagError);
+      const tagged = new Set(pending.filter((t) => result.get(t.arn) === 'changed').map((t) => t.arn));
+      for (const target of pending) {
+        const outcome = out.get(target.arn) as WriteOutcome | UnitagError;
+        const error = outcome instanceof Error && tagged.has(target.arn);
+        result.set(target.arn, error ? partly(outcome, request.set, request.remove) : outcome);
+      }
       pending = pending.filter((target) => result.get(target.arn) === 'changed');
     }
     return result;
@@ -218,4 +227,19 @@ async function exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
   } finally {
     if (queues.get(key) === settled) queues.delete(key);
   }
+}
+
+// The removal failed after the tags were set: the error says what was written, so that no one takes the
+// resource for untouched (the set keys stay; nothing was lost).
+function partly(error: UnitagError, set: Tags, remove: string[]): UnitagError {
+  const keys = Object.keys(set).join(', ');
+  return createError(
+    error.code,
+    `the tags ${keys} were set, but removing ${remove.join(', ')} failed: ${error.message}`,
+    {
+      arn: error.arn,
+      service: error.service,
+      cause: error.cause,
+    },
+  );
 }

@@ -47,6 +47,8 @@ export interface Explanation {
   maxTags: number;
   /** Documented exceptions that concern this type, each with its AWS source. */
   exceptions: AbacException[];
+  /** What unitag could not work out (a service tagging action AWS's reference does not name), in words. */
+  warnings: string[];
   /** The version of the IAM reference data the answer comes from. */
   iamDataVersion: string;
 }
@@ -61,6 +63,7 @@ export async function explain(engine: Engine, policy: TaggingApiPolicy, arn: str
   ]);
   const bulkActions = policy.routes(target) ? await bulkActionsOf(target, {}) : undefined;
   const abac = await abacKeys(target, actions, iamType?.name);
+  const warnings = unknownServiceActions(target, actions) ? [noServiceAction(target)] : [];
   return {
     arn,
     type: target.info.type,
@@ -74,6 +77,7 @@ export async function explain(engine: Engine, policy: TaggingApiPolicy, arn: str
     maxTags: target.info.rules.maxTags,
     exceptions: exceptionsFor(target.info.type, bulkActions !== undefined),
     iamDataVersion: version,
+    warnings,
   };
 }
 
@@ -87,6 +91,22 @@ export async function actionsOf(target: Target, options: { versionId?: string })
   if (target.adapter.name !== 'tagging-api') return own;
   const service = await serviceTaggingActions(target.parsed.service, target.parsed.arn);
   return { tag: [...own.tag, ...service.tag], untag: [...own.untag, ...service.untag], list: own.list };
+}
+
+/** True where a write through the tagging API needs a service action that AWS's reference does not name. */
+export function unknownServiceActions(target: Target, actions: Permissions): boolean {
+  const service = `${target.parsed.service}:`;
+  const named = (list: string[]) => list.some((a) => a.startsWith(service));
+  return target.adapter.name === 'tagging-api' && (!named(actions.tag) || !named(actions.untag));
+}
+
+/** Why no policy can be written for such a resource, and what to do. */
+export function noServiceAction(target: Target): string {
+  return (
+    `AWS's IAM reference names no ${target.parsed.service} action that tags or untags ${target.arn}, and ` +
+    `the tagging API needs one besides tag:TagResources: check that the resource can be tagged, and grant ` +
+    `the service's own tagging action on it.`
+  );
 }
 
 /** The actions bulk work needs for a resource the tagging API serves first (see `Explanation.bulkActions`). */
@@ -119,9 +139,11 @@ async function serviceTaggingActions(
   return found;
 }
 
-// Tag condition keys: those that read the resource's tags, and those that read a request's tags.
-const REQUEST_KEY = /RequestTag|TagKeys|RequestObjectTag/i;
-const TAG_KEY = /Tag/i;
+// Tag condition keys: a tag's key follows a `/` after `...Tag` or `...-tag` (`aws:ResourceTag/${TagKey}`,
+// `s3:ExistingObjectTag/<key>`, `rds:db-tag/...`, `rds:req-tag/...`), or the key lists a request's tag keys
+// (`aws:TagKeys`, `s3:RequestObjectTagKeys`). Request keys name the request; the others read the resource.
+const TAG_KEY = /^[^:/]+:[^/]*tag\/|^[^:/]+:[^/]*TagKeys$/i;
+const REQUEST_KEY = /^[^:/]+:(Request[^/]*|req-[^/]*)tag\/|TagKeys$/i;
 
 async function abacKeys(target: Target, actions: Permissions, iamType: string | undefined) {
   const resource = new Set<string>();

@@ -162,26 +162,27 @@ export async function resourceTypeOfArn(arn: string): Promise<ResourceTypeInfo |
   let best: { info: ResourceTypeInfo; fixed: number } | undefined;
   for (const type of await iam.iamResourceTypesForService(service)) {
     const info = await resourceTypeInfo(service, type);
-    if (!info || !arnFormat(info.arn).test(arn)) continue;
-    const fixed = info.arn.replace(/\$\{[^}]*\}/g, '').length;
-    if (!best || fixed > best.fixed) best = { info, fixed };
+    // A type may have several formats, comma-separated (API Gateway stages of REST and HTTP APIs).
+    for (const format of info?.arn.split(/,\s*/) ?? []) {
+      if (!info || !arnFormat(format).test(arn)) continue;
+      const fixed = format.replace(/\$\{[^}]*\}|\*/g, '').length;
+      if (!best || fixed > best.fixed) best = { info, fixed };
+    }
   }
   return best?.info;
 }
 
 // `arn:${Partition}:sns:${Region}:${Account}:${TopicName}` -> a pattern: the partition, region and account are
-// one field each (region and account may be empty); any other variable is one or more characters.
+// one field each (region and account may be empty); any other variable, and a `*`, is one or more characters.
 function arnFormat(format: string): RegExp {
   const fields = new Set(['${Partition}', '${Region}', '${Account}']);
   const source = format
-    .split(/(\$\{[^}]*\})/)
-    .map((part) =>
-      part.startsWith('${')
-        ? fields.has(part)
-          ? '[^:]*'
-          : '.+'
-        : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
-    )
+    .split(/(\$\{[^}]*\}|\*)/)
+    .map((part) => {
+      if (fields.has(part)) return '[^:]*';
+      if (part === '*' || part.startsWith('${')) return '.+';
+      return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    })
     .join('');
   return new RegExp(`^${source}$`);
 }

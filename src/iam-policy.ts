@@ -69,7 +69,9 @@ export async function readPolicy(input: string | object): Promise<IamPolicy> {
 }
 
 /** The policy's shape, from text; its actions are not looked up (see {@link readPolicy}). */
-export function parsePolicyText(text: string): IamPolicy {
+export function parsePolicyText(input: string): IamPolicy {
+  // A byte-order mark (as some editors write one) is not part of the policy.
+  const text = input.replace(/^\uFEFF/, '');
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -1,6 +1,6 @@
 import type { Engine } from './engine.js';
-import { UnsupportedResourceError } from './errors.js';
-import { actionsOf, bulkActionsOf } from './explain.js';
+import { ConfigurationError, UnsupportedResourceError } from './errors.js';
+import { actionsOf, bulkActionsOf, noServiceAction, unknownServiceActions } from './explain.js';
 import { actionInfo } from './iam-data.js';
 import type { Change } from './plan.js';
 import type { TaggingApiPolicy } from './tagging-api-policy.js';
@@ -50,11 +50,16 @@ export async function permissionsPolicy(
   const byResource = new Map<string, Set<string>>();
   for (const request of requests) {
     const target = engine.resolve(request.arn);
+    const operations = checkedOperations(request);
     const options = { versionId: request.versionId };
     const actions =
       bulk && policy.routes(target) ? await bulkActionsOf(target, options) : await actionsOf(target, options);
+    // A write the policy could not allow is refused, never printed as a policy that would fail at run time.
+    if (operations.some((o) => o !== 'list') && unknownServiceActions(target, actions)) {
+      throw new UnsupportedResourceError(noServiceAction(target), { arn: target.arn });
+    }
     const resource = policyResource(target.parsed.arn);
-    for (const name of new Set(request.operations.flatMap((operation) => actions[operation]))) {
+    for (const name of new Set(operations.flatMap((operation) => actions[operation]))) {
       const info = await actionInfo(name);
       // Every action unitag names is in AWS's reference: a test holds it there; a miss is unitag's bug.
       if (!info) throw new UnsupportedResourceError(`${name} is not in AWS's IAM reference.`);
@@ -67,6 +72,19 @@ export async function permissionsPolicy(
     }
   }
   return { Version: '2012-10-17', Statement: statements(anywhere, byResource) };
+}
+
+const OPERATIONS: ReadonlySet<string> = new Set(['tag', 'untag', 'list']);
+
+// The operations of a request, each one of tag, untag and list (a caller's typo is said, not a TypeError).
+function checkedOperations(request: PermissionRequest): (keyof Permissions)[] {
+  const wrong = request.operations.filter((o) => !OPERATIONS.has(o));
+  if (wrong.length > 0 || request.operations.length === 0) {
+    throw new ConfigurationError(
+      `permissions: the operations of ${request.arn} must be some of tag, untag and list, not ${JSON.stringify(request.operations)}.`,
+    );
+  }
+  return [...new Set(request.operations)];
 }
 
 /** The operations a job's change needs: its reads (a plan reads every resource first) and its writes. */

@@ -309,3 +309,49 @@ function merge(arn: string, all: Steps[]): Change | undefined {
 function quoted(values: string[]): string {
   return values.map((v) => `"${v}"`).join(', ');
 }
+
+/**
+ * The fix, planned against the tags just read (no AWS call): a change the resource's rules refuse (an S3 object
+ * holds 10 tags) loses its additions and is planned again; what still fails is left out. Each part left out is
+ * listed in `unfixable` with the rule's message.
+ */
+export async function fitFix(tagger: Tagger, fix: Fix, read: Iterable<CheckResult>): Promise<Fix> {
+  const current = new Map<string, Tags>();
+  const findings = new Map<string, Finding[]>();
+  for (const r of read) {
+    if (r.tags) current.set(r.arn, r.tags);
+    findings.set(r.arn, r.findings);
+  }
+  const refused = async (changes: Change[]) => {
+    const plan = await tagger.plan(changes, { current });
+    return new Map(plan.entries.filter((e) => e.status === 'failed').map((e) => [e.arn, e.error]));
+  };
+  const first = await refused(fix.changes);
+  if (first.size === 0) return fix;
+  const unfixable = [...fix.unfixable];
+  const leaveOut = (arn: string, keys: string[] | undefined, message: string) => {
+    for (const f of findings.get(arn) ?? [])
+      if (!keys || keys.includes(f.key))
+        unfixable.push({ arn, key: f.key, kind: f.kind, reason: `left out: ${message}` });
+  };
+  // Without the keys it would add, the change may fit (a rename keeps the count).
+  const retried = fix.changes
+    .filter((c) => first.has(c.arn) && c.setIfAbsent !== undefined)
+    .map(({ setIfAbsent: _added, ...rest }) => rest);
+  const second = await refused(retried);
+  const kept = new Map(retried.filter((c) => !second.has(c.arn)).map((c) => [c.arn, c]));
+  const changes: Change[] = [];
+  for (const change of fix.changes) {
+    const error = first.get(change.arn);
+    if (!first.has(change.arn)) changes.push(change);
+    else {
+      const message = error?.message ?? 'the resource refuses it';
+      const smaller = kept.get(change.arn);
+      if (smaller && (smaller.rename || smaller.set || smaller.remove)) {
+        changes.push(smaller);
+        leaveOut(change.arn, Object.keys(change.setIfAbsent ?? {}), message);
+      } else leaveOut(change.arn, undefined, message);
+    }
+  }
+  return { changes, unfixable };
+}

@@ -48,7 +48,9 @@ export function parseTagPolicy(document: unknown): TagPolicy {
   const policy = unwrapEffective(root);
   if (!isObject(policy)) fail([], `a tag policy is a JSON object, such as ${EXAMPLE}`);
   for (const member of Object.keys(policy)) {
-    if (member !== 'tags') fail([member], `unknown member: a tag policy holds only "tags", as in ${EXAMPLE}`);
+    if (member === CHILD_CONTROL) childControl(policy[member], [member]);
+    else if (member !== 'tags')
+      fail([member], `unknown member: a tag policy holds only "tags", as in ${EXAMPLE}`);
   }
   if (!Object.hasOwn(policy, 'tags')) fail([], `not a tag policy: it has no "tags" object; write ${EXAMPLE}`);
   const tags = policy.tags;
@@ -99,7 +101,8 @@ export function typeListed(types: true | readonly string[], type: string): boole
 
 function parseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    // A byte-order mark (as some editors write one) is not part of the policy.
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new InvalidPolicyError(
       `not JSON (${(error as Error).message}); a tag policy looks like ${EXAMPLE}`,

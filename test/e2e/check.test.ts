@@ -182,6 +182,14 @@ describe('unitag check (built, as a separate process)', () => {
     expect(linked.code).toBe(2);
     expect(linked.stderr).toMatch(/--fix .*link\.ndjson is a symbolic link/);
     expect(readFileSync(target, 'utf8')).toBe('kept\n');
+    // The fix never replaces what the check reads: the policy, or the file of ARNs.
+    const policyCopy = file('policy-copy.ndjson', readFileSync(policy, 'utf8'));
+    const over = await unitag(['check', '--policy', policyCopy, topic, '--fix', policyCopy], {
+      url: NOWHERE,
+    });
+    expect(over.code).toBe(2);
+    expect(over.stderr).toMatch(/--fix .*policy-copy\.ndjson is .*, which the check reads/);
+    expect(readFileSync(policyCopy, 'utf8')).toBe(readFileSync(policy, 'utf8'));
     const named = await unitag(['check', '--policy', policy, topic, '--fix', join(dir, 'fix.txt')], {
       url: NOWHERE,
     });

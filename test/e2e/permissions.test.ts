@@ -214,9 +214,38 @@ describe('unitag explain and permissions as a new user runs them', () => {
     const lines = await offline(['permissions', job]);
     expect(lines).toMatchObject({ code: 2, stdout: '' });
     expect(lines.stderr).toMatch(/bad.ndjson:1: ReservedKey/);
+    // Each bad line on a line of its own, and no policy.
+    writeFileSync(job, '{"arn": "arn:aws:sns:us-east-1:123456789012:t", "set": {"aws:x": "1"}}\nnot json\n');
+    const two = await offline(['permissions', job]);
+    expect(two.stderr.split('\n').filter((l) => l.startsWith(job))).toHaveLength(2);
+    expect(two.stderr).toMatch(/2 bad line\(s\) in .*bad\.ndjson/);
+    // --for says what will be done to ARNs; with a job it would be ignored, so it is refused.
+    const jobFor = await offline(['permissions', job, '--for', 'tag']);
+    expect(jobFor.code).toBe(2);
+    expect(jobFor.stderr).toMatch(/--for applies to ARNs/);
+    // Every bad ARN is named, and the good ones still explained.
+    const some = await offline(['explain', 'arn:aws:sns:us-east-1:123456789012:ok', 'bad-1', 'arn:aws:sns']);
+    expect(some.code).toBe(2);
+    expect(some.stdout).toContain('arn:aws:sns:us-east-1:123456789012:ok');
+    expect(some.stderr).toMatch(/bad-1: InvalidArn/);
+    expect(some.stderr).toMatch(/arn:aws:sns: InvalidArn/);
     const format = await offline(['permissions', join(dir, 'job.txt')]);
     expect(format.code).toBe(2);
     expect(format.stderr).toMatch(/cannot tell the format/);
+  });
+
+  it('applies --query to the policy', async () => {
+    const run = await offline([
+      '--query',
+      'Statement[].Action[]',
+      'permissions',
+      'arn:aws:sqs:us-east-1:123456789012:q',
+      '--for',
+      'list',
+      '--no-tagging-api',
+    ]);
+    expect(run.code, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout)).toEqual(['sqs:ListQueueTags']);
   });
 
   it('says when the policy is longer than a managed policy may be', async () => {

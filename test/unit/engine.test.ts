@@ -3,7 +3,7 @@ import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { mockClients, mockedTagger } from '../mocks/sdk.js';
+import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 
 const mocks = mockClients({
   sns: SNSClient,
@@ -37,5 +37,24 @@ describe('invalid input makes no AWS call', () => {
     await tagger().untag(TOPIC, []);
     await tagger().tag('arn:aws:logs:us-east-1:123456789012:log-group:g', {});
     expect(totalCalls()).toBe(0);
+  });
+});
+
+describe('a write whose removal fails after its tags were set', () => {
+  it('says what was written, in the error of that resource', async () => {
+    // Prepare: SNS sets the tags, then refuses the removal.
+    const { TagResourceCommand, UntagResourceCommand } = await import('@aws-sdk/client-sns');
+    mocks.sns.on(TagResourceCommand).resolves({});
+    mocks.sns.on(UntagResourceCommand).rejects(awsError('AuthorizationErrorException', 403));
+    const t = mockedTagger({ preferTaggingApi: false });
+    // Act
+    const planned = await t.plan([{ arn: TOPIC, set: { team: 'a' }, remove: ['old'] }], {
+      current: new Map([[TOPIC, { old: '1' }]]),
+    });
+    const report = await t.apply(planned);
+    // Assess
+    const [result] = report.results;
+    expect(result).toMatchObject({ outcome: 'failed', error: { code: 'AccessDenied' } });
+    expect(result?.error?.message).toMatch(/^the tags team were set, but removing old failed: /);
   });
 });

@@ -200,3 +200,50 @@ describe('the exceptions table', () => {
     expect(ids).toEqual(ABAC_EXCEPTIONS.map((e) => e.id));
   });
 });
+
+describe("explain and permissions at the edges of AWS's reference", () => {
+  it.each([
+    [`arn:aws:dms:us-east-1:${A}:endpoint:ABC`, 'Endpoint'],
+    ['arn:aws:apigateway:us-east-1::/restapis/abc/stages/prod', 'Stage'],
+    ['arn:aws:apigateway:us-east-1::/apis/abc/stages/prod', 'Stage'],
+  ])('matches ARN formats with "*" and several formats per type: %s', async (arn, type) => {
+    expect((await tagger().explain(arn)).iamResourceType?.name).toBe(type);
+  });
+
+  it('lists as ABAC keys only keys that read tags, each on its side', async () => {
+    const vpn = await tagger().explain(`arn:aws:ec2:us-east-1:${A}:vpn-connection/vpn-1`);
+    expect(vpn.abac.resourceKeys).toEqual(['aws:ResourceTag/${TagKey}', 'ec2:ResourceTag/${TagKey}']);
+    const instance = await tagger().explain(`arn:aws:ec2:us-east-1:${A}:instance/i-1`);
+    expect(instance.abac.resourceKeys).not.toContain('ec2:InstanceMetadataTags');
+    const db = await tagger().explain(`arn:aws:rds:us-east-1:${A}:db:d`);
+    expect(db.abac.requestKeys).toContain('rds:req-tag/${TagKey}');
+    expect(db.abac.resourceKeys).not.toContain('rds:req-tag/${TagKey}');
+  });
+
+  it("names the service's own action for a type only the tagging API serves", async () => {
+    const policy = await tagger().permissions([
+      { arn: `arn:aws:dms:us-east-1:${A}:endpoint:ABC`, operations: ['tag'] },
+    ]);
+    expect(policy.Statement[1]).toMatchObject({ Action: ['dms:AddTagsToResource'] });
+  });
+
+  it('refuses a write it cannot write a working policy for, and warns in explain', async () => {
+    const alias = `arn:aws:kms:us-east-1:${A}:alias/a`;
+    await expect(tagger().permissions([{ arn: alias, operations: ['tag'] }])).rejects.toMatchObject({
+      code: 'UnsupportedResource',
+      message: expect.stringMatching(/names no kms action that tags or untags/),
+    });
+    expect((await tagger().explain(alias)).warnings).toHaveLength(1);
+  });
+
+  it('says a wrong operation with a typed error, not a TypeError', async () => {
+    const arn = `arn:aws:sns:us-east-1:${A}:t`;
+    await expect(tagger().permissions([{ arn, operations: ['delete' as 'tag'] }])).rejects.toMatchObject({
+      code: 'ConfigurationError',
+      message: expect.stringMatching(/must be some of tag, untag and list/),
+    });
+    await expect(tagger().permissions([{ arn, operations: [] }])).rejects.toMatchObject({
+      code: 'ConfigurationError',
+    });
+  });
+});

@@ -92,6 +92,13 @@ describe('readPolicy: what it refuses, and what the message says to fix', () => 
     expect(await refusal(text)).toMatch(message);
   });
 
+  it('takes a byte-order mark before the document, as some editors write it', () => {
+    const policy = parsePolicyText(
+      '\uFEFF{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}]}',
+    );
+    expect(policy.statements).toHaveLength(1);
+  });
+
   it('names the statement by index, Sid and line', async () => {
     const text = `{
   "Version": "2012-10-17",

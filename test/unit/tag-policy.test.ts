@@ -5,7 +5,7 @@ import { parseJob } from '../../src/job.js';
 import type { Change } from '../../src/plan.js';
 import type { ReadReport } from '../../src/report.js';
 import { matchesValue, parseTagPolicy, typeListed, valueAllowed } from '../../src/tag-policy.js';
-import { checkMany, checkResource, fixResources } from '../../src/tag-policy-check.js';
+import { checkMany, checkResource, fitFix, fixResources } from '../../src/tag-policy-check.js';
 import type { Tagger } from '../../src/tagger.js';
 import type { Tags } from '../../src/types.js';
 
@@ -633,5 +633,52 @@ describe('fix', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('fix within the resource limits', () => {
+  it('an S3 object with 10 tags keeps its rename, and the key it cannot add is left to you', async () => {
+    // Prepare: nine tags and a misspelt CostCenter; the policy requires Owner (one allowed value).
+    const { createTagger } = await import('../../src/tagger.js');
+    const tagger = createTagger({ region: 'us-east-1' });
+    const arn = 'arn:aws:s3:::orders/2026/q3.csv';
+    const tags: Tags = Object.fromEntries([
+      ...Array.from({ length: 9 }, (_, i) => [`k${i}`, 'v']),
+      ['costcenter', '100'],
+    ]);
+    const policy = parseTagPolicy(JSON.stringify(WRITTEN));
+    const findings = checkResource(policy, { arn, type: 's3:object', tags });
+    const result = { arn, type: 's3:object', outcome: 'noncompliant' as const, tags, findings };
+    // Act
+    const fix = await fitFix(tagger, fixResources(policy, [result]), [result]);
+    // Assess
+    expect(fix.changes).toEqual([{ arn, rename: { costcenter: 'CostCenter' } }]);
+    expect(fix.unfixable).toEqual([
+      expect.objectContaining({
+        arn,
+        key: 'Owner',
+        kind: 'required-missing',
+        reason: expect.stringMatching(/^left out: .*10/),
+      }),
+    ]);
+    expect(tagger.calls).toBe(0);
+  });
+
+  it('a fix that fits is written as it is', async () => {
+    const { createTagger } = await import('../../src/tagger.js');
+    const tagger = createTagger({ region: 'us-east-1' });
+    const tags: Tags = { costcenter: '100' };
+    const policy = parseTagPolicy(JSON.stringify(WRITTEN));
+    const findings = checkResource(policy, { arn: TOPIC, type: 'sns:topic', tags });
+    const result = { arn: TOPIC, type: 'sns:topic', outcome: 'noncompliant' as const, tags, findings };
+    const fix = fixResources(policy, [result]);
+    expect(await fitFix(tagger, fix, [result])).toEqual(fix);
+  });
+});
+
+describe('tag policy files as editors write them', () => {
+  it('takes a byte-order mark, and child control operators at the root', () => {
+    const text = `\uFEFF${JSON.stringify({ ...WRITTEN, '@@operators_allowed_for_child_policies': ['@@none'] })}`;
+    expect(parseTagPolicy(text).rules.map((r) => r.tagKey)).toEqual(['CostCenter', 'Team', 'Owner']);
   });
 });

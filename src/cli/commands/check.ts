@@ -1,4 +1,13 @@
-import { closeSync, fchmodSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  lstatSync,
+  openSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Change } from '../../plan.js';
@@ -48,7 +57,7 @@ export function registerCheck(program: Command, done: (code: number) => void): v
 
 /** Checks the resources; the exit code. Bad input is found before any AWS call. */
 async function runCheck(global: GlobalOptions, args: string[], opts: CheckOptions): Promise<number> {
-  const [{ parseTagPolicy }, { checkMany, fixResources }, { printable }] = await Promise.all([
+  const [{ parseTagPolicy }, { checkMany, fitFix, fixResources }, { printable }] = await Promise.all([
     import('../../tag-policy.js'),
     import('../../tag-policy-check.js'),
     import('../../render.js'),
@@ -60,7 +69,7 @@ async function runCheck(global: GlobalOptions, args: string[], opts: CheckOption
   } catch (error) {
     throw new UsageError(`${opts.policy}: ${(error as Error).message}`);
   }
-  if (opts.fix !== undefined) checkFixPath(opts.fix);
+  if (opts.fix !== undefined) checkFixPath(opts.fix, [opts.policy, opts.file]);
   const arns = await readArns(args, opts.file);
   const tagger = await makeTagger(global);
   const bad = badArns(tagger, arns);
@@ -69,7 +78,10 @@ async function runCheck(global: GlobalOptions, args: string[], opts: CheckOption
 
   const report = await checkMany(tagger, policy, arns);
   // The fix is written before the output: a reader that stops early (| head) must not cost the file.
-  const fix = opts.fix === undefined ? undefined : fixResources(policy, report.results);
+  const fix =
+    opts.fix === undefined
+      ? undefined
+      : await fitFix(tagger, fixResources(policy, report.results), report.results);
   if (fix && opts.fix !== undefined) writeFix(opts.fix, fix.changes);
   // The summary is said even when --query cannot be applied: the check was made, the fix written.
   let failedQuery: unknown;
@@ -175,11 +187,19 @@ async function sayOnStderr(report: CheckReport, fix: Fix | undefined, path: stri
  * Checks, before any AWS call, that the fix job can be written where asked: a name plan and apply read as NDJSON,
  * not a link nor a directory, in a directory where a file can be created.
  */
-function checkFixPath(path: string): void {
+function checkFixPath(path: string, inputs: (string | undefined)[]): void {
   if (!/\.(ndjson|jsonl)$/i.test(path)) {
     throw new UsageError(`--fix ${path}: name it .ndjson (or .jsonl), so that unitag plan and apply read it`);
   }
   refuseLink(path);
+  // The fix must never replace what the check reads: the policy, or the file of ARNs.
+  const fix = statSync(path, { throwIfNoEntry: false });
+  for (const input of inputs) {
+    const read =
+      input === undefined || input === '-' ? undefined : statSync(input, { throwIfNoEntry: false });
+    if (fix && read && fix.dev === read.dev && fix.ino === read.ino)
+      throw new UsageError(`--fix ${path} is ${input}, which the check reads: name another file`);
+  }
   const probe = temporary(path);
   try {
     closeSync(openSync(probe, 'wx', 0o600));

@@ -19,16 +19,29 @@ export function registerExplain(program: Command, done: (code: number) => void):
     .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      const [{ offlineTagger }, { printJson, wantsJson }] = await Promise.all([
-        import('./permissions.js'),
-        import('../output.js'),
-      ]);
+      const [{ offlineTagger }, { printJson, wantsJson }, { isUnitagError }, { printable }] =
+        await Promise.all([
+          import('./permissions.js'),
+          import('../output.js'),
+          import('../../errors.js'),
+          import('../../render.js'),
+        ]);
       const tagger = await offlineTagger(global);
       const explained: Explanation[] = [];
-      for (const arn of await readArns(args, opts.file)) explained.push(await tagger.explain(arn));
+      let bad = 0;
+      // Every ARN is explained or refused: a bad one is said on standard error, and the others still explained.
+      for (const arn of await readArns(args, opts.file)) {
+        try {
+          explained.push(await tagger.explain(arn));
+        } catch (error) {
+          if (!isUnitagError(error)) throw error;
+          bad++;
+          process.stderr.write(`unitag: ${printable(arn)}: ${error.code}: ${printable(error.message)}\n`);
+        }
+      }
       if (wantsJson(opts.output, global)) printJson({ command: 'explain', resources: explained }, global);
-      else print(explained.map(renderExplanation).join('\n\n'));
-      done(EXIT.ok);
+      else if (explained.length > 0) print(explained.map(renderExplanation).join('\n\n'));
+      done(bad > 0 ? EXIT.usage : EXIT.ok);
     });
 }
 
@@ -53,6 +66,7 @@ export function renderExplanation(e: Explanation): string {
     `  ABAC            ${e.abac.supported ? 'yes' : 'no'}: resource tags ${list(e.abac.resourceKeys)}; request tags ${list(e.abac.requestKeys)}`,
     `  keys            ${e.caseInsensitiveKeys ? 'case-insensitive' : 'case-sensitive'}; at most ${e.maxTags} tags${e.replacesWholeSet ? '; every write replaces the whole set' : ''}`,
   );
+  for (const w of e.warnings) lines.push(`  warning: ${w}`);
   for (const x of e.exceptions) lines.push(`  note ${x.id}: ${x.text}`, `       source: ${x.source}`);
   return lines.join('\n');
 }

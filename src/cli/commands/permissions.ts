@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { PermissionRequest } from '../../permissions.js';
 import type { Tagger } from '../../tagger.js';
 import type { Permissions } from '../../types.js';
-import { EXIT, type GlobalOptions, jobSource, print, readStdin, UsageError } from '../common.js';
+import { EXIT, type GlobalOptions, jobSource, readStdin, UsageError } from '../common.js';
 import { formatOf } from './plan.js';
 
 const EXAMPLES = `
@@ -23,17 +23,23 @@ export function registerPermissions(program: Command, done: (code: number) => vo
       .description('print the least-privilege IAM policy a job (or tagging the ARNs) needs'),
   )
     .argument('[arns...]', 'more ARNs, when the first argument is one')
-    .option('--for <operations>', 'with ARNs: what will be done, of tag,untag,list', 'tag,untag,list')
+    .option('--for <operations>', 'with ARNs: what will be done, of tag,untag,list (default: all three)')
     .addHelpText('after', EXAMPLES)
     .action(async (first: string, rest: string[], opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const tagger = await offlineTagger(global);
+      // A job says what it will do: --for would be ignored there, so it is refused.
+      if (!first.startsWith('arn:') && opts.for !== undefined)
+        throw new UsageError('--for applies to ARNs; a job file says itself what it will do');
       const requests = first.startsWith('arn:')
-        ? [first, ...rest].map((arn) => ({ arn, operations: operationsOf(opts.for) }))
+        ? [first, ...rest].map((arn) => ({ arn, operations: operationsOf(opts.for ?? 'tag,untag,list') }))
         : await jobRequests(tagger, first, rest, opts.format);
-      const { policySize, MANAGED_POLICY_LIMIT } = await import('../../permissions.js');
+      const [{ policySize, MANAGED_POLICY_LIMIT }, { printJson }] = await Promise.all([
+        import('../../permissions.js'),
+        import('../output.js'),
+      ]);
       const document = await tagger.permissions(requests, { bulk: global.taggingApi });
-      print(JSON.stringify(document, null, 2));
+      printJson(document, global);
       const size = policySize(document);
       if (size > MANAGED_POLICY_LIMIT) {
         process.stderr.write(
@@ -79,8 +85,11 @@ async function jobRequests(
     return error ? `${error.code}: ${error.message}` : undefined;
   });
   if (job.errors.length > 0) {
-    const shown = job.errors.slice(0, 20).map((e) => `${file}:${e.line}: ${e.message}`);
-    throw new UsageError(`the job has bad lines; fix them first:\n${shown.join('\n')}`);
+    const { printable } = await import('../../render.js');
+    for (const e of job.errors) process.stderr.write(`${file}:${e.line}: ${printable(e.message)}\n`);
+    throw new UsageError(
+      `${job.errors.length} bad line(s) in ${file}: fix them, then ask again (no policy printed)`,
+    );
   }
   return job.changes.flatMap(requestsOfChange);
 }
