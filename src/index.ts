@@ -70,11 +70,9 @@ export {
   checkResource,
   type Finding,
   type FindingKind,
-  type Fix,
-  fixResources,
   type TaggedResource,
-  type Unfixable,
 } from './tag-policy-check.js';
+export { type Fix, fitFix, fixResources, type Unfixable } from './tag-policy-fix.js';
 export { createTagger, type Tagger, type TaggerOptions } from './tagger.js';
 export type {
   Adapter,

@@ -35,6 +35,7 @@ describe('public surface', () => {
       'createTagger',
       'dispatch',
       'doneArns',
+      'fitFix',
       'fixResources',
       'formatArn',
       'isUnitagError',

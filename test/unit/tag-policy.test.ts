@@ -5,7 +5,8 @@ import { parseJob } from '../../src/job.js';
 import type { Change } from '../../src/plan.js';
 import type { ReadReport } from '../../src/report.js';
 import { matchesValue, parseTagPolicy, typeListed, valueAllowed } from '../../src/tag-policy.js';
-import { checkMany, checkResource, fitFix, fixResources } from '../../src/tag-policy-check.js';
+import { checkMany, checkResource } from '../../src/tag-policy-check.js';
+import { fitFix, fixResources } from '../../src/tag-policy-fix.js';
 import type { Tagger } from '../../src/tagger.js';
 import type { Tags } from '../../src/types.js';
 

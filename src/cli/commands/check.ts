@@ -11,7 +11,8 @@ import {
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { Change } from '../../plan.js';
-import type { CheckReport, CheckResult, Fix } from '../../tag-policy-check.js';
+import type { CheckReport, CheckResult } from '../../tag-policy-check.js';
+import type { Fix } from '../../tag-policy-fix.js';
 import type { Tagger } from '../../tagger.js';
 import {
   arnSources,
@@ -57,9 +58,10 @@ export function registerCheck(program: Command, done: (code: number) => void): v
 
 /** Checks the resources; the exit code. Bad input is found before any AWS call. */
 async function runCheck(global: GlobalOptions, args: string[], opts: CheckOptions): Promise<number> {
-  const [{ parseTagPolicy }, { checkMany, fitFix, fixResources }, { printable }] = await Promise.all([
+  const [{ parseTagPolicy }, { checkMany }, { fitFix, fixResources }, { printable }] = await Promise.all([
     import('../../tag-policy.js'),
     import('../../tag-policy-check.js'),
+    import('../../tag-policy-fix.js'),
     import('../../render.js'),
   ]);
   const text = readText(opts.policy);
