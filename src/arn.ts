@@ -36,6 +36,23 @@ export const PARTITIONS: Readonly<Record<string, { dnsSuffix: string; globalRegi
   'aws-eusc': { dnsSuffix: 'amazonaws.eu', globalRegion: 'eusc-de-east-1' },
 };
 
+// Region-name prefixes of the partitions other than `aws`, longest first.
+const REGION_PREFIXES: ReadonlyArray<[string, string]> = [
+  ['us-isob-', 'aws-iso-b'],
+  ['us-isof-', 'aws-iso-f'],
+  ['eu-isoe-', 'aws-iso-e'],
+  ['us-iso-', 'aws-iso'],
+  ['us-gov-', 'aws-us-gov'],
+  ['eusc-', 'aws-eusc'],
+  ['cn-', 'aws-cn'],
+];
+
+/** The partition a region belongs to, by its name: `cn-north-1` is in `aws-cn`; no region, or another, `aws`. */
+export function partitionOfRegion(region: string | undefined): string {
+  const match = REGION_PREFIXES.find(([prefix]) => region?.startsWith(prefix));
+  return match ? match[1] : 'aws';
+}
+
 const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT = /^(\d{12}|aws)$/;

@@ -1,5 +1,6 @@
+import { partitionOfRegion } from './arn.js';
 import type { Engine } from './engine.js';
-import { createError, UnsupportedResourceError } from './errors.js';
+import { ConfigurationError, createError, UnsupportedResourceError } from './errors.js';
 import { findUntagged, type InventoryOptions, type TagReader } from './inventory.js';
 import type { FindQuery, Tags } from './types.js';
 
@@ -15,15 +16,17 @@ export interface FindOptions extends InventoryOptions {
 /**
  * Tagged resources matching the query, region after region, through the registry's fallback adapter (the
  * tagging API's GetResources); with `missing` or `untagged`, resources listed with each service's own calls,
- * their tags read with `read` (the tagger's bulk read). Errors are typed like every other call's.
+ * their tags read with `read` (the tagger's bulk read). Errors are typed like every other call's. The partition
+ * is the one chosen, else the one the regions belong to (`cn-north-1`: `aws-cn`).
  */
 export async function* find(
   engine: Engine,
-  partition: string,
+  chosenPartition: string | undefined,
   query: FindQuery,
   options: FindOptions,
   read: TagReader,
 ): AsyncGenerator<{ arn: string; tags: Tags; type?: string }> {
+  const partition = chosenPartition ?? searchPartition(query, engine.clients.defaultRegion);
   // With `missing` or `untagged`, resources are listed with each service's own calls (see inventory.ts).
   if (query.missing !== undefined || query.untagged === true) {
     return yield* findUntagged(engine, read, partition, query, options);
@@ -51,4 +54,16 @@ export async function* find(
       });
     }
   }
+}
+
+/** The partition of the regions a search names (else of the default region); they must share one. */
+function searchPartition(query: FindQuery, defaultRegion: string | undefined): string {
+  const partitions = [...new Set((query.regions ?? [defaultRegion]).map(partitionOfRegion))];
+  if (partitions.length > 1) {
+    throw new ConfigurationError(
+      `find searches one partition at a time, and the regions ${query.regions?.join(', ')} span ` +
+        `${partitions.join(', ')}: search each partition apart.`,
+    );
+  }
+  return partitions[0] ?? 'aws';
 }

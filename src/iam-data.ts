@@ -133,13 +133,23 @@ export const TAG_KEYS = ['aws:ResourceTag/${TagKey}', 'aws:RequestTag/${TagKey}'
 
 /**
  * True when `key` (`aws:ResourceTag/project`) is an instance of `pattern` (`aws:ResourceTag/${TagKey}`,
- * `s3:ExistingObjectTag/<key>`). The part before the tag key is case-insensitive, as IAM compares it.
+ * `s3:ExistingObjectTag/<key>`, `secretsmanager:ResourceTag/tag-key`). The part before the tag key is
+ * case-insensitive, as IAM compares it.
  */
 export function keyMatches(pattern: string, key: string): boolean {
-  const variable = pattern.search(/\$\{[^}]+\}|<[^>]+>/);
-  if (variable === -1) return pattern.toLowerCase() === key.toLowerCase();
-  const prefix = pattern.slice(0, variable);
+  const prefix = placeholderPrefix(pattern);
+  if (prefix === undefined) return pattern.toLowerCase() === key.toLowerCase();
   return key.length > prefix.length && key.slice(0, prefix.length).toLowerCase() === prefix.toLowerCase();
+}
+
+// AWS's reference writes the variable part of a key as `${TagKey}` or `<key>`; for a few services' tag keys as
+// the words `tag-key` (`secretsmanager:ResourceTag/tag-key`) or nothing at all (`elasticloadbalancing:ResourceTag/`).
+// Other keys hold slashes as fixed text (`apigateway:Request/ApiName`, `ssm:resourceTag/aws:ssmmessages:target-id`).
+function placeholderPrefix(pattern: string): string | undefined {
+  const variable = pattern.search(/\$\{[^}]+\}|<[^>]+>/);
+  if (variable !== -1) return pattern.slice(0, variable);
+  const tag = /^[^:/]+:[a-z]*Tag\/(tag-key)?$/i.exec(pattern);
+  return tag ? pattern.slice(0, pattern.length - (tag[1]?.length ?? 0)) : undefined;
 }
 
 /** IAM's wildcard match: `*` any run of characters, `?` one character, case-insensitive. */

@@ -3,7 +3,7 @@
 // names the statement and says what to fix.
 import { InvalidPolicyError } from './errors.js';
 import { expandAction, iamServices, splitAction } from './iam-data.js';
-import { lineOf, position, scanJson } from './json-scan.js';
+import { lineLocator, position, scanJson } from './json-scan.js';
 
 /** One condition of a statement: an operator applied to one key. */
 export interface PolicyCondition {
@@ -74,29 +74,50 @@ export function parsePolicyText(input: string): IamPolicy {
   // A byte-order mark (as some editors write one) is not part of the policy.
   const text = input.replace(/^\uFEFF/, '');
   let value: unknown;
+  const scan = scanJson(text);
   try {
     value = JSON.parse(text);
   } catch (error) {
     const reason = (error as Error).message.replace(/ in JSON at position \d+.*$/s, '');
-    const at = scanJson(text).errorAt;
-    const where = at === undefined ? '' : ` at ${position(text, at)}`;
+    const where = scan.errorAt === undefined ? '' : ` at ${position(text, scan.errorAt)}`;
     throw new InvalidPolicyError(`the policy is not JSON${where}: ${reason}`);
   }
-  return toPolicy(
-    value,
-    scanJson(text).statements.map((offset) => lineOf(text, offset)),
-  );
+  const line = lineLocator(text);
+  if (scan.duplicate) {
+    const { key, first, second } = scan.duplicate;
+    // JSON.parse keeps the last one silently; IAM refuses the document.
+    throw new InvalidPolicyError(
+      `the key ${JSON.stringify(key)} is given twice in one object (lines ${line(first)} and ${line(second)}): ` +
+        'IAM refuses a policy with duplicate keys; merge the two into one',
+    );
+  }
+  return toPolicy(value, scan.statements.map(line));
 }
+
+const TOP_ELEMENTS = ['Version', 'Id', 'Statement'];
 
 function toPolicy(value: unknown, lines: number[]): IamPolicy {
   if (!isObject(value)) {
     throw new InvalidPolicyError('the policy is not an IAM policy: expected a JSON object with a Statement');
   }
+  if (!Object.hasOwn(value, 'Statement') && Object.hasOwn(value, 'tags')) {
+    throw new InvalidPolicyError(
+      'the policy is not an IAM policy: it has no Statement (this looks like an AWS Organizations tag ' +
+        'policy; lint-policy reads IAM identity policies)',
+    );
+  }
+  const unknown = Object.keys(value).find((element) => !TOP_ELEMENTS.includes(element));
+  if (unknown !== undefined) {
+    const near = nearest(unknown, TOP_ELEMENTS);
+    throw new InvalidPolicyError(
+      `the policy has an unknown element "${unknown}"` +
+        (near ? `: did you mean "${near}"?` : ` (a policy has ${TOP_ELEMENTS.join(', ')})`),
+    );
+  }
   if (!Object.hasOwn(value, 'Statement')) {
-    const hint = Object.hasOwn(value, 'tags')
-      ? ' (this looks like an AWS Organizations tag policy; lint-policy reads IAM identity policies)'
-      : ' (an identity policy is {"Version": "2012-10-17", "Statement": [...]})';
-    throw new InvalidPolicyError(`the policy is not an IAM policy: it has no Statement${hint}`);
+    throw new InvalidPolicyError(
+      'the policy is not an IAM policy: it has no Statement (an identity policy is {"Version": "2012-10-17", "Statement": [...]})',
+    );
   }
   const version = value.Version;
   if (version !== undefined && version !== '2012-10-17' && version !== '2008-10-17') {
@@ -104,6 +125,8 @@ function toPolicy(value: unknown, lines: number[]): IamPolicy {
       `the policy's Version ${JSON.stringify(version)} is not one IAM knows: write "2012-10-17"`,
     );
   }
+  if (value.Id !== undefined && typeof value.Id !== 'string')
+    throw new InvalidPolicyError('Id must be a string');
   const raw = value.Statement;
   const list = Array.isArray(raw) ? raw : [raw];
   if (!Array.isArray(raw) && !isObject(raw)) {
@@ -218,7 +241,7 @@ async function checkAction(statement: PolicyStatement, action: string): Promise<
   };
   const parts = splitAction(action);
   if (!parts) return fail(`"${action}" is not an action: write service:Action (sns:Publish), or "*"`);
-  if ((await expandAction(action)).length > 0) return;
+  if ((await expandPattern(action)).length > 0) return;
   const [service, name] = parts;
   const services = await iamServices();
   if (!/[*?]/.test(service) && !services.some((s) => s.toLowerCase() === service.toLowerCase())) {
@@ -234,6 +257,21 @@ async function checkAction(statement: PolicyStatement, action: string): Promise<
     `"${action}" is not an action of ${service} in AWS's reference` +
       (near ? `: did you mean "${service}:${near}"?` : ''),
   );
+}
+
+const expansions = new Map<string, Promise<string[]>>();
+
+/** The actions an action pattern matches ({@link expandAction}), remembered: policies repeat their patterns. */
+export function expandPattern(pattern: string): Promise<string[]> {
+  const key = pattern.toLowerCase();
+  let found = expansions.get(key);
+  if (!found) {
+    // Bounded, for a process that lints many policies.
+    if (expansions.size >= 10_000) expansions.clear();
+    found = expandAction(pattern);
+    expansions.set(key, found);
+  }
+  return found;
 }
 
 // The closest name by edit distance, ignoring case; only when it differs by little (a typo, a plural).

@@ -5,6 +5,7 @@ import type { BulkOptions } from './bulk.js';
 import { withSignal } from './clients.js';
 import type { Engine } from './engine.js';
 import {
+  ConfigurationError,
   createError,
   InvalidTagError,
   ReservedKeyError,
@@ -84,7 +85,7 @@ export async function* findUntagged(
   query: FindQuery,
   options: InventoryOptions = {},
 ): AsyncGenerator<{ arn: string; type: string; tags: Tags }> {
-  const missing = checkedKeys(query.missing ?? []);
+  const missing = checkedKeys(query);
   let first: UnitagError | undefined;
   for await (const entry of inventory(engine, read, partition, query, options)) {
     if (entry.outcome === 'failed') {
@@ -241,9 +242,26 @@ function plan(
   return listings;
 }
 
-/** The keys of `missing`, checked: none empty, none in the reserved `aws:` namespace. */
-function checkedKeys(keys: string[]): string[] {
-  for (const key of keys) {
+/**
+ * The keys of `missing`, checked: a list of at least one key (or none at all with `untagged`, which already
+ * lacks every key), none empty, none in the reserved `aws:` namespace.
+ */
+function checkedKeys({ missing, untagged }: FindQuery): string[] {
+  if (missing === undefined) return [];
+  if (!Array.isArray(missing) || missing.some((key) => typeof key !== 'string')) {
+    throw new ConfigurationError(
+      `missing must be a list of tag keys, such as ['owner']: not ${String(missing)}.`,
+    );
+  }
+  if (missing.length === 0) {
+    throw new ConfigurationError('missing is an empty list: name a key to look for, or use untagged.');
+  }
+  if (untagged) {
+    throw new ConfigurationError(
+      'missing and untagged together: an untagged resource lacks every key; use one of the two.',
+    );
+  }
+  for (const key of missing) {
     if (key === '') throw new InvalidTagError('A key to look for (missing) is empty.');
     if (isReservedKey(key)) {
       throw new ReservedKeyError(
@@ -251,7 +269,7 @@ function checkedKeys(keys: string[]): string[] {
       );
     }
   }
-  return keys;
+  return missing;
 }
 
 /** True when the tags lack one of `missing` (or any user tag, for `untagged`) and pass the `tags` filters. */

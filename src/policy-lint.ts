@@ -1,16 +1,9 @@
 // Static checks of an IAM identity policy for holes in tag-based access control (ABAC). The policy is read and
-// checked by iam-policy.ts; each statement is then seen through AWS's Service Authorization Reference (which
-// actions it matches, which condition keys they carry, which resource types its Resource covers) and handed to
-// the rules of policy-rules.ts. No AWS call is made.
-import {
-  type ActionInfo,
-  actionInfo,
-  conditionKeysOf,
-  expandAction,
-  isGlobalConditionKey,
-  keyMatches,
-  resourceTypeInfo,
-} from './iam-data.js';
+// checked by iam-policy.ts; each statement is then seen through AWS's Service Authorization Reference
+// (policy-view.ts) and handed to the rules of policy-rules.ts, which tell guards from holes with
+// policy-guards.ts. No AWS call is made.
+import { ConfigurationError } from './errors.js';
+import { type ActionInfo, isGlobalConditionKey, keyMatches } from './iam-data.js';
 import {
   holdsWithoutKey,
   type IamPolicy,
@@ -18,7 +11,9 @@ import {
   type PolicyStatement,
   readPolicy,
 } from './iam-policy.js';
+import { comparesToPrincipal, denyIndex, tagConditionKey } from './policy-guards.js';
 import { RULES } from './policy-rules.js';
+import { actionId, viewOf } from './policy-view.js';
 
 /** The rules' ids, stable across releases. */
 export type LintRuleId =
@@ -51,7 +46,10 @@ export interface LintFinding {
 
 /** Options of {@link lintPolicy}. */
 export interface LintOptions {
-  /** Tag keys that grant access; without any, those the policy compares to `${aws:PrincipalTag/...}`. */
+  /**
+   * Tag keys that grant access; without any, those the policy compares to `${aws:PrincipalTag/...}`. Each must be
+   * a non-empty key without the `aws:` prefix (AWS's own tags, which no principal can change).
+   */
   protect?: string[];
 }
 
@@ -67,7 +65,7 @@ export interface LintResult {
 /** What the rules see of one statement. */
 export interface StatementView {
   statement: PolicyStatement;
-  /** The actions it matches, through wildcards and `NotAction`. */
+  /** The actions it concerns: those it names, and what its wildcards or `NotAction` match that its Resource can name. */
   actions: ActionInfo[];
   /** True when the action is named as it is (no wildcard, no NotAction). */
   named(action: ActionInfo): boolean;
@@ -75,9 +73,9 @@ export interface StatementView {
   supports(action: ActionInfo, key: string): Promise<boolean>;
   /** False when a condition on a key the action never carries can never hold: the statement skips the action. */
   applies(action: ActionInfo): Promise<boolean>;
-  /** True when the statement's Resource covers the action's resource type named `type`. */
+  /** True when the statement's Resource (or NotResource) covers resources of the action's type named `type`. */
   covers(action: ActionInfo, type: string): Promise<boolean>;
-  /** The conditions on a key, compared as IAM does (case-insensitively). */
+  /** The conditions on a key, compared as IAM compares condition keys (case-insensitively). */
   conditionsOn(key: string): PolicyCondition[];
 }
 
@@ -85,6 +83,8 @@ export interface StatementView {
 export interface LintContext {
   protectedKeys: string[];
   views: StatementView[];
+  /** The Deny statements with one condition and a Resource that match the action: those that may guard a key. */
+  deniesOf(action: ActionInfo): StatementView[];
 }
 
 /** A rule's finding, before the linter adds the rule, its severity and the statement. */
@@ -97,24 +97,27 @@ export interface LintRule {
   check(view: StatementView, context: LintContext): Promise<RuleHit[]>;
 }
 
-/** `service:Action` in lower case: how actions are compared. */
-export const actionId = (action: ActionInfo): string => `${action.service}:${action.name}`.toLowerCase();
-
 /**
  * Lints an IAM identity policy (JSON text or the parsed document) for ABAC holes. Each finding names its rule,
  * the statement and what a principal could do; no finding means none of the rules applies.
  *
  * @throws InvalidPolicyError when the document is not JSON, not an identity policy, or names an unknown action.
+ * @throws ConfigurationError when `protect` is not a list of tag keys a principal could change.
  * @example
  * const { findings, protectedKeys } = await lintPolicy(readFileSync('policy.json', 'utf8'));
  * for (const f of findings) console.log(f.rule, f.statement.index, f.message);
  */
 export async function lintPolicy(input: string | object, options: LintOptions = {}): Promise<LintResult> {
+  const given = protectOption(options);
   const policy = await readPolicy(input);
-  const given = dedupe(options.protect ?? []);
   const protectedKeys = given.length > 0 ? given : inferProtectedKeys(policy);
   const views = await Promise.all(policy.statements.map(viewOf));
-  const context: LintContext = { protectedKeys, views };
+  const denies = denyIndex(views, actionId);
+  const context: LintContext = {
+    protectedKeys,
+    views,
+    deniesOf: (action) => denies.get(actionId(action)) ?? [],
+  };
   const findings: LintFinding[] = [];
   for (const view of views) {
     const { index, sid, line } = view.statement;
@@ -132,16 +135,41 @@ export async function lintPolicy(input: string | object, options: LintOptions = 
   return { findings, protectedKeys, inferred: given.length === 0 };
 }
 
-const PRINCIPAL_TAG = /\$\{aws:PrincipalTag\/[^}]+\}/i;
-const TAG_PREFIXES = ['aws:resourcetag/', 'aws:requesttag/'];
+// The tag keys given to protect, checked: a list of non-empty keys a principal could change.
+function protectOption(options: LintOptions): string[] {
+  if (typeof options !== 'object' || options === null) {
+    throw new ConfigurationError('lintPolicy options must be an object: { protect: ["project"] }');
+  }
+  const { protect } = options as { protect?: unknown };
+  if (protect === undefined) return [];
+  if (!Array.isArray(protect) || !protect.every((k) => typeof k === 'string')) {
+    throw new ConfigurationError(
+      `protect must be an array of tag keys, such as ["project"], not ${JSON.stringify(protect)}`,
+    );
+  }
+  for (const key of protect) {
+    if (key.trim() === '') throw new ConfigurationError('a protected tag key cannot be empty');
+    if (/^aws:/i.test(key)) {
+      throw new ConfigurationError(
+        `the protected tag key "${key}" starts with aws:, which AWS reserves for the tags it sets itself: no ` +
+          'principal can set or remove such a tag, so there is nothing to protect. Give a key of your own tags',
+      );
+    }
+  }
+  return dedupe(protect);
+}
 
-/** The tag keys the policy compares to `${aws:PrincipalTag/...}` in aws:ResourceTag/K or aws:RequestTag/K. */
+/**
+ * The tag keys the policy compares to `${aws:PrincipalTag/...}` in a resource or request tag condition
+ * (`aws:ResourceTag/K`, `ec2:ResourceTag/K`, `s3:ExistingObjectTag/K`, ...). AWS's own `aws:` tags are left out:
+ * no principal can change them.
+ */
 export function inferProtectedKeys(policy: IamPolicy): string[] {
   const keys: string[] = [];
   for (const statement of policy.statements) {
-    for (const { key, values } of statement.conditions) {
-      const prefix = TAG_PREFIXES.find((p) => key.toLowerCase().startsWith(p));
-      if (prefix && values.some((v) => PRINCIPAL_TAG.test(v))) keys.push(key.slice(prefix.length));
+    for (const condition of statement.conditions) {
+      const tag = tagConditionKey(condition.key)?.tag;
+      if (tag !== undefined && !/^aws:/i.test(tag) && comparesToPrincipal(condition)) keys.push(tag);
     }
   }
   return dedupe(keys);
@@ -151,96 +179,6 @@ export function inferProtectedKeys(policy: IamPolicy): string[] {
 function dedupe(keys: string[]): string[] {
   const seen = new Set<string>();
   return keys.filter((k) => k !== '' && !seen.has(k.toLowerCase()) && seen.add(k.toLowerCase()));
-}
-
-async function viewOf(statement: PolicyStatement): Promise<StatementView> {
-  const matched = new Set<string>();
-  for (const pattern of statement.actions)
-    for (const a of await expandAction(pattern)) matched.add(a.toLowerCase());
-  const ids = statement.notAction
-    ? (await expandAction('*')).filter((a) => !matched.has(a.toLowerCase()))
-    : [...matched];
-  const actions = (await Promise.all(ids.map((id) => actionInfo(id)))).filter((a) => a !== undefined);
-  const named = new Set(
-    statement.notAction ? [] : statement.actions.filter((a) => !/[*?]/.test(a)).map((a) => a.toLowerCase()),
-  );
-  const supports = async (action: ActionInfo, key: string) =>
-    (await isGlobalConditionKey(key)) || (await keysOf(action)).some((pattern) => keyMatches(pattern, key));
-  return {
-    statement,
-    actions,
-    named: (action) => named.has(actionId(action)),
-    supports,
-    applies: async (action) => {
-      for (const condition of statement.conditions) {
-        if (!holdsWithoutKey(condition) && !(await supports(action, condition.key))) return false;
-      }
-      return true;
-    },
-    covers: (action, type) => covers(statement, action, type),
-    conditionsOn: (key) => statement.conditions.filter((c) => c.key.toLowerCase() === key.toLowerCase()),
-  };
-}
-
-const keyCache = new Map<string, Promise<string[]>>();
-function keysOf(action: ActionInfo): Promise<string[]> {
-  const id = actionId(action);
-  let keys = keyCache.get(id);
-  if (!keys) {
-    keys = conditionKeysOf(action);
-    keyCache.set(id, keys);
-  }
-  return keys;
-}
-
-async function covers(statement: PolicyStatement, action: ActionInfo, type: string): Promise<boolean> {
-  // NotResource covers all but what it names; telling whether that spares a whole type is not worth guessing.
-  if (statement.notResource) return !statement.resources.includes('*');
-  const arn = (await resourceTypeInfo(action.service, type))?.arn;
-  if (arn === undefined) return true;
-  return statement.resources.some((pattern) => arnPatternsMeet(pattern, arn));
-}
-
-/**
- * True when some ARN matches both patterns: a policy's Resource (`arn:aws:ec2:*:*:instance/*`, with policy
- * variables such as `${aws:username}`) and a resource type's ARN (`arn:${Partition}:ec2:${Region}:...`). IAM
- * matches the five fields before the resource one by one; the resource part may hold colons.
- */
-export function arnPatternsMeet(policyPattern: string, typePattern: string): boolean {
-  // A variable of a type's ARN is one path segment (`${BucketName}`), unless its name says it holds slashes.
-  const segment = (name: string) => (/path|object|key/i.test(name) ? '*' : SEGMENT);
-  const fields = (p: string, type: boolean) => {
-    const parts = p.replace(/\$\{([^}]*)\}/g, (_, name: string) => (type ? segment(name) : '*')).split(':');
-    return parts.length < 6 ? [parts.join(':')] : [...parts.slice(0, 5), parts.slice(5).join(':')];
-  };
-  if (policyPattern === '*') return true;
-  const a = fields(policyPattern, false);
-  const b = fields(typePattern, true);
-  if (a.length !== b.length) return globsMeet(a.join(':'), b.join(':'));
-  return a.every((field, i) => globsMeet(field, b[i] as string));
-}
-
-// Stands for a run of characters without a slash, in a resource type's ARN pattern only.
-const SEGMENT = '\u0000';
-
-/** True when some string matches both wildcard patterns (`*` any run, `?` one character). */
-export function globsMeet(a: string, b: string): boolean {
-  const width = b.length + 1;
-  const memo = new Map<number, boolean>();
-  const meet = (i: number, j: number): boolean => {
-    const cached = memo.get(i * width + j);
-    if (cached !== undefined) return cached;
-    let result: boolean;
-    if (i === a.length && j === b.length) result = true;
-    else if (a[i] === '*') result = meet(i + 1, j) || (j < b.length && meet(i, j + 1));
-    else if (b[j] === '*' || b[j] === SEGMENT)
-      result = meet(i, j + 1) || (i < a.length && (b[j] === '*' || a[i] !== '/') && meet(i + 1, j));
-    else if (i === a.length || j === b.length) result = false;
-    else result = (a[i] === '?' || b[j] === '?' || a[i] === b[j]) && meet(i + 1, j + 1);
-    memo.set(i * width + j, result);
-    return result;
-  };
-  return meet(0, 0);
 }
 
 // Kept beside the engine rather than in policy-rules.ts: it is about AWS's reference, not about tags.

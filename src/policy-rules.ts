@@ -1,23 +1,30 @@
 // The rules of `unitag lint-policy`: each looks at one statement (with the whole policy at hand) and says what a
 // principal could do. The facts behind them, with links to AWS's documentation, are in docs/abac-policy-lint.md.
 import { type ActionInfo, globMatches } from './iam-data.js';
-import { holdsWithoutKey, type PolicyCondition } from './iam-policy.js';
-import type { LintContext, LintRule, RuleHit, StatementView } from './policy-lint.js';
+import type { PolicyCondition } from './iam-policy.js';
+import {
+  abacConditions,
+  comparesToPrincipal,
+  guarded,
+  isPositive,
+  isRemoval,
+  isS3Object,
+  looseRequests,
+  notGuards,
+  presenceOnly,
+  requiresOnCreate,
+  tagConditions,
+} from './policy-guards.js';
+import type { LintRule, RuleHit, StatementView } from './policy-lint.js';
 
-const PRINCIPAL = /\$\{aws:PrincipalTag\/[^}]+\}/i;
-const POSITIVE = ['StringEquals', 'StringEqualsIgnoreCase', 'StringLike'];
 const id = (a: ActionInfo) => `${a.service}:${a.name}`;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 const isTagging = (a: ActionInfo) => a.accessLevel.includes('Tagging');
-const isS3Object = (a: ActionInfo) =>
-  a.service === 's3' && a.resourceTypes.some((t) => t.name === 'object' || t.name === 'accesspointobject');
 const list = (names: string[]) =>
   names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`;
 const allow = (view: StatementView) => view.statement.effect === 'Allow';
-
-/** A positive string test whose every value is a principal tag: `"aws:ResourceTag/k": "${aws:PrincipalTag/k}"`. */
-const toPrincipal = (c: PolicyCondition) =>
-  POSITIVE.includes(c.test) && c.values.length > 0 && c.values.every((v) => PRINCIPAL.test(v));
+const quoted = (values: string[]) => JSON.stringify(values.length === 1 ? values[0] : values);
+const pin = (key: string) => `"\${aws:PrincipalTag/${key}}"`;
 
 /** The allowed actions of the statement that pass `filter`, skipping those a condition rules out. */
 async function allowed(view: StatementView, filter: (a: ActionInfo) => boolean): Promise<ActionInfo[]> {
@@ -26,61 +33,10 @@ async function allowed(view: StatementView, filter: (a: ActionInfo) => boolean):
   return found;
 }
 
-// `ForAllValues:StringNotEquals aws:TagKeys K`, or an allow-list of keys without K: the request cannot name K.
-function tagKeysExclude(c: PolicyCondition, key: string): boolean {
-  if (c.set !== 'ForAllValues') return false;
-  const hit = c.values.some((v) => (c.test.endsWith('Like') ? globMatches(v, key) : same(v, key)));
-  return /Not/.test(c.test) ? hit : POSITIVE.includes(c.test) && !hit;
-}
-
-// A Deny with this one condition denies every request of that action that names K.
-function tagKeysDeny(c: PolicyCondition, key: string): boolean {
-  if (c.set !== 'ForAnyValue' || !same(c.key, 'aws:TagKeys')) return false;
-  const hit = c.values.some((v) => (c.test.endsWith('Like') ? globMatches(v, key) : same(v, key)));
-  return /Not/.test(c.test) ? !hit : POSITIVE.includes(c.test) && hit;
-}
-
-// A Deny with this one condition denies every request of that action whose K is not the one asked for.
-const requestTagDeny = (c: PolicyCondition, key: string) =>
-  same(c.key, `aws:RequestTag/${key}`) &&
-  ((/^String.*Not/.test(c.test) && !c.set) || (c.test === 'Null' && holdsWithoutKey(c)));
-
-/** True when another statement of the policy denies `action` wherever `view` allows it, under `guard`. */
-function deniedElsewhere(
-  view: StatementView,
-  context: LintContext,
-  action: ActionInfo,
-  guard: (c: PolicyCondition) => boolean,
-): boolean {
-  return context.views.some(({ statement: d, actions }) => {
-    if (d.effect !== 'Deny' || d.notResource || d.conditions.length !== 1) return false;
-    if (
-      !guard(d.conditions[0] as PolicyCondition) ||
-      !actions.some((a) => a === action || id(a) === id(action))
-    )
-      return false;
-    return (
-      d.resources.includes('*') ||
-      view.statement.resources.every((r) => d.resources.some((p) => globMatches(p, r)))
-    );
-  });
-}
-
-/** True when the principal cannot set or remove the tag `key` through `action` under this statement. */
-async function guarded(
-  view: StatementView,
-  context: LintContext,
-  action: ActionInfo,
-  key: string,
-): Promise<boolean> {
-  const conditions = view.statement.conditions;
-  if (conditions.some((c) => same(c.key, 'aws:TagKeys') && tagKeysExclude(c, key))) return true;
-  if (deniedElsewhere(view, context, action, (c) => tagKeysDeny(c, key))) return true;
-  // Pinning aws:RequestTag guards the actions that write tags; a removal carries no request tags.
-  if (!(await view.supports(action, `aws:RequestTag/${key}`))) return false;
-  const pinned = view.conditionsOn(`aws:RequestTag/${key}`);
-  if (pinned.some((c) => toPrincipal(c) || (c.test === 'Null' && holdsWithoutKey(c)))) return true;
-  return deniedElsewhere(view, context, action, (c) => requestTagDeny(c, key));
+// The literal values a statement grants `key` by, when it grants by literals rather than by principal tags.
+function literalValues(conditions: PolicyCondition[]): string[] | undefined {
+  if (conditions.length === 0 || conditions.some(comparesToPrincipal)) return undefined;
+  return [...new Set(conditions.flatMap((c) => c.values))];
 }
 
 const retagAway: LintRule = {
@@ -89,25 +45,47 @@ const retagAway: LintRule = {
   async check(view, context) {
     if (!allow(view)) return [];
     const hits: RuleHit[] = [];
+    const tagging = await allowed(view, isTagging);
     for (const key of context.protectedKeys) {
-      if (!view.conditionsOn(`aws:ResourceTag/${key}`).some(toPrincipal)) continue;
-      const open: string[] = [];
-      for (const a of await allowed(view, (a) => isTagging(a) && !isS3Object(a))) {
-        if (!(await guarded(view, context, a, key))) open.push(id(a));
+      const open: ActionInfo[] = [];
+      const granting: PolicyCondition[] = [];
+      for (const a of tagging) {
+        const abac = await abacConditions(view, a, key);
+        if (abac.length === 0 || (await guarded(view, context, a, key, abac))) continue;
+        open.push(a);
+        granting.push(...abac);
       }
       if (open.length === 0) continue;
+      const notes = notGuards(view, key, granting, open.some(isRemoval));
       hits.push({
-        message:
-          `${list(open)} allowed on resources whose ${key} tag matches the principal's, with nothing protecting ` +
-          `${key}: the principal can change or remove ${key} on its own resources and give them away. Add ` +
-          `"aws:RequestTag/${key}": "\${aws:PrincipalTag/${key}}" or "ForAllValues:StringNotEquals": {"aws:TagKeys": "${key}"}`,
-        actions: open,
+        message: retagAwayMessage(key, open, literalValues(granting), notes),
+        actions: open.map(id),
         keys: [key],
       });
     }
     return hits;
   },
 };
+
+function retagAwayMessage(key: string, open: ActionInfo[], literals: string[] | undefined, notes: string[]) {
+  const object = open.every(isS3Object);
+  const request = object ? `s3:RequestObjectTag/${key}` : `aws:RequestTag/${key}`;
+  const whose = literals
+    ? `whose ${key} tag is ${literals.map((v) => JSON.stringify(v)).join(' or ')}`
+    : `whose ${key} tag matches the principal's`;
+  const value = literals ? quoted(literals) : pin(key);
+  const exclude = `"ForAllValues:StringNotEquals": {"aws:TagKeys": "${key}"}`;
+  const fix = object
+    ? `Add "${request}": ${value} (S3 replaces an object's whole tag set, so only a pinned value keeps ${key}), and allow no object tag deletion`
+    : open.some(isRemoval)
+      ? `Add ${exclude} (a removal is guarded only by the tag keys it names, or by a Deny)`
+      : `Add "${request}": ${value} or ${exclude}`;
+  const not = notes.length > 0 ? ` Not a guard: ${notes.join('; ')}.` : '';
+  return (
+    `${list(open.map(id))} allowed on resources ${whose}, with nothing protecting ${key}: the principal can ` +
+    `change or remove ${key} on ${literals ? 'those' : 'its own'} resources and give them away.${not} ${fix}`
+  );
+}
 
 const retagAny: LintRule = {
   id: 'retag-any',
@@ -115,35 +93,45 @@ const retagAny: LintRule = {
   async check(view, context) {
     if (!allow(view)) return [];
     const hits: RuleHit[] = [];
+    const tagging = await allowed(view, isTagging);
     for (const key of context.protectedKeys) {
-      const request = view.conditionsOn(`aws:RequestTag/${key}`).some((c) => POSITIVE.includes(c.test));
-      const resource = view
-        .conditionsOn(`aws:ResourceTag/${key}`)
-        .some((c) => !/Not/.test(c.test) && c.test !== 'Null');
-      if (!request || resource) continue;
-      const open = (await allowed(view, (a) => isTagging(a) && !isS3Object(a))).map(id);
+      const open: ActionInfo[] = [];
+      const requests: PolicyCondition[] = [];
+      for (const a of tagging) {
+        const request = (await tagConditions(view, a, 'request', key)).filter(isPositive);
+        if (request.length === 0 || (await abacConditions(view, a, key)).length > 0) continue;
+        open.push(a);
+        requests.push(...request);
+      }
       if (open.length === 0) continue;
-      hits.push({
-        message:
-          `${list(open)} allowed with aws:RequestTag/${key} but no aws:ResourceTag/${key} condition: the principal ` +
-          `can retag any existing resource the statement's Resource matches into its own ${key} and take it over. ` +
-          `Add "aws:ResourceTag/${key}": "\${aws:PrincipalTag/${key}}"`,
-        actions: open,
-        keys: [key],
-      });
+      hits.push({ message: retagAnyMessage(key, open, requests), actions: open.map(id), keys: [key] });
     }
     return hits;
   },
 };
 
-// Actions that carry aws:RequestTag without creating anything: sessions (sts), reads, updates and removals.
-const NOT_CREATE =
-  /^(Delete|Update|List|Get|Describe|Cancel|Terminate|Stop|Disassociate|Deactivate|Disable|Un[A-Z]|Modify|Remove|Detach|Reject|Batch(Get|Delete|Describe))/;
+function retagAnyMessage(key: string, open: ActionInfo[], requests: PolicyCondition[]): string {
+  const loose = requests.every(presenceOnly);
+  const literals = loose ? undefined : literalValues(requests);
+  const request = [...new Set(requests.map((c) => c.key))].join(', ');
+  const resource = open.every(isS3Object) ? `s3:ExistingObjectTag/${key}` : `aws:ResourceTag/${key}`;
+  const carries = loose ? `${request}, which only requires ${key} to be present with any value,` : request;
+  return (
+    `${list(open.map(id))} allowed with ${carries} but no ${resource} condition: the principal can retag any ` +
+    `existing resource the statement's Resource matches into ${literals ? 'that' : 'its own'} ${key} and take ` +
+    `it over. Add "${resource}": ${literals ? quoted(literals) : pin(key)}`
+  );
+}
 
-// The action takes tags on create for a resource type the statement covers.
+// Actions whose names create something. Others that carry aws:RequestTag read, update, remove or start sessions
+// (sts:AssumeRole), and some services' TagResource (aoss, connect's TagContact) is not of the Tagging level.
+const CREATES =
+  /^(Batch)?(Create|Run|Put|Start|Launch|Import|Register|Copy|Restore|Allocate|Add|Purchase|Request|Provision|Instantiate|Duplicate|Upload|Clone|Submit|Replicate|Reserve|Claim|Open|Enable|Activate)(?![a-z])/;
+
+// The action creates and takes tags on create for a resource type the statement covers.
 async function tagsOnCreate(view: StatementView, a: ActionInfo): Promise<boolean> {
   const requestTag = (keys: string[]) => keys.some((k) => same(k, 'aws:RequestTag/${TagKey}'));
-  if (a.service === 'sts' || isTagging(a) || NOT_CREATE.test(a.name)) return false;
+  if (isTagging(a) || !CREATES.test(a.name) || /Tag(s|ging)?(?![a-z])/.test(a.name)) return false;
   if (requestTag(a.conditionKeys)) return true;
   for (const type of a.resourceTypes)
     if (requestTag(type.conditionKeys) && (await view.covers(a, type.name))) return true;
@@ -155,21 +143,20 @@ const createWithoutRequestTag: LintRule = {
   severity: 'warning',
   async check(view, context) {
     if (!allow(view)) return [];
-    const creates = await allowed(view, () => true);
-    const open: ActionInfo[] = [];
-    for (const a of creates) if (await tagsOnCreate(view, a)) open.push(a);
+    const creates: ActionInfo[] = [];
+    for (const a of await allowed(view, () => true)) if (await tagsOnCreate(view, a)) creates.push(a);
     const hits: RuleHit[] = [];
     for (const key of context.protectedKeys) {
-      if (view.conditionsOn(`aws:RequestTag/${key}`).some((c) => POSITIVE.includes(c.test))) continue;
-      const bare = open
-        .filter((a) => !deniedElsewhere(view, context, a, (c) => requestTagDeny(c, key)))
-        .map(id);
+      const bare: string[] = [];
+      for (const a of creates) if (!(await requiresOnCreate(view, context, a, key))) bare.push(id(a));
       if (bare.length === 0) continue;
+      const notes = looseRequests(view, key);
       hits.push({
         message:
-          `${list(bare)} (which tag on create) allowed without an aws:RequestTag/${key} condition: the principal ` +
-          `can create resources without ${key}, or with another ${key}, outside of tag-based access. Add ` +
-          `"aws:RequestTag/${key}": "\${aws:PrincipalTag/${key}}"`,
+          `${list(bare)} (which tag on create) allowed without an aws:RequestTag/${key} condition that gives ` +
+          `${key} a value: the principal can create resources without ${key}, or with another ${key}, outside ` +
+          `of tag-based access.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''} Add ` +
+          `"aws:RequestTag/${key}": ${pin(key)}`,
         actions: bare,
         keys: [key],
       });
@@ -180,17 +167,21 @@ const createWithoutRequestTag: LintRule = {
 
 const SELF = ['iam:taguser', 'iam:untaguser', 'iam:tagrole', 'iam:untagrole'];
 
-// The statement's Resource may name the principal itself: "*", a wildcard over users or roles, ${aws:username}.
+// The statement's Resource may name the principal itself: "*", a wildcard over users or roles, ${aws:username};
+// a NotResource that leaves some users or roles.
 async function mayBeSelf(view: StatementView, a: ActionInfo): Promise<boolean> {
   const { resources, notResource } = view.statement;
-  if (notResource) return true;
   const type = a.name.endsWith('User') ? 'user' : 'role';
+  if (notResource) return view.covers(a, type);
   for (const r of resources) {
     if (r === '*' || (type === 'user' && /\$\{aws:username\}/i.test(r))) return true;
     if (/[*?]|\$\{/.test(r) && (await view.covers(a, type))) return true;
   }
   return false;
 }
+
+const where = ({ statement: s }: StatementView) =>
+  `${s.notResource ? 'everything but ' : ''}${s.resources.join(', ')}`;
 
 const selfRetag: LintRule = {
   id: 'self-retag',
@@ -208,7 +199,7 @@ const selfRetag: LintRule = {
       if (open.length === 0) continue;
       hits.push({
         message:
-          `${list(open)} allowed on ${view.statement.resources.join(', ')}, which can be the principal itself, with ` +
+          `${list(open)} allowed on ${where(view)}, which can be the principal itself, with ` +
           `nothing protecting ${key}: the principal can change its own ${key} tag and with it everything ` +
           `${key} grants. Name the users or roles it may tag, or add "ForAllValues:StringNotEquals": {"aws:TagKeys": "${key}"}`,
         actions: open,
@@ -312,7 +303,7 @@ const createTagsCreateActionWildcard: LintRule = {
     if (createTags.length === 0) return [];
     const loose = view
       .conditionsOn('ec2:CreateAction')
-      .filter((c) => POSITIVE.includes(c.test))
+      .filter(isPositive)
       .flatMap((c) =>
         c.values.filter((v) =>
           c.test === 'StringLike' ? globMatches(v, 'CreateTags') : same(v, 'CreateTags'),

@@ -1,3 +1,4 @@
+import { partitionOfRegion } from './arn.js';
 import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './bulk.js';
 import { Engine, type EngineOptions } from './engine.js';
 import { ConfigurationError, type UnitagError } from './errors.js';
@@ -25,7 +26,7 @@ export interface TaggerOptions extends EngineOptions {
    * operations where it refuses. Default true.
    */
   preferTaggingApi?: boolean | undefined;
-  /** The partition `find` searches. Default `aws`. */
+  /** The partition `find` searches. Default: the one its regions (or `region`) belong to, else `aws`. */
   partition?: string | undefined;
   /**
    * Milliseconds during which a resource (or batch) of a bulk operation that ends throttled, timed out or
@@ -155,7 +156,7 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
   const engine = new Engine(options);
   const policy = new TaggingApiPolicy(engine.registry.fallback, options.preferTaggingApi ?? true);
   const settings = { concurrency: options.concurrency ?? 16, retryFor: options.retryFor };
-  const partition = options.partition ?? 'aws';
+  const partition = options.partition ?? partitionOfRegion(engine.clients.defaultRegion);
   const write = async (arn: string, set: Tags, remove: string[], callOptions?: CallOptions) => {
     const target = engine.resolve(arn);
     return engine.write(target, validateWrite(target, set, remove), callOptions);
@@ -172,7 +173,7 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
     plan: (changes, planOptions) => plan(engine, policy, changes, settings, planOptions),
     apply: (planned, bulk) => apply(engine, policy, planned, settings, bulk),
     find: (query = {}, findOptions = {}) =>
-      find(engine, partition, query, findOptions, (arns, bulk) =>
+      find(engine, options.partition, query, findOptions, (arns, bulk) =>
         listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk),
       ),
     check: (change) => checkOne(engine, change),

@@ -104,12 +104,12 @@ export interface FindQuery {
   tags?: Record<string, string | string[] | true> | undefined;
   /** Resource types as the tagging API names them: `ec2:volume`, `s3`, `logs:log-group`, ... */
   resourceTypes?: string[] | undefined;
-  /** Regions to search; default: the tagger's region. */
+  /** Regions to search, all in one partition; default: the tagger's region. */
   regions?: string[] | undefined;
   /**
-   * Resources that lack at least one of these keys (`aws:` system tags never count as user tags). Set (or with
-   * `untagged`), `find` lists resources with each service's own calls (see {@link AdapterInventory}) instead of
-   * the tagging API, which never returns a resource that was never tagged.
+   * Resources that lack at least one of these keys (`aws:` system tags never count as user tags); at least one
+   * key, and not with `untagged`. Set (or `untagged`), `find` lists resources with each service's own calls (see
+   * {@link AdapterInventory}) instead of the tagging API, which never returns a resource that was never tagged.
    */
   missing?: string[] | undefined;
   /** Resources that carry no user tag at all (`aws:` system tags aside); listed as for `missing`. */

@@ -108,9 +108,9 @@ export function endpointUrl(value: string): string {
 }
 
 /** `--region`: a region name as AWS writes them (us-east-1, eu-central-2, us-gov-west-1, ...). */
-export function regionName(value: string): string {
+export function regionName(value: string, option = '--region'): string {
   if (!/^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/.test(value)) {
-    throw new UsageError(`--region "${value}" is not a region name (such as us-east-1)`);
+    throw new UsageError(`${option} "${value}" is not a region name (such as us-east-1)`);
   }
   return value;
 }

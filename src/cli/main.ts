@@ -54,7 +54,9 @@ export function buildProgram(done: (code: number) => void): Command {
   const program = new Command('unitag')
     .description('Tag, untag, list and find AWS resources by ARN, across services, in bulk.')
     .version(VERSION)
-    .option('--region <region>', 'region for ARNs without one (S3 buckets) and for find', regionName)
+    .option('--region <region>', 'region for ARNs without one (S3 buckets) and for find', (value) =>
+      regionName(value),
+    )
     .option('--profile <name>', 'AWS profile from ~/.aws/config and ~/.aws/credentials')
     .option(
       '--endpoint-url <url>',

@@ -2,9 +2,11 @@
 // tests: only the resources created here are looked at). Run `npm run build` first.
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue, createTopic } from '../../fixtures/aws-resources.js';
 import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
 
@@ -121,4 +123,100 @@ describe('unitag find --missing / --untagged (built CLI, on LocalStack)', () => 
     expect(out).toMatchObject({ code: 2, stdout: '' });
     expect(out.stderr).toMatch(message);
   });
+
+  it.each([
+    ['--missing owner --untagged', /--missing and --untagged together/],
+    ['--missing owner --regions ,', /--regions "," names no region/],
+    ['--missing owner --regions us-east-1,useast1', /--regions "useast1" is not a region name/],
+    ['--missing owner --regions us-east-1,cn-north-1', /one partition at a time.*aws, aws-cn/],
+  ])('%s is refused: exit 2, nothing on stdout, no call', async (args, message) => {
+    const out = await sh(`$UNITAG find ${args}`, { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    expect(out).toMatchObject({ code: 2, stdout: '' });
+    expect(out.stderr).toMatch(message);
+  });
 });
+
+describe('unitag find --missing against an endless account (a local fake AWS)', () => {
+  // Answers STS, an SNS ListTopics that never ends (100 topics a page), and tag reads through the tagging API:
+  // every topic carries `team` only. Records the regions the calls were signed for.
+  const seen = { listPages: 0, regions: new Set<string>() };
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(request.headers.authorization ?? '')?.[1];
+      if (region) seen.regions.add(region);
+      const answer = fakeAnswer(request.headers['x-amz-target'], body, region ?? 'us-east-1', seen);
+      response.writeHead(200, { 'content-type': answer.type });
+      response.end(answer.body);
+    });
+  });
+  let endpointUrl = '';
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    endpointUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('| head -1 ends the search: the reader closing standard output stops the listing (exit 0)', async () => {
+    const out = await sh(
+      '$UNITAG --max-rate off find --type sns --missing owner --regions us-east-1 | head -1',
+      {
+        AWS_ENDPOINT_URL: endpointUrl,
+      },
+    );
+    expect(out.code).toBe(0);
+    expect(out.stdout).toMatch(/^arn:aws:sns:us-east-1:123456789012:t-\d+\n$/);
+    expect(out.stderr).toBe('');
+    // Only the page(s) whose topics were being read when the pipe closed were listed, not an endless run.
+    expect(seen.listPages).toBeGreaterThan(0);
+    expect(seen.listPages).toBeLessThan(100);
+  }, 30_000);
+
+  it('regions of another partition build its ARNs (cn-north-1: arn:aws-cn:), each region once', async () => {
+    const out = await sh(
+      '$UNITAG --max-rate off find --type sns --missing owner --regions cn-north-1,cn-north-1 | head -3',
+      { AWS_ENDPOINT_URL: endpointUrl },
+    );
+    expect(out.code).toBe(0);
+    expect(out.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^arn:aws-cn:sns:cn-north-1:123456789012:t-\d+$/),
+      expect.stringMatching(/^arn:aws-cn:sns:cn-north-1:/),
+      expect.stringMatching(/^arn:aws-cn:sns:cn-north-1:/),
+    ]);
+    expect(new Set(out.stdout.trim().split('\n')).size).toBe(3);
+    expect(seen.regions).toContain('cn-north-1');
+  }, 30_000);
+});
+
+/** The fake's answer to one request: STS, SNS ListTopics (endless), or the tagging API's GetResources. */
+function fakeAnswer(
+  target: string | string[] | undefined,
+  body: string,
+  region: string,
+  seen: { listPages: number },
+) {
+  if (body.includes('Action=GetCallerIdentity')) {
+    return {
+      type: 'text/xml',
+      body: `<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/t</Arn><UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>`,
+    };
+  }
+  if (body.includes('Action=ListTopics')) {
+    const page = seen.listPages++;
+    const partition = region.startsWith('cn-') ? 'aws-cn' : 'aws';
+    const arn = (i: number) => `arn:${partition}:sns:${region}:123456789012:t-${page * 100 + i}`;
+    const topics = Array.from({ length: 100 }, (_, i) => `<member><TopicArn>${arn(i)}</TopicArn></member>`);
+    return {
+      type: 'text/xml',
+      body: `<ListTopicsResponse><ListTopicsResult><Topics>${topics.join('')}</Topics><NextToken>p${page + 1}</NextToken></ListTopicsResult></ListTopicsResponse>`,
+    };
+  }
+  if (target === 'ResourceGroupsTaggingAPI_20170126.GetResources') {
+    const arns: string[] = JSON.parse(body).ResourceARNList ?? [];
+    const list = arns.map((arn) => ({ ResourceARN: arn, Tags: [{ Key: 'team', Value: 'a' }] }));
+    return { type: 'application/x-amz-json-1.1', body: JSON.stringify({ ResourceTagMappingList: list }) };
+  }
+  return { type: 'text/xml', body: `<Error><Code>InvalidAction</Code><Message>not faked</Message></Error>` };
+}

@@ -122,6 +122,24 @@ describe('unitag lint-policy (built, as a separate process)', () => {
       undefined,
       /--protect takes a tag key/,
     ],
+    [
+      'an aws: --protect',
+      [fixture('clean-sns-abac.json'), '--protect', 'aws:x'],
+      undefined,
+      /the protected tag key "aws:x" starts with aws:, which AWS reserves/,
+    ],
+    [
+      'a key given twice',
+      ['-'],
+      '{\n  "Statement": {\n    "Effect": "Allow",\n    "Effect": "Deny"\n  }\n}',
+      /the key "Effect" is given twice in one object \(lines 3 and 4\)/,
+    ],
+    [
+      'an unknown top-level element',
+      [fixture('invalid-unknown-top-level-element.json')],
+      undefined,
+      /unknown element "Versoin": did you mean "Version"\?/,
+    ],
   ])('exits 2 on %s', async (_, args, input, message) => {
     const run = await unitag(['lint-policy', ...args], input);
     expect(run.code).toBe(2);

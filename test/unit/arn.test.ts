@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { partitionOfRegion } from '../../src/arn.js';
 import { formatArn, InvalidArnError, PARTITIONS, parseArn } from '../../src/index.js';
 
 describe('parseArn', () => {
@@ -161,5 +162,29 @@ describe('parseArn', () => {
     ].map((r) => partition(r).name);
     expect(Object.keys(PARTITIONS).sort()).toEqual([...new Set(sdk)].sort());
     expect(parseArn('arn:aws-eusc:sqs:eusc-de-east-1:123456789012:q').partition).toBe('aws-eusc');
+  });
+});
+
+describe('partitionOfRegion', () => {
+  it.each([
+    ['us-east-1', 'aws'],
+    ['eu-central-2', 'aws'],
+    ['cn-north-1', 'aws-cn'],
+    ['cn-northwest-1', 'aws-cn'],
+    ['us-gov-west-1', 'aws-us-gov'],
+    ['us-iso-east-1', 'aws-iso'],
+    ['us-isob-east-1', 'aws-iso-b'],
+    ['eu-isoe-west-1', 'aws-iso-e'],
+    ['us-isof-south-1', 'aws-iso-f'],
+    ['eusc-de-east-1', 'aws-eusc'],
+    [undefined, 'aws'],
+  ])('%s is in %s', (region, partition) => {
+    expect(partitionOfRegion(region)).toBe(partition);
+  });
+
+  it('every partition it names is one parseArn knows, and its global region maps back to it', () => {
+    for (const [partition, { globalRegion }] of Object.entries(PARTITIONS)) {
+      expect(partitionOfRegion(globalRegion)).toBe(partition);
+    }
   });
 });

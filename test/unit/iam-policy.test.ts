@@ -35,6 +35,27 @@ describe('readPolicy: what it refuses, and what the message says to fix', () => 
     ],
     ['a Statement string', '{"Statement": "Allow"}', /Statement must be an object or an array/],
     ['a statement string', '{"Statement": ["Allow"]}', /Statement\[0\]: a statement must be a JSON object/],
+    [
+      'an unknown top-level element',
+      '{"Versoin": "2012-10-17", "Statement": []}',
+      /the policy has an unknown element "Versoin": did you mean "Version"\?/,
+    ],
+    [
+      'a far-off top-level element',
+      '{"Statement": [], "Extra": 1}',
+      /unknown element "Extra" \(a policy has Version, Id, Statement\)/,
+    ],
+    ['an Id that is not a string', '{"Id": 5, "Statement": []}', /Id must be a string/],
+    [
+      'two Statements',
+      '{\n  "Statement": [],\n  "Statement": []\n}',
+      /the key "Statement" is given twice in one object \(lines 2 and 3\): IAM refuses a policy with duplicate keys/,
+    ],
+    [
+      'a key given twice through an escape',
+      '{"Statement": [], "\\u0053tatement": []}',
+      /the key "Statement" is given twice/,
+    ],
   ])('%s', async (_, text, message) => {
     expect(await refusal(text)).toMatch(message);
   });
@@ -90,6 +111,51 @@ describe('readPolicy: what it refuses, and what the message says to fix', () => 
     const text = statement({ Sid: 'S1', ...fields });
     expect(await refusal(text)).toMatch(/^Statement\[0\] \(Sid "S1", line 1\): /);
     expect(await refusal(text)).toMatch(message);
+  });
+
+  it('refuses a key given twice anywhere in the document, naming it and its lines', async () => {
+    const text = `{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Effect": "Allow",
+      "Action": "sns:Publish",
+      "Resource": "*",
+      "Condition": { "StringEquals": { "aws:ResourceTag/project": "a" } },
+      "Condition": { "Bool": { "aws:SecureTransport": "true" } }
+    },
+    {
+      "Effect": "Allow",
+      "Action": "sns:Publish",
+      "Resource": "*",
+      "Condition": {
+        "StringEquals": { "aws:ResourceTag/project": "a", "aws:ResourceTag/project": "b" }
+      }
+    }
+  ]
+}`;
+    expect(await refusal(text)).toMatch(/the key "Condition" is given twice in one object \(lines 8 and 9\)/);
+    const nested = text.replace(/,\s*"Condition": \{ "Bool"[^\n]*/, '');
+    expect(await refusal(nested)).toMatch(
+      /the key "aws:ResourceTag\/project" is given twice in one object \(lines 15 and 15\)/,
+    );
+  });
+
+  it('takes an Id, and keys that differ only in case are not duplicates', async () => {
+    const policy = await readPolicy(
+      '{"Id": "p1", "Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "sns:Publish", "Resource": "*", ' +
+        '"Condition": {"StringEquals": {"aws:ResourceTag/project": "a", "aws:ResourceTag/Project": "a"}}}}',
+    );
+    expect(policy.statements[0]?.conditions).toHaveLength(2);
+  });
+
+  it('finds the line of every statement of a long policy', () => {
+    const statements = Array.from(
+      { length: 500 },
+      (_, i) => `    {"Sid": "S${i}", "Effect": "Allow", "Action": "sns:Publish", "Resource": "*"}`,
+    );
+    const text = `{\n  "Statement": [\n${statements.join(',\n')}\n  ]\n}`;
+    expect(parsePolicyText(text).statements.map((s) => s.line)).toEqual(statements.map((_, i) => i + 3));
   });
 
   it('takes a byte-order mark before the document, as some editors write it', () => {

@@ -390,6 +390,10 @@ describe('find --missing / --untagged: what matches', () => {
     [{ missing: ['aws:cloudformation:stack-name'] }, 'ReservedKey'],
     [{ missing: [''] }, 'InvalidTag'],
     [{ untagged: true, resourceTypes: ['logs:log-group'] }, 'UnsupportedResource'],
+    [{ missing: 'owner' as unknown as string[] }, 'ConfigurationError'],
+    [{ missing: [] }, 'ConfigurationError'],
+    [{ missing: ['owner'], untagged: true }, 'ConfigurationError'],
+    [{ missing: ['owner'], regions: ['us-east-1', 'us-gov-west-1'] }, 'ConfigurationError'],
   ])('refuses %j before any AWS call (%s)', async (query, code) => {
     await expect(search(query)).rejects.toMatchObject({ code });
     for (const stub of Object.values(mocks)) expect(stub.calls()).toHaveLength(0);

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidPolicyError } from '../../src/errors.js';
-import { arnPatternsMeet, globsMeet, lintPolicy } from '../../src/policy-lint.js';
+import { arnPatternCovers, arnPatternsMeet, globCovers, globsMeet } from '../../src/arn-patterns.js';
+import { ConfigurationError, InvalidPolicyError } from '../../src/errors.js';
+import { keyMatches } from '../../src/iam-data.js';
+import { lintPolicy } from '../../src/policy-lint.js';
 
 // Fixtures say what they must give by their name: clean-*.json none, broken-<rule>--<what>.json exactly that rule,
 // invalid-*.json an InvalidPolicyError.
@@ -175,6 +177,250 @@ describe('rules through wildcards, NotAction and the whole policy', () => {
   });
 });
 
+describe('guards: what keeps a principal from changing a protected key', () => {
+  const own = { 'aws:ResourceTag/project': P };
+  const statement = (Action: string | string[], Condition: object, Resource = 'arn:aws:sns:*:*:*') =>
+    policy({ Effect: 'Allow', Action, Resource, Condition });
+  const lint = async (doc: object, protect?: string[]) =>
+    (await lintPolicy(doc, protect ? { protect } : {})).findings;
+
+  it('a RequestTag pin with IfExists or ForAllValues guards an action that only adds tags', async () => {
+    for (const operator of ['StringEqualsIfExists', 'ForAllValues:StringEquals']) {
+      const found = await lint(
+        statement('sns:TagResource', { StringEquals: own, [operator]: { 'aws:RequestTag/project': P } }),
+      );
+      expect(found).toEqual([]);
+    }
+  });
+
+  it('but not one that replaces the whole set: a request without the key removes it', async () => {
+    const objectOwn = { 's3:ExistingObjectTag/project': P };
+    for (const operator of ['StringEqualsIfExists', 'ForAllValues:StringEquals']) {
+      const found = await lint(
+        statement(
+          's3:PutObjectTagging',
+          { StringEquals: objectOwn, [operator]: { 's3:RequestObjectTag/project': P } },
+          'arn:aws:s3:::bucket/*',
+        ),
+      );
+      expect(found.map((f) => f.rule)).toEqual(['retag-away']);
+      expect(found[0]?.message).toMatch(/Not a guard: .* also holds for a request without project/);
+    }
+    const pinned = statement(
+      's3:PutObjectTagging',
+      { StringEquals: { ...objectOwn, 's3:RequestObjectTag/project': P } },
+      'arn:aws:s3:::bucket/*',
+    );
+    expect(await lint(pinned)).toEqual([]);
+  });
+
+  it('a RequestTag pin never guards a removal', async () => {
+    const found = await lint(
+      statement(
+        ['ec2:CreateTags', 'ec2:DeleteTags'],
+        { StringEquals: { ...own, 'aws:RequestTag/project': P } },
+        'arn:aws:ec2:*:*:instance/*',
+      ),
+    );
+    expect(found).toMatchObject([{ rule: 'retag-away', actions: ['ec2:DeleteTags'] }]);
+    expect(found[0]?.message).toMatch(
+      /does not apply to removing project: a removal carries no request tags/,
+    );
+    expect(found[0]?.message).toMatch(
+      /Add "ForAllValues:StringNotEquals": \{"aws:TagKeys": "project"\} \(a removal/,
+    );
+  });
+
+  it('compares aws:TagKeys values case-sensitively, unless the operator ends with IgnoreCase', async () => {
+    const excluding = (operator: string) =>
+      lint(
+        statement(['sns:TagResource', 'sns:UntagResource'], {
+          StringEquals: own,
+          [operator]: { 'aws:TagKeys': 'Project' },
+        }),
+      );
+    const found = await excluding('ForAllValues:StringNotEquals');
+    expect(found.map((f) => f.rule)).toEqual(['retag-away']);
+    expect(found[0]?.message).toMatch(/tag keys are compared case-sensitively, and "Project" is another key/);
+    expect(await excluding('ForAllValues:StringNotEqualsIgnoreCase')).toEqual([]);
+    expect(await excluding('ForAllValues:StringNotLike')).toMatchObject([{ rule: 'retag-away' }]);
+    const deny = {
+      Effect: 'Deny',
+      Action: 'sns:*',
+      Resource: '*',
+      Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'PROJECT' } },
+    };
+    const allow = {
+      Effect: 'Allow',
+      Action: 'sns:TagResource',
+      Resource: '*',
+      Condition: { StringEquals: own },
+    };
+    expect(await rulesOf(policy(allow, deny))).toEqual(['retag-away']);
+  });
+
+  it('a value list with the principal pin and a literal lets the principal retag to the literal', async () => {
+    const found = await lint(
+      statement('sns:TagResource', {
+        StringEquals: { 'aws:ResourceTag/project': [P, 'shared'], 'aws:RequestTag/project': [P, 'shared'] },
+      }),
+    );
+    expect(found.map((f) => f.rule)).toEqual(['retag-away']);
+    expect(found[0]?.message).toMatch(/lets the principal set project to "shared"/);
+  });
+
+  it('StringLike "*" and Null "false" only ask for the key to be present', async () => {
+    for (const Condition of [
+      { StringLike: { 'aws:RequestTag/project': '*' } },
+      { Null: { 'aws:RequestTag/project': 'false' } },
+    ]) {
+      const found = await lint(statement('sns:CreateTopic', Condition), ['project']);
+      expect(found.map((f) => f.rule)).toEqual(['create-without-request-tag']);
+      expect(found[0]?.message).toMatch(/only requires project to be present, with any value/);
+      const retag = await lint(statement('sns:TagResource', { ...Condition, StringEquals: own }));
+      expect(retag.map((f) => f.rule)).toEqual(['retag-away']);
+      expect(retag[0]?.message).toMatch(/only requires project to be present, with any value/);
+    }
+    const request = { StringEquals: { 'aws:RequestTag/project': P } };
+    expect(await lint(statement('sns:CreateTopic', request), ['project'])).toEqual([]);
+  });
+
+  it('grants by literal values: retag-away, and the fix pins the same literal values', async () => {
+    const literal = { StringEquals: { 'aws:ResourceTag/project': 'alpha' } };
+    const found = await lint(statement(['sns:Publish', 'sns:TagResource'], literal), ['project']);
+    expect(found).toMatchObject([{ rule: 'retag-away', actions: ['sns:TagResource'] }]);
+    expect(found[0]?.message).toMatch(/whose project tag is "alpha"/);
+    expect(found[0]?.message).toMatch(/"aws:RequestTag\/project": "alpha"/);
+    expect(found[0]?.message).not.toMatch(/PrincipalTag/);
+    const pinned = {
+      StringEquals: { 'aws:ResourceTag/project': 'alpha', 'aws:RequestTag/project': 'alpha' },
+    };
+    expect(await lint(statement('sns:TagResource', pinned), ['project'])).toEqual([]);
+    const other = { StringEquals: { 'aws:ResourceTag/project': 'alpha', 'aws:RequestTag/project': 'beta' } };
+    expect((await lint(statement('sns:TagResource', other), ['project']))[0]?.message).toMatch(
+      /lets the principal set project to "beta"/,
+    );
+  });
+});
+
+describe("service keys, NotAction, NotResource and creates, through AWS's reference", () => {
+  it('infers protected keys from service tag keys, not from AWS-reserved aws: tags', async () => {
+    const doc = policy({
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::*/*',
+      Condition: {
+        StringEquals: {
+          's3:ExistingObjectTag/team': '${aws:PrincipalTag/team}',
+          'ec2:ResourceTag/stage': '${aws:PrincipalTag/stage}',
+          'aws:ResourceTag/aws:cloudformation:stack-name': '${aws:PrincipalTag/stack}',
+        },
+      },
+    });
+    expect((await lintPolicy(doc)).protectedKeys).toEqual(['team', 'stage']);
+  });
+
+  it('counts a service RequestTag key on create, and reads keys the reference spells tag-key', async () => {
+    const create = policy({
+      Effect: 'Allow',
+      Action: 'elasticmapreduce:RunJobFlow',
+      Resource: '*',
+      Condition: { StringEquals: { 'elasticmapreduce:RequestTag/project': P } },
+    });
+    expect(await rulesOf(create, ['project'])).toEqual([]);
+    const secrets = policy({
+      Effect: 'Allow',
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:TagResource'],
+      Resource: '*',
+      Condition: { StringEquals: { 'secretsmanager:ResourceTag/project': P } },
+    });
+    expect((await lintPolicy(secrets)).findings).toMatchObject([
+      { rule: 'retag-away', actions: ['secretsmanager:TagResource'] },
+    ]);
+  });
+
+  it('S3 object tags: only a pinned s3:RequestObjectTag guards PutObjectTagging; deleting them is open', async () => {
+    const objects = (Action: string | string[], extra: object) =>
+      policy({
+        Effect: 'Allow',
+        Action,
+        Resource: 'arn:aws:s3:::*/*',
+        Condition: { StringEquals: { 's3:ExistingObjectTag/project': P, ...extra } },
+      });
+    expect(await rulesOf(objects('s3:PutObjectTagging', { 's3:RequestObjectTag/project': P }))).toEqual([]);
+    const found = (await lintPolicy(objects(['s3:PutObjectTagging', 's3:DeleteObjectTagging'], {}))).findings;
+    expect(found).toMatchObject([
+      { rule: 'retag-away', actions: ['s3:PutObjectTagging', 's3:DeleteObjectTagging'] },
+    ]);
+    expect(found[0]?.message).toMatch(/"s3:RequestObjectTag\/project"/);
+  });
+
+  it('NotAction concerns only the actions its Resource can name', async () => {
+    const found = (
+      await lintPolicy(
+        policy({
+          Effect: 'Allow',
+          NotAction: ['iam:*', 's3:*'],
+          Resource: 'arn:aws:sns:*:*:*',
+          Condition: { StringEquals: { 'aws:RequestTag/project': P } },
+        }),
+      )
+    ).findings;
+    expect(found.map((f) => f.rule)).toEqual(['retag-any']);
+    expect(found[0]?.actions).toContain('sns:TagResource');
+    for (const other of ['ec2:', 'sqs:', 'tag:', 'lambda:'])
+      expect(found[0]?.actions?.some((a) => a.startsWith(other))).toBe(false);
+  });
+
+  it('NotResource covers what it does not name', async () => {
+    const tagUser = (NotResource: string) =>
+      rulesOf(policy({ Effect: 'Allow', Action: 'iam:TagUser', NotResource }), ['project']);
+    expect(await tagUser('arn:aws:iam::*:user/*')).toEqual([]);
+    expect(await tagUser('arn:aws:iam::111111111111:user/*')).toEqual([]);
+    expect(await tagUser('arn:aws:iam::*:user/admins/*')).toEqual(['self-retag']);
+    expect(await tagUser('arn:aws:sns:*:*:*')).toEqual(['self-retag']);
+  });
+
+  it('a TagResource of any service is not a create', async () => {
+    const all = policy({ Effect: 'Allow', Action: '*:TagResource', Resource: '*' });
+    expect(await rulesOf(all, ['project'])).toEqual([]);
+    const create = policy({ Effect: 'Allow', Action: 'sns:CreateTopic', Resource: '*' });
+    expect(await rulesOf(create, ['project'])).toEqual(['create-without-request-tag']);
+  });
+});
+
+describe('lintPolicy options', () => {
+  const doc = JSON.parse(read('clean-sns-abac.json'));
+  it.each([
+    ['a string', 'project', /protect must be an array of tag keys/],
+    ['a number in the list', ['project', 5], /protect must be an array of tag keys/],
+    ['an empty key', [''], /cannot be empty/],
+    ['an aws: key', ['aws:cloudformation:stack-name'], /starts with aws:, which AWS reserves/],
+  ])('refuses %s as protect with a ConfigurationError', async (_, protect, message) => {
+    const error = await lintPolicy(doc, { protect } as never).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as ConfigurationError).code).toBe('ConfigurationError');
+    expect((error as Error).message).toMatch(message);
+  });
+});
+
+describe("keyMatches: the reference's placeholders for a tag key", () => {
+  it.each([
+    ['aws:ResourceTag/${TagKey}', 'aws:resourcetag/project', true],
+    ['s3:ExistingObjectTag/<key>', 's3:ExistingObjectTag/project', true],
+    ['secretsmanager:ResourceTag/tag-key', 'secretsmanager:ResourceTag/project', true],
+    ['ssm:resourceTag/tag-key', 'ssm:ResourceTag/team', true],
+    ['elasticloadbalancing:ResourceTag/', 'elasticloadbalancing:ResourceTag/project', true],
+    ['aws:ResourceTag/${TagKey}', 'aws:ResourceTag/', false],
+    ['ssm:resourceTag/aws:ssmmessages:target-id', 'ssm:resourceTag/project', false],
+    ['ssm:resourceTag/aws:ssmmessages:target-id', 'SSM:ResourceTag/aws:ssmmessages:target-id', true],
+    ['apigateway:Request/ApiName', 'apigateway:Request/Other', false],
+    ['aws:TagKeys', 'aws:tagkeys', true],
+  ])('%s matches %s: %s', (pattern, key, matches) => {
+    expect(keyMatches(pattern, key)).toBe(matches);
+  });
+});
+
 describe('unsupported-condition-key', () => {
   const tagged = (Effect: string, Action: string | string[], Condition: object) =>
     lintPolicy(policy({ Effect, Action, Resource: '*', Condition }));
@@ -225,6 +471,34 @@ describe('resource matching', () => {
     ['arn:aws:sns:*:*:*', 'arn:${Partition}:sqs:${Region}:${Account}:${QueueName}', false],
   ])('%s meets %s: %s', (pattern, type, meets) => {
     expect(arnPatternsMeet(pattern, type)).toBe(meets);
+  });
+
+  const user = 'arn:${Partition}:iam::${Account}:user/${UserNameWithPath}';
+  it.each([
+    ['*', user, true],
+    ['arn:aws:iam::*:user/*', user, true],
+    ['arn:aws:iam::111111111111:user/*', user, true],
+    ['arn:aws:iam::*:user/admins/*', user, false],
+    ['arn:aws:iam::*:user/${aws:username}', user, false],
+    ['arn:aws:iam::*:role/*', user, false],
+    ['arn:aws:sns:us-east-1:*:*', 'arn:${Partition}:sns:${Region}:${Account}:${TopicName}', false],
+    ['arn:aws:sns:*:*:*', 'arn:${Partition}:sns:${Region}:${Account}:${TopicName}', true],
+    ['arn:aws:s3:::*', 'arn:${Partition}:s3:::${BucketName}/${ObjectName}', true],
+    ['arn:aws:s3:::*/*', 'arn:${Partition}:s3:::${BucketName}', false],
+  ])('%s covers every resource of %s: %s', (pattern, type, covers) => {
+    expect(arnPatternCovers(pattern, type)).toBe(covers);
+  });
+
+  it.each([
+    ['a*', 'ab?', true],
+    ['a?', 'a*', false],
+    ['a*b', 'a*b', true],
+    ['*', '', true],
+    ['a*', 'b*', false],
+    ['a?c', 'abc', true],
+    ['abc', 'a?c', false],
+  ])('glob %s covers %s: %s', (a, b, covers) => {
+    expect(globCovers(a, b)).toBe(covers);
   });
 
   it.each([

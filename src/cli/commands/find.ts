@@ -11,6 +11,7 @@ import {
   print,
   regionName,
   splitTag,
+  UsageError,
 } from '../common.js';
 
 const EXAMPLES = `
@@ -86,9 +87,10 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
     errorLine(line);
     failed.push(line);
   };
+  const closed = stdoutClosed();
   try {
     const options = listing ? { onFailure, onProgress: progress.update } : {};
-    for await (const { arn, type, tags } of tagger.find(query, options)) {
+    for await (const { arn, type, tags } of tagger.find(query, { ...options, signal: closed.signal })) {
       if (opts.output !== 'arn' || json) found.push({ arn, type, outcome: 'read', tags });
       else {
         // An ARN printed on the same terminal would land on the progress line.
@@ -96,8 +98,13 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
         print(arn);
       }
     }
+  } catch (error) {
+    // The reader went away (`unitag find ... | head -1`): nothing more can be printed, so the search stops.
+    if (closed.signal.aborted) return EXIT.ok;
+    throw error;
   } finally {
     progress.clear();
+    closed.dispose();
   }
   if (json) {
     const results = [...found, ...failed];
@@ -115,10 +122,25 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
   return failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-/** The query the options ask for; no key to look for at all is bad usage, found before any call. */
+/** A signal that aborts when standard output is closed by its reader (EPIPE), and a way to stop listening. */
+function stdoutClosed() {
+  const controller = new AbortController();
+  const onError = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') controller.abort(new Error('standard output was closed'));
+  };
+  process.stdout.on('error', onError);
+  return { signal: controller.signal, dispose: () => process.stdout.off('error', onError) };
+}
+
+/** The query the options ask for; a contradiction or a bad region is bad usage, found before any call. */
 function queryOf(opts: FindOptions): FindQuery {
-  const regions = opts.regions ? opts.regions.split(',').filter(Boolean).map(regionName) : undefined;
   const missing = opts.missing.length > 0 ? opts.missing : undefined;
+  if (missing && opts.untagged) {
+    throw new UsageError(
+      '--missing and --untagged together: an untagged resource lacks every key; use one of the two',
+    );
+  }
+  const regions = opts.regions === undefined ? undefined : regionList(opts.regions);
   return {
     tags: tagFilters(opts.tag),
     resourceTypes: opts.type.length > 0 ? opts.type : undefined,
@@ -126,6 +148,15 @@ function queryOf(opts: FindOptions): FindQuery {
     missing,
     untagged: opts.untagged === true ? true : undefined,
   };
+}
+
+/** `--regions a,b`: region names, each once, at least one. */
+function regionList(value: string): string[] {
+  const names = value.split(',').map((name) => name.trim());
+  if (names.every((name) => name === '')) {
+    throw new UsageError(`--regions "${value}" names no region; write them as us-east-1,eu-west-1`);
+  }
+  return [...new Set(names.filter(Boolean).map((name) => regionName(name, '--regions')))];
 }
 
 /** What a match lacks: the `--missing` keys it does not carry, or `(no tags)` for `--untagged` alone. */

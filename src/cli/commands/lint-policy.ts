@@ -17,7 +17,8 @@ Examples:
   $ unitag lint-policy policy.json --protect project --protect team --output json
   $ aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document | unitag lint-policy -
 
-Exit codes: 0 no finding, 1 findings, 2 the policy cannot be read (not JSON, not a policy, an unknown action).`;
+Exit codes: 0 no finding, 1 findings, 2 the policy cannot be read (not JSON, not a policy, an unknown action)
+or --protect is not a tag key a principal could change (empty, or aws:...).`;
 
 /** `unitag lint-policy POLICY.json [--protect KEY]...`: static ABAC checks of an IAM identity policy, offline. */
 export function registerLintPolicy(program: Command, done: (code: number) => void): void {
