@@ -2,6 +2,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import {
   type AdapterContext,
   type AdapterFactory,
+  arnTagging,
   type CallOptions,
   type ClientLoader,
   type ClientScope,
@@ -12,7 +13,6 @@ import {
   once,
   pages,
   requiredTagList,
-  scopeOf,
   stringMember,
   toTagList,
   UnsupportedResourceError,
@@ -58,35 +58,14 @@ const sns: AdapterFactory = () => ({
     untag: ['sns:UntagResource'],
     list: ['sns:ListTagsForResource'],
   }),
-  async list(ctx, arn, { signal }) {
-    const [client, { ListTagsForResourceCommand }] = await Promise.all([
-      ctx.client(loader, scopeOf(arn), signal),
-      sdk(),
-    ]);
-    const out = await client.send(new ListTagsForResourceCommand({ ResourceArn: arn.arn }), {
-      abortSignal: signal,
-    });
-    return requiredTagList(out, 'Tags', 'ListTagsForResource');
-  },
-  async tag(ctx, arn, tags, { signal }) {
-    const [client, { TagResourceCommand }] = await Promise.all([
-      ctx.client(loader, scopeOf(arn), signal),
-      sdk(),
-    ]);
-    const input = { ResourceArn: arn.arn, Tags: toTagList(tags) };
-    await client.send(new TagResourceCommand(input), { abortSignal: signal });
-    return 'changed';
-  },
-  async untag(ctx, arn, keys, { signal }) {
-    const [client, { UntagResourceCommand }] = await Promise.all([
-      ctx.client(loader, scopeOf(arn), signal),
-      sdk(),
-    ]);
-    await client.send(new UntagResourceCommand({ ResourceArn: arn.arn, TagKeys: keys }), {
-      abortSignal: signal,
-    });
-    return 'changed';
-  },
+  ...arnTagging({
+    loader,
+    load: sdk,
+    tag: (m, ResourceArn, tags) => new m.TagResourceCommand({ ResourceArn, Tags: toTagList(tags) }),
+    untag: (m, ResourceArn, TagKeys) => new m.UntagResourceCommand({ ResourceArn, TagKeys }),
+    list: (m, ResourceArn) => new m.ListTagsForResourceCommand({ ResourceArn }),
+    tags: (answer) => requiredTagList(answer, 'Tags', 'ListTagsForResource'),
+  }),
   inventory: { types: ['sns:topic'], enumerate: listTopics },
 });
 

@@ -51,9 +51,9 @@ if (withLocalStack) {
   // The SDK's notice that its 2027 releases need Node 22 is noise here too (the children have it off).
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const { createTopic } = await import('../fixtures/aws-resources.js');
-  // @ts-expect-error: plain JavaScript module without types.
-  const { ensureLocalStack, stopLocalStack } = await import('../localstack/control.mjs');
-  const { endpoint, started } = (await ensureLocalStack()) as { endpoint: string; started: boolean };
+  const { startLocalStack } = await import('../src/localstack.js');
+  const localstack = await startLocalStack();
+  const { endpoint, started } = localstack;
   const env = {
     ...process.env,
     AWS_ACCESS_KEY_ID: 'test',
@@ -75,6 +75,6 @@ if (withLocalStack) {
     console.log(`plain script, same single SDK call:    ${Math.round(p)} ms`);
     console.log(`ratio unitag / plain: ${(c / p).toFixed(2)}`);
   } finally {
-    if (started) await stopLocalStack();
+    if (started) await localstack.stop();
   }
 }

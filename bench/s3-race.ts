@@ -10,9 +10,8 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { createBucket } from '../fixtures/aws-resources.js';
-// @ts-expect-error: plain JavaScript module without types.
-import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
 import { createTagger } from '../src/index.js';
+import { startLocalStack } from '../src/localstack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const ROUNDS = Number(process.argv[2] ?? 10);
@@ -40,7 +39,8 @@ if (process.argv[2] === '--writer') {
     );
   });
 } else {
-  const { endpoint, started } = (await ensureLocalStack()) as { endpoint: string; started: boolean };
+  const localstack = await startLocalStack();
+  const { endpoint, started } = localstack;
   const config = { region: 'us-east-1', endpoint, credentials };
   const reader = createTagger(config);
   const survivors = async (arn: string) => Object.keys(await reader.list(arn)).length;
@@ -89,6 +89,6 @@ if (process.argv[2] === '--writer') {
     console.log(`keys kept, (b) / (a): ${(sum(b) / sum(a)).toFixed(2)}`);
   } finally {
     await reader.destroy();
-    if (started) await stopLocalStack();
+    if (started) await localstack.stop();
   }
 }

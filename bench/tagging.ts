@@ -21,9 +21,8 @@ import {
   createQueue,
   createTopic,
 } from '../fixtures/aws-resources.js';
-// @ts-expect-error: plain JavaScript module without types.
-import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
 import { createTagger, parseArn } from '../src/index.js';
+import { startLocalStack } from '../src/localstack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 500);
@@ -32,7 +31,8 @@ const REPEATS = 3;
 const KINDS = ['sns', 'sqs', 's3', 'ec2', 'iam', 'logs'] as const;
 type Kind = (typeof KINDS)[number];
 
-const { endpoint, started } = (await ensureLocalStack()) as { endpoint: string; started: boolean };
+const localstack = await startLocalStack();
+const { endpoint, started } = localstack;
 const config = {
   region: 'us-east-1',
   endpoint,
@@ -79,7 +79,7 @@ try {
     `  plan + apply / (c): calls ${((planned.calls + applied.calls) / blind.calls).toFixed(2)}, time ${((t2 - t0) / blind.ms).toFixed(2)}`,
   );
 } finally {
-  if (started) await stopLocalStack();
+  if (started) await localstack.stop();
 }
 
 interface Measure {

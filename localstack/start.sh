@@ -1,3 +1,3 @@
 #!/usr/bin/env bash
 # Starts the embedded LocalStack on 127.0.0.1:4566 (installing it on first use) and prints its endpoint.
-exec node "$(dirname "$0")/control.mjs" start
+cd "$(dirname "$0")/.." && exec npx tsx localstack/control.ts start

@@ -1,3 +1,3 @@
 #!/usr/bin/env bash
-# Stops the LocalStack that start.sh started (by its pid file), and nothing else.
-exec node "$(dirname "$0")/control.mjs" stop
+# Stops the embedded LocalStack that start.sh started (by its pid file), and nothing else.
+cd "$(dirname "$0")/.." && exec npx tsx localstack/control.ts stop

@@ -18,17 +18,27 @@ import {
   createEc2,
   createFunction,
   createIam,
-  createLogGroup,
   createQueue,
   createTopic,
   putObject,
 } from '../fixtures/aws-resources.js';
-// @ts-expect-error: plain JavaScript module without types.
-import { ensureLocalStack, stopLocalStack } from '../localstack/control.mjs';
+import {
+  createAlarm,
+  createKey,
+  createLogGroupForLogsApi,
+  createParameter,
+  createRule,
+  createSecret,
+  createStateMachine,
+  createStream,
+  deleteOptional,
+} from '../fixtures/optional-resources.js';
 import { parseArn } from '../src/arn.js';
+import { startLocalStack } from '../src/localstack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-const { endpoint, started } = (await ensureLocalStack()) as { endpoint: string; started: boolean };
+const localstack = await startLocalStack();
+const { endpoint, started } = localstack;
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const config = { region: 'us-east-1', endpoint, credentials };
 const id = Date.now().toString(36);
@@ -60,7 +70,14 @@ try {
     createEc2(config, 'volume'),
     createIam(config, 'role', `demo-role-${id}`),
     createFunction(config, `demo-fn-${id}`),
-    createLogGroup(config, `/demo/${id}`),
+    createLogGroupForLogsApi(config, `/demo/${id}`),
+    createKey(config),
+    createSecret(config, `demo/db-${id}`),
+    createParameter(config, `/demo/${id}/url`),
+    createStream(config, `demo-clicks-${id}`),
+    createStateMachine(config, `demo-flow-${id}`),
+    createRule(config, `demo-nightly-${id}`),
+    createAlarm(config, `demo-backlog-${id}`),
   ]);
   arns.splice(3, 0, (await putObject(config, bucket, 'reports/2026/q4.csv')).arn);
   for (const arn of arns) console.log(`  ${arn}`);
@@ -71,8 +88,7 @@ try {
   step('A retagging job: Team becomes cost-team, stage goes to prod, owner where it is missing');
   const job = join(dir, 'retag.csv');
   const rows = arns.flatMap((arn) => [
-    // LocalStack's tagging API cannot untag log groups (a rename untags), so the log group skips the rename.
-    ...(arn.includes(':logs:') ? [] : [`${arn},rename,Team,cost-team`]),
+    `${arn},rename,Team,cost-team`,
     `${arn},set,stage,prod`,
     `${arn},set-if-absent,owner,platform`,
   ]);
@@ -95,7 +111,7 @@ try {
   AWS_PROFILE=prod npx unitag apply ${job} --report report.json     (again with --resume report.json if interrupted)
   npx unitag find --tag team=payments --regions us-east-1,eu-west-1 | npx unitag list -`);
 } finally {
-  if (started) await stopLocalStack();
+  if (started) await localstack.stop();
   else await deleteAll(arns);
 }
 
@@ -132,6 +148,7 @@ async function deleteAll(created: string[]): Promise<void> {
       if (p.service === 'lambda') await clients.lambda.send(new DeleteFunctionCommand({ FunctionName: arn }));
       if (p.service === 'logs')
         await clients.logs.send(new DeleteLogGroupCommand({ logGroupName: p.resourceId }));
+      await deleteOptional(config, arn);
     })().catch((error) => console.error(`could not delete ${arn}: ${error.message}`));
   }
   for (const client of Object.values(clients)) client.destroy();

@@ -70,7 +70,7 @@ export const ABAC_EXCEPTIONS: readonly AbacException[] = [
   {
     id: 'logs-tag-conditions',
     appliesTo: ['logs:*'],
-    text: "CloudWatch Logs' older log-group calls (TagLogGroup) do not honour aws:RequestTag/aws:TagKeys, and logs:DescribeLogGroups does not honour aws:ResourceTag: check each action's keys before relying on them.",
+    text: 'unitag tags log groups and destinations with TagResource and UntagResource, which honour aws:RequestTag and aws:TagKeys. The older log-group calls (TagLogGroup, UntagLogGroup) do not, so a policy that limits tag writes by those keys must also deny logs:TagLogGroup and logs:UntagLogGroup; logs:DescribeLogGroups does not honour aws:ResourceTag.',
     source: 'https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_TagLogGroup.html',
   },
   {

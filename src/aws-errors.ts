@@ -15,6 +15,8 @@ const NOT_FOUND = new Set([
   'NoSuchVersion',
   'NoSuchEntity',
   'NoSuchEntityException',
+  // Systems Manager: the name or id names no resource of that type.
+  'InvalidResourceId',
 ]);
 const ACCESS_DENIED = new Set([
   'AccessDenied',
@@ -39,11 +41,25 @@ const THROTTLED = new Set([
   'SlowDown',
   'TooManyRequestsException',
   'ProvisionedThroughputExceededException',
+  // Systems Manager: another update of the same resource is under way; it is to be tried again later.
+  'TooManyUpdates',
+  // Kinesis (over 5 tagging calls a second per account), DynamoDB (too many table operations at once): the SDK,
+  // too, retries it as throttling. (A quota of tags under the same name is told apart by its message.)
+  'LimitExceededException',
 ]);
-const TAG_LIMIT = new Set(['TagLimitExceeded', 'TagLimitExceededException', 'TooManyTagsException']);
+const TAG_LIMIT = new Set([
+  'TagLimitExceeded',
+  'TagLimitExceededException',
+  'TooManyTagsException',
+  'TooManyTagsError',
+  // Step Functions.
+  'TooManyTags',
+]);
 const INVALID_TAG = new Set([
   'InvalidTag',
   'InvalidTagException',
+  // KMS: a tag key or value it refuses.
+  'TagException',
   'StaleTag',
   'TagPolicy',
   'TagPolicyException',
@@ -88,6 +104,15 @@ function classifyFailure(name: string, status: number | undefined, message: stri
   if (/access ?denied|not authorized/i.test(`${name} ${message}`)) return 'AccessDenied';
   if (status === 404 || /not found|does not exist/i.test(message)) return 'ResourceNotFound';
   return code;
+}
+
+/**
+ * `LimitExceeded(Exception)` means a quota: of tags where the message speaks of tags (IAM's "Cannot exceed quota
+ * for TagsPerUser", KMS), which no retry can help; of calls otherwise (Kinesis, DynamoDB), which is throttling.
+ */
+function classifyLimit(name: string, message: string): ErrorCode | undefined {
+  if (name !== 'LimitExceededException' && name !== 'LimitExceeded') return undefined;
+  return /tag/i.test(message) ? 'TagLimitExceeded' : 'Throttled';
 }
 
 /** True for AWS's throttling error names, or HTTP 429: what an adapter may retry itself. */
@@ -205,6 +230,7 @@ const ADVICE: Record<ErrorCode, string> = {
   ConfigurationError: 'fix the configuration as said above; nothing was sent',
   ServiceError: 'retry; if it persists, the message above says what AWS objected to',
   InvalidPolicy: 'fix the policy document as said above',
+  LocalStackUnavailable: 'do as said above, or start LocalStack yourself and set LOCALSTACK_ENDPOINT',
 };
 
 /**
@@ -236,7 +262,7 @@ export function toUnitagError(error: unknown, context: { arn?: string; service?:
   const status = httpStatus(error);
   const code = (error as Record<symbol, unknown>)?.[FAILURE]
     ? classifyFailure(name, status, detail)
-    : classifyAwsError(name, status);
+    : (classifyLimit(name, detail) ?? classifyAwsError(name, status));
   const label = code === 'MalformedResponse' ? 'Malformed answer' : name || 'Error';
   return createError(code, `${label}${where}: ${detail} (${ADVICE[code]})`, { ...context, cause: error });
 }

@@ -27,6 +27,11 @@ export interface EngineOptions extends ClientOptions {
    * throttles and recover slowly.
    */
   maxRates?: MaxRates | undefined;
+  /**
+   * Hears, once per package, that an adapter's optional SDK client package is not installed and the tagging API
+   * serves its resources instead. Default: a process warning (`process.emitWarning`, type `UnitagNotice`).
+   */
+  onNotice?: ((message: string) => void) | undefined;
 }
 
 /** How many resolved ARNs an engine keeps (oldest out first): two windows of a streamed job and more. */
@@ -54,6 +59,9 @@ export class Engine {
   constructor(options: EngineOptions = {}) {
     this.clients = new ClientCache({ ...options, scheduler: new Scheduler(options.maxRates ?? {}) });
     this.registry = createRegistry(options.adapters);
+    this.#onNotice =
+      options.onNotice ??
+      ((message) => process.emitWarning(message, { type: 'UnitagNotice', code: 'UNITAG_OPTIONAL_CLIENT' }));
     const clients = this.clients;
     this.context = {
       client: (loader, scope, signal) => clients.get(loader, scope, signal),
@@ -69,7 +77,7 @@ export class Engine {
     const parsed = parseArn(arn);
     let target: Target;
     try {
-      target = { arn, parsed, ...dispatch(parsed, this.registry) };
+      target = { arn, parsed, ...dispatch(parsed, this.registry, (adapter) => this.#missing(adapter)) };
     } catch (error) {
       throw toUnitagError(error, { arn, service: parsed.service });
     }
@@ -79,6 +87,19 @@ export class Engine {
   }
 
   readonly #resolved = new Map<string, Target>();
+  readonly #noticed = new Set<string>();
+  readonly #onNotice: (message: string) => void;
+
+  /** Says once per package that an adapter's SDK client is missing, and what installing it would change. */
+  #missing(adapter: Adapter): void {
+    const name = adapter.optionalPackage?.name ?? '';
+    if (this.#noticed.has(name)) return;
+    this.#noticed.add(name);
+    this.#onNotice(
+      `${name} is not installed, so ${adapter.name} resources are tagged through the Resource Groups Tagging ` +
+        `API; \`npm install ${name}\` gives unitag's own ${adapter.name} adapter (the service's own calls).`,
+    );
+  }
 
   /** The tags of one resource, prototype-free whatever the adapter returns. */
   read(target: Target, options: CallOptions = {}): Promise<Tags> {

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'CredentialsError'
   | 'ConfigurationError'
   | 'ServiceError'
-  | 'InvalidPolicy';
+  | 'InvalidPolicy'
+  | 'LocalStackUnavailable';
 
 /** Where an error happened and what caused it. */
 export interface ErrorContext {
@@ -212,6 +213,27 @@ export class InvalidPolicyError extends UnitagError {
   }
 }
 
+/** Why `startLocalStack` could not give a LocalStack. */
+export type LocalStackFailure =
+  | 'python-missing'
+  | 'port-in-use'
+  | 'not-answering'
+  | 'install-failed'
+  | 'start-failed';
+
+/**
+ * `startLocalStack` could not give a LocalStack: no Python 3.12+, the port taken by another program, the named
+ * endpoint not answering, the install or a service failing. `reason` says which; the message says what to do.
+ */
+export class LocalStackError extends UnitagError {
+  override name = 'LocalStackError';
+  readonly reason: LocalStackFailure | undefined;
+  constructor(message: string, context?: ErrorContext & { reason?: LocalStackFailure }) {
+    super('LocalStackUnavailable', message, context);
+    this.reason = context?.reason;
+  }
+}
+
 /** True for any error thrown by unitag, even one from another copy of the package. */
 export function isUnitagError(value: unknown): value is UnitagError {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
@@ -235,6 +257,7 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   ConfigurationError: ConfigurationError,
   ServiceError: ServiceError,
   InvalidPolicy: InvalidPolicyError,
+  LocalStackUnavailable: LocalStackError,
 };
 
 /** Builds the error subclass that belongs to `code`. */

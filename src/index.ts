@@ -14,6 +14,8 @@ export {
   InvalidPolicyError,
   InvalidTagError,
   isUnitagError,
+  LocalStackError,
+  type LocalStackFailure,
   MalformedResponseError,
   NetworkError,
   ReservedKeyError,

@@ -1,9 +1,10 @@
 // Everything an adapter needs from the core, in one module: adapters import this and nothing else from src/.
+import { createRequire } from 'node:module';
 import type { ParsedArn } from './arn.js';
 import { malformed } from './aws-errors.js';
-import { groupBy } from './collections.js';
+import { groupBy, once } from './collections.js';
 import { fromTagList, type TagPair } from './shapes.js';
-import type { ClientScope, Tags } from './types.js';
+import type { Adapter, AdapterContext, ClientLoader, ClientScope, OptionalPackage, Tags } from './types.js';
 
 export { PARTITIONS, type ParsedArn, rejectTypeCase } from './arn.js';
 export { awsErrorName, awsFailure, isThrottling, malformed } from './aws-errors.js';
@@ -33,12 +34,41 @@ export type {
   Document,
   FindQuery,
   ListedResource,
+  OptionalPackage,
   ResourceInfo,
   TagRules,
   Tags,
   WriteOutcome,
 } from './types.js';
 export { checkTagCount, DEFAULT_RULES } from './validate.js';
+
+const require = createRequire(import.meta.url);
+
+/**
+ * An SDK client package that unitag lists as an optional peer dependency: `load` imports it on first use
+ * (`import(name)` written out by the caller, so bundlers see it), `installed()` says whether it resolves, once.
+ */
+export function optionalSdk<T>(
+  name: string,
+  load: () => Promise<T>,
+): OptionalPackage & { load: () => Promise<T> } {
+  let installed: boolean | undefined;
+  return {
+    name,
+    installed() {
+      if (installed === undefined) {
+        try {
+          require.resolve(name);
+          installed = true;
+        } catch {
+          installed = false;
+        }
+      }
+      return installed;
+    },
+    load: once(load),
+  };
+}
 
 /** The client scope of an ARN: its partition, account, and its region unless `region` says otherwise. */
 export function scopeOf(arn: ParsedArn, region: string = arn.region): ClientScope {
@@ -116,3 +146,53 @@ export async function regionOf(
   const region = client.config.region;
   return String((typeof region === 'function' ? await region() : region) ?? '');
 }
+
+/** What the ARN-tagging helper needs of an SDK client: `send` with an abort signal. */
+export interface CommandSender {
+  send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/**
+ * A service whose three tagging operations each name the resource by its ARN (CloudWatch, EventBridge, Step
+ * Functions, CloudWatch Logs, SNS): the commands, made from the SDK module, and where the tags are in the list
+ * call's answer.
+ */
+export interface ArnTagging<M> {
+  loader: ClientLoader<CommandSender>;
+  /** Imports the SDK module (the adapter's cached import). */
+  load(): Promise<M>;
+  tag(sdk: M, arn: string, tags: Tags): unknown;
+  untag(sdk: M, arn: string, keys: string[]): unknown;
+  list(sdk: M, arn: string): unknown;
+  /** The tags in the list call's answer; an answer without them throws `malformed`. */
+  tags(answer: object): Tags;
+  /** The ARN the calls take. Default: the ARN as given. */
+  callArn?(arn: ParsedArn): string;
+}
+
+/** The `list`, `tag` and `untag` of an adapter whose service names resources by ARN in all three calls. */
+export function arnTagging<M>(spec: ArnTagging<M>): Pick<Adapter, 'list' | 'tag' | 'untag'> {
+  const send = async (
+    ctx: AdapterContext,
+    arn: ParsedArn,
+    signal: AbortSignal | undefined,
+    make: Make<M>,
+  ) => {
+    const [client, sdk] = await Promise.all([ctx.client(spec.loader, scopeOf(arn), signal), spec.load()]);
+    const command = make(sdk, spec.callArn?.(arn) ?? arn.arn) as never;
+    return client.send(command, { abortSignal: signal });
+  };
+  return {
+    list: async (ctx, arn, { signal }) => spec.tags((await send(ctx, arn, signal, spec.list)) as object),
+    async tag(ctx, arn, tags, { signal }) {
+      await send(ctx, arn, signal, (sdk, target) => spec.tag(sdk, target, tags));
+      return 'changed';
+    },
+    async untag(ctx, arn, keys, { signal }) {
+      await send(ctx, arn, signal, (sdk, target) => spec.untag(sdk, target, keys));
+      return 'changed';
+    },
+  };
+}
+
+type Make<M> = (sdk: M, arn: string) => unknown;

@@ -58,7 +58,7 @@ export async function permissionsPolicy(
     if (operations.some((o) => o !== 'list') && unknownServiceActions(target, actions)) {
       throw new UnsupportedResourceError(noServiceAction(target), { arn: target.arn });
     }
-    const resource = policyResource(target.parsed.arn);
+    const resource = policyResource(target.info.policyArn ?? target.parsed.arn);
     for (const name of new Set(operations.flatMap((operation) => actions[operation]))) {
       const info = await actionInfo(name);
       // Every action unitag names is in AWS's reference: a test holds it there; a miss is unitag's bug.

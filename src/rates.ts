@@ -22,6 +22,9 @@ export const FAMILIES: Readonly<Record<string, Family>> = {
   'sns:tagging': { rate: 10, burst: 10, source: 'documented' },
   'sqs:tagging': { rate: 5, burst: 5, source: 'documented' },
   'lambda:control': { rate: 15, burst: 15, source: 'documented' },
+  'dynamodb:tag-write': { rate: 5, burst: 5, source: 'documented' },
+  'dynamodb:tag-read': { rate: 10, burst: 10, source: 'documented' },
+  'kinesis:tagging': { rate: 5, burst: 5, source: 'documented' },
   'ec2:non-mutating': { rate: 20, burst: 100, source: 'documented' },
   'ec2:mutating': { rate: 10, burst: 100, source: 'documented' },
   'iam:account': { rate: 20, burst: 20, source: 'estimate' },
@@ -42,6 +45,13 @@ export function familyOf(service: string, operation: string): string | undefined
       return 'sqs:tagging';
     case 'lambda':
       return 'lambda:control';
+    case 'dynamodb':
+      if (operation === 'ListTagsOfResource') return 'dynamodb:tag-read';
+      return /^(Tag|Untag)Resource$/.test(operation) ? 'dynamodb:tag-write' : undefined;
+    case 'kinesis':
+      return /^(AddTagsToStream|RemoveTagsFromStream|ListTagsForStream)$/.test(operation)
+        ? 'kinesis:tagging'
+        : undefined;
     case 'ec2':
       return /^(Describe|Get|List|Search)/.test(operation) ? 'ec2:non-mutating' : 'ec2:mutating';
     case 'iam':

@@ -42,6 +42,11 @@ export interface ResourceInfo {
   taggingApi?: boolean | undefined;
   /** Every write of this type replaces the whole set (S3): unitag reads, merges and writes it back. */
   replacesWholeSet?: boolean | undefined;
+  /**
+   * The ARN an IAM policy names for unitag's calls on this resource, where it may differ from the ARN given (a log
+   * group's: without the trailing `:*` that DescribeLogGroups writes). Absent: the ARN given.
+   */
+  policyArn?: string | undefined;
 }
 
 /** Which SDK client a call needs: the partition, the region (empty: the tagger's default) and the account. */
@@ -215,6 +220,19 @@ export interface Adapter {
   ): AsyncIterable<{ arn: string; tags: Tags }>;
   /** Optional: lists every resource of its types with the service's own calls, tagged or not. */
   readonly inventory?: AdapterInventory | undefined;
+  /**
+   * Optional: the SDK client package the adapter loads on first use when it is an optional peer dependency of
+   * unitag. Where it is not installed, the tagging-API fallback serves the adapter's resources instead.
+   */
+  readonly optionalPackage?: OptionalPackage | undefined;
+}
+
+/** An SDK client package that may be missing: its name, and whether it can be loaded from here. */
+export interface OptionalPackage {
+  /** The npm package, e.g. `@aws-sdk/client-kms`. */
+  readonly name: string;
+  /** True when the package resolves from unitag's location (checked once). */
+  installed(): boolean;
 }
 
 /** IAM actions (`sns:TagResource`) by what unitag does to a resource. */

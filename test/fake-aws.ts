@@ -44,6 +44,12 @@ export function operationOf(request: IncomingMessage, body: string): string {
   return `${request.method} ${url.pathname}`;
 }
 
+/** The key of a request in VALID: several JSON services name their read ListTagsForResource, kept by target. */
+function answerKey(request: IncomingMessage, operation: string): string {
+  const target = request.headers['x-amz-target'];
+  return typeof target === 'string' && Object.hasOwn(VALID, target) ? target : operation;
+}
+
 const ACCOUNT = '123456789012';
 const xmlTags = (item: string) =>
   `<member><Key>a</Key><Value>1</Value></member><member><Key>b</Key><Value>2</Value></member>`.replaceAll(
@@ -82,6 +88,22 @@ export const VALID: Readonly<Record<string, { type: string; body: string }>> = {
   DescribeTags: {
     type: 'text/xml',
     body: `<DescribeTagsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>1</requestId><tagSet><item><resourceId>vol-0123456789abcdef0</resourceId><resourceType>volume</resourceType><key>a</key><value>1</value></item><item><resourceId>vol-0123456789abcdef0</resourceId><resourceType>volume</resourceType><key>b</key><value>2</value></item></tagSet></DescribeTagsResponse>`,
+  },
+  'Logs_20140328.ListTagsForResource': {
+    type: 'application/x-amz-json-1.1',
+    body: '{"tags":{"a":"1","b":"2"}}',
+  },
+  ListTagsForStream: {
+    type: 'application/x-amz-json-1.1',
+    body: '{"Tags":[{"Key":"a","Value":"1"},{"Key":"b","Value":"2"}],"HasMoreTags":false}',
+  },
+  'AWSStepFunctions.ListTagsForResource': {
+    type: 'application/x-amz-json-1.0',
+    body: '{"tags":[{"key":"a","value":"1"},{"key":"b","value":"2"}]}',
+  },
+  'AWSEvents.ListTagsForResource': {
+    type: 'application/x-amz-json-1.1',
+    body: '{"Tags":[{"Key":"a","Value":"1"},{"Key":"b","Value":"2"}]}',
   },
   GetResources: {
     type: 'application/x-amz-json-1.1',
@@ -127,7 +149,7 @@ export async function startFakeAws(): Promise<FakeAws> {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
-      const op = operationOf(request, Buffer.concat(chunks).toString('utf8'));
+      const op = answerKey(request, operationOf(request, Buffer.concat(chunks).toString('utf8')));
       fake.requests.push(op);
       if (fake.answer === 'hang' || fake.hang.has(op)) return;
       const valid = Object.hasOwn(VALID, op) ? VALID[op] : undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject, vi } from 'vitest';
 import { createTagger, type TaggerOptions } from '../src/index.js';
+import type { Adapter } from '../src/types.js';
 
 /** LocalStack's endpoint, region and account (credentials test/test map to 000000000000). */
 export const endpoint = (): string => inject('endpoint');
@@ -28,3 +29,24 @@ export function uniqueName(prefix: string): string {
 
 /** The conformance suite's setup on LocalStack. */
 export const onLocalStack = { tagger: () => localTagger() };
+
+/**
+ * Until the returned function is called, unitag takes `adapter`'s optional SDK client package as not installed,
+ * as where a user has not installed it: its resources go to the tagging-API fallback. Taggers made meanwhile
+ * should pass `onNotice` to keep the notice out of the output.
+ */
+export function pretendNotInstalled(adapter: Adapter): () => void {
+  const optional = adapter.optionalPackage;
+  if (!optional) throw new Error(`the ${adapter.name} adapter has no optional package`);
+  const spy = vi.spyOn(optional, 'installed').mockReturnValue(false);
+  return () => spy.mockRestore();
+}
+
+/** {@link pretendNotInstalled} for the tests of the calling file or `describe` block. */
+export function withoutOptionalPackage(adapter: Adapter): void {
+  let restore: (() => void) | undefined;
+  beforeAll(() => {
+    restore = pretendNotInstalled(adapter);
+  });
+  afterAll(() => restore?.());
+}

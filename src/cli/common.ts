@@ -69,7 +69,13 @@ export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
     readTimeout: global.readTimeout * 1000,
     maxRates: global.maxRate,
     retryFor: global.retryFor * 1000,
+    onNotice,
   });
+}
+
+/** A tagger's notices (an optional SDK client missing), on standard error. */
+export function onNotice(message: string): void {
+  process.stderr.write(`unitag: note: ${message}\n`);
 }
 
 /**

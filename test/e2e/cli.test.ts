@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
+import logs from '../../adapters/logs.js';
 import {
   createBucket,
   createEc2,
@@ -20,7 +21,15 @@ import {
   createTopic,
 } from '../../fixtures/aws-resources.js';
 import { startFakeAws } from '../fake-aws.js';
-import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
+import {
+  ACCOUNT,
+  awsConfig,
+  endpoint,
+  localTagger,
+  pretendNotInstalled,
+  REGION,
+  uniqueName,
+} from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const cli = join(root, 'dist/src/cli.js');
@@ -321,12 +330,16 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
   });
 
   it('a reader that closes standard output early ends the output quietly', async () => {
-    // Find reaches log groups on LocalStack (its tagging API serves them): two of them, so there is more to print.
+    // Find reaches log groups on LocalStack: two of them, so there is more to print. Its GetResources sees only
+    // the log-group tags its own TagResources set, so they are tagged as where the Logs client is not installed.
     const marker = uniqueName('piped');
     const groups = await Promise.all(
       [1, 2].map((i) => createLogGroup(awsConfig(), `/unitag/${marker}-${i}`)),
     );
-    await localTagger().tagMany(groups, { piped: marker });
+    const restore = pretendNotInstalled(logs());
+    await localTagger({ onNotice: () => {} })
+      .tagMany(groups, { piped: marker })
+      .finally(restore);
     const topic = await createTopic(awsConfig(), uniqueName('pipe'));
     for (const command of [
       `$UNITAG find --tag piped=${marker} | head -1`,

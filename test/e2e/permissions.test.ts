@@ -15,11 +15,20 @@ import {
   createEventSourceMapping,
   createFunction,
   createIam,
-  createLogGroup,
   createQueue,
   createTopic,
   putObject,
 } from '../../fixtures/aws-resources.js';
+import {
+  createAlarm,
+  createKey,
+  createLogGroupForLogsApi,
+  createParameter,
+  createRule,
+  createSecret,
+  createStateMachine,
+  createStream,
+} from '../../fixtures/optional-resources.js';
 import type { PolicyDocument } from '../../src/permissions.js';
 import { operationOf } from '../fake-aws.js';
 import { awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
@@ -65,11 +74,12 @@ async function recordingProxy(target: string): Promise<Recorder> {
   return { url: `http://127.0.0.1:${port}`, actions, server };
 }
 
-// The signing name (from the credential scope) is the IAM prefix, but for the tagging API's; an S3 bucket's
+// The signing name (from the credential scope) is the IAM prefix, but for the tagging API's and CloudWatch's
+// (signed as monitoring, authorized as cloudwatch:); an S3 bucket's
 // DeleteBucketTagging is authorized by s3:PutBucketTagging (AWS's API reference for DeleteBucketTagging).
 function iamAction(req: IncomingMessage, body: string): string {
   const scope = /Credential=[^/]+\/\d+\/[^/]+\/([^/]+)\//.exec(String(req.headers.authorization))?.[1] ?? '?';
-  const prefix = scope === 'tagging' ? 'tag' : scope;
+  const prefix = ({ tagging: 'tag', monitoring: 'cloudwatch' } as Record<string, string>)[scope] ?? scope;
   const operation = operationOf(req, body);
   return `${prefix}:${operation === 'DeleteBucketTagging' ? 'PutBucketTagging' : operation}`;
 }
@@ -101,11 +111,8 @@ function resourcesOf(policy: PolicyDocument): Set<string> {
 }
 
 // What the policy allows and the run does not call. With the tagging API, LocalStack refuses the first write
-// of each type (the probe), so later removals go straight to the service's own calls. A log group (a type only
-// the tagging API serves) needs the service's own tagging actions too: AWS checks them inside TagResources,
-// unitag never calls them.
+// of each type (the probe), so later removals go straight to the service's own calls.
 const UNUSED_WITH_TAGGING_API = ['tag:UntagResources'];
-const CHECKED_BY_AWS = ['logs:TagLogGroup', 'logs:TagResource'];
 
 describe('unitag permissions JOB, against the calls the job makes on LocalStack', () => {
   let proxy: Recorder;
@@ -131,8 +138,15 @@ describe('unitag permissions JOB, against the calls the job makes on LocalStack'
       await createIam(config, 'instance-profile', uniqueName('perm-profile')),
       await createIam(config, 'oidc-provider', uniqueName('perm-oidc')),
       await createEventSourceMapping(config, uniqueName('perm-esm')),
-      await createLogGroup(config, uniqueName('perm-log')),
+      await createLogGroupForLogsApi(config, uniqueName('perm-log')),
       await createIam(config, 'policy', uniqueName('perm-policy')),
+      await createKey(config),
+      await createSecret(config, uniqueName('perm-secret')),
+      await createParameter(config, `/${uniqueName('perm')}/param`),
+      await createStream(config, uniqueName('perm-stream')),
+      await createStateMachine(config, uniqueName('perm-flow')),
+      await createRule(config, uniqueName('perm-rule')),
+      await createAlarm(config, uniqueName('perm-alarm')),
     ];
     proxy = await recordingProxy(endpoint());
   }, 120_000);
@@ -149,13 +163,10 @@ describe('unitag permissions JOB, against the calls the job makes on LocalStack'
       const job = join(dir, `job-${taggingApi}.ndjson`);
       const value = uniqueName('v');
       // The second object loses every tag: emptying its set calls DeleteObjectTagging.
-      // LocalStack's tagging API tags log groups but cannot untag them: the log group's line only sets.
       const line = (arn: string) =>
-        arn.includes(':log-group:')
-          ? { arn, set: { team: value } }
-          : arn.endsWith('/b.txt')
-            ? { arn, remove: ['old', 'keep'] }
-            : { arn, set: { team: value }, remove: ['old'] };
+        arn.endsWith('/b.txt')
+          ? { arn, remove: ['old', 'keep'] }
+          : { arn, set: { team: value }, remove: ['old'] };
       writeFileSync(job, arns.map((arn) => JSON.stringify(line(arn))).join('\n'));
       const printed = await unitag([...flags, 'permissions', job], proxy.url);
       expect(printed.stderr).toBe('');
@@ -172,15 +183,12 @@ describe('unitag permissions JOB, against the calls the job makes on LocalStack'
       const called = proxy.actions;
       expect([...called].filter((a) => !allowed.has(a))).toEqual([]);
       const unused = [...allowed].filter((a) => !called.has(a));
-      expect(unused.sort()).toEqual(
-        [...(taggingApi ? UNUSED_WITH_TAGGING_API : []), ...CHECKED_BY_AWS].sort(),
-      );
-      // Without the tagging API for bulk work, only the log group (a type only it serves) still needs it.
-      if (!taggingApi)
-        expect([...allowed].filter((a) => a.startsWith('tag:')).sort()).toEqual([
-          'tag:GetResources',
-          'tag:TagResources',
-        ]);
+      expect(unused.sort()).toEqual(taggingApi ? UNUSED_WITH_TAGGING_API : []);
+      // The log group has its own calls (logs:TagResource, ...): without the tagging API for bulk work, no
+      // resource of the job needs it.
+      if (!taggingApi) expect([...allowed].filter((a) => a.startsWith('tag:'))).toEqual([]);
+      expect(called).toContain('logs:TagResource');
+      expect(called).toContain('logs:UntagResource');
       // Nothing broader: no wildcard action, and every resource is one the job names (or "*" for the actions
       // AWS authorizes only on "*").
       expect([...allowed].some((a) => a.includes('*'))).toBe(false);

@@ -3,28 +3,40 @@ import {
   TagResourcesCommand,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it } from 'vitest';
+import logs from '../../adapters/logs.js';
 import { createLogGroup, createTopic } from '../../fixtures/aws-resources.js';
 import { Engine } from '../../src/engine.js';
 import { testAdapter } from '../conformance.js';
-import { awsConfig, localTagger, onLocalStack, uniqueName } from '../helpers.js';
+import { awsConfig, localTagger, uniqueName, withoutOptionalPackage } from '../helpers.js';
+
+const GROUP = 'arn:aws:logs:us-east-1:000000000000:log-group:x';
 
 describe('Resource Groups Tagging API fallback on LocalStack', () => {
-  testAdapter(
-    {
-      name: 'logs log group (tagging API)',
-      create: () => createLogGroup(awsConfig(), uniqueName('/unitag/group')),
-      untagUnsupportedOnLocalStack: true,
-    },
-    onLocalStack,
-  );
-
-  it('dispatches a log group to the tagging-API adapter', () => {
-    const tagger = localTagger();
-    expect(() => tagger.list('arn:aws:logs:us-east-1:000000000000:log-group:x')).not.toThrow();
-    const engine = new Engine(awsConfig());
-    expect(engine.resolve('arn:aws:logs:us-east-1:000000000000:log-group:x').adapter.name).toBe(
-      'tagging-api',
+  // Log groups have an adapter of their own, whose SDK client is optional: where it is not installed, the tagging
+  // API serves them, as it serves every service without an adapter.
+  describe('log groups where the Logs client is not installed', () => {
+    withoutOptionalPackage(logs());
+    testAdapter(
+      {
+        name: 'logs log group (tagging API)',
+        create: () => createLogGroup(awsConfig(), uniqueName('/unitag/group')),
+        untagUnsupportedOnLocalStack: true,
+      },
+      { tagger: () => localTagger({ onNotice: () => {} }) },
     );
+
+    it('dispatches a log group to the tagging-API adapter, and says once what to install', () => {
+      const notices: string[] = [];
+      const engine = new Engine({ ...awsConfig(), onNotice: (notice) => notices.push(notice) });
+      expect(engine.resolve(GROUP).adapter.name).toBe('tagging-api');
+      expect(engine.resolve(`${GROUP}-2`).adapter.name).toBe('tagging-api');
+      expect(notices).toHaveLength(1);
+      expect(notices[0]).toContain('npm install @aws-sdk/client-cloudwatch-logs');
+    });
+  });
+
+  it('dispatches a log group to the Logs adapter where its client is installed', () => {
+    expect(new Engine(awsConfig()).resolve(GROUP).adapter.name).toBe('logs');
   });
 
   it('turns the per-ARN "Service not yet supported" answer into a typed error', async () => {

@@ -53,6 +53,16 @@ describe('toUnitagError', () => {
     expect(error.message).toContain(name);
   });
 
+  it.each([
+    ['Cannot exceed quota for TagsPerUser: 50', 'TagLimitExceeded'], // IAM
+    ['The request was rejected because the key would have more than 50 tags', 'TagLimitExceeded'], // KMS
+    ['Rate exceeded for stream s under account 123456789012', 'Throttled'], // Kinesis
+    ['Too many operations for a given subscriber', 'Throttled'], // DynamoDB
+  ])('LimitExceededException "%s" -> %s: a quota of tags is not throttling', (message, code) => {
+    const cause = Object.assign(new Error(message), { name: 'LimitExceededException' });
+    expect(toUnitagError(cause, {}).code).toBe(code);
+  });
+
   it('uses the HTTP status when the name says nothing', () => {
     expect(toUnitagError(sdkError('Unknown', 429), {}).code).toBe('Throttled');
     expect(toUnitagError(sdkError('Unknown', 403), {}).code).toBe('AccessDenied');

@@ -10,7 +10,9 @@ import { SNSClient, TagResourceCommand } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
+import logs from '../../adapters/logs.js';
 import { createTagger, type TaggerOptions } from '../../src/index.js';
+import { withoutOptionalPackage } from '../helpers.js';
 import { credentialsOf, mockAccounts } from '../mocks/accounts.js';
 
 const rgta = mockClient(ResourceGroupsTaggingAPIClient);
@@ -19,7 +21,14 @@ const sns = mockClient(SNSClient);
 const sqs = mockClient(SQSClient);
 const s3 = mockClient(S3Client);
 const tagger = (options: TaggerOptions = {}) =>
-  createTagger({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, ...options });
+  createTagger({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    onNotice: () => {},
+    ...options,
+  });
+// Log groups stand for the resources only the tagging API serves: as where the Logs client is not installed.
+withoutOptionalPackage(logs());
 const group = (i: number) => `arn:aws:logs:us-east-1:123456789012:log-group:g${i}`;
 const volume = (i: number) =>
   `arn:aws:ec2:us-east-1:123456789012:volume/vol-${i.toString(16).padStart(8, '0')}`;

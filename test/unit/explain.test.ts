@@ -26,9 +26,23 @@ const ARNS = [
   `arn:aws:iam::${A}:oidc-provider/example.com`,
   `arn:aws:iam::${A}:saml-provider/s`,
   `arn:aws:iam::${A}:mfa/m`,
-  `arn:aws:dynamodb:us-east-1:${A}:table/t`,
+  `arn:aws:dynamodb:us-east-1:${A}:table/orders`,
+  `arn:aws:dynamodb:us-east-1:${A}:table/orders/stream/2024-01-31T12:00:00.000`,
   `arn:aws:logs:us-east-1:${A}:log-group:g`,
-  `arn:aws:kms:us-east-1:${A}:key/k`,
+  `arn:aws:logs:us-east-1:${A}:log-group:g:*`,
+  `arn:aws:logs:us-east-1:${A}:destination:d`,
+  `arn:aws:kinesis:us-east-1:${A}:stream/s`,
+  `arn:aws:states:us-east-1:${A}:stateMachine:m`,
+  `arn:aws:states:us-east-1:${A}:activity:a`,
+  `arn:aws:events:us-east-1:${A}:rule/r`,
+  `arn:aws:events:us-east-1:${A}:rule/bus/r`,
+  `arn:aws:events:us-east-1:${A}:event-bus/bus`,
+  `arn:aws:kms:us-east-1:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  `arn:aws:secretsmanager:us-east-1:${A}:secret:db-AbCdEf`,
+  `arn:aws:ssm:us-east-1:${A}:parameter/app/db/url`,
+  `arn:aws:ssm:us-east-1:${A}:document/RunChecks`,
+  `arn:aws:ssm:us-east-1:${A}:maintenancewindow/mw-0123456789abcdef0`,
+  `arn:aws:ssm:us-east-1:${A}:patchbaseline/pb-0123456789abcdef0`,
 ];
 
 const tagger = () => createTagger({ region: 'us-east-1' });
@@ -85,11 +99,11 @@ describe('explain', () => {
   });
 
   it("explains a type only the tagging API serves: its actions plus the service's own tagging actions", async () => {
-    const e = await tagger().explain(`arn:aws:dynamodb:us-east-1:${A}:table/t`);
+    const e = await tagger().explain(`arn:aws:rds:us-east-1:${A}:db:orders`);
     expect(e.adapter).toBe('tagging-api');
     expect(e.actions).toEqual({
-      tag: ['tag:TagResources', 'dynamodb:TagResource'],
-      untag: ['tag:UntagResources', 'dynamodb:UntagResource'],
+      tag: ['tag:TagResources', 'rds:AddTagsToResource'],
+      untag: ['tag:UntagResources', 'rds:RemoveTagsFromResource'],
       list: ['tag:GetResources'],
     });
   });
@@ -228,12 +242,13 @@ describe("explain and permissions at the edges of AWS's reference", () => {
   });
 
   it('refuses a write it cannot write a working policy for, and warns in explain', async () => {
-    const alias = `arn:aws:kms:us-east-1:${A}:alias/a`;
-    await expect(tagger().permissions([{ arn: alias, operations: ['tag'] }])).rejects.toMatchObject({
+    // An Amplify job: the tagging API takes its ARN, but no Amplify tagging action names the type.
+    const job = `arn:aws:amplify:us-east-1:${A}:apps/d1a2b3c4/branches/main/jobs/0000000001`;
+    await expect(tagger().permissions([{ arn: job, operations: ['tag'] }])).rejects.toMatchObject({
       code: 'UnsupportedResource',
-      message: expect.stringMatching(/names no kms action that tags or untags/),
+      message: expect.stringMatching(/names no amplify action that tags or untags/),
     });
-    expect((await tagger().explain(alias)).warnings).toHaveLength(1);
+    expect((await tagger().explain(job)).warnings).toHaveLength(1);
   });
 
   it('says a wrong operation with a typed error, not a TypeError', async () => {

@@ -35,10 +35,30 @@ describe('dispatch (pure: no AWS)', () => {
       'lambda lambda:code-signing-config',
     ],
     ['arn:aws:lambda:us-east-1:123456789012:layer:l:1', 'UnsupportedResource'],
-    ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f', 'tagging-api logs:log-group'],
-    ['arn:aws:dynamodb:us-east-1:123456789012:table/orders', 'tagging-api dynamodb:table'],
-    ['arn:aws:kms:us-east-1:123456789012:key/1234abcd', 'tagging-api kms:key'],
-    ['arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf', 'tagging-api secretsmanager:secret'],
+    ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f', 'logs logs:log-group'],
+    ['arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/f:*', 'logs logs:log-group'],
+    ['arn:aws:logs:us-east-1:123456789012:log-group:g:log-stream:s', 'UnsupportedResource'],
+    ['arn:aws:logs:us-east-1:123456789012:destination:d', 'logs logs:destination'],
+    ['arn:aws:kinesis:us-east-1:123456789012:stream/orders', 'kinesis kinesis:stream'],
+    ['arn:aws:kinesis:us-east-1:123456789012:stream/orders/consumer/c:1700000000', 'UnsupportedResource'],
+    ['arn:aws:states:us-east-1:123456789012:stateMachine:flow', 'states states:stateMachine'],
+    ['arn:aws:states:us-east-1:123456789012:stateMachine:flow:prod', 'UnsupportedResource'],
+    ['arn:aws:states:us-east-1:123456789012:activity:approve', 'states states:activity'],
+    ['arn:aws:states:us-east-1:123456789012:execution:flow:run-1', 'UnsupportedResource'],
+    ['arn:aws:events:us-east-1:123456789012:rule/nightly', 'events events:rule'],
+    ['arn:aws:events:us-east-1:123456789012:rule/orders-bus/nightly', 'events events:rule'],
+    ['arn:aws:events:us-east-1:123456789012:event-bus/orders-bus', 'events events:event-bus'],
+    ['arn:aws:events:us-east-1:123456789012:archive/a', 'UnsupportedResource'],
+    ['arn:aws:dynamodb:us-east-1:123456789012:table/orders', 'dynamodb dynamodb:table'],
+    ['arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/byDate', 'UnsupportedResource'],
+    ['arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab', 'kms kms:key'],
+    ['arn:aws:kms:us-east-1:123456789012:key/1234abcd', 'InvalidArn'],
+    ['arn:aws:kms:us-east-1:123456789012:alias/app', 'UnsupportedResource'],
+    [
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
+      'secretsmanager secretsmanager:secret',
+    ],
+    ['arn:aws:ssm:us-east-1:123456789012:parameter/app/db/url', 'ssm ssm:parameter'],
     ['arn:aws:sts::123456789012:assumed-role/r/s', 'UnsupportedResource'],
     ['arn:aws:made-up:us-east-1:123456789012:thing/x', 'UnsupportedResource'],
     ['arn:aws:sns:nowhere:123456789012:orders', 'InvalidArn'],
@@ -46,8 +66,12 @@ describe('dispatch (pure: no AWS)', () => {
     expect(route(arn)).toBe(expected);
   });
 
-  it('never routes a service with its own adapter to the tagging API', () => {
-    for (const service of registry.adapters.keys()) expect(SUPPORTED_SERVICES.has(service)).toBe(false);
+  it('never routes a service with its own adapter to the tagging API, unless its SDK package is missing', () => {
+    // An adapter whose SDK client is an optional peer dependency hands its resources to the tagging API when
+    // that package is not installed, so its service stays one the tagging API serves.
+    for (const [service, adapter] of registry.adapters) {
+      expect(SUPPORTED_SERVICES.has(service), service).toBe(adapter.optionalPackage !== undefined);
+    }
   });
 
   it('registers one adapter per file in adapters/', async () => {

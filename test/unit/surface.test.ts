@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
 import * as unitag from '../../src/index.js';
+import * as localstack from '../../src/localstack.js';
+import * as testing from '../../src/testing.js';
 
 // The public surface, pinned: a restructure that changes what users import or type fails here first.
 describe('public surface', () => {
@@ -17,6 +20,7 @@ describe('public surface', () => {
       'InvalidArnError',
       'InvalidPolicyError',
       'InvalidTagError',
+      'LocalStackError',
       'MalformedResponseError',
       'NetworkError',
       'PARTITIONS',
@@ -48,6 +52,37 @@ describe('public surface', () => {
       'validateTags',
       'valueAllowed',
     ]);
+  });
+
+  it('the unitag/testing entry point: its exports, its matchers, its place in package.json', () => {
+    expect(Object.keys(testing).sort()).toEqual(['tagMatchers', 'useTagger']);
+    expect(Object.keys(testing.tagMatchers).sort()).toEqual([
+      'toHaveExactTags',
+      'toHaveTagKeys',
+      'toHaveTags',
+    ]);
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(Object.entries(manifest.exports['./testing'])).toEqual([
+      ['types', './dist/src/testing.d.ts'],
+      ['default', './dist/src/testing.js'],
+    ]);
+  });
+
+  it('the unitag/localstack entry point: its exports and its place in package.json', () => {
+    expect(Object.keys(localstack).sort()).toEqual([
+      'DEFAULT_SERVICES',
+      'LocalStackError',
+      'findPython',
+      'health',
+      'startLocalStack',
+      'stopLocalStack',
+    ]);
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+    expect(Object.entries(manifest.exports['./localstack'])).toEqual([
+      ['types', './dist/src/localstack.d.ts'],
+      ['default', './dist/src/localstack.js'],
+    ]);
+    expect(manifest.files).toContain('localstack/requirements.txt');
   });
 
   it("a tagger's methods", () => {

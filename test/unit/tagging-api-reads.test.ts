@@ -10,7 +10,9 @@ import {
 import { ListTagsForResourceCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it, vi } from 'vitest';
+import logs from '../../adapters/logs.js';
 import { UnsupportedResourceError } from '../../src/errors.js';
+import { withoutOptionalPackage } from '../helpers.js';
 import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 
 const { rgta, sns, sqs, iam } = mockClients({
@@ -23,6 +25,8 @@ const { rgta, sns, sqs, iam } = mockClients({
 const topic = (i: number, region = 'us-east-1') => `arn:aws:sns:${region}:123456789012:t${i}`;
 const topics = (n: number) => Array.from({ length: n }, (_, i) => topic(i));
 const queue = (i: number) => `arn:aws:sqs:us-east-1:123456789012:q${i}`;
+// Log groups stand for the resources only the tagging API serves: as where the Logs client is not installed.
+withoutOptionalPackage(logs());
 const group = (i: number) => `arn:aws:logs:us-east-1:123456789012:log-group:g${i}`;
 const ROLE = 'arn:aws:iam::123456789012:role/R';
 
@@ -133,14 +137,14 @@ describe('answers that are not what was asked', () => {
 
   it('for a service without an adapter, reads an ARN in another case as untagged, not as its tags', async () => {
     rgta.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [mapping(group(1).toUpperCase())] });
-    const report = await mockedTagger().listMany([group(1)]);
+    const report = await mockedTagger({ onNotice: () => {} }).listMany([group(1)]);
     expect(report.results[0]).toMatchObject({ outcome: 'read', tags: {} });
   });
 
   it('never takes a malformed answer for "no tags"', async () => {
     rgta.on(GetResourcesCommand).resolves({});
     answerOwn();
-    const report = await mockedTagger().listMany([topic(1), group(1)]);
+    const report = await mockedTagger({ onNotice: () => {} }).listMany([topic(1), group(1)]);
     expect(ownReads()).toEqual([topic(1)]);
     expect(report.results[0]).toMatchObject({ outcome: 'read', tags: tagsOf(topic(1)) });
     expect(report.results[1]).toMatchObject({ outcome: 'failed', error: { code: 'MalformedResponse' } });

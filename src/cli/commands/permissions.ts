@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { PermissionRequest } from '../../permissions.js';
 import type { Tagger } from '../../tagger.js';
 import type { Permissions } from '../../types.js';
-import { EXIT, type GlobalOptions, jobSource, readStdin, UsageError } from '../common.js';
+import { EXIT, type GlobalOptions, jobSource, onNotice, readStdin, UsageError } from '../common.js';
 import { formatOf } from './plan.js';
 
 const EXAMPLES = `
@@ -53,7 +53,7 @@ export function registerPermissions(program: Command, done: (code: number) => vo
 /** A tagger for commands that make no AWS call: no credentials are needed or checked. */
 export async function offlineTagger(global: GlobalOptions): Promise<Tagger> {
   const { createTagger } = await import('../../tagger.js');
-  return createTagger({ region: global.region, preferTaggingApi: global.taggingApi });
+  return createTagger({ region: global.region, preferTaggingApi: global.taggingApi, onNotice });
 }
 
 function operationsOf(value: string): (keyof Permissions)[] {

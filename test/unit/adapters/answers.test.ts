@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import logs from '../../../adapters/logs.js';
+import type { Adapter } from '../../../src/types.js';
 import { type Answer, useFakeAws } from '../../fake-aws.js';
+import { withoutOptionalPackage } from '../../helpers.js';
 
 // Every adapter's tag read, answered by a local HTTP server as a broken proxy would: a read is "no tags" only
 // when AWS says so, so none of these answers may lead to a write.
 const aws = useFakeAws();
-const tagger = () => aws.tagger();
+const tagger = () => aws.tagger({ onNotice: () => {} });
 
-const READS: [string, string][] = [
+// Each read, its ARN, and an adapter whose optional SDK package counts as not installed for it.
+const READS: [string, string, Adapter?][] = [
   ['SNS ListTagsForResource', 'arn:aws:sns:us-east-1:123456789012:orders'],
   ['SQS ListQueueTags', 'arn:aws:sqs:us-east-1:123456789012:jobs'],
   ['Lambda ListTags', 'arn:aws:lambda:us-east-1:123456789012:function:f'],
@@ -15,10 +19,16 @@ const READS: [string, string][] = [
   ['IAM GetUser', 'arn:aws:iam::123456789012:user/alice'],
   ['IAM ListPolicyTags', 'arn:aws:iam::123456789012:policy/p'],
   ['EC2 DescribeTags', 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0'],
-  ['tagging-API GetResources', 'arn:aws:logs:us-east-1:123456789012:log-group:g'],
+  ['Logs ListTagsForResource', 'arn:aws:logs:us-east-1:123456789012:log-group:g'],
+  ['Kinesis ListTagsForStream', 'arn:aws:kinesis:us-east-1:123456789012:stream/s'],
+  ['Step Functions ListTagsForResource', 'arn:aws:states:us-east-1:123456789012:stateMachine:m'],
+  ['EventBridge ListTagsForResource', 'arn:aws:events:us-east-1:123456789012:rule/r'],
+  // A log group where the Logs client is not installed: the tagging API reads it.
+  ['tagging-API GetResources', 'arn:aws:logs:us-east-1:123456789012:log-group:g', logs()],
 ];
 
-describe.each(READS)('%s', (_, arn) => {
+describe.each(READS)('%s', (_, arn, missing) => {
+  if (missing) withoutOptionalPackage(missing);
   it('answered in full: the control case reads both tags and writes only the absent key', async () => {
     const t = tagger();
     expect(await t.list(arn)).toEqual({ a: '1', b: '2' });

@@ -1,6 +1,8 @@
 import { describe } from 'vitest';
+import logs from '../../../adapters/logs.js';
 import { createTagger } from '../../../src/index.js';
 import { testAdapter } from '../../conformance.js';
+import { withoutOptionalPackage } from '../../helpers.js';
 import { fakeAws } from '../../mocks/fake-clients.js';
 
 // The shared conformance suite, on mocked clients with each service's tagging semantics (test/mocks).
@@ -11,6 +13,7 @@ const onMocks = {
       region: 'us-east-1',
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
       preferTaggingApi: false,
+      onNotice: () => {},
     }),
 };
 const ACCOUNT = '123456789012';
@@ -59,14 +62,17 @@ describe('every adapter on mocked clients', () => {
     { name: 'iam policy', create: fake.policy, missing: () => `arn:aws:iam::${ACCOUNT}:policy/nope` },
     onMocks,
   );
-  testAdapter(
-    {
-      name: 'logs log group (tagging API)',
-      create: fake.logGroup,
-      missing: () => `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:nope`,
-      // GetResources leaves out what does not exist, as it leaves out what was never tagged.
-      missingOnlyOnWrite: true,
-    },
-    onMocks,
-  );
+  describe('where the Logs client is not installed', () => {
+    withoutOptionalPackage(logs());
+    testAdapter(
+      {
+        name: 'logs log group (tagging API)',
+        create: fake.logGroup,
+        missing: () => `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:nope`,
+        // GetResources leaves out what does not exist, as it leaves out what was never tagged.
+        missingOnlyOnWrite: true,
+      },
+      onMocks,
+    );
+  });
 });

@@ -5,11 +5,15 @@ import {
   UntagResourcesCommand,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it } from 'vitest';
+import logs from '../../../adapters/logs.js';
 import { Engine } from '../../../src/engine.js';
+import { withoutOptionalPackage } from '../../helpers.js';
 import { mockClients, mockedTagger } from '../../mocks/sdk.js';
 
 const { rgta } = mockClients({ rgta: ResourceGroupsTaggingAPIClient });
-const tagger = () => mockedTagger();
+const tagger = () => mockedTagger({ onNotice: () => {} });
+// Log groups stand for the resources only the tagging API serves: as where the Logs client is not installed.
+withoutOptionalPackage(logs());
 
 describe('tagging-API fallback', () => {
   const group = (n: number, region = 'us-east-1') => `arn:aws:logs:${region}:123456789012:log-group:g${n}`;

@@ -1,0 +1,88 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import {
+  type AdapterFactory,
+  arnTagging,
+  type ClientLoader,
+  DEFAULT_RULES,
+  InvalidArnError,
+  optionalSdk,
+  type ParsedArn,
+  type ResourceInfo,
+  rejectTypeCase,
+  requiredTagList,
+  toTagList,
+  UnsupportedResourceError,
+} from '../src/kit.js';
+
+/** The ARN service field this adapter serves. */
+export const name = 'events';
+
+const sdk = optionalSdk('@aws-sdk/client-eventbridge', () => import('@aws-sdk/client-eventbridge'));
+const loader: ClientLoader<EventBridgeClient> = {
+  id: name,
+  create: async (config) => new (await sdk.load()).EventBridgeClient(config),
+  reads: { ListTagsForResourceCommand: { json: ['Tags'] } },
+};
+
+/** Rule names: 1-64 letters, digits, `.`, `-` and `_` (AWS's reference for PutRule). */
+const RULE_NAME = /^[.\-_A-Za-z0-9]{1,64}$/;
+/** Event bus names: 1-256 of the same and `/`, which only partner buses (`aws.partner/...`) hold. */
+const BUS_NAME = /^[/.\-_A-Za-z0-9]{1,256}$/;
+
+/**
+ * EventBridge rules (on the default bus `rule/NAME`, on another bus `rule/BUS/NAME`) and event buses
+ * (`event-bus/NAME`): TagResource, UntagResource and ListTagsForResource, all by ARN.
+ */
+const events: AdapterFactory = () => ({
+  name,
+  optionalPackage: sdk,
+  describe: describeEvents,
+  permissions: () => ({
+    tag: ['events:TagResource'],
+    untag: ['events:UntagResource'],
+    list: ['events:ListTagsForResource'],
+  }),
+  ...arnTagging({
+    loader,
+    load: sdk.load,
+    tag: (m, ResourceARN, tags) => new m.TagResourceCommand({ ResourceARN, Tags: toTagList(tags) }),
+    untag: (m, ResourceARN, TagKeys) => new m.UntagResourceCommand({ ResourceARN, TagKeys }),
+    list: (m, ResourceARN) => new m.ListTagsForResourceCommand({ ResourceARN }),
+    tags: (answer) => requiredTagList(answer, 'Tags', 'ListTagsForResource'),
+  }),
+});
+
+export default events;
+
+/** A rule's or event bus's type and rules; refuses other EventBridge ARNs and names AWS would refuse. */
+function describeEvents(arn: ParsedArn): ResourceInfo {
+  const context = { arn: arn.arn, service: name };
+  rejectTypeCase(arn, ['rule', 'event-bus'], name);
+  const slash = arn.resource[arn.resourceType.length] === '/';
+  if (!slash || (arn.resourceType !== 'rule' && arn.resourceType !== 'event-bus')) {
+    throw new UnsupportedResourceError(
+      `unitag tags EventBridge rules (arn:...:rule/NAME, arn:...:rule/BUS/NAME) and event buses ` +
+        `(arn:...:event-bus/NAME); ${arn.arn} is neither.`,
+      context,
+    );
+  }
+  if (arn.region === '' || !/^\d{12}$/.test(arn.accountId)) {
+    throw new InvalidArnError(
+      `${arn.arn}: an EventBridge ARN names its region and 12-digit account.`,
+      context,
+    );
+  }
+  if (!validName(arn.resourceType, arn.resourceId)) {
+    const form = arn.resourceType === 'rule' ? 'rule ([BUS/]NAME)' : 'event bus';
+    throw new InvalidArnError(`${arn.arn}: "${arn.resourceId}" is not an EventBridge ${form} name.`, context);
+  }
+  return { type: `events:${arn.resourceType}`, rules: DEFAULT_RULES, taggingApi: false };
+}
+
+/** A rule's `[BUS/]NAME` (the bus may be a partner bus, slashes and all) or an event bus's name, as AWS takes it. */
+function validName(type: string, id: string): boolean {
+  const cut = type === 'rule' ? id.lastIndexOf('/') : -1;
+  if (type === 'rule' && !RULE_NAME.test(id.slice(cut + 1))) return false;
+  const bus = type === 'rule' ? (cut === -1 ? 'default' : id.slice(0, cut)) : id;
+  return BUS_NAME.test(bus) && bus.split('/').every((segment) => segment !== '');
+}

@@ -1,0 +1,120 @@
+// startLocalStack, the API a user's global setup calls: the LocalStack it is given, one it finds, or one it
+// starts (a second, embedded one on a free port, from the same virtualenv cache as the shared one), and the
+// errors that say what is missing. The errors that depend on the environment run the built API in a child
+// process with that environment (npm test builds first).
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { describe, expect, it } from 'vitest';
+import { health, startLocalStack } from '../../src/localstack.js';
+import { endpoint, uniqueName } from '../helpers.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+/** Runs the built startLocalStack in a child process with `env`; prints the error's code, reason and message. */
+function startIn(
+  env: Record<string, string>,
+  options: object,
+): Promise<{ code: string; reason: string; message: string }> {
+  const script = `
+    import { startLocalStack } from ${JSON.stringify(join(root, 'dist/src/localstack.js'))};
+    try { const ls = await startLocalStack(${JSON.stringify(options)}); await ls.stop(); console.log(JSON.stringify({ code: 'none' })); }
+    catch (e) { console.log(JSON.stringify({ code: e.code, reason: e.reason, message: e.message })); }`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', script], { env }, (error, stdout) =>
+      error ? reject(error) : resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}')),
+    );
+  });
+}
+
+describe('startLocalStack', () => {
+  it('uses the LocalStack it is given, waits for its services, and leaves it running on stop', async () => {
+    const localstack = await startLocalStack({ endpoint: endpoint(), services: ['sns', 'sqs'] });
+    expect(localstack).toMatchObject({ endpoint: endpoint(), started: false });
+    await localstack.stop();
+    expect(await health(endpoint())).toBeDefined();
+  });
+
+  it('starts an embedded LocalStack on a free port, serves the services asked for, and stop ends it', async () => {
+    const localstack = await startLocalStack({
+      endpoint: undefined,
+      port: 0,
+      services: ['sns'],
+      log: () => {},
+    });
+    try {
+      expect(localstack.started).toBe(true);
+      expect(localstack.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(localstack.endpoint).not.toBe(endpoint());
+      const sns = new SNSClient({ region: 'us-east-1', endpoint: localstack.endpoint, credentials });
+      const topic = await sns.send(new CreateTopicCommand({ Name: uniqueName('ls-api') }));
+      expect(topic.TopicArn).toMatch(/^arn:aws:sns:us-east-1:000000000000:ls-api-/);
+      sns.destroy();
+    } finally {
+      await localstack.stop();
+    }
+    expect(await health(localstack.endpoint)).toBeUndefined();
+  }, 120_000);
+
+  it('a named endpoint that does not answer is not-answering; nothing is started', async () => {
+    await expect(startLocalStack({ endpoint: 'http://127.0.0.1:9' })).rejects.toMatchObject({
+      name: 'LocalStackError',
+      code: 'LocalStackUnavailable',
+      reason: 'not-answering',
+      message: expect.stringMatching(/no LocalStack answers at http:\/\/127\.0\.0\.1:9/),
+    });
+  });
+
+  it('a port taken by another program is port-in-use, and says how to pick another', async () => {
+    const server = createServer((_request, response) => response.end('not LocalStack'));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      await expect(startLocalStack({ endpoint: undefined, port })).rejects.toMatchObject({
+        reason: 'port-in-use',
+        message: expect.stringMatching(new RegExp(`port ${port} .*taken.*port: 0 picks a free one`)),
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a service LocalStack does not have fails the start with the end of its log, and the process is ended', async () => {
+    const port = await freePort();
+    await expect(
+      startLocalStack({ endpoint: undefined, port, services: ['sns', 'no-such-service'], log: () => {} }),
+    ).rejects.toMatchObject({
+      reason: 'start-failed',
+      message: expect.stringMatching(/no service no-such-service[\s\S]*Last lines of .*localstack\.log/),
+    });
+    expect(await health(`http://127.0.0.1:${port}`)).toBeUndefined();
+  }, 120_000);
+
+  it('without a Python 3.12 (and no virtualenv cached yet) it is python-missing, naming what it tried', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'unitag-ls-'));
+    const env = { PATH: '/nonexistent', PYENV_ROOT: '/nonexistent', HOME: cacheDir };
+    const found = await startIn(env, { port: 0, cacheDir });
+    expect(found).toMatchObject({ code: 'LocalStackUnavailable', reason: 'python-missing' });
+    expect(found.message).toMatch(/needs Python 3\.12 or later.*LOCALSTACK_PYTHON.*~\/\.pyenv\/versions/);
+    const old = await startIn(
+      { ...env, PATH: process.env.PATH ?? '' },
+      { port: 0, cacheDir, python: 'python3.11' },
+    );
+    expect(old.reason).toBe('python-missing');
+    expect(old.message).toMatch(/python3\.11 is 3\.11/);
+  }, 60_000);
+});
+
+/** A port nothing listens on now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
