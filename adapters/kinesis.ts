@@ -25,8 +25,11 @@ export const name = 'kinesis';
 
 /** Most tags one AddTagsToStream call takes (AWS's reference: 1 to 10 entries); a larger write is split. */
 export const MAX_TAGS_PER_CALL = 10;
-/** Most keys one RemoveTagsFromStream call takes (AWS's reference: 1 to 50 entries). */
-export const MAX_KEYS_PER_CALL = 50;
+/**
+ * Keys sent per RemoveTagsFromStream call: AWS's reference takes 1 to 50, LocalStack's kinesis-mock refuses more
+ * than 10; 10 works on both.
+ */
+export const MAX_KEYS_PER_CALL = 10;
 /** Tags asked for per ListTagsForStream page (the API's Limit, 1 to 50). */
 const PAGE_SIZE = 50;
 
@@ -55,7 +58,7 @@ const loader: ClientLoader<KinesisClient> = {
 const STREAM_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
 
 /**
- * Kinesis data streams: AddTagsToStream (10 tags a call), RemoveTagsFromStream (50 keys a call) and
+ * Kinesis data streams: AddTagsToStream (10 tags a call), RemoveTagsFromStream (10 keys a call) and
  * ListTagsForStream (paged by ExclusiveStartTagKey while HasMoreTags), each with StreamARN, so that the call
  * reaches the account and region the ARN names. Not the newer TagResource family: LocalStack does not serve it.
  */
