@@ -372,5 +372,5 @@ async function readEntity(ctx: AdapterContext, arn: ParsedArn, type: IamType, op
   // IAM leaves Tags out of the entity when it has none; the client has refused an empty body already.
   if (entity.tags !== undefined && !Array.isArray(entity.tags))
     throw malformed(operation, 'Tags that are not a list');
-  return fromTagList(entity.tags as TagPair[] | undefined);
+  return fromTagList(entity.tags as TagPair[] | undefined, operation);
 }

@@ -123,7 +123,12 @@ function pageTags(page: TagsPage): Tags {
   if (page.Tags !== undefined && !Array.isArray(page.Tags)) {
     throw malformed('ListResourceTags', 'Tags that are not a list');
   }
+  // KMS defines both members as required: a pair without its value is not an empty value.
   const tags = newTags();
-  for (const { TagKey, TagValue } of page.Tags ?? []) if (TagKey !== undefined) tags[TagKey] = TagValue ?? '';
+  for (const { TagKey, TagValue } of page.Tags ?? []) {
+    if (typeof TagKey !== 'string' || typeof TagValue !== 'string')
+      throw malformed('ListResourceTags', 'a tag without its TagKey and TagValue strings');
+    tags[TagKey] = TagValue;
+  }
   return tags;
 }

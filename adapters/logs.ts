@@ -93,7 +93,7 @@ function describeLogs(arn: ParsedArn): ResourceInfo {
     );
   }
   const policyArn = resourceArn(arn);
-  return { type: known.type, rules: DEFAULT_RULES, taggingApi: false, policyArn };
+  return { type: known.type, rules: DEFAULT_RULES, taggingApi: false, policyArn, canonicalArn: policyArn };
 }
 
 /** The name after the type; a log group's trailing `:*` (DescribeLogGroups' `arn` form) is not part of it. */

@@ -154,15 +154,24 @@ const sdk = once(() => import('@aws-sdk/client-resource-groups-tagging-api'));
 const loader: ClientLoader<ResourceGroupsTaggingAPIClient> = {
   id: name,
   create: async (config) => new (await sdk()).ResourceGroupsTaggingAPIClient(config),
-  reads: { GetResourcesCommand: { json: ['PaginationToken', 'ResourceTagMappingList'] } },
+  reads: { GetResourcesCommand: { json: ['ResourceTagMappingList', 'PaginationToken'] } },
 };
+
+/** Options of the tagging-API adapter. */
+export interface TaggingApiOptions {
+  /**
+   * For an ARN a read's answer leaves out: the error its read fails with, or undefined to read it as untagged
+   * (GetResources leaves out resources that were never tagged, and ones it does not know).
+   */
+  unanswered?: ((arn: ParsedArn) => Error | undefined) | undefined;
+}
 
 /**
  * The Resource Groups Tagging API: TagResources, UntagResources (20 ARNs a call) and GetResources with
  * ResourceARNList, and `find` (GetResources with tag filters). Per-ARN failures that come back inside a 200
  * answer are returned as `awsFailure`s; only throttled ARNs are sent again, with backoff.
  */
-const taggingApi: AdapterFactory = () => ({
+const taggingApi: AdapterFactory<TaggingApiOptions> = ({ unanswered } = {}) => ({
   name,
   describe(arn) {
     if (!SUPPORTED_SERVICES.has(arn.service)) {
@@ -186,7 +195,7 @@ const taggingApi: AdapterFactory = () => ({
     list: ['tag:GetResources'],
   }),
   async list(ctx, arn, options) {
-    const tags = (await readBatch(ctx, [arn], options)).get(arn.arn);
+    const tags = (await readBatch(ctx, [arn], options, unanswered)).get(arn.arn);
     if (tags === undefined || tags instanceof Error) throw tags;
     return tags;
   },
@@ -200,7 +209,7 @@ const taggingApi: AdapterFactory = () => ({
   listBatchSize: MAX_ARNS_PER_READ,
   tagBatch: (ctx, arns, tags, options) => writeBatch(ctx, arns, { tags }, options),
   untagBatch: (ctx, arns, keys, options) => writeBatch(ctx, arns, { keys }, options),
-  listBatch: (ctx, arns, options) => readBatch(ctx, arns, options),
+  listBatch: (ctx, arns, callOptions) => readBatch(ctx, arns, callOptions, unanswered),
   find: findResources,
 });
 
@@ -208,8 +217,9 @@ export default taggingApi;
 
 /**
  * Tags of `arns` from GetResources with ResourceARNList, 100 a call, one call per region and account. Never-tagged
- * resources are not returned and an ARN the API does not know is silently left out: both read as {}, or, with
- * `onlyAnswered`, are left out of the result for the caller to read elsewhere. LocalStack ignores
+ * resources are not returned and an ARN the API does not know is silently left out: both read as {} (or as the
+ * error `unanswered` gives for them), or, with `onlyAnswered`, are left out of the result for the caller to read
+ * elsewhere. LocalStack ignores
  * ResourceARNList and answers every resource, so only the ARNs asked for are kept, compared exactly (an ARN in
  * another case is another resource's, or none), and the answer is followed across pages.
  */
@@ -217,18 +227,20 @@ async function readBatch(
   ctx: AdapterContext,
   arns: ParsedArn[],
   { signal, onlyAnswered }: CallOptions,
+  unanswered?: TaggingApiOptions['unanswered'],
 ): Promise<BatchTags> {
   const result: BatchTags = new Map();
   for (const group of byScope(arns)) {
     const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn), signal);
     for (const part of chunk(group, MAX_ARNS_PER_READ)) {
       const wanted = new Set(part.map((arn) => arn.arn));
-      if (!onlyAnswered) for (const arn of wanted) result.set(arn, newTags());
       for await (const mapping of pages(client, { ResourceARNList: [...wanted] }, signal)) {
         if (wanted.has(mapping.arn)) result.set(mapping.arn, mapping.tags);
       }
     }
   }
+  if (onlyAnswered) return result;
+  for (const arn of arns) if (!result.has(arn.arn)) result.set(arn.arn, unanswered?.(arn) ?? newTags());
   return result;
 }
 
@@ -252,7 +264,8 @@ async function* pages(
     if (!Array.isArray(out.ResourceTagMappingList))
       throw malformed('GetResources', 'no ResourceTagMappingList');
     for (const mapping of out.ResourceTagMappingList) {
-      if (mapping.ResourceARN) yield { arn: mapping.ResourceARN, tags: fromTagList(mapping.Tags) };
+      if (mapping.ResourceARN)
+        yield { arn: mapping.ResourceARN, tags: fromTagList(mapping.Tags, 'GetResources') };
     }
     PaginationToken = out.PaginationToken || undefined;
   } while (PaginationToken);

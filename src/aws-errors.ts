@@ -209,7 +209,8 @@ function isDeserializationError(error: unknown): boolean {
 
 const ADVICE: Record<ErrorCode, string> = {
   InvalidArn: 'check the ARN',
-  UnsupportedResource: 'this resource type cannot be tagged through unitag',
+  UnsupportedResource:
+    'the service, or the Resource Groups Tagging API where it served the call, does not tag this resource type (the README lists what unitag tags, and how)',
   InvalidTag: 'fix the tag and try again',
   ReservedKey: 'remove keys that start with "aws:"',
   TagLimitExceeded: 'remove some tags first or tag fewer at once',
@@ -230,6 +231,7 @@ const ADVICE: Record<ErrorCode, string> = {
   ConfigurationError: 'fix the configuration as said above; nothing was sent',
   ServiceError: 'retry; if it persists, the message above says what AWS objected to',
   InvalidPolicy: 'fix the policy document as said above',
+  ClientMissing: 'install the package the message names, beside unitag, and run it again',
   LocalStackUnavailable: 'do as said above, or start LocalStack yourself and set LOCALSTACK_ENDPOINT',
 };
 

@@ -286,8 +286,8 @@ export class ClientCache {
  * A tag read's successful answer must be the document its API defines: the SDK parses an empty body, or a
  * document of another shape (from a proxy, a load balancer or a broken server), into an output without its tag
  * field, which would read exactly like "no tags". So the body is read here and checked whole (an XML document
- * whose root element is the API's, closed at its end with nothing after it; or a JSON object with no member
- * the API does not define), then handed on as bytes, which the SDK's deserializer takes as they are.
+ * whose root element is the API's, closed at its end with nothing after it; or a JSON object that carries the
+ * API's main member, or else no member the API does not define), then handed on as bytes, which the SDK's deserializer takes as they are.
  */
 async function requireDocument(answer: RawAnswer, operation: string, document: Document): Promise<void> {
   const response = answer.response;
@@ -317,6 +317,9 @@ function requireJson(text: string, operation: string, members: readonly string[]
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw malformed(operation, 'JSON that is not an object');
   }
+  // AWS adds members to its answers over time: one that carries the answer's main member (listed first) may
+  // have others. Without it, an unknown member marks a foreign document, which would otherwise read as "none".
+  if (Object.hasOwn(value, members[0] as string)) return;
   const foreign = Object.keys(value).filter((key) => !members.includes(key));
   if (foreign.length > 0)
     throw malformed(operation, `a JSON object with members it does not define (${foreign.join(', ')})`);

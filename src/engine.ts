@@ -28,8 +28,9 @@ export interface EngineOptions extends ClientOptions {
    */
   maxRates?: MaxRates | undefined;
   /**
-   * Hears, once per package, that an adapter's optional SDK client package is not installed and the tagging API
-   * serves its resources instead. Default: a process warning (`process.emitWarning`, type `UnitagNotice`).
+   * Hears, once per package and tagger, that an adapter's optional SDK client package is not installed and the
+   * tagging API serves its resources instead. Default: a process warning (`process.emitWarning`, type
+   * `UnitagNotice`), once per package and process however many taggers it makes.
    */
   onNotice?: ((message: string) => void) | undefined;
 }
@@ -59,9 +60,7 @@ export class Engine {
   constructor(options: EngineOptions = {}) {
     this.clients = new ClientCache({ ...options, scheduler: new Scheduler(options.maxRates ?? {}) });
     this.registry = createRegistry(options.adapters);
-    this.#onNotice =
-      options.onNotice ??
-      ((message) => process.emitWarning(message, { type: 'UnitagNotice', code: 'UNITAG_OPTIONAL_CLIENT' }));
+    this.#onNotice = options.onNotice ?? noticeOncePerProcess;
     const clients = this.clients;
     this.context = {
       client: (loader, scope, signal) => clients.get(loader, scope, signal),
@@ -183,7 +182,8 @@ export class Engine {
         cause: error,
       });
     }
-    return toUnitagError(error, context);
+    const typed = toUnitagError(error, context);
+    return 'parsed' in target ? standIn(typed, target) : typed;
   }
 
   async #call<T>(target: Target, options: CallOptions, task: () => Promise<T>): Promise<T> {
@@ -217,6 +217,19 @@ export class Engine {
   }
 }
 
+// An error about a resource the tagging API served because its adapter's SDK package is missing says so, and
+// which package gives the service's own calls: the API's refusal may be a limit of the API, not of the resource.
+function standIn(error: UnitagError, target: Target): UnitagError {
+  const name = target.info.standInFor;
+  if (!name || error.code === 'ClientMissing' || error.code === 'Aborted') return error;
+  return createError(
+    error.code,
+    `${error.message} (${name} is not installed, so this went through the Resource Groups Tagging API; ` +
+      `\`npm install ${name}\` gives the service's own calls)`,
+    { arn: error.arn, service: error.service, cause: error.cause },
+  );
+}
+
 function parsedOf(targets: Target[]) {
   return targets.map((target) => target.parsed);
 }
@@ -225,12 +238,22 @@ function missing(): Error {
   return new Error('the batch call returned no result for this resource');
 }
 
+/** The default notice: one process warning per message, however many taggers the process makes. */
+function noticeOncePerProcess(message: string): void {
+  shared[NOTICES] ??= new Set();
+  const said = shared[NOTICES];
+  if (said.has(message)) return;
+  said.add(message);
+  process.emitWarning(message, { type: 'UnitagNotice', code: 'UNITAG_OPTIONAL_CLIENT' });
+}
+
 /**
  * The queues of `exclusive`, one per process: kept on `globalThis` under a registered symbol, so that every
  * tagger, and every copy of unitag loaded in the process (two versions in one dependency tree), shares them.
  */
 const QUEUES = Symbol.for('unitag.exclusive-queues');
-const shared = globalThis as { [QUEUES]?: Map<string, Promise<unknown>> };
+const NOTICES = Symbol.for('unitag.notices');
+const shared = globalThis as { [QUEUES]?: Map<string, Promise<unknown>>; [NOTICES]?: Set<string> };
 shared[QUEUES] ??= new Map();
 const queues = shared[QUEUES];
 

@@ -17,6 +17,7 @@ export type ErrorCode =
   | 'ConfigurationError'
   | 'ServiceError'
   | 'InvalidPolicy'
+  | 'ClientMissing'
   | 'LocalStackUnavailable';
 
 /** Where an error happened and what caused it. */
@@ -203,6 +204,21 @@ export class ServiceError extends UnitagError {
 }
 
 /**
+ * A resource whose service's SDK client (an optional peer dependency) is not installed was read through the
+ * Resource Groups Tagging API, and the answer left it out: never tagged, or not known to the API (LocalStack's
+ * tagging API knows none of KMS, for one). unitag cannot tell which, so it does not read it as "no tags".
+ */
+export class ClientMissingError extends UnitagError {
+  override name = 'ClientMissingError';
+  /** The npm package that gives the service's own adapter, e.g. `@aws-sdk/client-kms`. */
+  readonly packageName: string | undefined;
+  constructor(message: string, context?: ErrorContext & { packageName?: string }) {
+    super('ClientMissing', message, context);
+    this.packageName = context?.packageName;
+  }
+}
+
+/**
  * A policy document unitag was given (an IAM policy to lint, a tag policy to check against) is not JSON, not
  * that kind of policy, or names an action or key that does not exist.
  */
@@ -257,6 +273,7 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   ConfigurationError: ConfigurationError,
   ServiceError: ServiceError,
   InvalidPolicy: InvalidPolicyError,
+  ClientMissing: ClientMissingError,
   LocalStackUnavailable: LocalStackError,
 };
 

@@ -6,6 +6,7 @@ export {
   AbortedError,
   AccessDeniedError,
   AccountMismatchError,
+  ClientMissingError,
   ConfigurationError,
   CredentialsError,
   type ErrorCode,

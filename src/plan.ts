@@ -92,28 +92,21 @@ type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError | unde
 export async function plan(
   engine: Engine,
   policy: TaggingApiPolicy,
-  changes: Change[],
+  asGiven: Change[],
   settings: BulkSettings,
   options: PlanOptions = {},
 ): Promise<Plan> {
   const started = Date.now();
+  const changes = oneSpelling(engine, asGiven);
   const targets = resolveAll(engine, changes);
   // Every change is checked before the first call: a bad one fails its entry, and its resource is not read.
   const invalid = checkAll(engine, changes, targets);
   const done = resumedLines(options.resume);
   const isDone = (c: Change) => done.has(lineKey({ arn: c.arn, versionId: c.versionId }));
   const given = options.current;
-  const isGiven = (arn: string | undefined) => arn !== undefined && given?.has(arn) === true;
   const valid = changes.filter((c) => !invalid.has(entryKey(c.arn, c.versionId)) && !isDone(c));
-  // Resources whose tags are given are not read: neither as targets (without a version) nor as copy sources.
-  const toRead = valid
-    .map((c) => ({
-      ...c,
-      ...(isGiven(sourceArn(c)) ? { copyFrom: undefined } : {}),
-    }))
-    .filter((c) => c.versionId !== undefined || !isGiven(c.arn) || c.copyFrom !== undefined);
   const { value: current, calls } = await countCalls(() =>
-    readCurrent(engine, policy, toRead, targets, settings, options),
+    readCurrent(engine, policy, toRead(valid, given), targets, settings, options),
   );
   for (const [arn, tags] of given ?? []) current.set(arn, { tags });
   if (options.signal?.aborted) {
@@ -238,6 +231,37 @@ function resolveAll(engine: Engine, changes: Change[]): Map<string, Target | Uni
     }
   }
   return targets;
+}
+
+/** What a plan reads: resources whose tags are given are not read, as targets (without a version) or sources. */
+function toRead(valid: Change[], given: PlanOptions['current']): Change[] {
+  const isGiven = (arn: string | undefined) => arn !== undefined && given?.has(arn) === true;
+  return valid
+    .map((c) => ({
+      ...c,
+      ...(isGiven(sourceArn(c)) ? { copyFrom: undefined } : {}),
+    }))
+    .filter((c) => c.versionId !== undefined || !isGiven(c.arn) || c.copyFrom !== undefined);
+}
+
+/**
+ * The changes, each naming its resource as the first change that named it did: a log group's ARN with and
+ * without `:*` is one resource, so one entry. ARNs that do not resolve stay as given, to fail in their entry.
+ */
+function oneSpelling(engine: Engine, changes: Change[]): Change[] {
+  const first = new Map<string, string>();
+  return changes.map((change) => {
+    let canonical: string | undefined;
+    try {
+      canonical = engine.resolve(change.arn).info.canonicalArn;
+    } catch {
+      return change;
+    }
+    if (canonical === undefined) return change;
+    const arn = first.get(canonical) ?? change.arn;
+    first.set(canonical, arn);
+    return arn === change.arn ? change : { ...change, arn };
+  });
 }
 
 /**

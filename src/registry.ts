@@ -15,6 +15,7 @@ import ssm from '../adapters/ssm.js';
 import states from '../adapters/states.js';
 import taggingApi from '../adapters/tagging-api.js';
 import type { ParsedArn } from './arn.js';
+import { ClientMissingError } from './errors.js';
 import type { Adapter, ResourceInfo } from './types.js';
 
 /**
@@ -45,7 +46,26 @@ export function createRegistry(extra: Adapter[] = []): Registry {
     ...extra,
   ])
     adapters.set(adapter.name, adapter);
-  return { adapters, fallback: taggingApi() };
+  return {
+    adapters,
+    fallback: taggingApi({ unanswered: (arn) => unconfirmed(arn, adapters.get(arn.service)) }),
+  };
+}
+
+/**
+ * The error for a resource the tagging API's answer left out, where the service has an adapter of its own whose
+ * SDK package is missing: the read cannot be confirmed, and the package would confirm it. Else undefined.
+ */
+function unconfirmed(arn: ParsedArn, own: Adapter | undefined): Error | undefined {
+  const pkg = own?.optionalPackage;
+  if (!pkg || pkg.installed()) return undefined;
+  return new ClientMissingError(
+    `${arn.arn}: ${pkg.name} is not installed, so unitag read this ${own.name} resource through the Resource ` +
+      'Groups Tagging API, and its answer left it out. That API leaves out resources that were never tagged ' +
+      `and resources it does not index (LocalStack's tagging API does not index every service), so these tags ` +
+      `are unknown, not empty. \`npm install ${pkg.name}\` lets unitag read them with the service's own call.`,
+    { arn: arn.arn, service: arn.service, packageName: pkg.name },
+  );
 }
 
 /**
@@ -62,5 +82,9 @@ export function dispatch(
   const missing = own?.optionalPackage?.installed() === false;
   if (own && missing) onMissing?.(own);
   const adapter = own && !missing ? own : registry.fallback;
-  return { adapter, info: adapter.describe(arn) };
+  const info = adapter.describe(arn);
+  return {
+    adapter,
+    info: missing && own?.optionalPackage ? { ...info, standInFor: own.optionalPackage.name } : info,
+  };
 }

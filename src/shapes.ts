@@ -38,10 +38,20 @@ export function toTagList(tags: Tags): { Key: string; Value: string }[] {
   return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
-/** `[{ Key: 'a', Value: '1' }]` to `{ a: '1' }`, prototype-free; a missing list is no tags. */
-export function fromTagList(list: TagPair[] | undefined): Tags {
+/**
+ * `[{ Key: 'a', Value: '1' }]` to `{ a: '1' }`, prototype-free; a missing list is no tags. With `operation`, for
+ * APIs whose tags always carry both members, an entry without a string Key and Value is a `MalformedResponse`
+ * (read as "", a missing value would be written back over the real one); without it, for APIs that define the
+ * value as optional (EC2, Kinesis, Secrets Manager), a missing Value is "".
+ */
+export function fromTagList(list: TagPair[] | undefined, operation?: string): Tags {
   const tags = newTags();
-  for (const { Key, Value } of list ?? []) if (Key !== undefined) tags[Key] = Value ?? '';
+  for (const entry of list ?? []) {
+    const { Key, Value } = (entry ?? {}) as { Key?: unknown; Value?: unknown };
+    if (operation !== undefined && (typeof Key !== 'string' || typeof Value !== 'string'))
+      throw malformed(operation, 'a tag without its Key and Value strings');
+    if (typeof Key === 'string') tags[Key] = typeof Value === 'string' ? Value : '';
+  }
   return tags;
 }
 
@@ -52,7 +62,7 @@ export function fromTagList(list: TagPair[] | undefined): Tags {
 export function requiredTagList(out: object, field: string, operation: string): Tags {
   const list = (out as Record<string, unknown>)[field];
   if (!Array.isArray(list)) throw malformed(operation, `no ${field} list`);
-  return fromTagList(list as TagPair[]);
+  return fromTagList(list as TagPair[], operation);
 }
 
 /**

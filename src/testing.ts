@@ -1,7 +1,14 @@
 import type { ParsedArn } from './arn.js';
 import { ConfigurationError, createError, isUnitagError } from './errors.js';
 import { createTagger, type Tagger } from './tagger.js';
-import { compareExactTags, compareTagKeys, compareTags, type Verdict } from './testing/compare.js';
+import {
+  alignKeyCase,
+  caseNote,
+  compareExactTags,
+  compareTagKeys,
+  compareTags,
+  type Verdict,
+} from './testing/compare.js';
 import type { MatcherContext, MatcherResult } from './testing/context.js';
 import {
   expectedKeys,
@@ -120,8 +127,12 @@ function matcher<E>(
     const arn = receivedArn(received, refuse);
     const want = readExpected(expected, refuse);
     const tagger = optionsTagger(options, refuse) ?? defaultTagger();
-    const verdict = compare(this, arn.arn, await readTags(tagger, arn, hint), want);
-    return { pass: verdict.pass, message: () => `${hint}\n\n${verdict.explain()}` };
+    const read = await readTags(tagger, arn, hint);
+    const { tags, renamed } = (await keysIgnoreCase(tagger, arn.arn))
+      ? alignKeyCase(read, Array.isArray(want) ? want : Object.keys(want as Tags))
+      : { tags: read, renamed: [] };
+    const verdict = compare(this, arn.arn, tags, want);
+    return { pass: verdict.pass, message: () => `${hint}\n\n${verdict.explain()}${caseNote(renamed)}` };
   };
 }
 
@@ -129,6 +140,15 @@ function defaultTagger(): Tagger {
   if (chosen !== undefined) return chosen;
   fromEnvironment ??= createTagger();
   return fromEnvironment;
+}
+
+/** True where the resource's keys ignore case (IAM users and roles); false where unitag cannot tell. */
+async function keysIgnoreCase(tagger: Tagger, arn: string): Promise<boolean> {
+  try {
+    return (await tagger.explain(arn)).caseInsensitiveKeys;
+  } catch {
+    return false;
+  }
 }
 
 async function readTags(tagger: Tagger, arn: ParsedArn, hint: string): Promise<Tags> {

@@ -47,6 +47,16 @@ export interface ResourceInfo {
    * group's: without the trailing `:*` that DescribeLogGroups writes). Absent: the ARN given.
    */
   policyArn?: string | undefined;
+  /**
+   * The resource's ARN in its one spelling where others name it too (a log group's, with or without the trailing
+   * `:*`): a plan counts every spelling of it as one resource. Absent: the ARN given.
+   */
+  canonicalArn?: string | undefined;
+  /**
+   * Set where the tagging API serves a type in place of its own adapter, whose SDK package (named here) is not
+   * installed: errors about the resource say so.
+   */
+  standInFor?: string | undefined;
 }
 
 /** Which SDK client a call needs: the partition, the region (empty: the tagger's default) and the account. */
@@ -58,8 +68,9 @@ export interface ClientScope {
 }
 
 /**
- * The document a successful answer must be: XML with this root element, or a JSON object whose members are
- * among these (AWS leaves out members that are empty, so none is required).
+ * The document a successful answer must be: XML with this root element, or a JSON object that carries the first
+ * of these members (the one the answer is for; then others may come too, as AWS adds members over time), or else
+ * has only members among these (AWS leaves out members that are empty, so none is required).
  */
 export type Document = { xml: string } | { json: readonly string[] };
 

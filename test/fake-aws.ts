@@ -9,8 +9,9 @@ import { createTagger, type TaggerOptions } from '../src/index.js';
 
 /**
  * How the server answers a tag read: `valid`; `empty`; `truncated` (half of it); `foreign` (HTML, or a JSON
- * array); `wrong-root` (the valid content under another root element, or with a member the API does not
- * define); `trailing` (the valid answer, then more); `error` (an AWS error document, with status 200); `dropped`
+ * array); `wrong-root` (the valid content under another root element or JSON member); `extra` (the valid answer
+ * with a member or element added, as AWS adds them over time); `no-value` (the tag `b` without its value member
+ * or element, where the answer's tags are a list); `trailing` (the valid answer, then more); `error` (an AWS error document, with status 200); `dropped`
  * (half of it, then the connection closes); `stall` (the headers and half of it, then nothing, the connection
  * left open); `hang` (every request, read or write, is accepted and never answered).
  */
@@ -20,6 +21,8 @@ export type Answer =
   | 'truncated'
   | 'foreign'
   | 'wrong-root'
+  | 'extra'
+  | 'no-value'
   | 'trailing'
   | 'error'
   | 'dropped'
@@ -194,9 +197,15 @@ function badAnswer(kind: Answer, valid: { type: string; body: string }): string 
       return '';
     case 'foreign':
       return json ? '[]' : '<html><body>Gateway says hello</body></html>';
+    case 'extra':
+      return json
+        ? valid.body.replace(/^\{/, '{"AddedLater":1,')
+        : valid.body.replace(/(<\/[A-Za-z]+>)$/, '<AddedLater>1</AddedLater>$1');
+    case 'no-value':
+      return valid.body.replace(/,"(?:Value|value)":"2"/, '').replace(/<(Value|value)>2<\/\1>/, '');
     case 'wrong-root':
       return json
-        ? valid.body.replace(/^\{/, '{"Unexpected":1,')
+        ? `{"Wrapper":${valid.body}}`
         : valid.body
             .replace(/<(\/?)([A-Za-z]+)([ >])/, '<$1Wrapper$3')
             .replace(/<\/[A-Za-z]+>$/, '</Wrapper>');

@@ -1,3 +1,4 @@
+import { newTags } from '../shapes.js';
 import type { Tags } from '../types.js';
 import { isReservedKey } from '../validate.js';
 import type { MatcherContext } from './context.js';
@@ -136,4 +137,28 @@ function pick(tags: Tags, keys: string[]): Tags {
 
 function lines(...text: string[]): string {
   return text.join('\n');
+}
+
+/**
+ * The tags with each key that differs from an expected key only by case renamed to the expected spelling, for a
+ * resource whose keys ignore case (on IAM, `Team` and `team` are one key); `renamed` lists the pairs.
+ */
+export function alignKeyCase(actual: Tags, expected: readonly string[]): { tags: Tags; renamed: string[][] } {
+  const spelling = new Map(expected.map((key) => [key.toLowerCase(), key]));
+  const tags = newTags();
+  const renamed: string[][] = [];
+  for (const [key, value] of Object.entries(actual)) {
+    const wantedKey = spelling.get(key.toLowerCase());
+    const rename = wantedKey !== undefined && wantedKey !== key && !Object.hasOwn(actual, wantedKey);
+    if (rename) renamed.push([key, wantedKey]);
+    tags[rename ? wantedKey : key] = value;
+  }
+  return { tags, renamed };
+}
+
+/** The message's last lines where keys were matched without regard to case. */
+export function caseNote(renamed: string[][]): string {
+  if (renamed.length === 0) return '';
+  const pairs = renamed.map(([from, to]) => `${JSON.stringify(from)} as ${JSON.stringify(to)}`).join(', ');
+  return `\n\nThis resource's tag keys ignore case (IAM), so the resource's ${pairs} counted.`;
 }

@@ -1,9 +1,19 @@
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import kms from '../../adapters/kms.js';
 import { createQueue, createTopic } from '../../fixtures/aws-resources.js';
+import { createKey } from '../../fixtures/optional-resources.js';
 import { createTagger } from '../../src/index.js';
 import { type TagMatchers, tagMatchers, useTagger } from '../../src/testing.js';
-import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
+import {
+  ACCOUNT,
+  awsConfig,
+  endpoint,
+  localTagger,
+  pretendNotInstalled,
+  REGION,
+  uniqueName,
+} from '../helpers.js';
 
 declare module 'vitest' {
   interface Assertion<T> extends TagMatchers<Promise<void>> {}
@@ -138,6 +148,26 @@ describe('tag matchers on LocalStack', () => {
         const error = await failure(assertion());
         expect(error).toMatchObject({ code: 'ResourceNotFound', arn });
         expect(text(error)).toContain(`Could not read the tags of ${arn} (ResourceNotFound)`);
+      }
+    });
+
+    it('fails, never passes .not, for a KMS key read through the tagging API for want of its client', async () => {
+      // Prepare: a key tagged through KMS's own API; then KMS's client counts as not installed, so reads go
+      // through LocalStack's tagging API, which does not index KMS keys and leaves the key out of its answer.
+      const key = await createKey(awsConfig());
+      await tagger.tag(key, { team: 'payments' });
+      const restore = pretendNotInstalled(kms());
+      try {
+        for (const assertion of [
+          () => expect(key).not.toHaveTagKeys(['team'], { tagger: localTagger({ onNotice: () => {} }) }),
+          () => expect(key).toHaveExactTags({}, { tagger: localTagger({ onNotice: () => {} }) }),
+        ]) {
+          const error = await failure(assertion());
+          expect(error).toMatchObject({ code: 'ClientMissing', arn: key });
+          expect(text(error)).toContain('npm install @aws-sdk/client-kms');
+        }
+      } finally {
+        restore();
       }
     });
 

@@ -21,6 +21,7 @@ describe('Resource Groups Tagging API fallback on LocalStack', () => {
         name: 'logs log group (tagging API)',
         create: () => createLogGroup(awsConfig(), uniqueName('/unitag/group')),
         untagUnsupportedOnLocalStack: true,
+        standIn: true,
       },
       { tagger: () => localTagger({ onNotice: () => {} }) },
     );

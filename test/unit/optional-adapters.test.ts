@@ -52,13 +52,27 @@ describe('optional SDK client packages', () => {
     expect(onNotice).not.toHaveBeenCalled();
   });
 
-  it('the default notice is a process warning of type UnitagNotice', async () => {
+  it('an error about a resource the tagging API served in its place names the missing package', async () => {
+    rgta.on(TagResourcesCommand).resolves({
+      FailedResourcesMap: { [alarm('e')]: { StatusCode: 400, ErrorCode: 'InvalidParameterException' } },
+    });
+    const tagger = mockedTagger({ adapters: [withoutPackage()], onNotice: () => {} });
+    await expect(tagger.tag(alarm('e'), { team: 'x' })).rejects.toMatchObject({
+      arn: alarm('e'),
+      message: expect.stringMatching(
+        /@aws-sdk\/client-cloudwatch is not installed, so this went through the Resource Groups Tagging API/,
+      ),
+    });
+  });
+
+  it('the default notice is a process warning of type UnitagNotice, once per process', async () => {
     rgta.on(TagResourcesCommand).resolves({ FailedResourcesMap: {} });
     const warnings: Error[] = [];
     const listen = (warning: Error) => warnings.push(warning);
     process.on('warning', listen);
     try {
       await mockedTagger({ adapters: [withoutPackage()] }).tag(alarm('d'), { team: 'x' });
+      await mockedTagger({ adapters: [withoutPackage()] }).tag(alarm('d'), { team: 'y' });
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
       process.off('warning', listen);

@@ -14,6 +14,7 @@ describe('public surface', () => {
       'AbortedError',
       'AccessDeniedError',
       'AccountMismatchError',
+      'ClientMissingError',
       'ConfigurationError',
       'CredentialsError',
       'DEFAULT_RULES',

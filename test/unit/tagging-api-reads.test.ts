@@ -11,7 +11,7 @@ import { ListTagsForResourceCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it, vi } from 'vitest';
 import logs from '../../adapters/logs.js';
-import { UnsupportedResourceError } from '../../src/errors.js';
+import { ClientMissingError, UnsupportedResourceError } from '../../src/errors.js';
 import { withoutOptionalPackage } from '../helpers.js';
 import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 
@@ -29,6 +29,8 @@ const queue = (i: number) => `arn:aws:sqs:us-east-1:123456789012:q${i}`;
 withoutOptionalPackage(logs());
 const group = (i: number) => `arn:aws:logs:us-east-1:123456789012:log-group:g${i}`;
 const ROLE = 'arn:aws:iam::123456789012:role/R';
+// An RDS database: a service with no adapter of its own, which only the tagging API serves.
+const DB = 'arn:aws:rds:us-east-1:123456789012:db:orders';
 
 /** Each resource's tags as the tagging API and the services keep them: `{ arn: <arn> }`. */
 const tagsOf = (arn: string) => ({ arn });
@@ -136,9 +138,29 @@ describe('answers that are not what was asked', () => {
   });
 
   it('for a service without an adapter, reads an ARN in another case as untagged, not as its tags', async () => {
-    rgta.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [mapping(group(1).toUpperCase())] });
-    const report = await mockedTagger({ onNotice: () => {} }).listMany([group(1)]);
+    rgta.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [mapping(DB.toUpperCase())] });
+    const report = await mockedTagger().listMany([DB]);
     expect(report.results[0]).toMatchObject({ outcome: 'read', tags: {} });
+  });
+
+  it('for a type whose own SDK client is missing, fails what the answer leaves out as ClientMissing', async () => {
+    // Prepare: the answer names group 1 only; group 2 was never tagged, or the API does not index it.
+    rgta.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [mapping(group(1))] });
+    const tagger = mockedTagger({ onNotice: () => {} });
+    // Act
+    const report = await tagger.listMany([group(1), group(2)]);
+    const single = tagger.list(group(2));
+    // Assess: read as unknown, never as {}, and the error names the package that would read it.
+    expect(report.results[0]).toMatchObject({ outcome: 'read', tags: tagsOf(group(1)) });
+    const expected = {
+      code: 'ClientMissing',
+      arn: group(2),
+      packageName: '@aws-sdk/client-cloudwatch-logs',
+      message: expect.stringMatching(/npm install @aws-sdk\/client-cloudwatch-logs/),
+    };
+    expect(report.results[1]).toMatchObject({ outcome: 'failed', error: expected });
+    await expect(single).rejects.toMatchObject(expected);
+    await expect(single).rejects.toBeInstanceOf(ClientMissingError);
   });
 
   it('never takes a malformed answer for "no tags"', async () => {

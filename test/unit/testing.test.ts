@@ -11,13 +11,14 @@ expect.extend(tagMatchers);
 
 // AWS adds `aws:` tags itself (CloudFormation's aws:cloudformation:stack-name, ...); LocalStack's services
 // never do, so a tagger that answers with such a set stands in for one here.
-function answering(tags: Tags | Error): Tagger {
+function answering(tags: Tags | Error, caseInsensitiveKeys = false): Tagger {
   return {
+    explain: async () => ({ caseInsensitiveKeys }),
     list: async () => {
       if (tags instanceof Error) throw tags;
       return Object.assign(Object.create(null) as Tags, tags);
     },
-  } as Partial<Tagger> as Tagger;
+  } as unknown as Tagger;
 }
 
 const arn = 'arn:aws:sns:us-east-1:123456789012:orders';
@@ -52,6 +53,26 @@ describe('unitag/testing', () => {
     const tagger = answering({ Team: 'a' });
     await expect(arn).not.toHaveTagKeys(['team'], { tagger });
     await expect(arn).not.toHaveTags({ team: 'a' }, { tagger });
+  });
+
+  it('on a resource whose keys ignore case (IAM), a key in another case is the same key, and the message says so', async () => {
+    const role = 'arn:aws:iam::123456789012:role/app';
+    const tagger = answering({ Team: 'a', Stage: 'b' }, true);
+    await expect(role).toHaveTagKeys(['team'], { tagger });
+    await expect(role).toHaveTags({ team: 'a', STAGE: 'b' }, { tagger });
+    await expect(role).toHaveExactTags({ team: 'a', stage: 'b' }, { tagger });
+    await expect(role).not.toHaveTags({ team: 'A' }, { tagger });
+    const error = await expect(role)
+      .not.toHaveTagKeys(['team'], { tagger })
+      .then(
+        () => undefined,
+        (caught: Error) => caught,
+      );
+    const message = stripVTControlCharacters(error?.message ?? '');
+    expect(message).toContain('Found:    ["team"]');
+    expect(message).toContain(
+      `This resource's tag keys ignore case (IAM), so the resource's "Team" as "team" counted.`,
+    );
   });
 
   it('a tagger that throws something other than a unitag error fails the assertion as ServiceError', async () => {

@@ -70,3 +70,53 @@ describe.each(READS)('%s', (_, arn, missing) => {
     }
   });
 });
+
+describe.each(READS)('%s, as AWS may extend it', (_, arn, missing) => {
+  if (missing) withoutOptionalPackage(missing);
+  it('with a member or element the API did not define yet: read as the answer it carries', async () => {
+    aws.fake.answer = 'extra';
+    try {
+      expect(await tagger().list(arn)).toEqual({ a: '1', b: '2' });
+    } finally {
+      aws.fake.answer = 'valid';
+    }
+  });
+});
+
+// A tag without its value, where the answer lists tags as pairs: the APIs that define the value as required are
+// refused (read as "", the real value would be written back over); EC2, Kinesis and Step Functions define it as
+// optional. SQS, Lambda and Logs answer a key-to-value map, which cannot leave a value out.
+const WITHOUT_VALUE: [string, string, Adapter | undefined, 'MalformedResponse' | ''][] = [
+  ...READS.filter(([read]) => !/^(SQS|Lambda|Logs|EC2|Kinesis|Step)/.test(read)).map(
+    ([read, arn, missing]) =>
+      [read, arn, missing, 'MalformedResponse'] as [string, string, Adapter | undefined, 'MalformedResponse'],
+  ),
+  ...READS.filter(([read]) => /^(EC2|Kinesis|Step)/.test(read)).map(
+    ([read, arn, missing]) => [read, arn, missing, ''] as [string, string, Adapter | undefined, ''],
+  ),
+];
+
+describe.each(WITHOUT_VALUE)('%s, a tag without its value', (_, arn, missing, expected) => {
+  if (missing) withoutOptionalPackage(missing);
+  it(
+    expected === ''
+      ? 'reads it as the empty value the API defines'
+      : 'is MalformedResponse and writes nothing',
+    async () => {
+      aws.fake.answer = 'no-value';
+      const t = tagger();
+      try {
+        if (expected === '') {
+          expect(await t.list(arn)).toEqual({ a: '1', b: '' });
+          return;
+        }
+        await expect(t.list(arn)).rejects.toMatchObject({ code: expected, arn });
+        const planned = await t.plan([{ arn, setIfAbsent: { c: '3' } }]);
+        expect(planned.entries[0]).toMatchObject({ status: 'failed', error: { code: expected } });
+        expect(aws.fake.writes()).toEqual([]);
+      } finally {
+        aws.fake.answer = 'valid';
+      }
+    },
+  );
+});

@@ -71,6 +71,7 @@ describe('every adapter on mocked clients', () => {
         missing: () => `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:nope`,
         // GetResources leaves out what does not exist, as it leaves out what was never tagged.
         missingOnlyOnWrite: true,
+        standIn: true,
       },
       onMocks,
     );

@@ -35,6 +35,33 @@ describe('CloudWatch Logs', () => {
     expect(arns).toEqual([GROUP, GROUP, GROUP]);
   });
 
+  it('plans a log group named with and without :* in one job as one resource, read and written once', async () => {
+    logs.on(ListTagsForResourceCommand).resolves({ tags: { team: 'a', old: 'x' } });
+    logs.on(TagResourceCommand).resolves({});
+    logs.on(UntagResourceCommand).resolves({});
+    const t = tagger();
+    const planned = await t.plan([
+      { arn: GROUP, set: { stage: 'prod' } },
+      { arn: `${GROUP}:*`, remove: ['old'] },
+    ]);
+    expect(planned.entries).toHaveLength(1);
+    expect(planned.entries[0]).toMatchObject({
+      arn: GROUP,
+      status: 'change',
+      set: { stage: 'prod' },
+      remove: ['old'],
+    });
+    const applied = await t.apply(planned);
+    expect(applied.totals).toMatchObject({ changed: 1, failed: 0 });
+    expect(logs.commandCalls(ListTagsForResourceCommand)).toHaveLength(1);
+    expect(logs.commandCalls(TagResourceCommand).map((c) => c.args[0].input)).toEqual([
+      { resourceArn: GROUP, tags: { stage: 'prod' } },
+    ]);
+    expect(logs.commandCalls(UntagResourceCommand).map((c) => c.args[0].input)).toEqual([
+      { resourceArn: GROUP, tagKeys: ['old'] },
+    ]);
+  });
+
   it('untags the named keys of a destination', async () => {
     logs.on(UntagResourceCommand).resolves({});
     await tagger().untag(DESTINATION, ['stage', 'team']);
