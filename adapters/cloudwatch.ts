@@ -1,13 +1,21 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
+  type AdapterContext,
   type AdapterFactory,
   arnTagging,
+  type CallOptions,
   type ClientLoader,
+  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
+  type ListedResource,
+  listMember,
   optionalSdk,
   type ParsedArn,
+  pages,
+  regionOf,
   requiredTagList,
+  stringMember,
   toTagList,
   UnsupportedResourceError,
 } from '../src/kit.js';
@@ -15,7 +23,11 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'cloudwatch';
 
-const sdk = optionalSdk('@aws-sdk/client-cloudwatch', () => import('@aws-sdk/client-cloudwatch'));
+type Sdk = typeof import('@aws-sdk/client-cloudwatch');
+const sdk = optionalSdk(
+  '@aws-sdk/client-cloudwatch',
+  (): Promise<Sdk> => import('@aws-sdk/client-cloudwatch'),
+);
 const loader: ClientLoader<CloudWatchClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).CloudWatchClient(config),
@@ -72,6 +84,59 @@ const cloudwatch: AdapterFactory = () => ({
     list: (m, ResourceARN) => new m.ListTagsForResourceCommand({ ResourceARN }),
     tags: (answer) => requiredTagList(answer, 'Tags', 'ListTagsForResource'),
   }),
+  inventory: { types: Object.values(TYPES), enumerate },
 });
 
 export default cloudwatch;
+
+/** Every metric and composite alarm, then every Contributor Insights rule, of the scope's region, as `types` asks. */
+async function* enumerate(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
+  if (types.includes('cloudwatch:alarm')) yield* listAlarms(client, api, signal);
+  if (types.includes('cloudwatch:insight-rule')) yield* listInsightRules(client, api, scope, signal);
+}
+
+/**
+ * DescribeAlarms, 100 a page, by NextToken. Without AlarmTypes it lists metric alarms only; with both types its
+ * answer carries both lists, each alarm with its ARN.
+ */
+async function* listAlarms(client: CloudWatchClient, api: Sdk, signal: AbortSignal | undefined) {
+  const AlarmTypes = ['MetricAlarm' as const, 'CompositeAlarm' as const];
+  const send = (NextToken: string | undefined) =>
+    client.send(new api.DescribeAlarmsCommand({ AlarmTypes, MaxRecords: 100, NextToken }), {
+      abortSignal: signal,
+    });
+  for await (const page of pages('DescribeAlarms', send, (out) => out.NextToken)) {
+    const alarms = [
+      ...listMember(page, 'MetricAlarms', 'DescribeAlarms'),
+      ...listMember(page, 'CompositeAlarms', 'DescribeAlarms'),
+    ];
+    for (const alarm of alarms) {
+      yield { arn: stringMember(alarm, 'AlarmArn', 'DescribeAlarms'), type: 'cloudwatch:alarm' };
+    }
+  }
+}
+
+/** DescribeInsightRules, 500 a page, by NextToken; its entries name the rule only, so the ARN is built. */
+async function* listInsightRules(
+  client: CloudWatchClient,
+  api: Sdk,
+  scope: ClientScope,
+  signal: AbortSignal | undefined,
+) {
+  const region = await regionOf(client, scope);
+  const send = (NextToken: string | undefined) =>
+    client.send(new api.DescribeInsightRulesCommand({ MaxResults: 500, NextToken }), { abortSignal: signal });
+  for await (const page of pages('DescribeInsightRules', send, (out) => out.NextToken)) {
+    for (const rule of listMember(page, 'InsightRules', 'DescribeInsightRules')) {
+      const ruleName = stringMember(rule, 'Name', 'DescribeInsightRules');
+      const arn = `arn:${scope.partition}:${name}:${region}:${scope.account}:insight-rule/${ruleName}`;
+      yield { arn, type: 'cloudwatch:insight-rule' };
+    }
+  }
+}

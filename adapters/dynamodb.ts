@@ -2,15 +2,21 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type AdapterContext,
   type AdapterFactory,
+  type CallOptions,
   type ClientLoader,
+  type ClientScope,
   InvalidArnError,
+  type ListedResource,
+  listMember,
   newTags,
   optionalSdk,
   type ParsedArn,
   pages,
   type ResourceInfo,
+  regionOf,
   requiredTagList,
   scopeOf,
+  stringMember,
   type TagRules,
   toTagList,
   UnsupportedResourceError,
@@ -82,9 +88,34 @@ const dynamodb: AdapterFactory = () => ({
     });
     return 'changed';
   },
+  inventory: { types: ['dynamodb:table'], enumerate: listTables },
 });
 
 export default dynamodb;
+
+/**
+ * Every table of the scope's region, by its ARN: ListTables, 100 names a page, following LastEvaluatedTableName.
+ * Streams are not listed: their ARNs come from DescribeTable (a call per table) or from DynamoDB Streams' own
+ * ListStreams, whose SDK client is another package.
+ */
+async function* listTables(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  _types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, { ListTablesCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
+  const region = await regionOf(client, scope);
+  const send = (ExclusiveStartTableName: string | undefined) =>
+    client.send(new ListTablesCommand({ Limit: 100, ExclusiveStartTableName }), { abortSignal: signal });
+  for await (const page of pages('ListTables', send, (out) => out.LastEvaluatedTableName)) {
+    for (const table of listMember(page, 'TableNames', 'ListTables')) {
+      const tableName = stringMember(table, 'TableNames', 'ListTables');
+      const arn = `arn:${scope.partition}:${name}:${region}:${scope.account}:table/${tableName}`;
+      yield { arn, type: 'dynamodb:table' };
+    }
+  }
+}
 
 /** A table or stream ARN's type and rules; refuses what DynamoDB cannot tag, before any call. */
 function describeResource(arn: ParsedArn): ResourceInfo {

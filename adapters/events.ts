@@ -1,15 +1,22 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import {
+  type AdapterContext,
   type AdapterFactory,
   arnTagging,
+  type CallOptions,
   type ClientLoader,
+  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
+  type ListedResource,
+  listMember,
   optionalSdk,
   type ParsedArn,
+  pages,
   type ResourceInfo,
   rejectTypeCase,
   requiredTagList,
+  stringMember,
   toTagList,
   UnsupportedResourceError,
 } from '../src/kit.js';
@@ -50,9 +57,45 @@ const events: AdapterFactory = () => ({
     list: (m, ResourceARN) => new m.ListTagsForResourceCommand({ ResourceARN }),
     tags: (answer) => requiredTagList(answer, 'Tags', 'ListTagsForResource'),
   }),
+  inventory: { types: ['events:event-bus', 'events:rule'], enumerate },
 });
 
 export default events;
+
+/**
+ * Every event bus of the scope's region (`default` and partner buses included), then every rule of each bus, as
+ * `types` asks: ListEventBuses, then ListRules per bus (without a bus it lists the default bus's rules only), 100
+ * a page, by NextToken. Each entry's `Arn` is the ARN unitag takes (a rule's names its bus unless it is the default
+ * one). Rules that another AWS service manages are listed too.
+ */
+async function* enumerate(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
+  const buses: string[] = [];
+  const listBuses = (NextToken: string | undefined) =>
+    client.send(new api.ListEventBusesCommand({ Limit: 100, NextToken }), { abortSignal: signal });
+  for await (const page of pages('ListEventBuses', listBuses, (out) => out.NextToken)) {
+    for (const bus of listMember(page, 'EventBuses', 'ListEventBuses')) {
+      buses.push(stringMember(bus, 'Name', 'ListEventBuses'));
+      const arn = stringMember(bus, 'Arn', 'ListEventBuses');
+      if (types.includes('events:event-bus')) yield { arn, type: 'events:event-bus' };
+    }
+  }
+  if (!types.includes('events:rule')) return;
+  for (const EventBusName of buses) {
+    const listRules = (NextToken: string | undefined) =>
+      client.send(new api.ListRulesCommand({ EventBusName, Limit: 100, NextToken }), { abortSignal: signal });
+    for await (const page of pages('ListRules', listRules, (out) => out.NextToken)) {
+      for (const rule of listMember(page, 'Rules', 'ListRules')) {
+        yield { arn: stringMember(rule, 'Arn', 'ListRules'), type: 'events:rule' };
+      }
+    }
+  }
+}
 
 /** A rule's or event bus's type and rules; refuses other EventBridge ARNs and names AWS would refuse. */
 function describeEvents(arn: ParsedArn): ResourceInfo {

@@ -1,11 +1,15 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
+  type AdapterContext,
   type AdapterFactory,
+  type CallOptions,
   type ClientLoader,
+  type ClientScope,
   chunk,
   DEFAULT_RULES,
   entryTags,
   InvalidArnError,
+  type ListedResource,
   listMember,
   malformed,
   newTags,
@@ -14,8 +18,10 @@ import {
   type ParsedArn,
   pages,
   type ResourceInfo,
+  regionOf,
   rejectTypeCase,
   scopeOf,
+  stringMember,
   type Tags,
   UnsupportedResourceError,
 } from '../src/kit.js';
@@ -110,9 +116,45 @@ const kinesis: AdapterFactory = () => ({
     }
     return 'changed';
   },
+  inventory: { types: ['kinesis:stream'], enumerate: listStreams },
 });
 
 export default kinesis;
+
+/**
+ * Every data stream of the scope's region: ListStreams, 100 names a page (its most), each page starting after the
+ * last name of the one before (ExclusiveStartStreamName) while HasMoreStreams is true. StreamNames and
+ * HasMoreStreams are the answer's required members; StreamSummaries and NextToken are not, and some servers leave
+ * them out, so the ARN is built from the name.
+ */
+async function* listStreams(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  _types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, { ListStreamsCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
+  const region = await regionOf(client, scope);
+  const send = (ExclusiveStartStreamName: string | undefined) =>
+    client.send(new ListStreamsCommand({ Limit: 100, ExclusiveStartStreamName }), { abortSignal: signal });
+  for await (const page of pages('ListStreams', send, nextStreamName)) {
+    for (const entry of listMember(page, 'StreamNames', 'ListStreams')) {
+      const stream = stringMember(entry, 'StreamNames', 'ListStreams');
+      const arn = `arn:${scope.partition}:${name}:${region}:${scope.account}:stream/${stream}`;
+      yield { arn, type: 'kinesis:stream' };
+    }
+  }
+}
+
+/** The name to start the next ListStreams page after: this page's last, while HasMoreStreams is true. */
+function nextStreamName(page: { StreamNames?: unknown; HasMoreStreams?: unknown }): string | undefined {
+  if (typeof page.HasMoreStreams !== 'boolean') throw malformed('ListStreams', 'no HasMoreStreams flag');
+  const names = listMember(page, 'StreamNames', 'ListStreams');
+  if (!page.HasMoreStreams) return undefined;
+  const last = names.at(-1);
+  if (typeof last !== 'string') throw malformed('ListStreams', 'more streams after a page without a name');
+  return last;
+}
 
 /** A stream ARN's type and rules; refuses consumers and anything else that is not `stream/NAME`. */
 function describeStream(arn: ParsedArn): ResourceInfo {

@@ -2,9 +2,13 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import {
   type AdapterContext,
   type AdapterFactory,
+  type CallOptions,
   type ClientLoader,
+  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
+  type ListedResource,
+  listMember,
   malformed,
   newTags,
   optionalSdk,
@@ -12,6 +16,7 @@ import {
   pages,
   type ResourceInfo,
   scopeOf,
+  stringMember,
   type Tags,
   UnsupportedResourceError,
 } from '../src/kit.js';
@@ -19,7 +24,8 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'kms';
 
-const sdk = optionalSdk('@aws-sdk/client-kms', () => import('@aws-sdk/client-kms'));
+type Sdk = typeof import('@aws-sdk/client-kms');
+const sdk = optionalSdk('@aws-sdk/client-kms', (): Promise<Sdk> => import('@aws-sdk/client-kms'));
 const loader: ClientLoader<KMSClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).KMSClient(config),
@@ -67,9 +73,65 @@ const kms: AdapterFactory = () => ({
     await client.send(new UntagResourceCommand({ KeyId: arn.arn, TagKeys: keys }), { abortSignal: signal });
     return 'changed';
   },
+  inventory: { types: ['kms:key'], enumerate: listKeys },
 });
 
 export default kms;
+
+/**
+ * Every customer managed key of the scope's region: ListKeys (1000 a page) less the AWS managed keys, which cannot
+ * be tagged. ListKeys does not say who manages a key, but an AWS managed key's alias is always `alias/aws/...`, a
+ * prefix reserved for them (KMS developer guide, "Aliases in AWS KMS" and "Create aliases"): ListAliases (100 a
+ * page) marks them at a few calls a region, where DescribeKey would cost a call per key.
+ */
+async function* listKeys(
+  ctx: AdapterContext,
+  scope: ClientScope,
+  _types: readonly string[],
+  { signal }: CallOptions,
+): AsyncGenerator<ListedResource> {
+  const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
+  const awsManaged = await awsManagedKeys(client, api, signal);
+  const send = (Marker: string | undefined) =>
+    client.send(new api.ListKeysCommand({ Limit: 1000, Marker }), { abortSignal: signal });
+  for await (const page of pages('ListKeys', send, (out) => listMarker(out, 'ListKeys'))) {
+    for (const key of listMember(page, 'Keys', 'ListKeys')) {
+      if (awsManaged.has(stringMember(key, 'KeyId', 'ListKeys'))) continue;
+      yield { arn: stringMember(key, 'KeyArn', 'ListKeys'), type: 'kms:key' };
+    }
+  }
+}
+
+/** The ids of the keys that an `alias/aws/...` alias points to: AWS managed keys. */
+async function awsManagedKeys(
+  client: KMSClient,
+  api: Sdk,
+  signal: AbortSignal | undefined,
+): Promise<Set<string>> {
+  const keys = new Set<string>();
+  const send = (Marker: string | undefined) =>
+    client.send(new api.ListAliasesCommand({ Limit: 100, Marker }), { abortSignal: signal });
+  for await (const page of pages('ListAliases', send, (out) => listMarker(out, 'ListAliases'))) {
+    for (const alias of listMember(page, 'Aliases', 'ListAliases')) {
+      const aliasName = stringMember(alias, 'AliasName', 'ListAliases');
+      const target = (alias as { TargetKeyId?: unknown }).TargetKeyId;
+      // An `aws/` alias without a target stands for an AWS managed key that does not exist yet.
+      if (aliasName.startsWith('alias/aws/') && typeof target === 'string') keys.add(target);
+    }
+  }
+  return keys;
+}
+
+/**
+ * The marker of the list page after `page`: its NextMarker while Truncated is true. Unlike ListResourceTags (see
+ * {@link nextMarker}), a last page without the flag is taken as the last: not every server sends `false`.
+ */
+function listMarker(page: { Truncated?: unknown; NextMarker?: unknown }, operation: string): unknown {
+  if (page.Truncated === undefined || page.Truncated === false) return undefined;
+  if (page.Truncated !== true) throw malformed(operation, 'a Truncated flag that is not a boolean');
+  if (!page.NextMarker) throw malformed(operation, 'a truncated page without its NextMarker');
+  return page.NextMarker;
+}
 
 /** A key ARN's type and rules; refuses aliases and anything but `key/<key id>`, before any call. */
 function describeKey(arn: ParsedArn): ResourceInfo {

@@ -1,18 +1,23 @@
 // The project's LocalStack, from the command line, through unitag's own startLocalStack (src/localstack.ts):
-//   tsx localstack/control.ts start   -> prints the endpoint; starts LocalStack unless one answers already
-//   tsx localstack/control.ts stop    -> ends the embedded LocalStack started on the port, and nothing else
+//   tsx localstack/control.ts start   -> prints the endpoint; starts LocalStack (kept running after this command
+//                                        exits) unless one answers already
+//   tsx localstack/control.ts stop    -> ends the embedded LocalStack on the port (one kept, or one left behind by
+//                                        a process that is gone), and nothing else
 //   tsx localstack/control.ts status  -> prints the endpoint if one answers, exits 1 otherwise
-// npm run localstack:start|stop run it; the tests (test/global-setup.ts), the demo and the benchmarks call
-// startLocalStack directly.
+// LOCALSTACK_PORT and UNITAG_CACHE_DIR apply. npm run localstack:start|stop run it; the tests
+// (test/global-setup.ts), the demo and the benchmarks call startLocalStack directly.
 import { health, startLocalStack, stopLocalStack } from '../src/localstack.js';
 
 const command = process.argv[2];
 try {
   if (command === 'start') {
-    const { endpoint } = await startLocalStack();
+    const { endpoint } = await startLocalStack({ keep: true });
     process.stdout.write(`${endpoint}\n`);
   } else if (command === 'stop') {
-    if (await stopLocalStack()) process.stderr.write('[localstack] stopped\n');
+    const stopped = await stopLocalStack();
+    process.stderr.write(
+      `[localstack] ${stopped ? 'stopped' : 'no embedded LocalStack was running on the port'}\n`,
+    );
   } else if (command === 'status') {
     const endpoint =
       process.env.LOCALSTACK_ENDPOINT ||

@@ -1,3 +1,4 @@
 #!/usr/bin/env bash
-# Stops the embedded LocalStack that start.sh started (by its pid file), and nothing else.
+# Stops the embedded LocalStack on the port (one start.sh started, or one left behind by a process that is gone),
+# by its pid file, and nothing else.
 cd "$(dirname "$0")/.." && exec npx tsx localstack/control.ts stop

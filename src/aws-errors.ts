@@ -64,6 +64,27 @@ const INVALID_TAG = new Set([
   'TagPolicy',
   'TagPolicyException',
 ]);
+// Names AWS gives a request it refused as invalid (a parameter, its form, a value it does not take): the same
+// request is refused again, so it is never retried. EC2 names a malformed id `Invalid<Thing>.Malformed`.
+const INVALID_REQUEST = new Set([
+  'ValidationException',
+  'ValidationError',
+  'InvalidArgumentException',
+  'InvalidParameter',
+  'InvalidParameterException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'InvalidParameterCombination',
+  'InvalidInput',
+  'InvalidInputException',
+  'InvalidRequest',
+  'InvalidRequestException',
+  'MissingParameter',
+  'SerializationException',
+]);
+// Words of a refusal about the tags themselves: "Tag key must ...", "Value at 'tags' failed to satisfy ...". Not
+// "TagResource", nor a name such as "tag-stream".
+const ABOUT_TAGS = /(?<![\w-])(?:tags|tag[ _-]?keys?|tag[ _-]?values?)(?![\w-])/i;
 
 /** The name unitag gives an answer that is not the document its API defines (see {@link malformed}). */
 const MALFORMED = 'UnitagMalformedResponse';
@@ -99,7 +120,7 @@ export function classifyAwsError(name: string, status?: number): ErrorCode {
 // The tagging API's per-resource failures name their cause in the message as often as in the code.
 function classifyFailure(name: string, status: number | undefined, message: string): ErrorCode {
   if (/not (yet )?supported|unsupported/i.test(message)) return 'UnsupportedResource';
-  const code = classifyAwsError(name, status);
+  const code = classifyInvalid(name, message) ?? classifyAwsError(name, status);
   if (code !== 'ServiceError') return code;
   if (/access ?denied|not authorized/i.test(`${name} ${message}`)) return 'AccessDenied';
   if (status === 404 || /not found|does not exist/i.test(message)) return 'ResourceNotFound';
@@ -113,6 +134,17 @@ function classifyFailure(name: string, status: number | undefined, message: stri
 function classifyLimit(name: string, message: string): ErrorCode | undefined {
   if (name !== 'LimitExceededException' && name !== 'LimitExceeded') return undefined;
   return /tag/i.test(message) ? 'TagLimitExceeded' : 'Throttled';
+}
+
+/** True for an error name that says AWS refused the request as invalid: retrying the same request cannot help. */
+export function isInvalidRequest(name: string): boolean {
+  return INVALID_REQUEST.has(name) || /\.Malformed$/.test(name);
+}
+
+// A request refused as invalid because of a tag it carries is an invalid tag (ARNs are left out of the look).
+function classifyInvalid(name: string, message: string): ErrorCode | undefined {
+  if (!isInvalidRequest(name)) return undefined;
+  return ABOUT_TAGS.test(message.replace(/arn:[^\s'"]*/g, '')) ? 'InvalidTag' : undefined;
 }
 
 /** True for AWS's throttling error names, or HTTP 429: what an adapter may retry itself. */
@@ -155,23 +187,85 @@ const NETWORK = new Set([
   'EPROTO',
 ]);
 
-/** The code of a failure that is about configuration or the network, not about AWS's answer; or undefined. */
-function localFailure(error: unknown): { code: ErrorCode; detail: string } | undefined {
-  const e = error as {
-    name?: unknown;
-    code?: unknown;
-    hostname?: unknown;
-    address?: unknown;
-    port?: unknown;
-  };
-  const code = typeof e?.code === 'string' ? e.code : '';
+/** Marks an error with the endpoint its request went to (see {@link markEndpoint}). */
+const ENDPOINT = Symbol.for('unitag.endpoint');
+
+/** Notes on `error` the endpoint (`protocol://host:port`) its request went to, for the message it becomes. */
+export function markEndpoint(error: unknown, endpoint: string): void {
+  if (typeof error !== 'object' || error === null || ENDPOINT in error) return;
+  Object.defineProperty(error, ENDPOINT, { value: endpoint, configurable: true });
+}
+
+/** The endpoint `markEndpoint` noted on `error`, or '' when none was. */
+export function endpointOf(error: unknown): string {
+  const marked = (error as Record<symbol, unknown> | undefined)?.[ENDPOINT];
+  return typeof marked === 'string' ? marked : '';
+}
+
+function isTimeout(e: { name?: unknown; code?: unknown }): boolean {
+  return e?.name === 'TimeoutError' || e?.code === 'ETIMEDOUT';
+}
+
+/** True for a request that got no answer: it timed out, or no connection could be made or kept. */
+export function isUnanswered(error: unknown): boolean {
+  const e = error as { name?: unknown; code?: unknown };
+  return isTimeout(e) || (typeof e?.code === 'string' && NETWORK.has(e.code));
+}
+
+/**
+ * What an unanswered request's error says of it, in a few words ("no answer from http://host:port within 1 s",
+ * "ECONNREFUSED reaching http://host:port"), with the option that sets a timeout's wait, or a network error's own
+ * words.
+ */
+export function unansweredDetail(error: unknown): { text: string; option?: string; said?: string } {
+  const e = error as { code?: unknown; hostname?: unknown; address?: unknown; port?: unknown };
   const message = error instanceof Error ? error.message : String(error);
-  if (e?.name === 'TimeoutError' || code === 'ETIMEDOUT') return { code: 'Timeout', detail: message };
-  if (NETWORK.has(code)) {
-    const where = e.hostname ?? (e.address === undefined ? undefined : `${e.address}:${e.port ?? ''}`);
+  const marked = endpointOf(error);
+  if (isTimeout(error as object)) {
+    const where = marked || 'the endpoint';
+    // The SDK's HTTP handler names the wait in milliseconds: "... within the configured timeout of 1000 ms".
+    const ms = /(\d+) ms/.exec(message)?.[1];
+    const within = ms === undefined ? 'in time' : `within ${Number(ms) / 1000} s`;
+    return /establish a connection|connect ETIMEDOUT/.test(message)
+      ? { text: `no connection to ${where} ${within}`, option: '--connect-timeout' }
+      : { text: `no answer from ${where} ${within}`, option: '--read-timeout' };
+  }
+  const host = e.hostname ?? (e.address === undefined ? undefined : `${e.address}:${e.port ?? ''}`);
+  const where = marked || host;
+  return { text: `${String(e.code)}${where ? ` reaching ${String(where)}` : ''}`, said: message };
+}
+
+/** "in each of 3 attempts": how often a request was sent (the SDK's attempts, and unitag's own). */
+function attemptsText(attempts: number): string {
+  return attempts === 1 ? 'in 1 attempt' : `in each of ${attempts} attempts`;
+}
+const ATTEMPTS_TEXT = /in (?:1 attempt|each of \d+ attempts)/;
+
+/** The requests the SDK sent for the call that failed with `error` (its retry loop notes them). */
+export function attemptsOf(error: unknown): number {
+  const attempts = (error as { $metadata?: { attempts?: unknown } })?.$metadata?.attempts;
+  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
+}
+
+/** An unanswered request's error that counts `attempts` in all: the job-level retries' too. */
+export function withAttempts(error: UnitagError, attempts: number): UnitagError {
+  if (!ATTEMPTS_TEXT.test(error.message)) return error;
+  const message = error.message.replace(ATTEMPTS_TEXT, attemptsText(attempts));
+  return createError(error.code, message, { arn: error.arn, service: error.service, cause: error.cause });
+}
+
+/** The code of a failure that is about configuration or the network, not about AWS's answer; or undefined. */
+function localFailure(error: unknown): { code: ErrorCode; detail: string; advice?: string } | undefined {
+  const e = error as { name?: unknown; code?: unknown };
+  const message = error instanceof Error ? error.message : String(error);
+  if (isUnanswered(error)) {
+    const { text, option, said } = unansweredDetail(error);
+    const detail = `${text} ${attemptsText(attemptsOf(error))}${said ? `: ${said}` : ''}`;
+    if (!option) return { code: 'NetworkError', detail };
     return {
-      code: 'NetworkError',
-      detail: `${code}${where ? ` reaching ${String(where)}` : ''}: ${message}`,
+      code: 'Timeout',
+      detail,
+      advice: `raise ${option} if the endpoint is slow rather than down; otherwise check the endpoint (--endpoint-url, AWS_ENDPOINT_URL) and the network`,
     };
   }
   if (
@@ -235,6 +329,10 @@ const ADVICE: Record<ErrorCode, string> = {
   LocalStackUnavailable: 'do as said above, or start LocalStack yourself and set LOCALSTACK_ENDPOINT',
 };
 
+// A ServiceError that AWS refused as invalid: unlike a failure in passing, the same request fails again.
+const REFUSED_ADVICE =
+  'AWS refused the request as invalid, so retrying it will not help: fix what the message above names (the ARN, a tag); if they are right, unitag sent a request AWS does not take, so please report it';
+
 /**
  * Wraps anything an adapter threw or reported into a {@link UnitagError}, keeping the original as `cause`.
  * Errors that already are unitag errors pass through unchanged.
@@ -255,7 +353,8 @@ export function toUnitagError(error: unknown, context: { arn?: string; service?:
   }
   const local = localFailure(error);
   if (local) {
-    return createError(local.code, `${local.code}${where}: ${local.detail} (${ADVICE[local.code]})`, {
+    const advice = local.advice ?? ADVICE[local.code];
+    return createError(local.code, `${local.code}${where}: ${local.detail} (${advice})`, {
       ...context,
       cause: error,
     });
@@ -264,7 +363,8 @@ export function toUnitagError(error: unknown, context: { arn?: string; service?:
   const status = httpStatus(error);
   const code = (error as Record<symbol, unknown>)?.[FAILURE]
     ? classifyFailure(name, status, detail)
-    : (classifyLimit(name, detail) ?? classifyAwsError(name, status));
+    : (classifyLimit(name, detail) ?? classifyInvalid(name, detail) ?? classifyAwsError(name, status));
   const label = code === 'MalformedResponse' ? 'Malformed answer' : name || 'Error';
-  return createError(code, `${label}${where}: ${detail} (${ADVICE[code]})`, { ...context, cause: error });
+  const advice = code === 'ServiceError' && isInvalidRequest(name) ? REFUSED_ADVICE : ADVICE[code];
+  return createError(code, `${label}${where}: ${detail} (${advice})`, { ...context, cause: error });
 }

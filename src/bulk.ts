@@ -196,7 +196,7 @@ class Writes {
         .write(target, request, { versionId })
         .catch((error: UnitagError) => error);
       const wait = isUnitagError(out) ? this.#retry.delay(item, out, attempt) : undefined;
-      if (wait === undefined) return void this.settle(item, out);
+      if (wait === undefined) return void this.settle(item, this.#retry.final(item, out));
       return { wait, out };
     });
     if (!again) return;
@@ -237,7 +237,10 @@ class Writes {
   }
 }
 
-/** The members of a batch to send again (failed in passing, within their budget), and the wait before. */
+/**
+ * The members of a batch to send again (failed in passing, within their budget), and the wait before; the others
+ * keep their final result in `out`.
+ */
 function retryable<J extends object>(
   part: J[],
   arnOf: (item: J) => string,
@@ -250,6 +253,7 @@ function retryable<J extends object>(
     const result = out.get(arnOf(item));
     const delay = isUnitagError(result) ? retry.delay(item, result, attempt) : undefined;
     if (delay !== undefined) wait = Math.max(wait, delay);
+    else if (isUnitagError(result)) out.set(arnOf(item), retry.final(item, result));
     return delay !== undefined;
   });
   return { items, wait };
@@ -417,7 +421,7 @@ class Reads {
       if (attempt === 0 && signal?.aborted) return void this.#skip([item]);
       const out = await this.engine.read(item.job, { signal }).catch((error: UnitagError) => error);
       const wait = isUnitagError(out) ? this.#retry.delay(item, out, attempt) : undefined;
-      if (wait === undefined) return void this.#finish(item, out);
+      if (wait === undefined) return void this.#finish(item, this.#retry.final(item, out));
       return { wait, out };
     });
     if (!again) return;

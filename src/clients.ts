@@ -1,7 +1,15 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { PARTITIONS } from './arn.js';
-import { awsErrorName, httpStatus, isThrottling, malformed } from './aws-errors.js';
+import {
+  awsErrorName,
+  httpStatus,
+  isThrottling,
+  isUnanswered,
+  malformed,
+  markEndpoint,
+  unansweredDetail,
+} from './aws-errors.js';
 import { once } from './collections.js';
 import { AccountMismatchError } from './errors.js';
 import { familyOf } from './rates.js';
@@ -36,6 +44,22 @@ export interface ClientOptions {
   readTimeout?: number | undefined;
   /** The rate limits every request waits its turn in (each attempt of the SDK's retries too). */
   scheduler?: Scheduler | undefined;
+  /**
+   * Hears of each request that got no answer (a timeout, or no connection), once per attempt: what happened,
+   * where, and the attempt. The CLI says it on standard error, so that a slow wait is never a silent one.
+   */
+  onUnanswered?: ((request: UnansweredRequest) => void) | undefined;
+}
+
+/** A request that got no answer, as `onUnanswered` hears of it. */
+export interface UnansweredRequest {
+  /** What happened, where: "no answer from https://sns.us-east-1.amazonaws.com within 60 s". */
+  detail: string;
+  /** The option that sets the wait it ran out of (`--read-timeout`, `--connect-timeout`), for a timeout. */
+  option?: string | undefined;
+  /** This attempt's number (from 1) and the most the SDK makes: a next attempt follows while it is lower. */
+  attempt: number;
+  maxAttempts: number;
 }
 
 /** The AWS CLI's default connect and read timeouts: 60 s each. */
@@ -91,6 +115,14 @@ type MiddlewareFn = (
   next: (args: unknown) => Promise<RawAnswer>,
   context: { commandName?: string },
 ) => (args: unknown) => Promise<RawAnswer>;
+
+/** The HTTP request of one attempt, as the SDK's middleware sees it. */
+interface SentRequest {
+  protocol?: string;
+  hostname?: string;
+  port?: number;
+  headers?: Record<string, string>;
+}
 
 interface Middleware {
   middlewareStack: {
@@ -260,7 +292,9 @@ export class ClientCache {
       (next, context) => async (args) => {
         this.calls++;
         for (let scope = callScope.getStore(); scope; scope = scope.parent) scope.calls++;
-        const answer = await next(args);
+        const answer = await next(args).catch((error: unknown) => {
+          throw this.#unanswered(error, args);
+        });
         const command = context.commandName ?? '';
         if (Object.hasOwn(reads, command)) {
           await requireDocument(answer, command.replace(/Command$/, ''), reads[command] as Document);
@@ -272,6 +306,22 @@ export class ClientCache {
       { step: 'deserialize', name: 'unitagCallCounter', priority: 'low' },
     );
     return client;
+  }
+
+  // Notes on a failed attempt's error the endpoint it went to, and tells `onUnanswered` of one that got no answer.
+  #unanswered(error: unknown, args: unknown): unknown {
+    const request = (args as { request?: SentRequest }).request;
+    if (!request?.hostname) return error;
+    const port = request.port ? `:${request.port}` : '';
+    markEndpoint(error, `${request.protocol ?? 'https:'}//${request.hostname}${port}`);
+    const onUnanswered = this.#options.onUnanswered;
+    if (!onUnanswered || !isUnanswered(error)) return error;
+    // The SDK's retry loop numbers each attempt in this header: "attempt=1; max=3".
+    const [, attempt = '1', max = attempt] =
+      /attempt=(\d+); max=(\d+)/.exec(request.headers?.['amz-sdk-request'] ?? '') ?? [];
+    const { text, option } = unansweredDetail(error);
+    onUnanswered({ detail: text, option, attempt: Number(attempt), maxAttempts: Number(max) });
+    return error;
   }
 
   /** Closes every client's sockets. */

@@ -235,7 +235,8 @@ export type LocalStackFailure =
   | 'port-in-use'
   | 'not-answering'
   | 'install-failed'
-  | 'start-failed';
+  | 'start-failed'
+  | 'service-disabled';
 
 /**
  * `startLocalStack` could not give a LocalStack: no Python 3.12+, the port taken by another program, the named

@@ -5,6 +5,7 @@ import type { BulkOptions } from './bulk.js';
 import { withSignal } from './clients.js';
 import type { Engine } from './engine.js';
 import {
+  ClientMissingError,
   ConfigurationError,
   createError,
   InvalidTagError,
@@ -218,28 +219,51 @@ class Run {
   }
 }
 
-/** Each adapter that can list some of the types asked for, with those types; unknown types are refused. */
+/**
+ * Each adapter that can list some of the types asked for, with those types; unknown types are refused. An adapter
+ * whose optional SDK package is not installed lists nothing (the tagging API, which stands in for it, returns only
+ * resources that were tagged once): asked for by type, it is refused, naming the package.
+ */
 function plan(
   adapters: Adapter[],
   filters: string[] | undefined,
 ): { adapter: Adapter; inventory: AdapterInventory; types: string[] }[] {
-  const selected = (type: string) =>
-    filters === undefined || filters.some((f) => type === f || type.startsWith(`${f}:`));
-  const listings = adapters.flatMap((adapter) => {
-    const types = adapter.inventory?.types.filter(selected) ?? [];
+  const matches = (type: string, f: string) => type === f || type.startsWith(`${f}:`);
+  const asked = (adapter: Adapter) =>
+    adapter.inventory?.types.filter(
+      (type) => filters === undefined || filters.some((f) => matches(type, f)),
+    ) ?? [];
+  const listable = adapters.filter((adapter) => adapter.optionalPackage?.installed() !== false);
+  const listings = listable.flatMap((adapter) => {
+    const types = asked(adapter);
     return adapter.inventory && types.length > 0 ? [{ adapter, inventory: adapter.inventory, types }] : [];
   });
-  const known = adapters.flatMap((adapter) => adapter.inventory?.types ?? []);
-  const unknown = (filters ?? []).filter(
-    (f) => !known.some((type) => type === f || type.startsWith(`${f}:`)),
-  );
+  const all = adapters.flatMap((adapter) => adapter.inventory?.types ?? []);
+  const unknown = (filters ?? []).filter((f) => !all.some((type) => matches(type, f)));
   if (unknown.length > 0) {
+    const known = listable.flatMap((adapter) => adapter.inventory?.types ?? []);
     throw new UnsupportedResourceError(
       `find with missing or untagged cannot list ${unknown.join(', ')}: it lists ${known.join(', ')} with each ` +
         "service's own calls (the tagging API returns only resources that were tagged once).",
     );
   }
+  const missing = adapters.filter(
+    (adapter) => !listable.includes(adapter) && filters && asked(adapter).length > 0,
+  );
+  if (missing.length > 0) throw packageMissing(missing, missing.flatMap(asked));
   return listings;
+}
+
+/** The refusal of `types`, whose adapters' SDK packages are not installed: it names each package to install. */
+function packageMissing(adapters: Adapter[], types: string[]): ClientMissingError {
+  const names = adapters.map((adapter) => adapter.optionalPackage?.name ?? adapter.name);
+  return new ClientMissingError(
+    `find with missing or untagged cannot list ${types.join(', ')}: ${names.join(', ')} ` +
+      `${names.length > 1 ? 'are' : 'is'} not installed, and the Resource Groups Tagging API, which serves these ` +
+      'resources without it, returns only resources that were tagged once. ' +
+      `\`npm install ${names.join(' ')}\` lets unitag list them with the service's own calls.`,
+    { service: adapters[0]?.name, packageName: names[0] },
+  );
 }
 
 /**

@@ -29,9 +29,10 @@ export interface TaggerOptions extends EngineOptions {
   /** The partition `find` searches. Default: the one its regions (or `region`) belong to, else `aws`. */
   partition?: string | undefined;
   /**
-   * Milliseconds during which a resource (or batch) of a bulk operation that ends throttled, timed out or
-   * failed in passing (network, 5xx) after the SDK's attempts is tried again, with backoff, counted from its
-   * first failure. Default 300,000 (five minutes); 0 retries nothing beyond the SDK.
+   * Milliseconds during which a resource (or batch) of a bulk operation that ends throttled or failed in passing
+   * (5xx) after the SDK's attempts is tried again, with backoff, counted from its first failure. Default 300,000
+   * (five minutes); 0 retries nothing beyond the SDK. A request that got no answer (timeout, network error) is
+   * sent at most 3 times in all, the SDK's attempts counted, within this budget.
    */
   retryFor?: number | undefined;
 }

@@ -4,6 +4,7 @@ import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import type { Progress } from '../bulk.js';
+import type { UnansweredRequest } from '../clients.js';
 import type { UnitagError } from '../errors.js';
 import { compile } from '../jmespath.js';
 import { FAMILIES } from '../rates.js';
@@ -70,12 +71,41 @@ export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
     maxRates: global.maxRate,
     retryFor: global.retryFor * 1000,
     onNotice,
+    onUnanswered: unansweredNotices(onNotice),
   });
 }
 
 /** A tagger's notices (an optional SDK client missing), on standard error. */
 export function onNotice(message: string): void {
   process.stderr.write(`unitag: note: ${message}\n`);
+}
+
+/** The shortest time between two notes of requests that got no answer: one a request would flood a bulk run. */
+export const UNANSWERED_NOTE_EVERY_MS = 10_000;
+
+/**
+ * Says that a request got no answer and is sent again, at most once every {@link UNANSWERED_NOTE_EVERY_MS}
+ * (with how many more did since the last note): each such wait can last a whole read timeout, and is not to be
+ * a silent one. The last attempt of a request is not noted: its error says the rest.
+ */
+export function unansweredNotices(
+  say: (message: string) => void,
+  now: () => number = Date.now,
+): (request: UnansweredRequest) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let since = 0;
+  return ({ detail, option, attempt, maxAttempts }) => {
+    if (attempt >= maxAttempts) return;
+    if (now() - last < UNANSWERED_NOTE_EVERY_MS) {
+      since++;
+      return;
+    }
+    const more = since > 0 ? ` (and ${since} more since the last note)` : '';
+    const raise = option ? `; raise ${option} if the endpoint is slow rather than down` : '';
+    say(`${detail}${more}; trying again, up to ${maxAttempts} attempts a request${raise}`);
+    last = now();
+    since = 0;
+  };
 }
 
 /**

@@ -71,7 +71,7 @@ export function buildProgram(done: (code: number) => void): Command {
     )
     .option(
       '--read-timeout <seconds>',
-      'seconds to wait for an answer; 0 waits forever',
+      'seconds to wait for an answer; 0 waits forever (a request is sent 3 times at most without one)',
       secondsFor('--read-timeout', 'waits forever'),
       60,
     )
@@ -89,7 +89,7 @@ export function buildProgram(done: (code: number) => void): Command {
     )
     .option(
       '--retry-for <seconds>',
-      'seconds a resource that AWS throttles (or that fails in passing) is retried for before it counts as failed; 0 leaves retries to the SDK',
+      'seconds a resource that AWS throttles (or that fails in passing) is retried for before it counts as failed; 0 leaves retries to the SDK (a request that gets no answer is sent 3 times at most, whatever this says)',
       secondsFor('--retry-for', 'no retry beyond the SDK'),
       300,
     )

@@ -116,7 +116,7 @@ describe('unitag find --missing / --untagged (built CLI, on LocalStack)', () => 
 
   it.each([
     ['--missing aws:cloudformation:stack-name', /ReservedKey|aws: system tag/],
-    ['--untagged --type logs:log-group', /cannot list logs:log-group/],
+    ['--untagged --type cloudwatch:dashboard', /cannot list cloudwatch:dashboard/],
     ["--missing ''", /empty/],
   ])('%s is bad input: exit 2, nothing on stdout', async (args, message) => {
     const out = await sh(`$UNITAG find ${args}`, { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });

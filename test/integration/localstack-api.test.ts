@@ -1,17 +1,30 @@
 // startLocalStack, the API a user's global setup calls: the LocalStack it is given, one it finds, or one it
 // starts (a second, embedded one on a free port, from the same virtualenv cache as the shared one), and the
-// errors that say what is missing. The errors that depend on the environment run the built API in a child
-// process with that environment (npm test builds first).
+// errors that say what is missing; an embedded one ending with the process that started it, and the README's
+// command that stops one left running. The errors that depend on the environment, and the README's command, run
+// the built API in a child process (npm test builds first).
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { CreateTopicCommand, SNSClient } from '@aws-sdk/client-sns';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { health, startLocalStack } from '../../src/localstack.js';
 import { endpoint, uniqueName } from '../helpers.js';
+import {
+  eventually,
+  exited,
+  fakePython,
+  freePort,
+  killOwners,
+  owner,
+  ownerEnv,
+  removeTempDirs,
+} from '../localstack-fake.js';
+
+afterAll(removeTempDirs);
 
 const root = new URL('../..', import.meta.url).pathname;
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -55,11 +68,68 @@ describe('startLocalStack', () => {
       const topic = await sns.send(new CreateTopicCommand({ Name: uniqueName('ls-api') }));
       expect(topic.TopicArn).toMatch(/^arn:aws:sns:us-east-1:000000000000:ls-api-/);
       sns.destroy();
+      // A service it was started without is disabled there: asking that LocalStack for it fails at once.
+      const begun = Date.now();
+      const asked = { endpoint: localstack.endpoint, services: ['sns', 'sqs'], startTimeout: 60_000 };
+      await expect(startLocalStack(asked)).rejects.toMatchObject({
+        reason: 'service-disabled',
+        message: expect.stringMatching(new RegExp(`${localstack.endpoint} does not run sqs`)),
+      });
+      expect(Date.now() - begun).toBeLessThan(5000);
     } finally {
       await localstack.stop();
     }
     expect(await health(localstack.endpoint)).toBeUndefined();
+    expect(existsSync(dirname(localstack.logFile as string))).toBe(false);
   }, 120_000);
+
+  it('an embedded LocalStack ends when the process that started it is killed (SIGKILL)', async () => {
+    const port = await freePort();
+    const { child, result } = owner({ port, services: ['sns'] }, ownerEnv(), 'wait');
+    try {
+      expect(await result).toMatchObject({ started: true, endpoint: `http://127.0.0.1:${port}` });
+      child.kill('SIGKILL');
+      await exited(child);
+      const ended = await eventually(async () => !(await health(`http://127.0.0.1:${port}`)), 15_000);
+      expect(ended).toBe(true);
+    } finally {
+      killOwners();
+    }
+  }, 120_000);
+
+  it("the README's command to stop a LocalStack left running stops it, from a project that installed unitag", async () => {
+    // Prepare: a project whose node_modules/unitag is this package (built), and a kept (fake) LocalStack.
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const command = readme.match(/^ *(node -e "import\('unitag\/localstack'\)[^\n]*)$/m)?.[1] as string;
+    expect(command).toContain('stopLocalStack({ port: 4566 })');
+    const project = mkdtempSync(join(tmpdir(), 'unitag-stop-'));
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(root, join(project, 'node_modules', 'unitag'));
+    const cacheDir = mkdtempSync(join(tmpdir(), 'unitag-ls-'));
+    const port = await freePort();
+    const kept = owner(
+      { cacheDir, port, python: fakePython(), services: ['sns'], keep: true },
+      ownerEnv(),
+      'exit',
+    );
+    await kept.result;
+    await exited(kept.child);
+    expect(await health(`http://127.0.0.1:${port}`)).toBeDefined();
+    // Act
+    const script = command.replace('4566', String(port)).replace(/^node -e "(.*)"$/, '$1');
+    await new Promise((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ['-e', script],
+        { cwd: project, env: { ...process.env, UNITAG_CACHE_DIR: cacheDir } },
+        (error) => (error ? reject(error) : resolve(undefined)),
+      ),
+    );
+    // Assess
+    expect(await health(`http://127.0.0.1:${port}`)).toBeUndefined();
+    expect(existsSync(join(cacheDir, 'run', String(port)))).toBe(false);
+    for (const dir of [project, cacheDir]) rmSync(dir, { recursive: true });
+  }, 60_000);
 
   it('a named endpoint that does not answer is not-answering; nothing is started', async () => {
     await expect(startLocalStack({ endpoint: 'http://127.0.0.1:9' })).rejects.toMatchObject({
@@ -84,7 +154,7 @@ describe('startLocalStack', () => {
     }
   });
 
-  it('a service LocalStack does not have fails the start with the end of its log, and the process is ended', async () => {
+  it('a service LocalStack does not have fails the start with the end of its log (kept, and named), and the process is ended', async () => {
     const port = await freePort();
     await expect(
       startLocalStack({ endpoint: undefined, port, services: ['sns', 'no-such-service'], log: () => {} }),
@@ -93,6 +163,10 @@ describe('startLocalStack', () => {
       message: expect.stringMatching(/no service no-such-service[\s\S]*Last lines of .*localstack\.log/),
     });
     expect(await health(`http://127.0.0.1:${port}`)).toBeUndefined();
+    const cache = process.env.UNITAG_CACHE_DIR || join(homedir(), '.cache', 'unitag');
+    expect(existsSync(join(cache, 'run', String(port), 'localstack.log'))).toBe(true);
+    expect(existsSync(join(cache, 'run', String(port), 'localstack.pid'))).toBe(false);
+    rmSync(join(cache, 'run', String(port)), { recursive: true });
   }, 120_000);
 
   it('without a Python 3.12 (and no virtualenv cached yet) it is python-missing, naming what it tried', async () => {
@@ -100,21 +174,17 @@ describe('startLocalStack', () => {
     const env = { PATH: '/nonexistent', PYENV_ROOT: '/nonexistent', HOME: cacheDir };
     const found = await startIn(env, { port: 0, cacheDir });
     expect(found).toMatchObject({ code: 'LocalStackUnavailable', reason: 'python-missing' });
-    expect(found.message).toMatch(/needs Python 3\.12 or later.*LOCALSTACK_PYTHON.*~\/\.pyenv\/versions/);
+    expect(found.message).toMatch(
+      /needs Python 3\.12 or later.*tried: python3\.13 \(not on PATH\), python3\.12 \(not on PATH\), python3 \(not on PATH\), \/nonexistent\/versions \(no such folder\)\. .*set LOCALSTACK_PYTHON/,
+    );
     const old = await startIn(
       { ...env, PATH: process.env.PATH ?? '' },
       { port: 0, cacheDir, python: 'python3.11' },
     );
     expect(old.reason).toBe('python-missing');
-    expect(old.message).toMatch(/python3\.11 is 3\.11/);
+    rmSync(cacheDir, { recursive: true, force: true });
+    expect(old.message).toMatch(
+      /the python option names python3\.11, which is Python 3\.11; .*needs 3\.12 or later/,
+    );
   }, 60_000);
 });
-
-/** A port nothing listens on now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}

@@ -389,7 +389,7 @@ describe('find --missing / --untagged: what matches', () => {
   it.each([
     [{ missing: ['aws:cloudformation:stack-name'] }, 'ReservedKey'],
     [{ missing: [''] }, 'InvalidTag'],
-    [{ untagged: true, resourceTypes: ['logs:log-group'] }, 'UnsupportedResource'],
+    [{ untagged: true, resourceTypes: ['cloudwatch:dashboard'] }, 'UnsupportedResource'],
     [{ missing: 'owner' as unknown as string[] }, 'ConfigurationError'],
     [{ missing: [] }, 'ConfigurationError'],
     [{ missing: ['owner'], untagged: true }, 'ConfigurationError'],

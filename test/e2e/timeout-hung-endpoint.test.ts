@@ -1,0 +1,105 @@
+// An endpoint that accepts connections and never answers (a hung proxy, a stopped container behind a port
+// forward): the CLI must end in a time that follows from --read-timeout, whatever --retry-for says (that budget
+// is for throttling), say on standard error that it is trying again, and end with an error that names the
+// endpoint, the wait, the attempts and the option to raise.
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = new URL('../..', import.meta.url).pathname;
+const cli = join(root, 'dist/src/cli.js');
+const ACCOUNT = '123456789012';
+const topic = (i: number) => `arn:aws:sns:us-east-1:${ACCOUNT}:hung-${i}`;
+const queue = (i: number) => `arn:aws:sqs:us-east-1:${ACCOUNT}:hung-${i}`;
+
+let server: Server;
+let endpoint: string;
+let requests = 0;
+
+beforeAll(async () => {
+  server = createServer(() => {
+    requests++;
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+);
+
+interface Run {
+  code: number | null;
+  stderr: string;
+  seconds: number;
+}
+
+/** Runs the built CLI against the hung endpoint; one that runs past `killAfterMs` is killed (and fails). */
+function unitag(args: string[], killAfterMs = 25_000): Promise<Run> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+  };
+  delete env.AWS_ENDPOINT_URL;
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [cli, '--endpoint-url', endpoint, ...args],
+      { env, timeout: killAfterMs },
+      (error, _stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
+        resolve({ code, stderr, seconds: (Date.now() - started) / 1000 });
+      },
+    );
+  });
+}
+
+const notices = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('unitag: note:'));
+
+describe('a hung endpoint', () => {
+  it('list ARN with the default --retry-for ends in seconds, says it retries, and says what to raise', async () => {
+    // Prepare
+    requests = 0;
+    // Act
+    const run = await unitag(['--read-timeout', '1', 'list', topic(1)]);
+    // Assess: the tagging API's GetResources is sent three times, then (as for any resource the API fails)
+    // SNS's own ListTagsForResource three times: six requests of at most 1 s, the SDK's backoff under a second.
+    // --endpoint-url sends both to the one endpoint, so the error counts six attempts there.
+    expect(run.code).toBe(1);
+    expect(run.seconds).toBeLessThan(10);
+    expect(requests).toBe(6);
+    const said = notices(run.stderr);
+    expect(said).toHaveLength(1);
+    expect(said[0]).toContain(`no answer from ${endpoint} within 1 s`);
+    expect(said[0]).toMatch(/trying again/);
+    const failure = run.stderr.split('\n').find((l) => l.startsWith(`unitag: ${topic(1)}: Timeout`));
+    expect(failure).toContain(`no answer from ${endpoint} within 1 s in each of 6 attempts`);
+    expect(failure).toContain('raise --read-timeout');
+  });
+
+  it('sends each request 3 times, and says so a few times, not once a request, when many resources wait', async () => {
+    // Prepare: 12 resources of two services, all sent at once, each to its own service's API.
+    requests = 0;
+    const arns = [1, 2, 3, 4, 5, 6].flatMap((i) => [topic(i), queue(i)]);
+    // Act
+    const run = await unitag(['--read-timeout', '1', '--no-tagging-api', 'list', ...arns]);
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.seconds).toBeLessThan(12);
+    expect(requests).toBe(36);
+    expect(notices(run.stderr).length).toBeGreaterThanOrEqual(1);
+    expect(notices(run.stderr).length).toBeLessThanOrEqual(2);
+    const failures = run.stderr.split('\n').filter((l) => / Timeout: /.test(l));
+    expect(failures).toHaveLength(12);
+    for (const failure of failures) expect(failure).toContain('within 1 s in each of 3 attempts');
+  });
+});
