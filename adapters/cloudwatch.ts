@@ -32,6 +32,8 @@ const loader: ClientLoader<CloudWatchClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).CloudWatchClient(config),
   reads: { ListTagsForResourceCommand: { json: ['Tags'] } },
+  // The client speaks AWS's JSON 1.0 protocol; the writes' outputs have no member.
+  writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
 /** The resource types CloudWatch tags, as its ARNs name them (`alarm:NAME`, `insight-rule/NAME`). */

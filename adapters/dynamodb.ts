@@ -30,6 +30,7 @@ const loader: ClientLoader<DynamoDBClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).DynamoDBClient(config),
   reads: { ListTagsOfResourceCommand: { json: ['Tags', 'NextToken'] } },
+  writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
 /**

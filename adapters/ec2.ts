@@ -89,6 +89,10 @@ const loader: ClientLoader<EC2Client> = {
       { xml: `${operation}Response` },
     ]),
   ),
+  writes: {
+    CreateTagsCommand: { xml: 'CreateTagsResponse' },
+    DeleteTagsCommand: { xml: 'DeleteTagsResponse' },
+  },
   // CreateTags and DeleteTags take bare ids: the ARN's account must be the credentials' account.
   namesWithoutAccount: true,
 };
@@ -189,6 +193,35 @@ const ACCOUNTLESS = new Set(['image', 'snapshot']);
 const UNPREFIXED: Readonly<Record<string, RegExp>> = {
   'reserved-instances': /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
 };
+
+/**
+ * Types whose ids are their prefix and 8 or 17 lower-case hex digits: the types of EC2's move to longer ids
+ * (2016 to 2018), whose ids had 8 digits before it and 17 since (docs/ec2-resource-ids.md). An id of any other
+ * shape names no resource of theirs, and is refused before any call.
+ */
+const HEX_ID_TYPES: ReadonlySet<string> = new Set([
+  'customer-gateway',
+  'dhcp-options',
+  'elastic-ip',
+  'image',
+  'instance',
+  'internet-gateway',
+  'network-acl',
+  'network-interface',
+  'prefix-list',
+  'route-table',
+  'security-group',
+  'snapshot',
+  'subnet',
+  'volume',
+  'vpc',
+  'vpc-endpoint',
+  'vpc-flow-log',
+  'vpc-peering-connection',
+  'vpn-connection',
+  'vpn-gateway',
+]);
+const HEX_ID = /^(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
 
 // Prefixes longest first, so that `tgw-attach-0abc` is read as an attachment, not a transit gateway.
 const PREFIXES = Object.entries(ID_PREFIXES)
@@ -441,6 +474,13 @@ export function resourceId(arn: ParsedArn): string {
         : '';
     throw new InvalidArnError(
       `Invalid ARN "${arn.arn}": ${article(type)} ${type} id starts with "${expected}", not "${id}"${named}${hint}.`,
+      context,
+    );
+  }
+  if (HEX_ID_TYPES.has(type) && !HEX_ID.test(body)) {
+    throw new InvalidArnError(
+      `Invalid ARN "${arn.arn}": "${id}" is not ${article(type)} ${type} id, which is "${ID_PREFIXES[type]}-" and 8 or 17 ` +
+        `lower-case hex digits (${ID_PREFIXES[type]}-0123456789abcdef0).`,
       context,
     );
   }

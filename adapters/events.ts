@@ -29,6 +29,7 @@ const loader: ClientLoader<EventBridgeClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).EventBridgeClient(config),
   reads: { ListTagsForResourceCommand: { json: ['Tags'] } },
+  writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
 /** Rule names: 1-64 letters, digits, `.`, `-` and `_` (AWS's reference for PutRule). */

@@ -49,6 +49,20 @@ const loader: ClientLoader<IAMClient> = {
       'ListMFADeviceTags',
     ].map((operation) => [`${operation}Command`, { xml: `${operation}Response` }]),
   ),
+  writes: Object.fromEntries(
+    [
+      'User',
+      'Role',
+      'InstanceProfile',
+      'ServerCertificate',
+      'Policy',
+      'OpenIDConnectProvider',
+      'SAMLProvider',
+      'MFADevice',
+    ]
+      .flatMap((type) => [`Tag${type}`, `Untag${type}`])
+      .map((operation) => [`${operation}Command`, { xml: `${operation}Response` }]),
+  ),
   // Users, roles, instance profiles and server certificates are named without their account.
   namesWithoutAccount: true,
 };
@@ -276,6 +290,14 @@ async function change(
 }
 
 function typeOf(arn: ParsedArn): IamType {
+  // IAM is global: its ARNs leave the region field empty (docs/aws-facts.md, ARNs). One with a region names no IAM
+  // resource; IAM would act on the entity of that name all the same, so it is refused before any call.
+  if (arn.region !== '') {
+    throw new InvalidArnError(
+      `Invalid ARN "${arn.arn}": IAM ARNs have an empty region field (arn:aws:iam::123456789012:role/name); remove "${arn.region}".`,
+      { arn: arn.arn, service: name },
+    );
+  }
   rejectTypeCase(arn, Object.keys(TYPES), name);
   const type = Object.hasOwn(TYPES, arn.resourceType) ? TYPES[arn.resourceType] : undefined;
   if (!type || arn.resourceId === '' || arn.resource.charAt(arn.resourceType.length) !== '/') {

@@ -58,6 +58,7 @@ const loader: ClientLoader<KinesisClient> = {
     });
   },
   reads: { ListTagsForStreamCommand: { json: ['Tags', 'HasMoreTags'] } },
+  writes: { AddTagsToStreamCommand: { empty: 'json' }, RemoveTagsFromStreamCommand: { empty: 'json' } },
 };
 
 /** Stream names: 1-128 letters, digits, `_`, `.` and `-` (AWS's reference for StreamName). */

@@ -30,6 +30,7 @@ const loader: ClientLoader<KMSClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).KMSClient(config),
   reads: { ListResourceTagsCommand: { json: ['Tags', 'NextMarker', 'Truncated'] } },
+  writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
 /** A key id: a UUID, or `mrk-` and 32 hex digits for a multi-Region key; KMS writes both in lower case. */

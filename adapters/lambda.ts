@@ -25,6 +25,8 @@ const loader: ClientLoader<LambdaClient> = {
   id: name,
   create: async (config) => new (await sdk()).LambdaClient(config),
   reads: { ListTagsCommand: { json: ['Tags'] } },
+  // Both answer 204 No Content.
+  writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
 /** Lambda resource types that take tags, by the ARN's resource type. */

@@ -30,6 +30,7 @@ const loader: ClientLoader<CloudWatchLogsClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).CloudWatchLogsClient(config),
   reads: { ListTagsForResourceCommand: { json: ['tags'] } },
+  writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
 /**

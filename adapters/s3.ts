@@ -10,6 +10,7 @@ import {
   copyTags,
   DEFAULT_RULES,
   hasTag,
+  InvalidArnError,
   type ListedResource,
   listMember,
   newTags,
@@ -45,6 +46,13 @@ const loader: ClientLoader<S3Client> = {
       ...config,
     }),
   reads: { GetBucketTaggingCommand: { xml: 'Tagging' }, GetObjectTaggingCommand: { xml: 'Tagging' } },
+  // The writes answer with headers only (an object's version id): any body is not S3's answer.
+  writes: {
+    PutBucketTaggingCommand: { empty: 'xml' },
+    DeleteBucketTaggingCommand: { empty: 'xml' },
+    PutObjectTaggingCommand: { empty: 'xml' },
+    DeleteObjectTaggingCommand: { empty: 'xml' },
+  },
 };
 
 /**
@@ -113,6 +121,16 @@ async function* listBuckets(
   }
 }
 
+/**
+ * What a bucket name can be, under any of S3's naming rules (docs/aws-facts.md, S3 bucket names): today's (3 to
+ * 63 lower-case letters, digits, dots and hyphens) or the legacy rules of us-east-1 before March 2018 (up to 255
+ * characters, capitals and underscores too). Only what no rule ever allowed is refused: a bucket that exists is
+ * never.
+ */
+const BUCKET_NAME = /^[A-Za-z0-9._-]{3,255}$/;
+/** An object key is at most 1,024 bytes of UTF-8 (docs/aws-facts.md, S3 object keys). */
+const MAX_KEY_BYTES = 1024;
+
 interface Target {
   bucket: string;
   key?: string | undefined;
@@ -126,6 +144,19 @@ function locate(arn: ParsedArn, options: CallOptions = {}): Target {
   if (arn.region !== '' || arn.accountId !== '' || bucket === '' || key === '') {
     throw new UnsupportedResourceError(
       `${arn.arn} is not an S3 bucket (arn:aws:s3:::bucket) or object (arn:aws:s3:::bucket/key) ARN.`,
+      { arn: arn.arn, service: name },
+    );
+  }
+  if (!BUCKET_NAME.test(bucket)) {
+    throw new InvalidArnError(
+      `Invalid ARN "${arn.arn}": "${bucket}" cannot be an S3 bucket name (3 to 63 lower-case letters, digits, dots ` +
+        'and hyphens; buckets made in us-east-1 before March 2018 may also have capitals and underscores, up to 255).',
+      { arn: arn.arn, service: name },
+    );
+  }
+  if (key !== undefined && Buffer.byteLength(key, 'utf8') > MAX_KEY_BYTES) {
+    throw new InvalidArnError(
+      `Invalid ARN "${arn.arn}": the object key is longer than S3's ${MAX_KEY_BYTES} bytes (UTF-8), so no object has it.`,
       { arn: arn.arn, service: name },
     );
   }

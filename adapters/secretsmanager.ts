@@ -31,6 +31,7 @@ const sdk = optionalSdk('@aws-sdk/client-secrets-manager', () => import('@aws-sd
 const loader: ClientLoader<SecretsManagerClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).SecretsManagerClient(config),
+  writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
 /**

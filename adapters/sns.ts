@@ -26,6 +26,11 @@ const loader: ClientLoader<SNSClient> = {
   id: name,
   create: async (config) => new (await sdk()).SNSClient(config),
   reads: { ListTagsForResourceCommand: { xml: 'ListTagsForResourceResponse' } },
+  // Query-protocol answers: the root element is the operation's name and `Response`.
+  writes: {
+    TagResourceCommand: { xml: 'TagResourceResponse' },
+    UntagResourceCommand: { xml: 'UntagResourceResponse' },
+  },
 };
 
 /** Topic names: up to 256 letters, digits, `-` and `_`, with `.fifo` at the end of FIFO topics. */

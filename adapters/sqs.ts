@@ -40,6 +40,7 @@ const loader: ClientLoader<SQSClient> = {
     // ListQueues leaves QueueUrls out when there is no queue: only the whole document tells "none" from a stray answer.
     ListQueuesCommand: { json: ['QueueUrls', 'NextToken'] },
   },
+  writes: { TagQueueCommand: { empty: 'json' }, UntagQueueCommand: { empty: 'json' } },
 };
 
 /**

@@ -30,6 +30,7 @@ const loader: ClientLoader<SSMClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).SSMClient(config),
   reads: { ListTagsForResourceCommand: { json: ['TagList'] } },
+  writes: { AddTagsToResourceCommand: { empty: 'json' }, RemoveTagsFromResourceCommand: { empty: 'json' } },
   // unitag names these resources by name or id, which carry no account: the account is checked before any call.
   namesWithoutAccount: true,
 };

@@ -30,6 +30,7 @@ const loader: ClientLoader<SFNClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).SFNClient(config),
   reads: { ListTagsForResourceCommand: { json: ['tags'] } },
+  writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
 /** The types Step Functions tags, by the ARN's resource type (`stateMachine:NAME`, `activity:NAME`). */

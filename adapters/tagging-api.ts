@@ -155,6 +155,11 @@ const loader: ClientLoader<ResourceGroupsTaggingAPIClient> = {
   id: name,
   create: async (config) => new (await sdk()).ResourceGroupsTaggingAPIClient(config),
   reads: { GetResourcesCommand: { json: ['ResourceTagMappingList', 'PaginationToken'] } },
+  // Only FailedResourcesMap says which ARNs were written: AWS sends it, empty when none failed.
+  writes: {
+    TagResourcesCommand: { json: ['FailedResourcesMap'], required: true },
+    UntagResourcesCommand: { json: ['FailedResourcesMap'], required: true },
+  },
 };
 
 /** Options of the tagging-API adapter. */
@@ -285,7 +290,9 @@ interface Failure {
 
 /**
  * Tags or untags `arns`, at most 20 per call and one call per region and account, retrying only the ARNs
- * reported as throttled. Every ARN gets an entry in the result: `changed` or its failure.
+ * reported as throttled. Every ARN gets an entry in the result: `changed` or its failure. An ARN is `changed` only
+ * where an answer's FailedResourcesMap (which AWS sends, empty when none failed) leaves it out; a call that fails,
+ * or whose answer is not the API's document, fails the ARNs it sent, and only those.
  */
 export async function writeBatch(
   ctx: AdapterContext,
@@ -295,6 +302,7 @@ export async function writeBatch(
 ): Promise<BatchResult> {
   const result: BatchResult = new Map();
   const { TagResourcesCommand, UntagResourcesCommand } = await sdk();
+  const operation = 'tags' in change ? 'TagResources' : 'UntagResources';
   for (const group of byScope(arns)) {
     const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn), signal);
     for (let pending of chunk(group, MAX_ARNS_PER_CALL)) {
@@ -304,13 +312,20 @@ export async function writeBatch(
           'tags' in change
             ? new TagResourcesCommand({ ResourceARNList: list, Tags: change.tags })
             : new UntagResourcesCommand({ ResourceARNList: list, TagKeys: change.keys });
-        const out = await client.send(command as never, { abortSignal: signal });
-        const failed = ((out as { FailedResourcesMap?: Record<string, Failure> }).FailedResourcesMap ??
-          {}) as Record<string, Failure>;
+        let failed: Record<string, unknown>;
+        try {
+          const out = await client.send(command as never, { abortSignal: signal });
+          failed = failedResources(out, operation);
+        } catch (error) {
+          for (const arn of pending) result.set(arn.arn, error as Error);
+          break;
+        }
         const throttled: ParsedArn[] = [];
         for (const arn of pending) {
           const failure = Object.hasOwn(failed, arn.arn) ? failed[arn.arn] : undefined;
-          if (!failure) result.set(arn.arn, 'changed');
+          if (failure === undefined) result.set(arn.arn, 'changed');
+          else if (!isFailure(failure))
+            result.set(arn.arn, malformed(operation, `a failure of ${arn.arn} that is not an object`));
           else if (isThrottled(failure) && attempt < THROTTLE_ATTEMPTS) throttled.push(arn);
           else result.set(arn.arn, toFailure(arn, failure));
         }
@@ -320,6 +335,22 @@ export async function writeBatch(
     }
   }
   return result;
+}
+
+/** The answer's FailedResourcesMap: an object, or the answer is not the API's document. */
+function failedResources(out: unknown, operation: string): Record<string, unknown> {
+  const failed = (out as { FailedResourcesMap?: unknown } | undefined)?.FailedResourcesMap;
+  if (typeof failed !== 'object' || failed === null || Array.isArray(failed)) {
+    throw malformed(
+      operation,
+      failed === undefined ? 'no FailedResourcesMap' : 'a FailedResourcesMap that is not an object',
+    );
+  }
+  return failed as Record<string, unknown>;
+}
+
+function isFailure(value: unknown): value is Failure {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isThrottled(failure: Failure): boolean {

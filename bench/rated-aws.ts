@@ -32,6 +32,8 @@ export interface RatedAws {
   create(arns: string[], tags?: Record<string, string>): void;
   /** The stored tags of a resource, or undefined when it does not exist. */
   tagsOf(arn: string): Record<string, string> | undefined;
+  /** The writes carried out on a resource (each ARN of a batch counts once). */
+  writesOf(arn: string): number;
   /** Counts by `service:Operation`. */
   counts(): Record<string, OperationCount>;
   /** Counts by rate family (`sns:tagging`, ...), from the same requests. */
@@ -44,6 +46,11 @@ export interface RatedAws {
   reset(): void;
   /** Forgets every resource. */
   clear(): void;
+  /**
+   * Requests of these operations (`sns:TagResource`) whose URL or (decoded) body holds this text are taken and
+   * never answered, nor carried out: a write under way when a test kills its client.
+   */
+  hold: { operations: Set<string>; text: string } | undefined;
   close(): Promise<void>;
 }
 
@@ -101,6 +108,17 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
   const buckets = new Map<string, { tokens: number; at: number }>();
   let counts = new Map<string, OperationCount>();
   let unknown = new Map<string, number>();
+  const held = (call: Call): boolean => {
+    const hold = api.hold;
+    const route = hold ? routeOf(call) : undefined;
+    if (!hold || !route || !hold.operations.has(`${route.service}:${route.operation}`)) return false;
+    const text = `${call.url} ${call.body}`;
+    let decoded = text;
+    try {
+      decoded = decodeURIComponent(text.replaceAll('+', ' '));
+    } catch {}
+    return text.includes(hold.text) || decoded.includes(hold.text);
+  };
 
   /** Takes a token from the family's bucket for this account and region; false when there is none. */
   const admit = (family: string | undefined, region: string): boolean => {
@@ -158,7 +176,9 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
     request.on('end', () => {
       let answer: Answer;
       try {
-        answer = handle(callOf(request, Buffer.concat(chunks).toString('utf8')));
+        const call = callOf(request, Buffer.concat(chunks).toString('utf8'));
+        if (held(call)) return;
+        answer = handle(call);
       } catch (error) {
         answer = unknownAnswer(`rated-aws failed: ${(error as Error).stack ?? error}`, 500);
       }
@@ -169,7 +189,7 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
   const tally = (map: Map<string, OperationCount>) => Object.fromEntries([...map].sort());
-  return {
+  const api: RatedAws = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     create: (arns, tags = {}) => {
       for (const arn of arns) store.create(arn, tags);
@@ -179,6 +199,7 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
       if (!store.has(key)) return undefined;
       return Object.fromEntries(store.get(key) ?? []);
     },
+    writesOf: (arn) => store.writes.get(store.keyOfArn(arn)) ?? 0,
     counts: () => tally(counts),
     familyCounts: () => {
       const byFamily = new Map<string, OperationCount>();
@@ -193,6 +214,7 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
       return tally(byFamily);
     },
     unknown: () => Object.fromEntries(unknown),
+    hold: undefined,
     rateOf: (family) => limits.get(family) ?? { rate: Number.POSITIVE_INFINITY, burst: 0 },
     reset: () => {
       counts = new Map();
@@ -206,6 +228,7 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
         server.closeAllConnections();
       }),
   };
+  return api;
 }
 
 function send(response: ServerResponse, answer: Answer): void {
@@ -311,6 +334,9 @@ class Store {
     return this.#tags.has(key);
   }
 
+  /** Writes carried out, by resource key. */
+  readonly writes = new Map<string, number>();
+
   /** The resource's tags (undefined: none yet); throws `missing()` when the resource does not exist. */
   get(key: string, missing?: () => AwsFault): Tags | undefined {
     if (missing && !this.#tags.has(key)) throw missing();
@@ -320,6 +346,7 @@ class Store {
   /** The resource's tags, made writable; throws `missing()` when it does not exist. */
   writable(key: string, missing: () => AwsFault): Tags {
     if (!this.#tags.has(key)) throw missing();
+    this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
     let tags = this.#tags.get(key);
     if (!tags) {
       tags = new Map();
@@ -331,6 +358,7 @@ class Store {
   /** Replaces the whole set (S3). */
   replace(key: string, tags: Tags, missing: () => AwsFault): void {
     if (!this.#tags.has(key)) throw missing();
+    this.writes.set(key, (this.writes.get(key) ?? 0) + 1);
     this.#tags.set(key, tags.size > 0 ? tags : undefined);
   }
 

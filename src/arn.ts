@@ -55,6 +55,11 @@ export function partitionOfRegion(region: string | undefined): string {
 
 const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+
+/** True for a string shaped like an AWS region name: `us-east-1`, `cn-north-1`, `us-gov-west-1`. */
+export function isRegion(value: unknown): value is string {
+  return typeof value === 'string' && REGION.test(value);
+}
 const ACCOUNT = /^(\d{12}|aws)$/;
 // C0 and C1 control characters, DEL included.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
@@ -68,7 +73,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * // { service: 'iam', region: '', resourceType: 'user', resourceId: 'division/alice', ... }
  */
 export function parseArn(arn: string): ParsedArn {
-  if (typeof arn !== 'string') throw invalid(String(arn), 'it is not a string');
+  if (typeof arn !== 'string') {
+    // Not String(arn): an object without a prototype, or with a toString that is not a function, cannot be one.
+    throw new InvalidArnError(
+      `An ARN must be a string (arn:partition:service:region:account:resource), not ${typeName(arn)}.`,
+    );
+  }
   // A NUL or another control character can cut or change what a service reads as the name (AWS-side parsers,
   // URLs built from the ARN, logs); no AWS ARN holds one.
   const control = CONTROL.exec(arn);
@@ -103,6 +113,30 @@ export function parseArn(arn: string): ParsedArn {
   return { arn, partition, service, region, accountId, resource, resourceType, resourceId };
 }
 
+const PARSED_FIELDS = [
+  'arn',
+  'partition',
+  'service',
+  'region',
+  'accountId',
+  'resource',
+  'resourceType',
+  'resourceId',
+] as const;
+
+/** Checks that `value` is a {@link ParsedArn} (each field a string); throws `InvalidArn` naming `field`. */
+export function parsedArnArgument(value: unknown, field: string): ParsedArn {
+  const parsed = value as Partial<Record<string, unknown>> | null;
+  const valid =
+    typeof value === 'object' && parsed !== null && PARSED_FIELDS.every((f) => typeof parsed[f] === 'string');
+  if (!valid) {
+    throw new InvalidArnError(
+      `${field} must be a parsed ARN, the value of parseArn(); got ${typeName(value)}.`,
+    );
+  }
+  return value as ParsedArn;
+}
+
 /**
  * Refuses a resource type written in another case than a known one (`Volume/vol-1` for `volume/vol-1`): ARN
  * resource types are case-sensitive, and such an ARN names no resource. Throws `InvalidArn`.
@@ -119,9 +153,24 @@ export function rejectTypeCase(arn: ParsedArn, known: Iterable<string>, service:
   }
 }
 
-/** Builds an ARN string from its fields. */
+/** Builds an ARN string from its fields. Throws `InvalidArn` when a field is not a string. */
 export function formatArn(parts: Omit<ParsedArn, 'arn' | 'resourceType' | 'resourceId'>): string {
+  const fields = ['partition', 'service', 'region', 'accountId', 'resource'] as const;
+  const given = parts as Partial<Record<(typeof fields)[number], unknown>> | null;
+  const wrong =
+    typeof parts === 'object' && given !== null ? fields.find((f) => typeof given[f] !== 'string') : 'parts';
+  if (wrong !== undefined) {
+    throw new InvalidArnError(
+      `formatArn takes { partition, service, region, accountId, resource }, each a string (region and accountId may be ""); ${wrong === 'parts' ? `got ${typeName(parts)}` : `${wrong} is ${typeName(given?.[wrong])}`}.`,
+    );
+  }
   return `arn:${parts.partition}:${parts.service}:${parts.region}:${parts.accountId}:${parts.resource}`;
+}
+
+function typeName(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 function invalid(arn: string, why: string): InvalidArnError {

@@ -301,6 +301,34 @@ function isDeserializationError(error: unknown): boolean {
   return error instanceof Error && /Deserialization error/.test(error.message);
 }
 
+// What the SDK appends to a parse failure's message (@smithy/core's deserializer middleware): it speaks to the
+// SDK's caller, of a property that unitag's errors do not have.
+const SDK_HINT =
+  /\s*Deserialization error: to see the raw response, inspect the hidden field \{error\}\.\$response on this object\.?/g;
+
+/** `message` without the SDK's hint about `{error}.$response`. */
+function withoutSdkHint(message: string): string {
+  return message.replace(SDK_HINT, '');
+}
+
+// Network errors of a connection that was never made: the request was not sent.
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * True for an error after which a write may or may not have been made: no answer in time, a connection lost
+ * once the request was sent, an answer cut short or unreadable, a 5xx. AWS may have applied the request before
+ * its answer went wrong; only reading the resource again tells.
+ */
+export function isOutcomeUnknown(error: UnitagError): boolean {
+  return outcomeUnknown(error.code, error.cause);
+}
+
+function outcomeUnknown(code: ErrorCode, cause: unknown): boolean {
+  if (code === 'MalformedResponse' || code === 'Timeout') return true;
+  if (code === 'NetworkError') return !NOT_CONNECTED.has(String((cause as { code?: unknown })?.code));
+  return code === 'ServiceError' && (httpStatus(cause) ?? 0) >= 500;
+}
+
 const ADVICE: Record<ErrorCode, string> = {
   InvalidArn: 'check the ARN',
   UnsupportedResource:
@@ -327,7 +355,13 @@ const ADVICE: Record<ErrorCode, string> = {
   InvalidPolicy: 'fix the policy document as said above',
   ClientMissing: 'install the package the message names, beside unitag, and run it again',
   LocalStackUnavailable: 'do as said above, or start LocalStack yourself and set LOCALSTACK_ENDPOINT',
+  EarlierLineFailed:
+    'fix the earlier failure, then run the job again with --resume: both lines apply, in order',
 };
+
+// A write whose outcome is unknown (see isOutcomeUnknown) is never said to have written nothing.
+const UNKNOWN_WRITE = 'the write may or may not have been made';
+const MALFORMED_WRITE_ADVICE = 'retry, and if it persists check any proxy between you and AWS';
 
 // A ServiceError that AWS refused as invalid: unlike a failure in passing, the same request fails again.
 const REFUSED_ADVICE =
@@ -335,16 +369,22 @@ const REFUSED_ADVICE =
 
 /**
  * Wraps anything an adapter threw or reported into a {@link UnitagError}, keeping the original as `cause`.
- * Errors that already are unitag errors pass through unchanged.
+ * Errors that already are unitag errors pass through unchanged. `call` says whether the call that failed read or
+ * wrote: a write whose outcome is unknown is said to be so.
  */
-export function toUnitagError(error: unknown, context: { arn?: string; service?: string }): UnitagError {
+export function toUnitagError(
+  error: unknown,
+  context: { arn?: string; service?: string },
+  call: 'read' | 'write' = 'read',
+): UnitagError {
   if (isUnitagError(error)) {
     // A typed error raised below the engine without its ARN (the client cache's account check) gets it here.
     if (error.arn !== undefined || context.arn === undefined) return error;
     return createError(error.code, `${context.arn}: ${error.message}`, { ...context, cause: error.cause });
   }
   const where = context.arn ? ` for ${context.arn}` : '';
-  const detail = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = withoutSdkHint(message);
   if (isAbortError(error)) {
     return createError('Aborted', `Aborted${where}: ${detail} (${ADVICE.Aborted})`, {
       ...context,
@@ -353,8 +393,8 @@ export function toUnitagError(error: unknown, context: { arn?: string; service?:
   }
   const local = localFailure(error);
   if (local) {
-    const advice = local.advice ?? ADVICE[local.code];
-    return createError(local.code, `${local.code}${where}: ${local.detail} (${advice})`, {
+    const advice = adviceFor(local.code, error, call, local.advice ?? ADVICE[local.code]);
+    return createError(local.code, `${local.code}${where}: ${withoutSdkHint(local.detail)} (${advice})`, {
       ...context,
       cause: error,
     });
@@ -366,5 +406,15 @@ export function toUnitagError(error: unknown, context: { arn?: string; service?:
     : (classifyLimit(name, detail) ?? classifyInvalid(name, detail) ?? classifyAwsError(name, status));
   const label = code === 'MalformedResponse' ? 'Malformed answer' : name || 'Error';
   const advice = code === 'ServiceError' && isInvalidRequest(name) ? REFUSED_ADVICE : ADVICE[code];
-  return createError(code, `${label}${where}: ${detail} (${advice})`, { ...context, cause: error });
+  return createError(code, `${label}${where}: ${detail} (${adviceFor(code, error, call, advice)})`, {
+    ...context,
+    cause: error,
+  });
+}
+
+// A failed write whose outcome is unknown says so first; a malformed answer's own advice speaks of a read
+// ("nothing was written"), not of a write.
+function adviceFor(code: ErrorCode, cause: unknown, call: 'read' | 'write', advice: string): string {
+  if (call === 'read' || !outcomeUnknown(code, cause)) return advice;
+  return `${UNKNOWN_WRITE}; ${code === 'MalformedResponse' ? MALFORMED_WRITE_ADVICE : advice}`;
 }

@@ -287,7 +287,9 @@ export class ClientCache {
     if (credentials) config.credentials = credentials;
     const client = await loader.create(config);
     this.#limitRate(client as unknown as Middleware, loader.id, region ?? '', account);
-    const reads = loader.reads ?? {};
+    // Reads and writes alike: a read's answer that is not the API's document must not read as "no tags", nor a
+    // write's as "done".
+    const documents: Readonly<Record<string, Document>> = { ...loader.reads, ...loader.writes };
     (client as unknown as Middleware).middlewareStack?.add(
       (next, context) => async (args) => {
         this.calls++;
@@ -296,8 +298,8 @@ export class ClientCache {
           throw this.#unanswered(error, args);
         });
         const command = context.commandName ?? '';
-        if (Object.hasOwn(reads, command)) {
-          await requireDocument(answer, command.replace(/Command$/, ''), reads[command] as Document);
+        if (Object.hasOwn(documents, command)) {
+          await requireDocument(answer, command.replace(/Command$/, ''), documents[command] as Document);
         }
         return answer;
       },
@@ -333,11 +335,13 @@ export class ClientCache {
 }
 
 /**
- * A tag read's successful answer must be the document its API defines: the SDK parses an empty body, or a
- * document of another shape (from a proxy, a load balancer or a broken server), into an output without its tag
- * field, which would read exactly like "no tags". So the body is read here and checked whole (an XML document
- * whose root element is the API's, closed at its end with nothing after it; or a JSON object that carries the
- * API's main member, or else no member the API does not define), then handed on as bytes, which the SDK's deserializer takes as they are.
+ * A tag read's or write's successful answer must be the document its API defines: the SDK parses an empty body, or
+ * a document of another shape (from a proxy, a load balancer or a broken server), into an output without its tag
+ * field, which would read exactly like "no tags"; and it does not read the body of a write whose output has no
+ * member at all, so any 200 would read as "done". So the body is read here and checked whole (an XML document
+ * whose root element is the API's, closed at its end with nothing after it; a JSON object that carries the API's
+ * main member, or else no member the API does not define; or no body where the API defines none), then handed on
+ * as bytes, which the SDK's deserializer takes as they are.
  */
 async function requireDocument(answer: RawAnswer, operation: string, document: Document): Promise<void> {
   const response = answer.response;
@@ -348,8 +352,13 @@ async function requireDocument(answer: RawAnswer, operation: string, document: D
     .toString('utf8')
     .replace(/^\uFEFF/, '')
     .trim();
+  if ('empty' in document) {
+    if (text === '') return;
+    if (document.empty === 'xml') throw malformed(operation, 'a body, where the API answers none');
+    return requireJson(text, operation, []);
+  }
   if (text === '') throw malformed(operation, 'an empty body');
-  if ('json' in document) return requireJson(text, operation, document.json);
+  if ('json' in document) return requireJson(text, operation, document.json, document.required);
   const root = document.xml;
   const body = text.replace(/^<\?xml[^>]*\?>\s*/, '');
   const opens = new RegExp(`^<${root}[\\s>/]`).test(body);
@@ -357,19 +366,23 @@ async function requireDocument(answer: RawAnswer, operation: string, document: D
   if (!opens || !closes) throw malformed(operation, `a document that is not <${root}> from start to end`);
 }
 
-function requireJson(text: string, operation: string, members: readonly string[]): void {
+function requireJson(text: string, operation: string, members: readonly string[], required = false): void {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    return; // Not JSON at all: the SDK's own parser fails on it, and that is typed as MalformedResponse too.
+    // The SDK would fail on it where it parses the body, but it does not parse a write's answer that defines no
+    // member: there, text that is not JSON would read as "done".
+    throw malformed(operation, 'a body that is not JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw malformed(operation, 'JSON that is not an object');
   }
   // AWS adds members to its answers over time: one that carries the answer's main member (listed first) may
   // have others. Without it, an unknown member marks a foreign document, which would otherwise read as "none".
-  if (Object.hasOwn(value, members[0] as string)) return;
+  const main = members[0];
+  if (main !== undefined && Object.hasOwn(value, main)) return;
+  if (required) throw malformed(operation, `a JSON object without ${main}`);
   const foreign = Object.keys(value).filter((key) => !members.includes(key));
   if (foreign.length > 0)
     throw malformed(operation, `a JSON object with members it does not define (${foreign.join(', ')})`);

@@ -1,5 +1,5 @@
 import { parseArn } from './arn.js';
-import { toUnitagError } from './aws-errors.js';
+import { isOutcomeUnknown, toUnitagError } from './aws-errors.js';
 import { ClientCache, type ClientOptions, withSignal } from './clients.js';
 import { AbortedError, createError, type UnitagError } from './errors.js';
 import { createRegistry, dispatch, type Registry } from './registry.js';
@@ -107,22 +107,33 @@ export class Engine {
     );
   }
 
-  /** Sets and removes keys on one resource: tags first, so a failure between the two loses nothing. */
+  /**
+   * Sets and removes keys on one resource: tags first, so a failure between the two loses nothing. A failure
+   * after which the write may or may not have been made says what a read of the resource finds.
+   */
   write(target: Target, request: WriteRequest, options: CallOptions = {}): Promise<WriteOutcome> {
     const { set, remove } = request;
     const hasSet = Object.keys(set).length > 0;
     if (!hasSet && remove.length === 0) return Promise.resolve('unchanged');
     const { adapter, parsed } = target;
     let tagged: WriteOutcome | undefined;
-    const written = this.#call(target, options, async () => {
-      if (adapter.change) return adapter.change(this.context, parsed, set, remove, options);
-      tagged = hasSet ? await adapter.tag(this.context, parsed, set, options) : 'unchanged';
-      const untagged =
-        remove.length > 0 ? await adapter.untag(this.context, parsed, remove, options) : 'unchanged';
-      return tagged === 'changed' || untagged === 'changed' ? 'changed' : 'unchanged';
-    });
-    return written.catch((error: UnitagError) => {
-      throw tagged === 'changed' ? partly(error, set, remove) : error;
+    const written = this.#call(
+      target,
+      options,
+      async () => {
+        if (adapter.change) return adapter.change(this.context, parsed, set, remove, options);
+        tagged = hasSet ? await adapter.tag(this.context, parsed, set, options) : 'unchanged';
+        const untagged =
+          remove.length > 0 ? await adapter.untag(this.context, parsed, remove, options) : 'unchanged';
+        return tagged === 'changed' || untagged === 'changed' ? 'changed' : 'unchanged';
+      },
+      'write',
+    );
+    return written.catch(async (error: UnitagError) => {
+      const failed = tagged === 'changed' ? partly(error, set, remove) : error;
+      if (!rereadable(error)) throw failed;
+      const now = await this.read(target, options).catch((e: UnitagError) => e);
+      throw withTagsNow(failed, now, request);
     });
   }
 
@@ -148,18 +159,41 @@ export class Engine {
       ],
     ];
     let pending = targets;
+    const unknown: Target[] = [];
     for (const [needed, step] of steps) {
       if (!needed || pending.length === 0) continue;
-      const out = await this.#batch(pending, options, () => step(pending));
+      const out = await this.#batch(pending, options, () => step(pending), 'write');
       const tagged = new Set(pending.filter((t) => result.get(t.arn) === 'changed').map((t) => t.arn));
       for (const target of pending) {
         const outcome = out.get(target.arn) as WriteOutcome | UnitagError;
+        if (outcome instanceof Error && rereadable(outcome)) unknown.push(target);
         const error = outcome instanceof Error && tagged.has(target.arn);
         result.set(target.arn, error ? partly(outcome, request.set, request.remove) : outcome);
       }
       pending = pending.filter((target) => result.get(target.arn) === 'changed');
     }
+    if (unknown.length === 0) return result;
+    const now = await this.#readAgain(adapter, unknown, options);
+    for (const { arn } of unknown) {
+      result.set(arn, withTagsNow(result.get(arn) as UnitagError, now.get(arn), request));
+    }
     return result;
+  }
+
+  /** The tags of `targets` now, in `adapter`'s batches where it has them, else one read each. */
+  async #readAgain(adapter: Adapter, targets: Target[], options: CallOptions): Promise<TypedBatch<Tags>> {
+    if (!adapter.listBatch) {
+      const read = (t: Target) => this.read(t, options).catch((error: UnitagError) => error);
+      return new Map(await Promise.all(targets.map(async (t) => [t.arn, await read(t)] as const)));
+    }
+    const found: TypedBatch<Tags> = new Map();
+    const size = adapter.listBatchSize ?? targets.length;
+    for (let at = 0; at < targets.length; at += size) {
+      for (const [arn, tags] of await this.readBatch(adapter, targets.slice(at, at + size), options)) {
+        found.set(arn, tags);
+      }
+    }
+    return found;
   }
 
   /** Reads many resources of one adapter through `listBatch`: each ARN maps to its tags or its typed error. */
@@ -172,8 +206,16 @@ export class Engine {
     return read;
   }
 
-  /** `error` as a unitag error about `target`; `Aborted` when the call's signal has fired. */
-  fail(error: unknown, target: Target | ErrorPlace, signal?: AbortSignal): UnitagError {
+  /**
+   * `error` as a unitag error about `target`; `Aborted` when the call's signal has fired. `call` says whether the
+   * call that failed read or wrote (see `toUnitagError`).
+   */
+  fail(
+    error: unknown,
+    target: Target | ErrorPlace,
+    signal?: AbortSignal,
+    call: 'read' | 'write' = 'read',
+  ): UnitagError {
     const context = 'parsed' in target ? { arn: target.arn, service: target.parsed.service } : target;
     if (signal?.aborted && !(error instanceof AbortedError)) {
       const where = context.arn ?? context.service ?? 'the call';
@@ -182,16 +224,21 @@ export class Engine {
         cause: error,
       });
     }
-    const typed = toUnitagError(error, context);
+    const typed = toUnitagError(error, context, call);
     return 'parsed' in target ? standIn(typed, target) : typed;
   }
 
-  async #call<T>(target: Target, options: CallOptions, task: () => Promise<T>): Promise<T> {
+  async #call<T>(
+    target: Target,
+    options: CallOptions,
+    task: () => Promise<T>,
+    call: 'read' | 'write' = 'read',
+  ): Promise<T> {
     try {
       options.signal?.throwIfAborted();
       return await withSignal(options.signal, task);
     } catch (error) {
-      throw this.fail(error, target, options.signal);
+      throw this.fail(error, target, options.signal, call);
     }
   }
 
@@ -200,18 +247,20 @@ export class Engine {
     targets: Target[],
     options: CallOptions,
     task: () => Promise<Map<string, T | Error>> | undefined,
+    call: 'read' | 'write' = 'read',
   ): Promise<TypedBatch<T>> {
     const typed: TypedBatch<T> = new Map();
+    const fail = (error: unknown, target: Target) => this.fail(error, target, options.signal, call);
     try {
       options.signal?.throwIfAborted();
       const out = await withSignal(options.signal, async () => task());
       for (const target of targets) {
         const value = out?.get(target.arn);
-        if (value === undefined) typed.set(target.arn, this.fail(missing(), target, options.signal));
-        else typed.set(target.arn, value instanceof Error ? this.fail(value, target, options.signal) : value);
+        if (value === undefined) typed.set(target.arn, fail(missing(), target));
+        else typed.set(target.arn, value instanceof Error ? fail(value, target) : value);
       }
     } catch (error) {
-      for (const target of targets) typed.set(target.arn, this.fail(error, target, options.signal));
+      for (const target of targets) typed.set(target.arn, fail(error, target));
     }
     return typed;
   }
@@ -274,16 +323,49 @@ async function exclusive<T>(key: string, task: () => Promise<T>): Promise<T> {
 }
 
 // The removal failed after the tags were set: the error says what was written, so that no one takes the
-// resource for untouched (the set keys stay; nothing was lost).
+// resource for untouched (the set keys stay; nothing was lost). A removal whose outcome is unknown is not said
+// to have failed.
 function partly(error: UnitagError, set: Tags, remove: string[]): UnitagError {
   const keys = Object.keys(set).join(', ');
-  return createError(
-    error.code,
-    `the tags ${keys} were set, but removing ${remove.join(', ')} failed: ${error.message}`,
-    {
-      arn: error.arn,
-      service: error.service,
-      cause: error.cause,
-    },
-  );
+  const removal = isOutcomeUnknown(error)
+    ? `whether ${remove.join(', ')} were removed is unknown`
+    : `removing ${remove.join(', ')} failed`;
+  return createError(error.code, `the tags ${keys} were set, but ${removal}: ${error.message}`, {
+    arn: error.arn,
+    service: error.service,
+    cause: error.cause,
+  });
+}
+
+// A write whose outcome is unknown is followed by a read that says what is there. Not after a timeout: the
+// endpoint did not answer in time, so a read would likely wait as long again (3 x --read-timeout for a hung
+// one), and the job-level retry sends the write again anyway.
+function rereadable(error: UnitagError): boolean {
+  return isOutcomeUnknown(error) && error.code !== 'Timeout';
+}
+
+/** `error` (a write whose outcome is unknown) with what the read that followed found: `now`. */
+function withTagsNow(
+  error: UnitagError,
+  now: Tags | UnitagError | undefined,
+  request: WriteRequest,
+): UnitagError {
+  let found: string;
+  if (now === undefined || now instanceof Error) {
+    found = `its tags could not be read again either${now ? ` (${now.code})` : ''}`;
+  } else {
+    const unmet = [
+      ...Object.keys(request.set)
+        .filter((key) => now[key] !== request.set[key])
+        .map((key) => `${key} is not set`),
+      ...request.remove.filter((key) => Object.hasOwn(now, key)).map((key) => `${key} is still there`),
+    ];
+    const verdict = unmet.length === 0 ? 'as asked' : `not as asked (${unmet.join(', ')})`;
+    found = `read again, its tags are ${JSON.stringify(now)}: ${verdict}`;
+  }
+  return createError(error.code, `${error.message}; ${found}`, {
+    arn: error.arn,
+    service: error.service,
+    cause: error.cause,
+  });
 }

@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'ServiceError'
   | 'InvalidPolicy'
   | 'ClientMissing'
-  | 'LocalStackUnavailable';
+  | 'LocalStackUnavailable'
+  | 'EarlierLineFailed';
 
 /** Where an error happened and what caused it. */
 export interface ErrorContext {
@@ -145,13 +146,26 @@ export class AccountMismatchError extends UnitagError {
 }
 
 /**
- * AWS (or something between unitag and AWS) answered a tag read with an empty, cut-short or foreign document.
- * unitag never takes such an answer for "no tags", so nothing was written.
+ * AWS (or something between unitag and AWS) answered with an empty, cut-short or foreign document. A read so
+ * answered is never taken for "no tags" (nothing is written after it); a write so answered may or may not have
+ * been made, and is never counted as done.
  */
 export class MalformedResponseError extends UnitagError {
   override name = 'MalformedResponseError';
   constructor(message: string, context?: ErrorContext) {
     super('MalformedResponse', message, context);
+  }
+}
+
+/**
+ * A streamed job named the resource in an earlier window, and that write failed: this later one waits for it,
+ * so that the job's lines reach the resource in file order. `--resume` does both, in order, once the cause is
+ * fixed.
+ */
+export class EarlierLineFailedError extends UnitagError {
+  override name = 'EarlierLineFailedError';
+  constructor(message: string, context?: ErrorContext) {
+    super('EarlierLineFailed', message, context);
   }
 }
 
@@ -276,9 +290,15 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   InvalidPolicy: InvalidPolicyError,
   ClientMissing: ClientMissingError,
   LocalStackUnavailable: LocalStackError,
+  EarlierLineFailed: EarlierLineFailedError,
 };
 
 /** Builds the error subclass that belongs to `code`. */
 export function createError(code: ErrorCode, message: string, context?: ErrorContext): UnitagError {
   return new CLASSES[code](message, context);
+}
+
+/** True for a string that is one of unitag's error codes (a plan or report read back from JSON carries them). */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(CLASSES, value);
 }

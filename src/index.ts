@@ -1,3 +1,25 @@
+import { type ParsedArn, parsedArnArgument } from './arn.js';
+import { ConfigurationError } from './errors.js';
+import { createRegistry as buildRegistry, type Registry, dispatch as route } from './registry.js';
+import {
+  type BulkReport,
+  type Command,
+  type JobIdentity,
+  type OutputJson,
+  type ReportJson,
+  doneArns as readDoneArns,
+  reportToJson as toReportJson,
+} from './report.js';
+import type { Adapter, ResourceInfo } from './types.js';
+import {
+  adaptersArgument,
+  bulkReportArgument,
+  isPlainObject,
+  optional,
+  refuse,
+  reportArgument,
+} from './validate.js';
+
 export { ABAC_EXCEPTIONS, type AbacException } from './abac-exceptions.js';
 export { formatArn, PARTITIONS, type ParsedArn, parseArn } from './arn.js';
 export type { BulkOptions, Progress } from './bulk.js';
@@ -9,6 +31,7 @@ export {
   ClientMissingError,
   ConfigurationError,
   CredentialsError,
+  EarlierLineFailedError,
   type ErrorCode,
   type ErrorJson,
   InvalidArnError,
@@ -46,18 +69,16 @@ export {
   type LintSeverity,
   lintPolicy,
 } from './policy-lint.js';
-export { createRegistry, dispatch, type Registry } from './registry.js';
-export {
-  type BulkReport,
-  doneArns,
-  type Outcome,
-  type ReadReport,
-  type ReadResult,
-  type ReportJson,
-  type ResourceResult,
-  reportToJson,
-  type Totals,
-  type WriteResult,
+export type { Registry } from './registry.js';
+export type {
+  BulkReport,
+  Outcome,
+  ReadReport,
+  ReadResult,
+  ReportJson,
+  ResourceResult,
+  Totals,
+  WriteResult,
 } from './report.js';
 export {
   parseTagPolicy,
@@ -96,3 +117,72 @@ export type {
   WriteOutcome,
 } from './types.js';
 export { DEFAULT_RULES, SAFE_CHARSET, validateKeys, validateTags } from './validate.js';
+
+// These entries check their arguments here, at the package's edge: their modules also serve the engine, which
+// hands them values it has checked already.
+
+/**
+ * The registry of the built-in adapters, with `extra` adapters added or replacing built-in ones. Throws
+ * `ConfigurationError` when `extra` is not an array of adapters.
+ */
+export function createRegistry(extra: Adapter[] = []): Registry {
+  return buildRegistry(adaptersArgument(extra, 'createRegistry: extra'));
+}
+
+/**
+ * Picks the adapter for a parsed ARN: the service's own adapter, else the tagging-API fallback (see the
+ * registry). No AWS call. Throws `InvalidArn` when `arn` is not a `parseArn` value, `ConfigurationError` when
+ * `registry` is not a `createRegistry` value, and `UnsupportedResource` when no adapter can tag the resource.
+ */
+export function dispatch(
+  arn: ParsedArn,
+  registry: Registry,
+  onMissing?: (adapter: Adapter) => void,
+): { adapter: Adapter; info: ResourceInfo } {
+  parsedArnArgument(arn, 'dispatch: arn');
+  const { adapters, fallback } = (isPlainObject(registry) ? registry : {}) as Partial<Registry>;
+  const own: unknown = typeof adapters?.get === 'function' ? adapters.get(arn.service) : undefined;
+  const adapter = (value: unknown) => typeof (value as Partial<Adapter> | null)?.describe === 'function';
+  if (typeof adapters?.get !== 'function' || !adapter(fallback) || (own !== undefined && !adapter(own))) {
+    refuse(ConfigurationError, 'dispatch: registry', 'a registry from createRegistry()', registry);
+  }
+  optional.callback(onMissing, 'dispatch: onMissing');
+  return route(arn, registry, onMissing);
+}
+
+/** ARNs a report says are done (`changed` or `unchanged`), every version of them done for an S3 object. */
+export function doneArns(report: BulkReport | ReportJson | undefined): Set<string> {
+  return readDoneArns(report === undefined ? report : reportArgument(report, 'doneArns: report'));
+}
+
+const COMMANDS: Readonly<Record<Command, true>> = {
+  tag: true,
+  untag: true,
+  list: true,
+  find: true,
+  plan: true,
+  apply: true,
+  check: true,
+};
+
+/** A write report in the JSON shape of every command; errors as their `toJSON()`. */
+export function reportToJson(report: BulkReport, command: Command = 'apply', job?: JobIdentity): OutputJson {
+  bulkReportArgument(report, 'reportToJson: report');
+  if (typeof command !== 'string' || !Object.hasOwn(COMMANDS, command)) {
+    refuse(
+      ConfigurationError,
+      'reportToJson: command',
+      `one of ${Object.keys(COMMANDS).join(', ')}`,
+      command,
+    );
+  }
+  if (job !== undefined && !(isPlainObject(job) && typeof job.fingerprint === 'string')) {
+    refuse(
+      ConfigurationError,
+      'reportToJson: job',
+      "the job's identity { fingerprint, account?, region?, endpoint? }",
+      job,
+    );
+  }
+  return toReportJson(report, command, job);
+}

@@ -34,7 +34,7 @@ const BUFFER_MS = 200;
 export interface Earlier {
   job: JobIdentity | undefined;
   calls: number;
-  /** Keys (see {@link keyHash}) of the resources done: `changed` or `unchanged`. */
+  /** Keys (see {@link doneKey}) of the writes done (`changed` or `unchanged`): a resource in one window. */
   done: Set<string>;
   /** Where its lines are: the journal of an unfinished run, or a finished JSON report. */
   from: 'journal' | 'report';
@@ -106,19 +106,7 @@ export class ReportFile {
    */
   async open(earlier: Earlier | undefined, resumedReport?: string): Promise<void> {
     if (!this.path) return;
-    // The journal of the report resumed is appended to; another report's done lines are copied in.
-    const append =
-      earlier?.from === 'journal' &&
-      resumedReport !== undefined &&
-      resolve(resumedReport) === resolve(this.path);
-    if (!append && lstatSync(this.journal, { throwIfNoEntry: false })?.isSymbolicLink()) {
-      throw new Error(`${this.journal} is a link, not a journal unitag wrote: remove it and run again`);
-    }
-    if (!append && existsSync(this.journal)) {
-      throw new Error(
-        `${this.journal} holds the journal of an unfinished run of this report: resume it with --resume ${this.path}, or delete it to start again`,
-      );
-    }
+    const append = this.checkJournal(earlier, resumedReport);
     const flags = append
       ? constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW
       : constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -140,6 +128,28 @@ export class ReportFile {
     this.flush();
   }
 
+  /**
+   * Checks, with no AWS call, that the journal can be started as `open` will: true when it appends to the journal
+   * of the report resumed; throws when a link, or an unfinished run's journal, is where a new one goes.
+   */
+  checkJournal(earlier: Earlier | undefined, resumedReport?: string): boolean {
+    if (!this.path) return false;
+    // The journal of the report resumed is appended to; another report's done lines are copied in.
+    const append =
+      earlier?.from === 'journal' &&
+      resumedReport !== undefined &&
+      resolve(resumedReport) === resolve(this.path);
+    if (!append && lstatSync(this.journal, { throwIfNoEntry: false })?.isSymbolicLink()) {
+      throw new Error(`${this.journal} is a link, not a journal unitag wrote: remove it and run again`);
+    }
+    if (!append && existsSync(this.journal)) {
+      throw new Error(
+        `${this.journal} holds the journal of an unfinished run of this report: resume it with --resume ${this.path}, or delete it to start again`,
+      );
+    }
+    return append;
+  }
+
   /** Records one finished resource; writes the journal when enough waits or the last write is old. */
   record(result: WriteResult): void {
     if (!this.path || this.failure) return;
@@ -156,8 +166,9 @@ export class ReportFile {
   }
 
   /**
-   * Says a resource may get more than one line in the journal (the job names it in two windows): the final
-   * report then keeps each resource's last line. A resumed run's journal may too; a new run's otherwise not.
+   * Says a write may get more than one line in the journal: the final report then keeps each one's last line
+   * (see {@link doneKey}). A resumed run's journal may (a write that failed before is done again); a new run's
+   * never does, since each resource has one line per window of the job.
    */
   mayRepeat(): void {
     this.#mayRepeat = true;
@@ -192,8 +203,8 @@ export class ReportFile {
   }
 
   /**
-   * Ends the run: records its calls, then turns the journal into the JSON report (each resource's last line,
-   * in the journal's order) and removes the journal. Returns the report's totals. With `keepJournal` (a second
+   * Ends the run: records its calls, then turns the journal into the JSON report (each write's last line, in
+   * the journal's order) and removes the journal. Returns the report's totals. With `keepJournal` (a second
    * Ctrl-C), only the journal is written.
    */
   async finish(durationMs: number, keepJournal = false): Promise<Totals | undefined> {
@@ -273,7 +284,7 @@ export class ReportFile {
   }
 
   /**
-   * The journal as the JSON report. Where a resource may have several lines (see `mayRepeat`), a first pass finds
+   * The journal as the JSON report. Where a write may have several lines (see `mayRepeat`), a first pass finds
    * each one's last line; otherwise every resource line is copied as it is, in one pass, without parsing it.
    */
   async #convert(durationMs: number): Promise<Totals> {
@@ -286,7 +297,7 @@ export class ReportFile {
       calls = 0;
       for (const line of journalLines(this.journal)) {
         index++;
-        if (typeof line.arn === 'string') last.set(keyHash(lineKey(line as unknown as LineJson)), index);
+        if (typeof line.arn === 'string') last.set(doneKey(line as unknown as LineJson), index);
         else if (typeof line.calls === 'number') calls += line.calls;
         else if (line.unitag === 'journal') job = line.job as JobIdentity | undefined;
       }
@@ -340,7 +351,7 @@ function* lastLines(path: string, last: Map<string, number>): Generator<{ text: 
   for (const line of journalLines(path)) {
     index++;
     if (typeof line.arn !== 'string') continue;
-    if (last.get(keyHash(lineKey(line as unknown as LineJson))) !== index) continue;
+    if (last.get(doneKey(line as unknown as LineJson)) !== index) continue;
     yield { text: JSON.stringify(line), outcome: line.outcome };
   }
 }
@@ -425,7 +436,7 @@ function endsWithNewline(path: string): boolean {
 }
 
 function markDone(done: Set<string>, line: LineJson): void {
-  const key = keyHash(lineKey(line));
+  const key = doneKey(line);
   if (line.outcome === 'changed' || line.outcome === 'unchanged') done.add(key);
   else done.delete(key);
 }
@@ -482,6 +493,16 @@ export function* doneLines(path: string, from: Earlier['from']): Generator<LineJ
 function* reportLines(path: string): Generator<Record<string, unknown>> {
   const json = JSON.parse(readFileSync(path, 'utf8')) as ReportJson;
   for (const line of json.resources) if (typeof line?.arn === 'string') yield { ...line };
+}
+
+/**
+ * What a report line is the write of: its resource (see `lineKey`) in its window of the job, hashed (see
+ * `keyHash`). A resource named in two windows is two writes, each done or not on its own; a line an older unitag
+ * wrote, without a window, stands for the resource.
+ */
+export function doneKey(line: { arn: string; versionId?: string | undefined; window?: unknown }): string {
+  const key = lineKey(line);
+  return keyHash(typeof line.window === 'number' ? `${key}\u0001${line.window}` : key);
 }
 
 /**

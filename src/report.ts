@@ -22,6 +22,8 @@ export interface WriteResult {
   error?: UnitagError | undefined;
   /** The line comes from the report the run resumed: it was done then, and not written again. */
   resumed?: boolean | undefined;
+  /** Streamed jobs (the CLI's `apply`): the window of the job whose lines this write carried out. */
+  window?: number | undefined;
 }
 
 /** @deprecated The name of {@link WriteResult} before reads had their own type. */
@@ -79,6 +81,11 @@ export interface LineJson {
   set?: Tags | undefined;
   remove?: string[] | undefined;
   resumed?: boolean | undefined;
+  /**
+   * Reports of streamed jobs: the window of the job (its lines cut in parts of 5,000, numbered from 1) whose
+   * lines this write carried out. A resource the job names in several windows has a line for each.
+   */
+  window?: number | undefined;
   error?: ErrorJson | undefined;
 }
 
@@ -159,9 +166,16 @@ export function resumedLines(report: BulkReport | ReportJson | undefined): Map<s
       : report.resources
     : [];
   const done = new Map<string, WriteResult>();
+  // A resource a streamed job named in several windows has a line for each: it is done when all of them are.
+  const undone = new Set<string>();
   for (const line of lines) {
-    if (line.outcome !== 'changed' && line.outcome !== 'unchanged') continue;
     if (typeof line.arn !== 'string') continue;
+    if (line.outcome !== 'changed' && line.outcome !== 'unchanged') {
+      undone.add(lineKey(line));
+      done.delete(lineKey(line));
+      continue;
+    }
+    if (undone.has(lineKey(line))) continue;
     // A report is input: only the fields a line has, with the types they have, come back.
     done.set(lineKey(line), {
       arn: line.arn,
@@ -170,6 +184,7 @@ export function resumedLines(report: BulkReport | ReportJson | undefined): Map<s
       outcome: line.outcome,
       ...(isTags(line.before) ? { before: line.before } : {}),
       ...(isTags(line.after) ? { after: line.after } : {}),
+      ...(typeof line.window === 'number' ? { window: line.window } : {}),
       resumed: true,
     });
   }

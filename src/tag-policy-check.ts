@@ -1,13 +1,20 @@
 // Checks resources' tags against a tag policy (tag-policy.ts); tag-policy-fix.ts works out the job that fixes
 // what can be fixed. Pure, but for `checkMany`, which reads the tags in bulk through a tagger.
 import type { BulkOptions } from './bulk.js';
-import type { UnitagError } from './errors.js';
+import { ConfigurationError, type UnitagError } from './errors.js';
 import type { ReadResult } from './report.js';
 import { newTags } from './shapes.js';
-import { type TagKeyRule, type TagPolicy, typeListed, valueAllowed } from './tag-policy.js';
+import { allows, lists, policyArgument, type TagKeyRule, type TagPolicy } from './tag-policy.js';
 import type { Tagger } from './tagger.js';
 import type { Tags } from './types.js';
-import { isReservedKey } from './validate.js';
+import {
+  arnArgument,
+  isPlainObject,
+  isReservedKey,
+  refuse,
+  taggerArgument,
+  tagMapArgument,
+} from './validate.js';
 
 /** What is wrong with one key of one resource. */
 export type FindingKind = 'key-case' | 'value-not-allowed' | 'required-missing';
@@ -70,6 +77,22 @@ export interface CheckReport {
  * // [{ key: 'CostCenter', kind: 'key-case', enforced: false, carried: { costcenter: '100' }, detail: '...' }]
  */
 export function checkResource(policy: TagPolicy, resource: TaggedResource): Finding[] {
+  policyArgument(policy, 'checkResource: policy');
+  return findingsOf(policy, resourceArgument(resource, 'checkResource: resource'));
+}
+
+/** A resource given to the checker: its ARN, its type (`sns:topic`) and its tags, as `checkMany` reads them. */
+export function resourceArgument(value: unknown, field: string): TaggedResource {
+  if (!isPlainObject(value)) refuse(ConfigurationError, field, 'a resource { arn, type, tags }', value);
+  arnArgument(value.arn, `${field}.arn`);
+  if (typeof value.type !== 'string') {
+    refuse(ConfigurationError, `${field}.type`, 'its type as unitag names it, e.g. "sns:topic"', value.type);
+  }
+  tagMapArgument(value.tags, `${field}.tags`);
+  return value as unknown as TaggedResource;
+}
+
+function findingsOf(policy: TagPolicy, resource: TaggedResource): Finding[] {
   return policy.rules.flatMap((rule) => findingOf(stateOf(rule, resource), resource.type) ?? []);
 }
 
@@ -83,13 +106,16 @@ export async function checkMany(
   arns: string[],
   options?: BulkOptions<ReadResult>,
 ): Promise<CheckReport> {
+  taggerArgument(tagger, 'checkMany: tagger', ['listMany']);
+  policyArgument(policy, 'checkMany: policy');
+  // The tagger checks the ARNs and the options.
   const read = await tagger.listMany(arns, options);
   const results = read.results.map((r): CheckResult => {
     if (r.outcome !== 'read' || !r.tags || r.type === undefined) {
       const outcome = r.outcome === 'skipped' ? 'skipped' : 'failed';
       return { arn: r.arn, type: r.type, outcome, findings: [], error: r.error };
     }
-    const findings = checkResource(policy, { arn: r.arn, type: r.type, tags: r.tags });
+    const findings = findingsOf(policy, { arn: r.arn, type: r.type, tags: r.tags });
     const outcome = findings.length > 0 ? 'noncompliant' : 'compliant';
     return { arn: r.arn, type: r.type, outcome, tags: r.tags, findings };
   });
@@ -133,9 +159,9 @@ export function stateOf(rule: TagKeyRule, resource: TaggedResource): KeyState {
     carried,
     misspelt: Object.keys(carried).filter((k) => k !== rule.tagKey),
     values,
-    badValues: values.filter((v) => !valueAllowed(rule.values, v)),
-    required: typeListed(rule.requiredFor, resource.type),
-    enforced: typeListed(rule.enforcedFor, resource.type),
+    badValues: values.filter((v) => !allows(rule.values, v)),
+    required: lists(rule.requiredFor, resource.type),
+    enforced: lists(rule.enforcedFor, resource.type),
   };
 }
 

@@ -1,8 +1,9 @@
 // The job that fixes what a tag-policy check found (tag-policy-check.ts), where it can be fixed: renames to the
 // policy's spelling, values that differ only in case, a required key with a single allowed value.
+import { ConfigurationError } from './errors.js';
 import type { Change } from './plan.js';
 import { hasTag, tagsFromEntries } from './shapes.js';
-import type { TagPolicy } from './tag-policy.js';
+import { policyArgument, type TagPolicy } from './tag-policy.js';
 import {
   type CheckResult,
   type Finding,
@@ -13,6 +14,15 @@ import {
 } from './tag-policy-check.js';
 import type { Tagger } from './tagger.js';
 import type { Tags } from './types.js';
+import {
+  arnArgument,
+  changesArgument,
+  isPlainObject,
+  optional,
+  refuse,
+  taggerArgument,
+  tagMapArgument,
+} from './validate.js';
 
 /** A finding the fix job leaves alone, and why. */
 export interface Unfixable {
@@ -44,8 +54,12 @@ export function fixResources(
   policy: TagPolicy,
   resources: Iterable<{ arn: string; type?: string | undefined; tags?: Tags | undefined }>,
 ): Fix {
+  policyArgument(policy, 'fixResources: policy');
   const fix: Fix = { changes: [], unfixable: [] };
-  for (const { arn, type, tags } of resources) {
+  let i = 0;
+  for (const resource of iterableArgument(resources, 'fixResources: resources')) {
+    readLine(resource, `fixResources: resources[${i++}]`);
+    const { arn, type, tags } = resource;
     if (type === undefined || tags === undefined) continue;
     const keys = policy.rules.flatMap((rule) => {
       const state = stateOf(rule, { arn, type, tags });
@@ -158,9 +172,24 @@ function merge(arn: string, all: Steps[]): Change | undefined {
  * listed in `unfixable` with the rule's message.
  */
 export async function fitFix(tagger: Tagger, fix: Fix, read: Iterable<CheckResult>): Promise<Fix> {
+  taggerArgument(tagger, 'fitFix: tagger', ['plan']);
+  fixArgument(fix, 'fitFix: fix');
   const current = new Map<string, Tags>();
   const findings = new Map<string, Finding[]>();
-  for (const r of read) {
+  let i = 0;
+  for (const r of iterableArgument(read, 'fitFix: read')) {
+    readLine(r, `fitFix: read[${i++}]`);
+    if (
+      !Array.isArray(r.findings) ||
+      !r.findings.every((f) => isPlainObject(f) && typeof f.key === 'string')
+    ) {
+      refuse(
+        ConfigurationError,
+        `fitFix: read[${i - 1}].findings`,
+        'the findings of a checkMany line',
+        r.findings,
+      );
+    }
     if (r.tags) current.set(r.arn, r.tags);
     findings.set(r.arn, r.findings);
   }
@@ -196,4 +225,29 @@ export async function fitFix(tagger: Tagger, fix: Fix, read: Iterable<CheckResul
     }
   }
   return { changes, unfixable };
+}
+
+/** An iterable argument: an array, a Set, a generator. */
+function iterableArgument<T>(value: Iterable<T>, field: string): Iterable<T> {
+  const iterable = value as Partial<Iterable<T>> | null;
+  if (typeof iterable?.[Symbol.iterator] !== 'function' || typeof value === 'string') {
+    refuse(ConfigurationError, field, 'an array (or another iterable) of checked resources', value);
+  }
+  return value;
+}
+
+/** A resource as checked: its ARN, and its type and tags where it could be read. */
+function readLine(line: unknown, field: string): void {
+  if (!isPlainObject(line)) refuse(ConfigurationError, field, 'a resource { arn, type?, tags? }', line);
+  arnArgument(line.arn, `${field}.arn`);
+  optional.string(line.type, `${field}.type`);
+  if (line.tags !== undefined) tagMapArgument(line.tags, `${field}.tags`);
+}
+
+/** A fix from `fixResources`: its changes and what it left out. */
+function fixArgument(value: unknown, field: string): void {
+  if (!isPlainObject(value) || !Array.isArray(value.unfixable)) {
+    refuse(ConfigurationError, field, 'a fix from fixResources() ({ changes, unfixable })', value);
+  }
+  changesArgument(value.changes, `${field}.changes`);
 }

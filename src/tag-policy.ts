@@ -1,6 +1,7 @@
 // Tag policies in AWS Organizations' syntax (docs/tag-policies.md), read once into rules that the checker
 // (tag-policy-check.ts) applies to resources' tags. Pure: no AWS call, no file.
-import { InvalidPolicyError } from './errors.js';
+import { ConfigurationError, InvalidPolicyError, InvalidTagError } from './errors.js';
+import { isPlainObject, refuse } from './validate.js';
 
 /** What one statement of a tag policy says about one tag key. */
 export interface TagKeyRule {
@@ -87,16 +88,77 @@ export function matchesValue(pattern: string, value: string): boolean {
 
 /** True when `value` matches one of `allowed`; any value does when the policy lists none (undefined). */
 export function valueAllowed(allowed: readonly string[] | undefined, value: string): boolean {
+  if (allowed !== undefined && !isStrings(allowed)) {
+    refuse(
+      InvalidPolicyError,
+      'valueAllowed: allowed',
+      "a rule's values (an array of strings), or undefined",
+      allowed,
+    );
+  }
+  if (typeof value !== 'string')
+    refuse(InvalidTagError, 'valueAllowed: value', 'a tag value (a string)', value);
+  return allows(allowed, value);
+}
+
+/** {@link valueAllowed} for a rule the checker has read already. */
+export function allows(allowed: readonly string[] | undefined, value: string): boolean {
   return allowed === undefined || allowed.some((pattern) => matchesValue(pattern, value));
 }
 
 /** True when `type` (`ec2:volume`) is named by `types`, or covered by `ec2:*` or `ec2:ALL_SUPPORTED`. */
 export function typeListed(types: true | readonly string[], type: string): boolean {
+  if (types !== true && !isStrings(types)) {
+    refuse(InvalidPolicyError, 'typeListed: types', 'true or an array of resource types', types);
+  }
+  if (typeof type !== 'string') {
+    refuse(ConfigurationError, 'typeListed: type', 'a resource type such as "ec2:volume"', type);
+  }
+  return lists(types, type);
+}
+
+/** {@link typeListed} for a rule the checker has read already. */
+export function lists(types: true | readonly string[], type: string): boolean {
   if (types === true) return true;
   const service = type.slice(0, type.indexOf(':') + 1);
   return types.some(
     (t) => t === type || (service !== '' && (t === `${service}*` || t === `${service}ALL_SUPPORTED`)),
   );
+}
+
+/**
+ * A tag policy given to a checker: the value of {@link parseTagPolicy}, or one built alike. Throws an
+ * `InvalidPolicyError` naming what is wrong with it.
+ */
+export function policyArgument(value: unknown, field: string): TagPolicy {
+  const wanted = 'a tag policy from parseTagPolicy() ({ rules: [...] })';
+  if (!isPlainObject(value) || !Array.isArray(value.rules)) refuse(InvalidPolicyError, field, wanted, value);
+  const { rules } = value;
+  for (let i = 0; i < rules.length; i++) {
+    const rule: unknown = rules[i];
+    const valid =
+      isPlainObject(rule) &&
+      typeof rule.policyKey === 'string' &&
+      typeof rule.tagKey === 'string' &&
+      (rule.values === undefined || isStrings(rule.values)) &&
+      isStrings(rule.enforcedFor) &&
+      (rule.requiredFor === true || isStrings(rule.requiredFor));
+    if (!valid) {
+      refuse(
+        InvalidPolicyError,
+        `${field}.rules[${i}]`,
+        'a rule { policyKey, tagKey, values?, enforcedFor, requiredFor } from parseTagPolicy()',
+        rule,
+      );
+    }
+  }
+  return value as unknown as TagPolicy;
+}
+
+function isStrings(value: unknown): value is string[] {
+  if (!Array.isArray(value)) return false;
+  for (let i = 0; i < value.length; i++) if (typeof value[i] !== 'string') return false;
+  return true;
 }
 
 function parseJson(text: string): unknown {

@@ -1,9 +1,10 @@
 import { partitionOfRegion } from './arn.js';
 import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './bulk.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { ConfigurationError, type UnitagError } from './errors.js';
+import type { UnitagError } from './errors.js';
 import { type Explanation, explain } from './explain.js';
 import { type FindOptions, find } from './find.js';
+import type { TagReader } from './inventory.js';
 import {
   type PermissionRequest,
   type PermissionsOptions,
@@ -14,7 +15,25 @@ import { apply, type Change, checkOne, type Plan, type PlanOptions, plan } from 
 import type { BulkReport, ReadReport, ReadResult } from './report.js';
 import { TaggingApiPolicy } from './tagging-api-policy.js';
 import type { CallOptions, FindQuery, Tags, WriteOutcome } from './types.js';
-import { validateWrite } from './validate.js';
+import {
+  arnArgument,
+  arnsArgument,
+  BULK_OPTIONS,
+  CALL_OPTIONS,
+  changeArgument,
+  changesArgument,
+  FIND_OPTIONS,
+  keysArgument,
+  optional,
+  optionsArgument,
+  PLAN_OPTIONS,
+  permissionRequestsArgument,
+  planArgument,
+  queryArgument,
+  taggerOptionsArgument,
+  tagsArgument,
+  validateWrite,
+} from './validate.js';
 
 /** Options of {@link createTagger}. All optional: the SDK's own configuration chain fills what is missing. */
 export interface TaggerOptions extends EngineOptions {
@@ -37,7 +56,12 @@ export interface TaggerOptions extends EngineOptions {
   retryFor?: number | undefined;
 }
 
-/** Tags, untags and lists AWS resources by ARN, whatever the service. */
+/**
+ * Tags, untags and lists AWS resources by ARN, whatever the service. Every method checks the shapes of its
+ * arguments first, for JavaScript callers and JSON input: one of the wrong shape is a `UnitagError` naming the
+ * field (`InvalidArn`, `InvalidTag`, `ConfigurationError`), thrown (by the async methods, rejected) before any
+ * AWS call.
+ */
 export interface Tagger {
   /**
    * Adds or overwrites the named tags; every other tag on the resource stays as it is, and says what it did
@@ -100,8 +124,9 @@ export interface Tagger {
    */
   find(query?: FindQuery, options?: FindOptions): AsyncIterable<{ arn: string; tags: Tags; type?: string }>;
   /**
-   * What is wrong with one change of a plan, found with no AWS call: its ARN (and its copy source's), its keys
-   * and values against the resource's rules. `undefined` when it would be planned.
+   * What is wrong with one change of a plan, found with no AWS call: its shape (a change that is not an object,
+   * a field of the wrong type or one a change does not have), its ARN (and its copy source's), its keys and values
+   * against the resource's rules. `undefined` when it would be planned. Returned, never thrown.
    */
   check(change: Change): UnitagError | undefined;
   /**
@@ -142,18 +167,7 @@ export interface Tagger {
  * await tagger.tag('arn:aws:sqs:us-east-1:000000000000:jobs', { team: 'payments' });
  */
 export function createTagger(options: TaggerOptions = {}): Tagger {
-  for (const [name, value] of [
-    ['retryFor', options.retryFor],
-    ['concurrency', options.concurrency],
-  ] as const) {
-    // A number that is not one (NaN, a string) would retry for ever, or never run: said before any call.
-    if (value !== undefined && (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))) {
-      throw new ConfigurationError(
-        `${name} must be a finite number of 0 or more (retryFor: milliseconds; 0 retries nothing): not ${String(value)}.`,
-      );
-    }
-  }
-  if (options.concurrency === 0) throw new ConfigurationError('concurrency must be 1 or more.');
+  taggerOptionsArgument(options);
   const engine = new Engine(options);
   const policy = new TaggingApiPolicy(engine.registry.fallback, options.preferTaggingApi ?? true);
   const settings = { concurrency: options.concurrency ?? 16, retryFor: options.retryFor };
@@ -162,26 +176,94 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
     const target = engine.resolve(arn);
     return engine.write(target, validateWrite(target, set, remove), callOptions);
   };
+  const read: TagReader = (arns, bulk) =>
+    listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk);
   return {
-    tag: (arn, tags, callOptions) => write(arn, tags, [], callOptions),
-    untag: (arn, keys, callOptions) => write(arn, {}, keys, callOptions),
-    list: async (arn, callOptions) => engine.read(engine.resolve(arn), callOptions),
-    tagMany: (arns, tags, bulk) =>
-      writeMany(engine, policy, prepareWrites(engine, unique(arns), tags, []), settings, bulk),
-    untagMany: (arns, keys, bulk) =>
-      writeMany(engine, policy, prepareWrites(engine, unique(arns), {}, keys), settings, bulk),
-    listMany: (arns, bulk) => listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk),
-    plan: (changes, planOptions) => plan(engine, policy, changes, settings, planOptions),
-    apply: (planned, bulk) => apply(engine, policy, planned, settings, bulk),
-    find: (query = {}, findOptions = {}) =>
-      find(engine, options.partition, query, findOptions, (arns, bulk) =>
-        listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk),
+    tag: async (arn, tags, callOptions) =>
+      write(
+        arnArgument(arn, 'tag: arn'),
+        tagsArgument(tags, 'tag: tags'),
+        [],
+        optionsArgument(callOptions, 'tag: options', CALL_OPTIONS),
       ),
-    check: (change) => checkOne(engine, change),
-    explain: (arn) => explain(engine, policy, arn),
-    permissions: (requests, permissionOptions) =>
-      permissionsPolicy(engine, policy, requests, { bulk: permissionOptions?.bulk ?? true }),
+    untag: async (arn, keys, callOptions) =>
+      write(
+        arnArgument(arn, 'untag: arn'),
+        {},
+        keysArgument(keys, 'untag: keys'),
+        optionsArgument(callOptions, 'untag: options', CALL_OPTIONS),
+      ),
+    list: async (arn, callOptions) =>
+      engine.read(
+        engine.resolve(arnArgument(arn, 'list: arn')),
+        optionsArgument(callOptions, 'list: options', CALL_OPTIONS),
+      ),
+    tagMany: async (arns, tags, bulk) => {
+      const set = tagsArgument(tags, 'tagMany: tags');
+      const checked = optionsArgument<BulkOptions>(bulk, 'tagMany: options', BULK_OPTIONS);
+      const inputs = prepareWrites(engine, unique(arnsArgument(arns, 'tagMany: arns')), set, []);
+      return writeMany(engine, policy, inputs, settings, checked);
+    },
+    untagMany: async (arns, keys, bulk) => {
+      const remove = keysArgument(keys, 'untagMany: keys');
+      const checked = optionsArgument<BulkOptions>(bulk, 'untagMany: options', BULK_OPTIONS);
+      const inputs = prepareWrites(engine, unique(arnsArgument(arns, 'untagMany: arns')), {}, remove);
+      return writeMany(engine, policy, inputs, settings, checked);
+    },
+    listMany: async (arns, bulk) =>
+      read(
+        arnsArgument(arns, 'listMany: arns'),
+        optionsArgument<BulkOptions<ReadResult>>(bulk, 'listMany: options', BULK_OPTIONS),
+      ),
+    plan: async (changes, planOptions) =>
+      plan(
+        engine,
+        policy,
+        changesArgument(changes, 'plan: changes'),
+        settings,
+        optionsArgument<PlanOptions>(planOptions, 'plan: options', PLAN_OPTIONS),
+      ),
+    apply: async (planned, bulk) =>
+      apply(
+        engine,
+        policy,
+        planArgument(planned, 'apply: plan'),
+        settings,
+        optionsArgument<BulkOptions>(bulk, 'apply: options', BULK_OPTIONS),
+      ),
+    // Checked when called, not when first iterated: a wrong query fails where it is written.
+    find: (query, findOptions) =>
+      find(
+        engine,
+        options.partition,
+        queryArgument(query, 'find: query'),
+        optionsArgument<FindOptions>(findOptions, 'find: options', FIND_OPTIONS) ?? {},
+        read,
+      ),
+    // A change of the wrong shape is what is wrong with it: returned, as any other problem (a job's lines are
+    // checked this way, each problem reported with its line).
+    check: (change) => {
+      try {
+        changeArgument(change, 'check: change');
+      } catch (error) {
+        return error as UnitagError;
+      }
+      return checkOne(engine, change);
+    },
+    explain: async (arn) => explain(engine, policy, arnArgument(arn, 'explain: arn')),
+    permissions: async (requests, permissionOptions) => {
+      permissionRequestsArgument(requests, 'permissions: requests');
+      const checked = optionsArgument<Partial<PermissionsOptions>>(
+        permissionOptions,
+        'permissions: options',
+        {
+          bulk: optional.boolean,
+        },
+      );
+      return permissionsPolicy(engine, policy, requests, { bulk: checked?.bulk ?? true });
+    },
     account: async (callOptions) => {
+      optionsArgument(callOptions, 'account: options', CALL_OPTIONS);
       try {
         return await engine.clients.account(partition, callOptions?.signal);
       } catch (error) {

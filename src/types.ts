@@ -68,11 +68,18 @@ export interface ClientScope {
 }
 
 /**
- * The document a successful answer must be: XML with this root element, or a JSON object that carries the first
- * of these members (the one the answer is for; then others may come too, as AWS adds members over time), or else
- * has only members among these (AWS leaves out members that are empty, so none is required).
+ * The document a successful answer must be:
+ * - `{ xml: root }`: XML with this root element, from start to end;
+ * - `{ json: members }`: a JSON object that carries the first of these members (the one the answer is for; then
+ *   others may come too, as AWS adds members over time), or else has only members among these (AWS leaves out
+ *   members that are empty, so none is required unless `required` says the first one is);
+ * - `{ empty: protocol }`: the answer of an operation whose output has no member in its body (most writes): no
+ *   body at all, or, for a JSON protocol, an object without members (`{}`).
  */
-export type Document = { xml: string } | { json: readonly string[] };
+export type Document =
+  | { xml: string }
+  | { json: readonly string[]; required?: boolean | undefined }
+  | { empty: 'json' | 'xml' };
 
 /** Loads an SDK client class on first use, so that importing unitag loads no AWS client. */
 export interface ClientLoader<C> {
@@ -86,6 +93,12 @@ export interface ClientLoader<C> {
    * never "no tags".
    */
   readonly reads?: Readonly<Record<string, Document>> | undefined;
+  /**
+   * The operations that write tags, by SDK command name (`TagQueueCommand`), each with the document its
+   * successful answer must be. Any other answer (an empty body where the API sends a document, an error
+   * document, another document) is a `MalformedResponse`, never "done": whether the write happened is unknown.
+   */
+  readonly writes?: Readonly<Record<string, Document>> | undefined;
   /**
    * The service names resources without their account (by name or id: IAM, EC2). Before the client of a scope
    * that names an account is handed out, unitag checks with STS (once per credentials set) that the

@@ -1,19 +1,21 @@
-// A local HTTP server that stands in for every AWS service unitag calls, answering tag reads the way a broken
-// proxy or load balancer might: an empty 200, a 200 cut short, a document the API does not define, or a
+// A local HTTP server that stands in for every AWS service unitag calls, answering tag reads and writes the way a
+// broken proxy or load balancer might: an empty 200, a 200 cut short, a document the API does not define, or a
 // connection dropped mid-answer. It records every request by operation, so that a test can assert that no write
 // reached it.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { createTagger, type TaggerOptions } from '../src/index.js';
 
 /**
- * How the server answers a tag read: `valid`; `empty`; `truncated` (half of it); `foreign` (HTML, or a JSON
- * array); `wrong-root` (the valid content under another root element or JSON member); `extra` (the valid answer
- * with a member or element added, as AWS adds them over time); `no-value` (the tag `b` without its value member
- * or element, where the answer's tags are a list); `trailing` (the valid answer, then more); `error` (an AWS error document, with status 200); `dropped`
- * (half of it, then the connection closes); `stall` (the headers and half of it, then nothing, the connection
- * left open); `hang` (every request, read or write, is accepted and never answered).
+ * How the server answers a tag read (`answer`) or write (`writeAnswer`): `valid`; `empty`; `truncated` (half of
+ * it); `foreign` (HTML, or a JSON array); `wrong-root` (the valid content under another root element or JSON
+ * member); `extra` (the valid answer with a member or element added, as AWS adds them over time); `no-value` (the
+ * tag `b` without its value member or element, where the answer's tags are a list); `trailing` (the valid answer,
+ * then more); `error` (an AWS error document, with status 200); `dropped` (half of it, then the connection
+ * closes); `stall` (the headers and half of it, then nothing, the connection left open); `hang` (every request,
+ * read or write, is accepted and never answered). A write whose valid answer has no body is made bad from the
+ * document a JSON API would send (`{}`) or from an XML one (`<OpResponse></OpResponse>`), all with status 200.
  */
 export type Answer =
   | 'valid'
@@ -61,7 +63,7 @@ const xmlTags = (item: string) =>
   );
 
 /** A valid answer to each tag read (and STS), as AWS sends it; `valid` answers these whole. */
-export const VALID: Readonly<Record<string, { type: string; body: string }>> = {
+export const VALID: Readonly<Record<string, Valid>> = {
   GetCallerIdentity: {
     type: 'text/xml',
     body: `<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::${ACCOUNT}:user/t</Arn><UserId>AIDA</UserId><Account>${ACCOUNT}</Account></GetCallerIdentityResult><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></GetCallerIdentityResponse>`,
@@ -114,19 +116,115 @@ export const VALID: Readonly<Record<string, { type: string; body: string }>> = {
   },
 };
 
-/** Answers of writes: what AWS sends on success. */
-const WRITE_ANSWERS: Readonly<Record<string, { type: string; body: string }>> = {
-  TagQueue: { type: 'application/x-amz-json-1.0', body: '{}' },
-  UntagQueue: { type: 'application/x-amz-json-1.0', body: '{}' },
-  TagResources: { type: 'application/x-amz-json-1.1', body: '{"FailedResourcesMap":{}}' },
-  UntagResources: { type: 'application/x-amz-json-1.1', body: '{"FailedResourcesMap":{}}' },
+/** A valid answer: its content type, its body and, where it is not 200, its status. */
+interface Valid {
+  type: string;
+  body: string;
+  status?: number;
+}
+
+const queryXml = (operation: string, namespace: string, content: string): Valid => ({
+  type: 'text/xml',
+  body: `<${operation}Response xmlns="${namespace}">${content}</${operation}Response>`,
+});
+const IAM_TYPES = [
+  'User',
+  'Role',
+  'InstanceProfile',
+  'ServerCertificate',
+  'Policy',
+  'OpenIDConnectProvider',
+  'SAMLProvider',
+  'MFADevice',
+];
+const json10 = (body: string): Valid => ({ type: 'application/x-amz-json-1.0', body });
+const json11 = (body: string): Valid => ({ type: 'application/x-amz-json-1.1', body });
+const pair = (target: string, tag: string, untag: string, answer: Valid) => ({
+  [`${target}.${tag}`]: answer,
+  [`${target}.${untag}`]: answer,
+});
+
+/**
+ * A valid answer to each tag write, as AWS sends it, by {@link writeKey}: the query protocols' `<OpResponse>`
+ * document; the JSON protocols' empty body (outputs without members, "an HTTP 200 response with an empty HTTP
+ * body") or `{}` (outputs defined as an empty structure); REST writes' empty 204 (or 200) answers; the tagging
+ * API's FailedResourcesMap.
+ */
+export const WRITES: Readonly<Record<string, Valid>> = {
+  ...Object.fromEntries(
+    ['TagResource', 'UntagResource'].map((op) => [
+      op,
+      queryXml(
+        op,
+        'https://sns.amazonaws.com/doc/2010-03-31/',
+        `<${op}Result/><ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>`,
+      ),
+    ]),
+  ),
+  ...Object.fromEntries(
+    IAM_TYPES.flatMap((type) => [`Tag${type}`, `Untag${type}`]).map((op) => [
+      op,
+      queryXml(
+        op,
+        'https://iam.amazonaws.com/doc/2010-05-08/',
+        '<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>',
+      ),
+    ]),
+  ),
+  ...Object.fromEntries(
+    ['CreateTags', 'DeleteTags'].map((op) => [
+      op,
+      queryXml(
+        op,
+        'http://ec2.amazonaws.com/doc/2016-11-15/',
+        '<requestId>1</requestId><return>true</return>',
+      ),
+    ]),
+  ),
+  'Lambda.TagResource': { type: 'application/json', body: '', status: 204 },
+  'Lambda.UntagResource': { type: 'application/json', body: '', status: 204 },
+  PutBucketTagging: { type: 'application/xml', body: '', status: 204 },
+  DeleteBucketTagging: { type: 'application/xml', body: '', status: 204 },
+  PutObjectTagging: { type: 'application/xml', body: '' },
+  DeleteObjectTagging: { type: 'application/xml', body: '', status: 204 },
+  ...pair('AmazonSQS', 'TagQueue', 'UntagQueue', json10('{}')),
+  ...pair('GraniteServiceVersion20100801', 'TagResource', 'UntagResource', json10('{}')),
+  ...pair('TrentService', 'TagResource', 'UntagResource', json11('')),
+  ...pair('DynamoDB_20120810', 'TagResource', 'UntagResource', json10('')),
+  ...pair('Logs_20140328', 'TagResource', 'UntagResource', json11('')),
+  ...pair('Kinesis_20131202', 'AddTagsToStream', 'RemoveTagsFromStream', json11('')),
+  ...pair('AWSStepFunctions', 'TagResource', 'UntagResource', json10('{}')),
+  ...pair('AWSEvents', 'TagResource', 'UntagResource', json11('{}')),
+  ...pair('secretsmanager', 'TagResource', 'UntagResource', json11('')),
+  ...pair('AmazonSSM', 'AddTagsToResource', 'RemoveTagsFromResource', json11('{}')),
+  ...pair(
+    'ResourceGroupsTaggingAPI_20170126',
+    'TagResources',
+    'UntagResources',
+    json11('{"FailedResourcesMap":{}}'),
+  ),
 };
 
-/** A fake AWS endpoint: `answer` says how tag reads are answered; `requests` lists every operation called. */
+/**
+ * The key of a write in WRITES: the JSON protocols' target (`TrentService.TagResource`: several services name
+ * their write TagResource), Lambda's REST operation as `Lambda.TagResource`, else the operation.
+ */
+function writeKey(request: IncomingMessage, operation: string): string {
+  const target = request.headers['x-amz-target'];
+  if (typeof target === 'string') return target;
+  const lambda = new URL(request.url ?? '/', 'http://x').pathname.startsWith('/2017-03-31/tags/');
+  return lambda ? `Lambda.${operation}` : operation;
+}
+
+/**
+ * A fake AWS endpoint: `answer` says how tag reads are answered, `writeAnswer` how tag writes are; `requests`
+ * lists every operation called.
+ */
 export interface FakeAws {
   endpoint: string;
   answer: Answer;
-  /** Operations accepted and never answered, whatever `answer` says. */
+  writeAnswer: Answer;
+  /** Operations accepted and never answered, whatever `answer` and `writeAnswer` say. */
   hang: Set<string>;
   requests: string[];
   /** The requests that were not reads (nor STS): writes. */
@@ -139,6 +237,7 @@ export async function startFakeAws(): Promise<FakeAws> {
   const fake: FakeAws = {
     endpoint: '',
     answer: 'valid',
+    writeAnswer: 'valid',
     hang: new Set(),
     requests: [],
     writes: () => fake.requests.filter((op) => !Object.hasOwn(VALID, op)),
@@ -152,36 +251,18 @@ export async function startFakeAws(): Promise<FakeAws> {
     const chunks: Buffer[] = [];
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
-      const op = answerKey(request, operationOf(request, Buffer.concat(chunks).toString('utf8')));
+      const body = Buffer.concat(chunks).toString('utf8');
+      const op = answerKey(request, operationOf(request, body));
       fake.requests.push(op);
       if (fake.answer === 'hang' || fake.hang.has(op)) return;
-      const valid = Object.hasOwn(VALID, op) ? VALID[op] : undefined;
-      if (!valid || op === 'GetCallerIdentity' || fake.answer === 'valid') {
-        const answer = valid ?? WRITE_ANSWERS[op] ?? { type: 'text/xml', body: '' };
-        response.writeHead(200, { 'content-type': answer.type });
-        response.end(answer.body);
-        return;
+      const read = Object.hasOwn(VALID, op) ? VALID[op] : undefined;
+      if (read) answer(response, op === 'GetCallerIdentity' ? 'valid' : fake.answer, read, op);
+      else {
+        const key = writeKey(request, op);
+        // A request the fake does not know (none of unitag's) gets the empty 200 it always got.
+        const valid = Object.hasOwn(WRITES, key) ? (WRITES[key] as Valid) : { type: 'text/xml', body: '' };
+        answer(response, fake.writeAnswer, valid, op);
       }
-      const body = badAnswer(fake.answer, valid);
-      if (fake.answer === 'stall') {
-        response.writeHead(200, {
-          'content-type': valid.type,
-          'content-length': Buffer.byteLength(valid.body),
-        });
-        response.write(body);
-        return;
-      }
-      if (fake.answer === 'dropped') {
-        // Promise the whole answer, send half of it, then drop the connection.
-        response.writeHead(200, {
-          'content-type': valid.type,
-          'content-length': Buffer.byteLength(valid.body),
-        });
-        response.write(body, () => response.socket?.destroy());
-        return;
-      }
-      response.writeHead(200, { 'content-type': valid.type, 'content-length': Buffer.byteLength(body) });
-      response.end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -189,8 +270,31 @@ export async function startFakeAws(): Promise<FakeAws> {
   return fake;
 }
 
+/** Answers a request as `kind` says, from its valid answer. */
+function answer(response: ServerResponse, kind: Answer, valid: Valid, operation: string): void {
+  if (kind === 'hang') return;
+  if (kind === 'valid') {
+    response.writeHead(valid.status ?? 200, { 'content-type': valid.type });
+    response.end(valid.body);
+    return;
+  }
+  const json = valid.type.includes('json');
+  // An answer without a body is made bad from the document a JSON or XML API would send.
+  const whole = valid.body || (json ? '{}' : `<${operation}Response></${operation}Response>`);
+  const body = badAnswer(kind, { type: valid.type, body: whole });
+  if (kind === 'stall' || kind === 'dropped') {
+    // Promise the whole answer, send half of it, then (dropped) drop the connection.
+    response.writeHead(200, { 'content-type': valid.type, 'content-length': Buffer.byteLength(whole) });
+    if (kind === 'stall') response.write(body);
+    else response.write(body, () => response.socket?.destroy());
+    return;
+  }
+  response.writeHead(200, { 'content-type': valid.type, 'content-length': Buffer.byteLength(body) });
+  response.end(body);
+}
+
 /** A bad answer of the given kind, made from the valid one. */
-function badAnswer(kind: Answer, valid: { type: string; body: string }): string {
+function badAnswer(kind: Answer, valid: Valid): string {
   const json = valid.type.includes('json');
   switch (kind) {
     case 'empty':
@@ -199,7 +303,7 @@ function badAnswer(kind: Answer, valid: { type: string; body: string }): string 
       return json ? '[]' : '<html><body>Gateway says hello</body></html>';
     case 'extra':
       return json
-        ? valid.body.replace(/^\{/, '{"AddedLater":1,')
+        ? valid.body.replace(/^\{/, valid.body === '{}' ? '{"AddedLater":1' : '{"AddedLater":1,')
         : valid.body.replace(/(<\/[A-Za-z]+>)$/, '<AddedLater>1</AddedLater>$1');
     case 'no-value':
       return valid.body.replace(/,"(?:Value|value)":"2"/, '').replace(/<(Value|value)>2<\/\1>/, '');
@@ -221,8 +325,9 @@ function badAnswer(kind: Answer, valid: { type: string; body: string }): string 
 }
 
 /**
- * A fake AWS for this test file: started before its tests, reset (requests, hangs, `answer`) before each, closed
- * after them; `tagger()` makes a tagger pointed at it, one attempt per request (a retry only slows a test).
+ * A fake AWS for this test file: started before its tests, reset (requests, hangs, `answer`, `writeAnswer`) before
+ * each, closed after them; `tagger()` makes a tagger pointed at it, one attempt per request (a retry only slows a
+ * test).
  */
 export function useFakeAws(answer: Answer = 'valid') {
   const handle = {
@@ -246,6 +351,7 @@ export function useFakeAws(answer: Answer = 'valid') {
     handle.fake.requests.length = 0;
     handle.fake.hang.clear();
     handle.fake.answer = answer;
+    handle.fake.writeAnswer = 'valid';
   });
   return handle;
 }

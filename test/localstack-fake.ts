@@ -2,8 +2,8 @@
 // It answers what startLocalStack asks of a Python: its version (`-c`), `-m venv DIR` (a bin/python and bin/pip
 // that are copies of itself), `-m pip install` (writes files into the venv for FAKE_PIP_MS, logs its start and
 // end to FAKE_PIP_LOG, fails printing FAKE_PIP_FAIL), and `-m localstack.runtime.main` (an HTTP server on
-// GATEWAY_LISTEN whose health check says `running` for SERVICES and `disabled` for a few others). Every call is
-// logged to FAKE_PYTHON_CALLS when set.
+// GATEWAY_LISTEN whose health check says `running` for SERVICES and `disabled` for a few others; it appends its
+// pid to FAKE_LOCALSTACK_PIDS and exits when the port is taken). Every call is logged to FAKE_PYTHON_CALLS when set.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -51,6 +51,7 @@ if (args[0] === '-c') {
   }
   note('end');
 } else if (args[0] === '-m' && args[1] === 'localstack.runtime.main') {
+  if (env.FAKE_LOCALSTACK_PIDS) fs.appendFileSync(env.FAKE_LOCALSTACK_PIDS, process.pid + '\\n');
   if (env.FAKE_LOCALSTACK_FAIL) {
     process.stdout.write(env.FAKE_LOCALSTACK_FAIL + '\\n');
     process.exit(3);
@@ -66,6 +67,10 @@ if (args[0] === '-c') {
       if (request.url !== '/_localstack/health') return response.writeHead(404).end();
       const states = ready() ? services : Object.fromEntries(Object.keys(services).map((n) => [n, 'initialized']));
       response.end(JSON.stringify({ services: states, version: 'fake' }));
+    })
+    .on('error', (error) => {
+      process.stdout.write(error.message + '\\n');
+      process.exit(4);
     })
     .listen(Number(port), host, () => process.stdout.write('Ready.\\n'));
   process.on('SIGTERM', () => process.exit(0));
@@ -110,48 +115,84 @@ export type OwnerResult =
   | { endpoint: string; started: boolean; logFile?: string }
   | { code: string; reason?: string; message: string };
 
+/** How an owner process runs besides its options: modules it loads first, a file it waits for before it starts. */
+export interface OwnerSetup {
+  /** Modules loaded (`node --import`) before startLocalStack, such as test/localstack-pause.ts. */
+  imports?: string[];
+  /** startLocalStack is called once this file exists: owners given one file start at the same instant. */
+  startWhen?: string;
+}
+
 /**
  * Runs startLocalStack (from src/, through tsx) in a child process with `options` and `env`. With `then:
- * 'wait'` the child stays alive after printing its result (the test ends it); with `'stop'` it stops the
- * LocalStack and exits; with `'exit'` it exits without stopping it. `result` resolves with what it printed;
- * `lines` collects its log lines.
+ * 'wait'` the child stays alive after printing its result (the test ends it, or asks it to stop the LocalStack
+ * with `stop()`); with `'stop'` it stops the LocalStack and exits; with `'exit'` it exits without stopping it.
+ * `result` resolves with what it printed; `lines` collects its log lines.
  */
 export function owner(
   options: LocalStackOptions,
   env: NodeJS.ProcessEnv,
   then: 'wait' | 'stop' | 'exit',
-): { child: ChildProcess; result: Promise<OwnerResult>; lines: string[] } {
+  setup: OwnerSetup = {},
+): { child: ChildProcess; result: Promise<OwnerResult>; lines: string[]; stop: () => Promise<void> } {
   const script = `
+    import { existsSync } from 'node:fs';
     import { startLocalStack } from ${JSON.stringify(join(root, 'src/localstack.ts'))};
     const log = (line) => process.stderr.write(line + '\\n');
+    const startWhen = ${JSON.stringify(setup.startWhen ?? '')};
+    while (startWhen && !existsSync(startWhen)) await new Promise((resolve) => setTimeout(resolve, 5));
     try {
       const ls = await startLocalStack({ ...${JSON.stringify(options)}, log });
       process.stdout.write(JSON.stringify({ endpoint: ls.endpoint, started: ls.started, logFile: ls.logFile }) + '\\n');
       if (${JSON.stringify(then)} === 'stop') await ls.stop();
-      if (${JSON.stringify(then)} === 'wait') setInterval(() => {}, 1000);
+      if (${JSON.stringify(then)} === 'wait') {
+        process.stdin.setEncoding('utf8').on('data', async (text) => {
+          if (!text.includes('stop')) return;
+          await ls.stop();
+          process.stdout.write('stopped\\n');
+        });
+      }
     } catch (e) {
       process.stdout.write(JSON.stringify({ code: e.code ?? e.name, reason: e.reason, message: e.message }) + '\\n');
     }`;
-  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+  const imports = (setup.imports ?? []).flatMap((file) => ['--import', file]);
+  const args = ['--import', 'tsx', ...imports, '--input-type=module', '-e', script];
+  const child = spawn(process.execPath, args, {
     cwd: root,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [then === 'wait' ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => lines.push(...chunk.trim().split('\n')));
-  const result = new Promise<OwnerResult>((resolve, reject) => {
-    let out = '';
-    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-      out += chunk;
-      if (out.includes('\n')) resolve(JSON.parse(out.slice(0, out.indexOf('\n'))));
+  let out = '';
+  const printed = (line: string) =>
+    new Promise<string>((resolve, reject) => {
+      const check = () => {
+        const found = out
+          .split('\n')
+          .slice(0, -1)
+          .find((whole) => whole.startsWith(line));
+        if (found === undefined) return;
+        child.stdout?.off('data', check);
+        resolve(found);
+      };
+      child.stdout?.on('data', check);
+      check();
+      child.once('exit', (code, signal) =>
+        reject(new Error(`owner exited (${code ?? signal}) before printing ${line}: ${lines.join('\n')}`)),
+      );
     });
-    child.once('exit', (code, signal) =>
-      reject(new Error(`owner exited (${code ?? signal}) before a result: ${lines.join('\n')}`)),
-    );
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    out += chunk;
   });
+  const result = printed('{').then((line) => JSON.parse(line) as OwnerResult);
   result.catch(() => {});
+  const stop = async () => {
+    child.stdin?.write('stop\n');
+    await printed('stopped');
+  };
   owners.add(child);
-  return { child, result, lines };
+  return { child, result, lines, stop };
 }
 
 const owners = new Set<ChildProcess>();

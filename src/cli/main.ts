@@ -1,6 +1,6 @@
 // The `unitag` command. Machine-readable output goes to standard output only; progress, errors and the
-// summary go to standard error. Exit codes: 0 all succeeded, 1 some resources failed, 2 bad usage or bad
-// input (the valid part still runs), 130 interrupted.
+// summary go to standard error. Exit codes: 0 all succeeded, 1 some resources failed (or standard output could
+// not be written, src/cli.ts), 2 bad usage or bad input (the valid part still runs), 130 interrupted.
 import { VERSION } from '../version.js';
 import { registerApply } from './commands/apply.js';
 import { registerCheck } from './commands/check.js';

@@ -2,10 +2,12 @@
 // read and planned, with at most `inFlight` windows under way; results go out window by window, in file order.
 // Memory holds the windows under way, not the job.
 
+import { EarlierLineFailedError } from '../errors.js';
 import type { JobWindow } from '../job-stream.js';
-import type { Change, Plan } from '../plan.js';
+import type { Change, Plan, PlanEntry } from '../plan.js';
 import { lineKey, type WriteResult } from '../report.js';
-import { keyHash } from '../report-file.js';
+import { doneKey } from '../report-file.js';
+import { newTags } from '../shapes.js';
 import type { Tagger } from '../tagger.js';
 import type { Tags } from '../types.js';
 
@@ -26,13 +28,16 @@ export interface PipelineOptions {
   signal: AbortSignal;
   /** Plan only: no writes. */
   planOnly: boolean;
-  /** Resources done in the run resumed (keys as `keyHash(lineKey)`): not read, not written, not output. */
+  /**
+   * Writes done in the run resumed (keys as `doneKey`: a resource in a window): their lines are not read, not
+   * written and not output again. Every other line is, in file order.
+   */
   done?: Set<string> | undefined;
   /** Called for each bad line of the job file. */
   onBadLine: (line: number, message: string) => void;
   /** Called per window, in file order; the pipeline waits for it (output back-pressure). */
   onWindow: (out: WindowOut) => Promise<void>;
-  /** Called once per finished write. */
+  /** Called once per finished write (its `window` set). */
   onResult?: ((result: WriteResult) => void) | undefined;
   /** Called when a window may name a resource an earlier window did (it then waits for them). */
   onRepeat?: (() => void) | undefined;
@@ -53,18 +58,23 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
   const seen = new SeenFilter();
   // A plan only: the planned tags of resources named again later, by ARN.
   const carried = new Map<string, Tags>();
+  // Resources named again later whose write in a window failed: their later lines fail too, without a call,
+  // until a resume does them all in file order (a later line written first would be undone by the earlier one).
+  const failed = new Set<string>();
   const running: Promise<void>[] = [];
   let emitted: Promise<void> = Promise.resolve();
   let badLines = 0;
+  let number = 0;
   for await (const window of options.windows) {
+    const index = ++number;
     for (const e of window.errors) {
       badLines++;
       options.onBadLine(e.line, e.message);
     }
     if (signal.aborted) break;
-    const changes = done ? window.changes.filter((c) => !done.has(keyHash(lineKey(c)))) : window.changes;
-    if (changes.length === 0) continue;
-    const keys = changes.flatMap(resourcesOf);
+    const undone = done ? window.changes.filter((c) => !isDone(done, c, index)) : window.changes;
+    if (undone.length === 0) continue;
+    const keys = undone.flatMap(resourcesOf);
     const dependent = keys.some((k) => seen.has(k));
     for (const k of keys) seen.add(k);
     if (dependent) {
@@ -73,13 +83,31 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
     }
     while (running.length >= inFlight) await running.shift();
     if (signal.aborted) break;
+    const { changes, waiting } = options.planOnly ? { changes: undone, waiting: [] } : split(undone, failed);
     const current = options.planOnly ? carriedFor(changes, carried) : undefined;
-    const planned = tagger.plan(changes, { signal, current }).then(
+    const planning =
+      changes.length > 0 ? tagger.plan(changes, { signal, current }) : Promise.resolve(empty());
+    const planned = planning.then(
       async (plan) => {
-        if (options.planOnly) carry(plan, options.repeated, carried);
-        const results = options.planOnly
-          ? undefined
-          : (await tagger.apply(plan, { signal, onProgress: (p) => options.onResult?.(p.result) })).results;
+        if (options.planOnly) {
+          carry(plan, options.repeated, carried);
+          return { plan, results: undefined };
+        }
+        withWaiting(plan, waiting);
+        const onProgress = ({ result }: { result: WriteResult }) => {
+          result.window = index;
+          options.onResult?.(result);
+        };
+        const { results } = await tagger.apply(plan, { signal, onProgress });
+        for (const result of results) {
+          result.window = index;
+          if (
+            result.outcome !== 'changed' &&
+            result.outcome !== 'unchanged' &&
+            options.repeated?.has(result.arn)
+          )
+            failed.add(result.arn);
+        }
         return { plan, results };
       },
       (error: unknown) => {
@@ -98,6 +126,51 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
   await Promise.all(running);
   await emitted;
   return { badLines, stopped: signal.aborted };
+}
+
+/** True when the run resumed did the write of `change`'s resource in window `index`. */
+function isDone(done: Set<string>, change: Change, index: number): boolean {
+  const { arn, versionId } = change;
+  // A line an older unitag wrote has no window: it stands for the resource.
+  return done.has(doneKey({ arn, versionId, window: index })) || done.has(doneKey({ arn, versionId }));
+}
+
+/** A window's changes in two: those to plan, and those waiting for an earlier failed write of their resources. */
+function split(changes: Change[], failed: Set<string>): { changes: Change[]; waiting: Change[] } {
+  if (failed.size === 0) return { changes, waiting: [] };
+  const waiting = changes.filter((c) => resourcesOf(c).some((arn) => failed.has(arn)));
+  if (waiting.length === 0) return { changes, waiting };
+  // Its own later lines wait for it too.
+  for (const change of waiting) failed.add(change.arn);
+  return { changes: changes.filter((c) => !waiting.includes(c)), waiting };
+}
+
+/** Adds a failed entry to the plan for each resource whose lines wait for an earlier failed write. */
+function withWaiting(plan: Plan, waiting: Change[]): void {
+  const entries = new Map<string, PlanEntry>();
+  for (const change of waiting) {
+    const { arn, versionId } = change;
+    const source = resourcesOf(change).find((a) => a !== arn);
+    const message =
+      source === undefined
+        ? `an earlier line of this job for ${arn} failed: this one waits for it, so that the lines apply in file order; fix that failure and resume`
+        : `an earlier line of this job for ${arn} or its copy source ${source} failed: this one waits for it, so that the lines apply in file order; fix that failure and resume`;
+    entries.set(lineKey(change), {
+      arn,
+      ...(versionId ? { versionId } : {}),
+      status: 'failed',
+      set: newTags(),
+      remove: [],
+      error: new EarlierLineFailedError(message, { arn }),
+    });
+  }
+  plan.entries.push(...entries.values());
+  plan.totals.total += entries.size;
+  plan.totals.failed += entries.size;
+}
+
+function empty(): Plan {
+  return { entries: [], totals: { total: 0, change: 0, noop: 0, failed: 0 }, calls: 0 };
 }
 
 /** The carried tags of the resources (and copy sources) a window names, or undefined when there are none. */
@@ -130,15 +203,17 @@ function carry(plan: Plan, repeated: ReadonlySet<string> | undefined, carried: M
 export async function prepass(
   windows: AsyncIterable<JobWindow>,
   onBadLine: (line: number, message: string) => void,
-): Promise<{ badLines: number; repeated: Set<string> }> {
+): Promise<{ badLines: number; changes: number; repeated: Set<string> }> {
   const seen = new SeenFilter();
   const repeated = new Set<string>();
   let badLines = 0;
+  let changes = 0;
   for await (const window of windows) {
     for (const e of window.errors) {
       badLines++;
       onBadLine(e.line, e.message);
     }
+    changes += window.changes.length;
     for (const change of window.changes) {
       for (const arn of resourcesOf(change)) {
         if (seen.has(arn)) repeated.add(arn);
@@ -146,7 +221,7 @@ export async function prepass(
       }
     }
   }
-  return { badLines, repeated };
+  return { badLines, changes, repeated };
 }
 
 function resourcesOf(change: Change): string[] {

@@ -12,6 +12,9 @@ import type { WindowOut } from './pipeline.js';
 /** Writes `text` to standard output, waiting while its buffer is full. */
 export async function write(text: string): Promise<void> {
   if (text === '' || process.stdout.write(text)) return;
+  // Standard output that failed (its reader went away, the disk is full: src/cli.ts says so) takes no more
+  // writes and sends no 'drain': what is left is dropped, and the command goes on.
+  if (!process.stdout.writable) return;
   await new Promise<void>((resolve) => {
     const done = () => {
       process.stdout.off('drain', done);

@@ -1,24 +1,16 @@
 // The cached virtualenv with localstack-core: `venv-<hash of the pinned requirements>` in the cache, so that
-// two versions never share one. One process installs at a time (an exclusive lock file holding its pid, taken
-// over when that pid is gone); the install goes into a directory of its own and is renamed into place once
-// complete, so a half-built venv is never used and a crash leaves nothing another process trips on. A pip that
-// fails is diagnosed from what it printed.
+// two versions never share one. One process installs at a time (the lock `venv-<hash>.lock`, lock.ts); the
+// install goes into `venv-<hash>.partial-<pid>` and is renamed into place once complete, so a half-built venv is
+// never used. A build whose process was killed (its pip may still be writing into it) is ended and removed by
+// the next start that can take that lock. A pip that fails is diagnosed from what it printed.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalStackError } from '../errors.js';
-import { alive, sleep } from './process.js';
+import { acquire, tryAcquire } from './lock.js';
+import { alive, commandLine } from './process.js';
 import { findPython } from './python.js';
 
 /** The localstack-core release the requirements pin (its version and every dependency's). */
@@ -28,19 +20,48 @@ const INSTALL_TIME = 'which takes about half a minute to a few minutes depending
 /** How long a start waits for another process's install before it gives up. */
 const LOCK_WAIT_MS = 15 * 60_000;
 
+/**
+ * The Python of the cached virtualenv when it is installed (undefined when not), after removing what killed
+ * installs left, if no install is running.
+ */
+export function installed(cacheDir: string, log: (line: string) => void): string | undefined {
+  const { venv } = pinned(cacheDir);
+  if (!complete(venv)) return undefined;
+  if (abandoned(venv).length > 0) {
+    const unlock = tryAcquire(`${venv}.lock`, 'install-failed');
+    try {
+      if (unlock) removeAbandoned(venv, log);
+    } finally {
+      unlock?.();
+    }
+  }
+  return venvPython(venv);
+}
+
 /** The Python of the cached virtualenv, installed first when there is none for the pinned requirements. */
 export async function installIfNeeded(
   cacheDir: string,
   python: string | undefined,
   log: (line: string) => void,
 ): Promise<string> {
-  const requirements = requirementsFile();
-  const text = readFileSync(requirements, 'utf8');
-  const venv = join(cacheDir, `venv-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`);
-  if (complete(venv)) return venvPython(venv);
+  const { venv, text, requirements } = pinned(cacheDir);
+  if (complete(venv)) return installed(cacheDir, log) ?? venvPython(venv);
   cacheStep(`cannot create the cache directory ${cacheDir}`, () => mkdirSync(cacheDir, { recursive: true }));
-  const unlock = await lock(`${venv}.lock`, venv, log);
+  const unlock = await acquire(`${venv}.lock`, {
+    name: 'install',
+    reason: 'install-failed',
+    doing: `installing localstack-core into ${venv}`,
+    waitMs: LOCK_WAIT_MS,
+    tooLong: (holder) =>
+      new LocalStackError(
+        `${holder} has been installing localstack-core into ${venv} for ${LOCK_WAIT_MS / 60_000} minutes: ` +
+          `if it is stuck, end it, or remove ${venv}.lock if no install is running.`,
+        { reason: 'install-failed' },
+      ),
+    log,
+  });
   try {
+    removeAbandoned(venv, log);
     if (complete(venv)) return venvPython(venv);
     const base = findPython(python);
     const packages = text.split('\n').filter((line) => /^[A-Za-z0-9]/.test(line)).length;
@@ -55,12 +76,19 @@ export async function installIfNeeded(
   }
 }
 
+/** The pinned requirements, and the virtualenv in `cacheDir` that they are installed into. */
+function pinned(cacheDir: string): { venv: string; text: string; requirements: string } {
+  const requirements = requirementsFile();
+  const text = readFileSync(requirements, 'utf8');
+  const venv = join(cacheDir, `venv-${createHash('sha256').update(text).digest('hex').slice(0, 16)}`);
+  return { venv, text, requirements };
+}
+
 const complete = (venv: string) => existsSync(join(venv, '.complete'));
 const venvPython = (venv: string) => join(venv, 'bin', 'python');
 
 /** Builds the venv in `<venv>.partial-<pid>` and renames it into place; on failure removes what it built. */
 async function build(base: string, venv: string, requirements: string): Promise<void> {
-  removeAbandoned(venv);
   const partial = `${venv}.partial-${process.pid}`;
   try {
     await step('venv', base, ['-m', 'venv', partial]);
@@ -81,84 +109,58 @@ async function build(base: string, venv: string, requirements: string): Promise<
   }
 }
 
-/** Removes partial builds whose process is gone (killed mid-install). */
-function removeAbandoned(venv: string): void {
-  const prefix = `${venv.slice(dirname(venv).length + 1)}.partial-`;
-  for (const name of readdirSync(dirname(venv))) {
-    if (name.startsWith(prefix) && !alive(Number(name.slice(prefix.length)))) {
-      rmSync(join(dirname(venv), name), { recursive: true, force: true });
-    }
+const PARTIAL = /^(venv-[0-9a-f]+)\.partial-(\d+)$/;
+
+/**
+ * The builds in the cache whose process has exited: `venv`'s (whose lock the caller holds), and other
+ * versions' while nobody holds their lock (a build in use has a live pid, or its version's lock is held).
+ */
+function abandoned(venv: string): { dir: string; pid: number }[] {
+  const cache = dirname(venv);
+  const found: { dir: string; pid: number }[] = [];
+  for (const name of safeList(cache)) {
+    const [, version = '', pid = ''] = name.match(PARTIAL) ?? [];
+    const mine = join(cache, version) === venv;
+    if (!pid || Number(pid) === process.pid || alive(Number(pid))) continue;
+    if (mine || !existsSync(join(cache, `${version}.lock`)))
+      found.push({ dir: join(cache, name), pid: Number(pid) });
   }
+  return found;
 }
 
 /**
- * Takes the install lock (a file created exclusively, holding this pid); waits while a live process holds
- * it, and takes over one whose process is gone. Returns the release.
+ * Removes the builds of killed installs. Killing an install's node process leaves its pip running, writing into
+ * the build: such processes are ended first, or they would write the directory back.
  */
-async function lock(file: string, venv: string, log: (line: string) => void): Promise<() => void> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  let waitingFor: number | undefined;
-  for (;;) {
-    if (tryCreate(file)) {
-      return () => {
-        if (lockHolder(file) === process.pid) rmSync(file, { force: true });
-      };
+function removeAbandoned(venv: string, log: (line: string) => void): void {
+  for (const { dir, pid } of abandoned(venv)) {
+    for (const writer of runningFrom(dir)) {
+      try {
+        process.kill(writer, 'SIGKILL');
+      } catch {
+        // It ended meanwhile.
+      }
     }
-    const holder = lockHolder(file);
-    if (holder === undefined && unwrittenFor(file) > 5000) {
-      rmSync(file, { force: true });
-      continue;
-    }
-    if (holder !== undefined && !alive(holder)) {
-      rmSync(file, { force: true });
-      log(`removed the install lock of pid ${holder}, which has exited (${file})`);
-      continue;
-    }
-    if (holder !== undefined && holder !== waitingFor) {
-      log(`waiting for pid ${holder}, which is installing localstack-core into ${venv} (lock ${file})`);
-      waitingFor = holder;
-    }
-    if (Date.now() > deadline) {
-      throw new LocalStackError(
-        `pid ${holder} has been installing localstack-core into ${venv} for ${LOCK_WAIT_MS / 60_000} minutes: ` +
-          `if it is stuck, end it, or remove ${file} if no install is running.`,
-        { reason: 'install-failed' },
-      );
-    }
-    await sleep(250);
+    rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    log(`removed ${dir}, left by an install (pid ${pid}) that was killed`);
   }
 }
 
-function tryCreate(file: string): boolean {
-  try {
-    writeFileSync(file, String(process.pid), { flag: 'wx' });
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw new LocalStackError(`cannot create the install lock ${file}: ${(error as Error).message}.`, {
-      reason: 'install-failed',
-      cause: error,
-    });
-  }
+/** The processes whose command line runs from `dir` (Linux; elsewhere none are found). */
+function runningFrom(dir: string): number[] {
+  return safeList('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) =>
+      (commandLine(pid) ?? '').split('\0').some((arg) => arg === dir || arg.startsWith(`${dir}/`)),
+    );
 }
 
-/** The pid in the lock file; undefined while its creator has yet to write it (or it is gone). */
-function lockHolder(file: string): number | undefined {
+function safeList(dir: string): string[] {
   try {
-    const pid = Number(readFileSync(file, 'utf8'));
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    return readdirSync(dir);
   } catch {
-    return undefined;
-  }
-}
-
-/** Milliseconds since a lock file with no pid in it was written (0 when it has one or is gone). */
-function unwrittenFor(file: string): number {
-  try {
-    const stats = statSync(file);
-    return stats.size === 0 ? Date.now() - stats.mtimeMs : 0;
-  } catch {
-    return 0;
+    return [];
   }
 }
 

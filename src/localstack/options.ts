@@ -129,8 +129,11 @@ function endpoint(given: string | undefined): string | undefined {
   return value.replace(/\/+$/, '');
 }
 
+/** Milliseconds a start waits for the services unless told otherwise. */
+export const START_TIMEOUT = 180_000;
+
 function startTimeout(given: number | undefined): number {
-  if (given === undefined) return 180_000;
+  if (given === undefined) return START_TIMEOUT;
   if (typeof given === 'number' && Number.isFinite(given) && given > 0) return given;
   return refuse('startTimeout', 'a positive number of milliseconds', given);
 }
@@ -140,7 +143,8 @@ function keep(given: boolean | undefined): boolean {
   return refuse('keep', 'true or false', given);
 }
 
-function log(given: ((line: string) => void) | undefined): (line: string) => void {
+/** The progress log: the option, or standard error. */
+export function log(given: ((line: string) => void) | undefined): (line: string) => void {
   if (given === undefined) return (line) => process.stderr.write(`[localstack] ${line}\n`);
   if (typeof given === 'function') return given;
   return refuse('log', 'a function that takes a line of text', given);

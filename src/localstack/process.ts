@@ -1,10 +1,9 @@
-// The embedded LocalStack's process: started in a process group of its own under run/<port> in the cache,
-// ended by its group (LocalStack starts helpers such as kinesis-mock), and the small checks around it.
-import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The embedded LocalStack's process: how it is started (its watchdog, owner.ts, starts it) in a process group of
+// its own under run/<port> in the cache, how it is ended (by its group: LocalStack starts helpers such as
+// kinesis-mock), and the small checks around it.
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { join } from 'node:path';
-import { LocalStackError } from '../errors.js';
 
 /** An embedded LocalStack: its process, port and files. */
 export interface Runtime {
@@ -35,45 +34,36 @@ export function recordedPid(runDir: string): number | undefined {
   }
 }
 
-/** Starts `python -m localstack.runtime.main` on 127.0.0.1:`port` with `services`; does not wait for them. */
-export function spawnRuntime(
+/** How the runtime is started (by its watchdog, owner.ts, which also empties its data directory first). */
+export interface RuntimeSpec {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  port: number;
+  runDir: string;
+  dataDir: string;
+  logFile: string;
+}
+
+/** How to start `python -m localstack.runtime.main` on 127.0.0.1:`port` with `services`, its files in `runDir`. */
+export function runtimeSpec(
   python: string,
   runDir: string,
   port: number,
   services: readonly string[],
-): Runtime {
+): RuntimeSpec {
   const dataDir = join(runDir, 'data');
-  const logFile = join(runDir, 'localstack.log');
-  let out: number;
-  try {
-    rmSync(dataDir, { recursive: true, force: true });
-    mkdirSync(dataDir, { recursive: true });
-    out = openSync(logFile, 'w');
-  } catch (cause) {
-    throw new LocalStackError(`cannot prepare ${runDir} for LocalStack: ${(cause as Error).message}.`, {
-      reason: 'start-failed',
-      cause,
-    });
-  }
-  const child = spawn(python, ['-m', 'localstack.runtime.main'], {
-    cwd: runDir,
-    detached: true,
-    stdio: ['ignore', out, out],
-    env: { ...process.env, ...runtimeEnv(port, services, dataDir) },
-  });
-  closeSync(out);
-  child.on('error', () => {});
-  child.unref();
-  if (child.pid === undefined) {
-    throw new LocalStackError(
-      `cannot run ${python} to start LocalStack (is the cache's virtualenv intact?).`,
-      {
-        reason: 'start-failed',
-      },
-    );
-  }
-  writeFileSync(join(runDir, 'localstack.pid'), String(child.pid));
-  return runtimeAt(runDir, port, child.pid);
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) if (value !== undefined) env[name] = value;
+  return {
+    command: python,
+    args: ['-m', 'localstack.runtime.main'],
+    env: { ...env, ...runtimeEnv(port, services, dataDir) },
+    port,
+    runDir,
+    dataDir,
+    logFile: join(runDir, 'localstack.log'),
+  };
 }
 
 /** LocalStack's configuration: loopback only, the services named, state kept under `dataDir`. */
@@ -132,6 +122,20 @@ export function isLocalStack(pid: number): boolean {
   );
 }
 
+/**
+ * When `pid` started (Linux: clock ticks since boot), or undefined where /proc cannot tell: with the pid, it names
+ * one process, not a later one given the same pid.
+ */
+export function startedAt(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command name (in parentheses) start at the third; the start time is the 22nd.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
 /** The command line of `pid` (Linux), or undefined where /proc cannot tell. */
 export function commandLine(pid: number): string | undefined {
   try {
@@ -141,12 +145,21 @@ export function commandLine(pid: number): string | undefined {
   }
 }
 
+/** True while `pid` runs; a zombie (exited, not yet reaped by a parent that does not reap) has ended. */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    // The state follows the command name, which is in parentheses and may hold spaces or parentheses itself.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    // Reaped since the signal.
+    return false;
   }
 }
 
@@ -156,11 +169,16 @@ export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve
 export function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
+    const done = (taken: boolean) => {
+      clearTimeout(timer);
       socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
+      resolve(taken);
+    };
+    // On the loopback interface a port nobody listens on refuses at once. A connection left unanswered is a
+    // listener that accepts nothing (its backlog full, as a hung LocalStack's is): the port is taken.
+    const timer = setTimeout(() => done(true), 2000);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
 }
 

@@ -14,7 +14,7 @@ const LINES = 60_000;
 
 let fake: RatedAws;
 const volume = (run: string, i: number) =>
-  `arn:aws:ec2:us-east-1:123456789012:volume/vol-${run}${i.toString(16).padStart(12, '0')}`;
+  `arn:aws:ec2:us-east-1:123456789012:volume/vol-${run}${i.toString(16).padStart(16, '0')}`;
 
 beforeAll(async () => {
   // AWS's rates, fifty times over: the job's shape (windows, batches, rate waits) without its minutes.

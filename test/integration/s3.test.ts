@@ -142,7 +142,7 @@ describe('S3 on LocalStack', () => {
 
   it('refuses a versionId on a bucket before any call', async () => {
     const tagger = localTagger();
-    await expect(tagger.list('arn:aws:s3:::b', { versionId: 'v' })).rejects.toMatchObject({
+    await expect(tagger.list('arn:aws:s3:::bkt', { versionId: 'v' })).rejects.toMatchObject({
       code: 'UnsupportedResource',
     });
     expect(tagger.calls).toBe(0);

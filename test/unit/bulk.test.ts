@@ -47,7 +47,7 @@ describe('batching boundaries', () => {
     [21, [20, 1]],
     [41, [20, 20, 1]],
   ])('%i ARNs through the tagging API -> calls of %j', async (n, expected) => {
-    rgta.on(TagResourcesCommand).resolves({});
+    rgta.on(TagResourcesCommand).resolves({ FailedResourcesMap: {} });
     const report = await tagger().tagMany(
       Array.from({ length: n }, (_, i) => group(i)),
       { a: '1' },
@@ -125,11 +125,11 @@ describe('per-resource failure isolation', () => {
 
   it('matches the ids an EC2 error names as whole ids: vol-1 is not named by an error about vol-10', async () => {
     const short = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000a';
-    const long = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000a0';
+    const long = 'arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000a000000000';
     ec2
       .on(CreateTagsCommand)
       .rejectsOnce(
-        Object.assign(new Error("The volume 'vol-0000000a0' does not exist."), {
+        Object.assign(new Error("The volume 'vol-0000000a000000000' does not exist."), {
           name: 'InvalidVolume.NotFound',
         }),
       )
@@ -140,7 +140,7 @@ describe('per-resource failure isolation', () => {
       [long, 'failed'],
     ]);
     expect(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input.Resources)).toEqual([
-      ['vol-0000000a', 'vol-0000000a0'],
+      ['vol-0000000a', 'vol-0000000a000000000'],
       ['vol-0000000a'],
     ]);
   });
@@ -181,7 +181,7 @@ describe('per-resource failure isolation', () => {
 
 describe('tagging API first for services it tags on AWS', () => {
   it('tags SNS topics and SQS queues through TagResources, 20 a call, with no service call', async () => {
-    rgta.on(TagResourcesCommand).resolves({});
+    rgta.on(TagResourcesCommand).resolves({ FailedResourcesMap: {} });
     const queues = Array.from({ length: 5 }, (_, i) => `arn:aws:sqs:us-east-1:123456789012:q${i}`);
     const report = await tagger().tagMany([...Array.from({ length: 25 }, (_, i) => topic(i)), ...queues], {
       a: '1',

@@ -15,9 +15,9 @@ const ARNS = [
   `arn:aws:lambda:us-east-1:${A}:code-signing-config:csc-1`,
   'arn:aws:s3:::bucket',
   'arn:aws:s3:::bucket/dir/key.txt',
-  `arn:aws:ec2:us-east-1:${A}:volume/vol-1`,
-  `arn:aws:ec2:us-east-1:${A}:security-group/sg-1`,
-  `arn:aws:ec2:us-east-1:${A}:instance/i-1`,
+  `arn:aws:ec2:us-east-1:${A}:volume/vol-00000001`,
+  `arn:aws:ec2:us-east-1:${A}:security-group/sg-00000001`,
+  `arn:aws:ec2:us-east-1:${A}:instance/i-00000001`,
   `arn:aws:iam::${A}:user/division/u`,
   `arn:aws:iam::${A}:role/r`,
   `arn:aws:iam::${A}:policy/p`,
@@ -123,7 +123,7 @@ describe('permissions', () => {
       [
         { arn: `arn:aws:sns:us-east-1:${A}:a`, operations: ['tag'] },
         { arn: `arn:aws:sns:us-east-1:${A}:b`, operations: ['tag'] },
-        { arn: `arn:aws:ec2:us-east-1:${A}:volume/vol-1`, operations: ['list', 'untag'] },
+        { arn: `arn:aws:ec2:us-east-1:${A}:volume/vol-00000001`, operations: ['list', 'untag'] },
       ],
       { bulk: false },
     );
@@ -141,7 +141,7 @@ describe('permissions', () => {
           Sid: 'UnitagResources1',
           Effect: 'Allow',
           Action: ['ec2:DeleteTags'],
-          Resource: `arn:aws:ec2:us-east-1:${A}:volume/vol-1`,
+          Resource: `arn:aws:ec2:us-east-1:${A}:volume/vol-00000001`,
         },
         {
           Sid: 'UnitagResources2',
@@ -156,19 +156,19 @@ describe('permissions', () => {
   it('adds the tagging API for bulk work on the types it serves, and never for S3 objects', async () => {
     const policy = await tagger().permissions([
       { arn: `arn:aws:sqs:us-east-1:${A}:q`, operations: ['untag'] },
-      { arn: 'arn:aws:s3:::b/k', operations: ['tag'] },
+      { arn: 'arn:aws:s3:::bkt/k', operations: ['tag'] },
     ]);
     expect(policy.Statement[0]).toMatchObject({ Action: ['tag:UntagResources'], Resource: '*' });
     expect(JSON.stringify(policy)).not.toContain('tag:TagResources');
   });
 
   it("writes IAM's escapes for *, ? and $ in a name, so that the resource names that object alone", async () => {
-    const policy = await tagger().permissions([{ arn: 'arn:aws:s3:::b/a*b?c$d', operations: ['list'] }]);
-    expect(policy.Statement[0]?.Resource).toBe('arn:aws:s3:::b/a${*}b${?}c${$}d');
+    const policy = await tagger().permissions([{ arn: 'arn:aws:s3:::bkt/a*b?c$d', operations: ['list'] }]);
+    expect(policy.Statement[0]?.Resource).toBe('arn:aws:s3:::bkt/a${*}b${?}c${$}d');
   });
 
   it("asks for an S3 object version's own actions", async () => {
-    const [request] = requestsOfChange({ arn: 'arn:aws:s3:::b/k', versionId: 'v1', remove: ['x'] });
+    const [request] = requestsOfChange({ arn: 'arn:aws:s3:::bkt/k', versionId: 'v1', remove: ['x'] });
     const policy = await tagger().permissions([request as never], { bulk: false });
     expect(policy.Statement[0]?.Action).toEqual([
       's3:DeleteObjectVersionTagging',
@@ -225,9 +225,9 @@ describe("explain and permissions at the edges of AWS's reference", () => {
   });
 
   it('lists as ABAC keys only keys that read tags, each on its side', async () => {
-    const vpn = await tagger().explain(`arn:aws:ec2:us-east-1:${A}:vpn-connection/vpn-1`);
+    const vpn = await tagger().explain(`arn:aws:ec2:us-east-1:${A}:vpn-connection/vpn-00000001`);
     expect(vpn.abac.resourceKeys).toEqual(['aws:ResourceTag/${TagKey}', 'ec2:ResourceTag/${TagKey}']);
-    const instance = await tagger().explain(`arn:aws:ec2:us-east-1:${A}:instance/i-1`);
+    const instance = await tagger().explain(`arn:aws:ec2:us-east-1:${A}:instance/i-00000001`);
     expect(instance.abac.resourceKeys).not.toContain('ec2:InstanceMetadataTags');
     const db = await tagger().explain(`arn:aws:rds:us-east-1:${A}:db:d`);
     expect(db.abac.requestKeys).toContain('rds:req-tag/${TagKey}');

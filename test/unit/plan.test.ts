@@ -216,7 +216,7 @@ describe('apply', () => {
 
 describe('S3 object versions in plans and reports', () => {
   const s3 = mockClient(S3Client);
-  const OBJECT = 'arn:aws:s3:::b/k';
+  const OBJECT = 'arn:aws:s3:::bkt/k';
   beforeEach(() => {
     s3.reset();
     s3.on(GetObjectTaggingCommand).resolves({ TagSet: [] });
@@ -236,8 +236,8 @@ describe('S3 object versions in plans and reports', () => {
     const puts = s3.commandCalls(PutObjectTaggingCommand).map((c) => c.args[0].input);
     expect(puts).toEqual(
       expect.arrayContaining([
-        { Bucket: 'b', Key: 'k', VersionId: 'V', Tagging: { TagSet: [{ Key: 'forK', Value: '1' }] } },
-        { Bucket: 'b', Key: 'k?V', Tagging: { TagSet: [{ Key: 'forOther', Value: '1' }] } },
+        { Bucket: 'bkt', Key: 'k', VersionId: 'V', Tagging: { TagSet: [{ Key: 'forK', Value: '1' }] } },
+        { Bucket: 'bkt', Key: 'k?V', Tagging: { TagSet: [{ Key: 'forOther', Value: '1' }] } },
       ]),
     );
   });

@@ -14,8 +14,8 @@ import { prepass, runPipeline, SeenFilter } from '../../src/cli/pipeline.js';
 import { jobWindows } from '../../src/job-stream.js';
 import type { WriteResult } from '../../src/report.js';
 import { lineKey } from '../../src/report.js';
-import { keyHash, ReportFile, readEarlier } from '../../src/report-file.js';
-import { mockClients, mockedTagger } from '../mocks/sdk.js';
+import { doneKey, keyHash, ReportFile, readEarlier } from '../../src/report-file.js';
+import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 
 const { sns } = mockClients({ sns: SNSClient });
 const dir = mkdtempSync(join(tmpdir(), 'unitag-stream-'));
@@ -132,7 +132,7 @@ describe('runPipeline', () => {
     const tagger = mockedTagger({ preferTaggingApi: false, maxRates: false });
     const bad: number[] = [];
     const first = await prepass(jobWindows({ text }, 'ndjson', 2), (line) => bad.push(line));
-    expect(first).toEqual({ badLines: 1, repeated: new Set([topic(1)]) });
+    expect(first).toEqual({ badLines: 1, changes: 5, repeated: new Set([topic(1)]) });
     expect(bad).toEqual([6]);
     const afters: Record<string, string>[] = [];
     await runPipeline({
@@ -175,6 +175,97 @@ describe('runPipeline', () => {
     expect(
       sns.commandCalls(ListTagsForResourceCommand).map((c) => c.args[0].input.ResourceArn),
     ).not.toContain(topic(2));
+  });
+});
+
+describe('runPipeline: what is done is a write of a window, not a resource', () => {
+  /** A stateful SNS: tags per topic, each TagResource applied in the order it comes. */
+  function statefulSns(): Map<string, Record<string, string>> {
+    const tags = new Map<string, Record<string, string>>();
+    sns.on(ListTagsForResourceCommand).callsFake(({ ResourceArn }) => ({
+      Tags: Object.entries(tags.get(ResourceArn) ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    }));
+    sns.on(TagResourceCommand).callsFake(({ ResourceArn, Tags }) => {
+      const now = { ...(tags.get(ResourceArn) ?? {}) };
+      for (const { Key, Value } of Tags) now[Key] = Value;
+      tags.set(ResourceArn, now);
+      return {};
+    });
+    return tags;
+  }
+  // topic 1 at line 1 (env=first) and line 3 (env=second): windows of 2 lines put them in windows 1 and 2.
+  const lines = [
+    { arn: topic(1), set: { env: 'first' } },
+    { arn: topic(2), set: { k: 'v' } },
+    { arn: topic(1), set: { env: 'second', b: '2' } },
+  ]
+    .map((c) => JSON.stringify(c))
+    .join('\n');
+  const run = (done?: Set<string>) => {
+    const results: WriteResult[] = [];
+    const recorded: WriteResult[] = [];
+    const finished = runPipeline({
+      tagger: mockedTagger({ preferTaggingApi: false, maxRates: false, retryFor: 0 }),
+      windows: jobWindows({ text: lines }, 'ndjson', 2),
+      signal: new AbortController().signal,
+      planOnly: false,
+      done,
+      repeated: new Set([topic(1)]),
+      onBadLine: () => {},
+      onResult: (r) => recorded.push({ ...r }),
+      onWindow: async (out) => {
+        results.push(...(out.results ?? []));
+      },
+    });
+    return finished.then(() => ({ results, recorded }));
+  };
+
+  it("a resume that finds a resource's first window done applies its later window's line", async () => {
+    // Prepare: the earlier run did window 1 (both resources) and was killed before window 2.
+    const tags = statefulSns();
+    tags.set(topic(1), { env: 'first' });
+    tags.set(topic(2), { k: 'v' });
+    const done = new Set([doneKey({ arn: topic(1), window: 1 }), doneKey({ arn: topic(2), window: 1 })]);
+    // Act
+    const { results, recorded } = await run(done);
+    // Assess
+    expect(results.map((r) => [r.arn, r.window, r.outcome])).toEqual([[topic(1), 2, 'changed']]);
+    expect(recorded.map((r) => r.window)).toEqual([2]);
+    expect(tags.get(topic(1))).toEqual({ env: 'second', b: '2' });
+  });
+
+  it('a failed write holds the later lines of its resource (no call), and a resume applies all of them in order', async () => {
+    // Prepare: the first TagResource of topic 1 is refused.
+    const tags = statefulSns();
+    sns
+      .on(TagResourceCommand, { ResourceArn: topic(1) })
+      .rejectsOnce(awsError('AuthorizationError', 403))
+      .callsFake(({ ResourceArn, Tags }) => {
+        const now = { ...(tags.get(ResourceArn) ?? {}) };
+        for (const { Key, Value } of Tags) now[Key] = Value;
+        tags.set(ResourceArn, now);
+        return {};
+      });
+    // Act
+    const first = await run();
+    // Assess: window 2's line for topic 1 waits for window 1's, and is never sent.
+    expect(first.results.map((r) => [r.arn, r.window, r.outcome, r.error?.code])).toEqual([
+      [topic(1), 1, 'failed', 'AccessDenied'],
+      [topic(2), 1, 'changed', undefined],
+      [topic(1), 2, 'failed', 'EarlierLineFailed'],
+    ]);
+    const sent = sns.commandCalls(TagResourceCommand).filter((c) => c.args[0].input.ResourceArn === topic(1));
+    expect(sent).toHaveLength(1);
+    expect(tags.get(topic(1))).toBeUndefined();
+    // Act: the cause fixed, a resume with what the first run did.
+    const done = new Set(first.results.filter((r) => r.outcome === 'changed').map((r) => doneKey(r)));
+    const second = await run(done);
+    // Assess: both lines of topic 1, in file order (the second's env wins).
+    expect(second.results.map((r) => [r.arn, r.window, r.outcome])).toEqual([
+      [topic(1), 1, 'changed'],
+      [topic(1), 2, 'changed'],
+    ]);
+    expect(tags.get(topic(1))).toEqual({ env: 'second', b: '2' });
   });
 });
 

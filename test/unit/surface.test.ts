@@ -18,6 +18,7 @@ describe('public surface', () => {
       'ConfigurationError',
       'CredentialsError',
       'DEFAULT_RULES',
+      'EarlierLineFailedError',
       'InvalidArnError',
       'InvalidPolicyError',
       'InvalidTagError',

@@ -65,6 +65,24 @@ async function applyJob(global: GlobalOptions, file: string, opts: ApplyOptions)
   if (reportPath && sameFile(reportPath, file)) {
     throw new UsageError(`the report ${reportPath} is the job file itself: name another file`);
   }
+  // One run per report: a second run on it (a resume started twice) would do the work left twice.
+  const release = reportPath ? await lock(reportPath) : () => {};
+  try {
+    return await applyLocked(global, file, opts, kind, reportPath, release);
+  } finally {
+    release();
+  }
+}
+
+/** `applyJob` once the report (if any) is this run's alone. */
+async function applyLocked(
+  global: GlobalOptions,
+  file: string,
+  opts: ApplyOptions,
+  kind: JobFormat,
+  reportPath: string | undefined,
+  release: () => void,
+): Promise<number> {
   const earlier = opts.resume ? await readEarlierReport(opts.resume) : undefined;
   if (earlier?.from === 'journal' && reportPath && !sameFile(reportPath, opts.resume as string)) {
     // That run's journal would be left behind, blocking its report: it is finished where it was started.
@@ -72,22 +90,35 @@ async function applyJob(global: GlobalOptions, file: string, opts: ApplyOptions)
       `${opts.resume} belongs to an unfinished run: resume it into the same report (--resume ${opts.resume}, without --report)`,
     );
   }
-  const [{ ReportFile }, { printable }] = await Promise.all([
+  const [{ ReportFile }, { printable }, { prepass }] = await Promise.all([
     import('../../report-file.js'),
     import('../../render.js'),
+    import('../pipeline.js'),
   ]);
-  // The report must be writable before the first AWS call.
+  // The report and its journal must be writable before the first AWS call.
   const reportFile = new ReportFile(reportPath);
   try {
     reportFile.check();
+    reportFile.checkJournal(earlier, opts.resume);
   } catch (error) {
     throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
   }
   const source = await jobSourceOf(file);
   const tagger = await makeTagger(global);
   const callsBefore = tagger.calls;
+  // Every line is checked before the first call (a bad one is said then, and left out), and the resources named
+  // more than once are found. A job with no good line ends here, having called nothing.
+  const first = await prepass(await windowsOf(tagger, source, kind), await badLine(file));
+  if (first.changes === 0 && first.badLines > 0) return EXIT.usage;
   // Before the first read: the job's identity (when a report is written or resumed), and the resume check.
-  const job = reportPath ? await identify(tagger, await digest(source), global) : undefined;
+  const job = reportPath
+    ? await identify(
+        tagger,
+        await digest(source),
+        global,
+        earlier && !opts.forceResume ? opts.resume : undefined,
+      )
+    : undefined;
   if (earlier && job && !opts.forceResume) checkResume(earlier, job, opts.resume as string);
   reportFile.job = job;
   try {
@@ -95,12 +126,12 @@ async function applyJob(global: GlobalOptions, file: string, opts: ApplyOptions)
   } catch (error) {
     throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
   }
-  const stop = new StopOnSignal(reportFile);
+  const stop = new StopOnSignal(reportFile, release);
   // A report that can no longer be written stops the job: writes it could not record would be lost to resume.
   reportFile.onFailure = () => stop.abort();
   try {
-    const context = { global, opts, earlier, reportFile, stop, job, callsBefore };
-    const code = await run(tagger, file, kind, source, context);
+    const context = { global, opts, earlier, reportFile, stop, job, callsBefore, first };
+    const code = await run(tagger, kind, source, context);
     if (!reportFile.failure) return code;
     process.stderr.write(
       `unitag: the report ${reportPath} could not be written: ${printable(reportFile.failure.message)}\n`,
@@ -108,6 +139,17 @@ async function applyJob(global: GlobalOptions, file: string, opts: ApplyOptions)
     return EXIT.failed;
   } finally {
     stop.release();
+  }
+}
+
+/** Takes the report's lock, or says who holds it (exit 2). */
+async function lock(reportPath: string): Promise<() => void> {
+  const { lockReport, ReportLockedError } = await import('../../report-lock.js');
+  try {
+    return lockReport(reportPath);
+  } catch (error) {
+    if (error instanceof ReportLockedError) throw new UsageError(error.message);
+    throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
   }
 }
 
@@ -120,17 +162,18 @@ interface RunContext {
   job: JobIdentity | undefined;
   /** The tagger's calls before the job's identity was asked for: the output counts that STS call too. */
   callsBefore: number;
+  /** What the first reading of the job found. */
+  first: { badLines: number; repeated: Set<string> };
 }
 
 /** Runs the job through the pipeline, writing output and report as windows finish; the exit code. */
 async function run(
   tagger: Tagger,
-  file: string,
   kind: JobFormat,
   source: { text: string } | { path: string },
-  { global, opts, earlier, reportFile, stop, job, callsBefore }: RunContext,
+  { global, opts, earlier, reportFile, stop, job, callsBefore, first }: RunContext,
 ): Promise<number> {
-  const [{ prepass, runPipeline }, { StreamOutput }, { summary }, { errorLine }] = await Promise.all([
+  const [{ runPipeline }, { StreamOutput }, { summary }, { errorLine }] = await Promise.all([
     import('../pipeline.js'),
     import('../stream-output.js'),
     import('../../render.js'),
@@ -142,10 +185,6 @@ async function run(
   let code: number = EXIT.ok;
   if (earlier && opts.resume) await reportResumed(opts.resume, earlier, out, totals);
   const progress = await progressBar(global, source);
-  // Every line is checked before the first write (a bad one is said then, and left out), and the resources
-  // named more than once are found: only they can have two lines in the report.
-  const first = await prepass(await windowsOf(tagger, source, kind), await badLine(file));
-  if (first.repeated.size > 0) reportFile.mayRepeat();
   const result = await runPipeline({
     tagger,
     windows: await windowsOf(tagger, source, kind),
@@ -154,7 +193,6 @@ async function run(
     done: earlier?.done,
     repeated: first.repeated,
     onBadLine: () => {},
-    onRepeat: () => reportFile.mayRepeat(),
     onResult: (r) => {
       reportFile.record(r);
       progress?.(r);
@@ -272,13 +310,24 @@ function sameFile(a: string, b: string): boolean {
  * What a report belongs to: a fingerprint of the job's changes and of the account, region, endpoint and
  * profile it runs against (the account from STS, one call).
  */
-async function identify(tagger: Tagger, job: string, global: GlobalOptions): Promise<JobIdentity> {
+async function identify(
+  tagger: Tagger,
+  job: string,
+  global: GlobalOptions,
+  resuming: string | undefined,
+): Promise<JobIdentity> {
   const [{ printable }, { createHash }] = await Promise.all([
     import('../../render.js'),
     import('node:crypto'),
   ]);
-  // Without an answer from STS the identity leaves the account out, and says so: the job itself still runs.
-  const account = await tagger.account().catch((error: Error) => {
+  const account = await callerAccount(tagger).catch((error: Error) => {
+    // A resume must know the account to know the report is this job's: without it, it stops, and says why.
+    if (resuming) {
+      throw new IdentityError(
+        `cannot check that ${resuming} belongs to this job: STS GetCallerIdentity failed 3 times (${printable(error.message)}). Run again, or add --force-resume to take the report without that check.`,
+      );
+    }
+    // Without an answer from STS a new report's identity leaves the account out, and says so: the job still runs.
     process.stderr.write(
       `unitag: the report's job identity leaves out the account: ${printable(error.message)}\n`,
     );
@@ -287,16 +336,38 @@ async function identify(tagger: Tagger, job: string, global: GlobalOptions): Pro
   const region = global.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   const endpoint = global.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
   const profile = global.profile ?? process.env.AWS_PROFILE;
-  const fingerprint = createHash('sha256')
-    .update(JSON.stringify({ job, account, region, endpoint, profile }))
-    .digest('hex');
-  return { fingerprint, account, region, endpoint };
+  const fingerprintOf = (account: string | undefined) =>
+    createHash('sha256').update(JSON.stringify({ job, account, region, endpoint, profile })).digest('hex');
+  const identity = { fingerprint: fingerprintOf(account), account, region, endpoint };
+  // What the run that could not read its account wrote: the same job, here, is this one.
+  withoutAccount.set(identity, fingerprintOf(undefined));
+  return identity;
 }
+
+/** Each identity's fingerprint as it reads when the account is left out. */
+const withoutAccount = new WeakMap<JobIdentity, string>();
+
+/** The account the credentials act in, asked of STS up to three times (a fault in passing is not the answer). */
+async function callerAccount(tagger: Tagger): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await tagger.account();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
+    }
+  }
+}
+
+/** The job's identity could not be read: the command stops before any write (exit 1). */
+export class IdentityError extends Error {}
 
 /** A report of another job, or of the same job elsewhere, is refused: resuming it would skip the wrong work. */
 function checkResume(earlier: Earlier, job: JobIdentity, path: string): void {
   const theirs = earlier.job;
   if (theirs?.fingerprint === job.fingerprint) return;
+  // A report whose run could not read its account: the same job file, region, endpoint and profile is this job.
+  if (theirs && theirs.account === undefined && theirs.fingerprint === withoutAccount.get(job)) return;
   const why = theirs
     ? `it belongs to another job, or to the same job in another account, region or endpoint (${theirs.account ?? '?'} ${theirs.region ?? ''})`
     : 'it does not say which job it belongs to (an older unitag wrote it)';
@@ -313,6 +384,7 @@ class StopOnSignal {
     if (this.#controller.signal.aborted) {
       this.reportFile.flush();
       this.release();
+      this.unlock();
       process.kill(process.pid, signal);
       return;
     }
@@ -321,7 +393,11 @@ class StopOnSignal {
     this.#controller.abort();
   };
 
-  constructor(readonly reportFile: ReportFile) {
+  constructor(
+    readonly reportFile: ReportFile,
+    /** Releases the report's lock, before a second signal ends the process. */
+    readonly unlock: () => void,
+  ) {
     process.on('SIGINT', this.#handler).on('SIGTERM', this.#handler);
   }
 

@@ -99,7 +99,8 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
       }
     }
   } catch (error) {
-    // The reader went away (`unitag find ... | head -1`): nothing more can be printed, so the search stops.
+    // Standard output failed (the reader went away, `unitag find ... | head -1`, or the disk is full): nothing
+    // more can be printed, so the search stops. src/cli.ts says what failed, and the exit code where not EPIPE.
     if (closed.signal.aborted) return EXIT.ok;
     throw error;
   } finally {
@@ -122,11 +123,11 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
   return failed.length > 0 ? EXIT.failed : EXIT.ok;
 }
 
-/** A signal that aborts when standard output is closed by its reader (EPIPE), and a way to stop listening. */
+/** A signal that aborts when standard output fails (EPIPE, ENOSPC, EFBIG), and a way to stop listening. */
 function stdoutClosed() {
   const controller = new AbortController();
   const onError = (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') controller.abort(new Error('standard output was closed'));
+    controller.abort(new Error(`standard output failed: ${error.code}`));
   };
   process.stdout.on('error', onError);
   return { signal: controller.signal, dispose: () => process.stdout.off('error', onError) };

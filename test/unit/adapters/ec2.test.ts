@@ -7,7 +7,7 @@ const { ec2 } = mockClients({ ec2: EC2Client });
 const tagger = () => mockedTagger({ region: 'eu-west-1' });
 
 describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
-  const VOLUME = 'arn:aws:ec2:eu-west-1:123456789012:volume/vol-0abc';
+  const VOLUME = 'arn:aws:ec2:eu-west-1:123456789012:volume/vol-00000abc';
 
   it('untag with no keys makes no call (DeleteTags without keys deletes every tag on AWS)', async () => {
     await tagger().untag(VOLUME, []);
@@ -20,41 +20,44 @@ describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
     await tagger().untag(VOLUME, ['a', 'b', 'a']);
     const calls = ec2.commandCalls(DeleteTagsCommand);
     expect(calls).toHaveLength(1);
-    expect(calls[0]?.args[0].input).toEqual({ Resources: ['vol-0abc'], Tags: [{ Key: 'a' }, { Key: 'b' }] });
+    expect(calls[0]?.args[0].input).toEqual({
+      Resources: ['vol-00000abc'],
+      Tags: [{ Key: 'a' }, { Key: 'b' }],
+    });
     for (const call of calls) expect(call.args[0].input.Tags?.length).toBeGreaterThan(0);
   });
 
   it('takes the id generically from any resource type, empty account included', async () => {
     ec2.on(CreateTagsCommand).resolves({});
     const arns = [
-      'arn:aws:ec2:eu-west-1::image/ami-0abc',
-      'arn:aws:ec2:eu-west-1::snapshot/snap-0abc',
-      'arn:aws:ec2:eu-west-1:123456789012:transit-gateway/tgw-0abc',
-      'arn:aws:ec2:eu-west-1:123456789012:elastic-ip/eipalloc-0abc',
-      'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abc',
-      'arn:aws:ec2:eu-west-1:123456789012:natgateway/nat-0abc',
+      'arn:aws:ec2:eu-west-1::image/ami-00000abc',
+      'arn:aws:ec2:eu-west-1::snapshot/snap-00000abc',
+      'arn:aws:ec2:eu-west-1:123456789012:transit-gateway/tgw-00000abc',
+      'arn:aws:ec2:eu-west-1:123456789012:elastic-ip/eipalloc-00000abc',
+      'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-00000abc',
+      'arn:aws:ec2:eu-west-1:123456789012:natgateway/nat-00000abc',
     ];
     for (const arn of arns) await tagger().tag(arn, { a: '1' });
     expect(ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input.Resources)).toEqual([
-      ['ami-0abc'],
-      ['snap-0abc'],
-      ['tgw-0abc'],
-      ['eipalloc-0abc'],
-      ['lt-0abc'],
-      ['nat-0abc'],
+      ['ami-00000abc'],
+      ['snap-00000abc'],
+      ['tgw-00000abc'],
+      ['eipalloc-00000abc'],
+      ['lt-00000abc'],
+      ['nat-00000abc'],
     ]);
   });
 
   it('follows DescribeTags NextToken to the end (LocalStack ignores paging)', async () => {
     ec2
       .on(DescribeTagsCommand)
-      .resolvesOnce({ Tags: [{ ResourceId: 'vol-0abc', Key: 'a', Value: '1' }], NextToken: 't1' })
-      .resolvesOnce({ Tags: [{ ResourceId: 'vol-0abc', Key: 'b', Value: '2' }], NextToken: 't2' })
-      .resolves({ Tags: [{ ResourceId: 'vol-0abc', Key: 'c', Value: '' }] });
+      .resolvesOnce({ Tags: [{ ResourceId: 'vol-00000abc', Key: 'a', Value: '1' }], NextToken: 't1' })
+      .resolvesOnce({ Tags: [{ ResourceId: 'vol-00000abc', Key: 'b', Value: '2' }], NextToken: 't2' })
+      .resolves({ Tags: [{ ResourceId: 'vol-00000abc', Key: 'c', Value: '' }] });
     expect(await tagger().list(VOLUME)).toEqual({ a: '1', b: '2', c: '' });
     const inputs = ec2.commandCalls(DescribeTagsCommand).map((c) => c.args[0].input);
     expect(inputs.map((i) => i.NextToken)).toEqual([undefined, 't1', 't2']);
-    expect(inputs[0]?.Filters).toEqual([{ Name: 'resource-id', Values: ['vol-0abc'] }]);
+    expect(inputs[0]?.Filters).toEqual([{ Name: 'resource-id', Values: ['vol-00000abc'] }]);
   });
 
   it('maps a missing id to ResourceNotFound', async () => {

@@ -85,7 +85,7 @@ describe('S3 (mocked: what LocalStack does not reproduce)', () => {
     s3.on(GetObjectTaggingCommand).resolves({
       TagSet: Array.from({ length: 10 }, (_, i) => ({ Key: `k${i}`, Value: 'v' })),
     });
-    await expect(tagger().tag('arn:aws:s3:::b/key', { k10: 'v' })).rejects.toMatchObject({
+    await expect(tagger().tag('arn:aws:s3:::bkt/key', { k10: 'v' })).rejects.toMatchObject({
       code: 'TagLimitExceeded',
     });
     expect(s3.commandCalls(PutObjectTaggingCommand)).toHaveLength(0);
@@ -94,14 +94,14 @@ describe('S3 (mocked: what LocalStack does not reproduce)', () => {
   it('names the version on both the read and the write', async () => {
     s3.on(GetObjectTaggingCommand).resolves({ TagSet: [] });
     s3.on(PutObjectTaggingCommand).resolves({});
-    await tagger().tag('arn:aws:s3:::b/dir/file.txt', { a: '1' }, { versionId: 'v7' });
+    await tagger().tag('arn:aws:s3:::bkt/dir/file.txt', { a: '1' }, { versionId: 'v7' });
     expect(s3.commandCalls(GetObjectTaggingCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'b',
+      Bucket: 'bkt',
       Key: 'dir/file.txt',
       VersionId: 'v7',
     });
     expect(s3.commandCalls(PutObjectTaggingCommand)[0]?.args[0].input).toEqual({
-      Bucket: 'b',
+      Bucket: 'bkt',
       Key: 'dir/file.txt',
       VersionId: 'v7',
       Tagging: { TagSet: [{ Key: 'a', Value: '1' }] },

@@ -49,7 +49,7 @@ describe('tagging-API fallback', () => {
           [group(2)]: { StatusCode: 404, ErrorCode: 'InvalidParameterException', ErrorMessage: 'not found' },
         },
       })
-      .resolves({});
+      .resolves({ FailedResourcesMap: {} });
     const result = await e.writeBatch(
       e.registry.fallback,
       [group(1), group(2), group(3)].map((a) => e.resolve(a)),
@@ -74,7 +74,7 @@ describe('tagging-API fallback', () => {
 
   it('sends at most 20 ARNs a call, one region per client', async () => {
     const e = new Engine({ credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-    rgta.on(TagResourcesCommand).resolves({});
+    rgta.on(TagResourcesCommand).resolves({ FailedResourcesMap: {} });
     const arns = [
       ...Array.from({ length: 21 }, (_, i) => group(i)),
       ...Array.from({ length: 20 }, (_, i) => group(i, 'eu-west-1')),
