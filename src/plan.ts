@@ -85,6 +85,20 @@ export interface PlanOptions {
 // the entry itself: a plan is plain data that can be printed, stored and read back.
 const planned = new WeakMap<PlanEntry, Target>();
 
+// The entries whose changes, applied again to their own `after`, would change it once more (`old` renamed to
+// `legacy` and `old` set again): a write of theirs that may have been made must never be planned again from the
+// tags it left. See `reappliesDifferently`.
+const unstable = new WeakSet<PlanEntry>();
+
+/**
+ * True when applying the entry's changes (the job's lines for its resource) to the tags the write leaves would
+ * change them again: such a write, once it may have been made (a kill before it was recorded, an answer that
+ * was lost), is finished by its planned `set` and `remove`, never planned anew from its lines.
+ */
+export function reappliesDifferently(entry: PlanEntry): boolean {
+  return unstable.has(entry);
+}
+
 /** What a plan read: tags or an error, per ARN (and version: see `entryKey`). */
 type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError | undefined }>;
 
@@ -115,6 +129,7 @@ export async function plan(
     );
   }
   const entries = new Map<string, PlanEntry>();
+  const lines = new Map<PlanEntry, Change[]>();
   for (const change of changes) {
     const id = entryKey(change.arn, change.versionId);
     const target = targets.get(change.arn);
@@ -131,8 +146,12 @@ export async function plan(
     if (entry.status === 'failed' || !target || target instanceof Error) continue;
     planned.set(entry, target);
     step(engine, entry, change, target, current);
+    lines.set(entry, [...(lines.get(entry) ?? []), change]);
   }
   for (const entry of entries.values()) if (entry.status !== 'failed' && !entry.resumed) diff(engine, entry);
+  for (const [entry, applied] of lines) {
+    if (entry.status === 'change' && !stable(entry, applied, current)) unstable.add(entry);
+  }
 
   const list = [...entries.values()];
   const count = (status: PlanEntry['status']) => list.filter((e) => e.status === status).length;
@@ -393,6 +412,33 @@ function newEntry(
     };
   }
   return { ...entry, before: copyTags(read.tags), after: copyTags(read.tags) };
+}
+
+/** True when the entry's changes leave its `after` as it is (set, remove, a rename alone, ...). */
+function stable(entry: PlanEntry, changes: Change[], current: Current): boolean {
+  // Only a rename, a set-if-absent or a copy depends on the tags it starts from.
+  if (!changes.some((c) => c.rename || c.setIfAbsent || c.copyFrom)) return true;
+  const target = planned.get(entry) as Target;
+  try {
+    let again = entry.after as Tags;
+    for (const change of changes) {
+      const source = sourceArn(change);
+      again = applyChange(
+        again,
+        change,
+        source === undefined ? undefined : current.get(source)?.tags,
+        target.info.rules.caseInsensitiveKeys,
+      );
+    }
+    const after = entry.after as Tags;
+    const keys = Object.keys(again);
+    return (
+      keys.length === Object.keys(after).length &&
+      keys.every((k) => hasTag(after, k) && after[k] === again[k])
+    );
+  } catch {
+    return false;
+  }
 }
 
 // Tags are prototype-free objects (see newTags): a key such as `constructor` or `__proto__` is only ever an

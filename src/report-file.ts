@@ -25,6 +25,8 @@ import {
   type Totals,
   type WriteResult,
 } from './report.js';
+import { newTags } from './shapes.js';
+import type { Tags } from './types.js';
 
 /** Lines are written out when this many bytes wait, or when the last write is this old. */
 const BUFFER_BYTES = 64 * 1024;
@@ -38,6 +40,26 @@ export interface Earlier {
   done: Set<string>;
   /** Where its lines are: the journal of an unfinished run, or a finished JSON report. */
   from: 'journal' | 'report';
+  /**
+   * Writes not done that may have been made (see {@link Intent}), by {@link doneKey}: a resume finishes each with
+   * its planned `set` and `remove`, never by planning its lines anew from the tags it may have left.
+   */
+  redo: Map<string, Redo>;
+}
+
+/** A planned write as a resume finishes it: the keys to set, and the keys to remove. */
+export interface Redo {
+  set: Tags;
+  remove: string[];
+}
+
+/** A write a run is about to send, as the journal records it before sending. */
+export interface Intent {
+  arn: string;
+  versionId?: string | undefined;
+  window: number;
+  set: Tags;
+  remove: string[];
 }
 
 /**
@@ -148,6 +170,24 @@ export class ReportFile {
       );
     }
     return append;
+  }
+
+  /**
+   * Records, before they are sent, the writes whose lines would change the tags again if planned anew from what
+   * the write leaves (see `reappliesDifferently`), and writes them to the journal at once: a run killed after
+   * sending one resumes it by its planned `set` and `remove`.
+   */
+  intend(intents: Intent[]): void {
+    if (!this.path || this.failure || intents.length === 0) return;
+    for (const intent of intents) this.#line({ intent });
+    // The report keeps each write's last line: with intents in the journal, its lines are no longer all results.
+    this.#mayRepeat = true;
+    try {
+      this.flush();
+    } catch (error) {
+      this.failure = error as Error;
+      this.onFailure?.(this.failure);
+    }
   }
 
   /** Records one finished resource; writes the journal when enough waits or the last write is old. */
@@ -396,14 +436,15 @@ export async function readEarlier(path: string): Promise<Earlier | undefined> {
     throw new Error(`${journal} is a link, not a journal unitag wrote: remove it`);
   }
   if (existsSync(journal)) {
-    const earlier: Earlier = { job: undefined, calls: 0, done: new Set(), from: 'journal' };
+    const earlier: Earlier = { job: undefined, calls: 0, done: new Set(), from: 'journal', redo: new Map() };
     let first = true;
     for (const line of journalLines(journal)) {
       if (first && line.unitag !== 'journal') throw new Error(`${journal} is not a unitag journal`);
       first = false;
       if (line.unitag === 'journal') earlier.job = line.job as JobIdentity | undefined;
       else if (typeof line.calls === 'number') earlier.calls += line.calls;
-      else if (typeof line.arn === 'string') markDone(earlier.done, line as unknown as LineJson);
+      else if (typeof line.arn === 'string') markDone(earlier, line as unknown as LineJson);
+      else if (isIntent(line.intent)) earlier.redo.set(doneKey(line.intent), redoOf(line.intent));
     }
     return earlier;
   }
@@ -417,8 +458,9 @@ export async function readEarlier(path: string): Promise<Earlier | undefined> {
     calls: typeof json.calls === 'number' ? json.calls : 0,
     done: new Set(),
     from: 'report',
+    redo: new Map(),
   };
-  for (const line of json.resources) if (typeof line?.arn === 'string') markDone(earlier.done, line);
+  for (const line of json.resources) if (typeof line?.arn === 'string') markDone(earlier, line);
   return earlier;
 }
 
@@ -435,10 +477,67 @@ function endsWithNewline(path: string): boolean {
   }
 }
 
-function markDone(done: Set<string>, line: LineJson): void {
+function markDone({ done, redo }: Earlier, line: LineJson): void {
   const key = doneKey(line);
-  if (line.outcome === 'changed' || line.outcome === 'unchanged') done.add(key);
-  else done.delete(key);
+  if (line.outcome === 'changed' || line.outcome === 'unchanged') {
+    done.add(key);
+    redo.delete(key);
+    return;
+  }
+  done.delete(key);
+  // A write that failed after it was planned may have been made (an answer lost): it is finished as planned.
+  const { before, after, planned } = line;
+  if (line.outcome !== 'failed') return;
+  if (isRedo(planned))
+    redo.set(key, { set: Object.assign(newTags(), planned.set), remove: [...planned.remove] });
+  else if (isTagMap(before) && isTagMap(after) && !redo.has(key)) {
+    redo.set(key, {
+      set: Object.assign(
+        newTags(),
+        Object.fromEntries(
+          Object.entries(after).filter(([k, v]) => !Object.hasOwn(before, k) || before[k] !== v),
+        ),
+      ),
+      remove: Object.keys(before).filter((k) => !Object.hasOwn(after, k)),
+    });
+  }
+}
+
+function isTagMap(value: unknown): value is Tags {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  );
+}
+
+function isRedo(value: unknown): value is Redo {
+  const v = value as Partial<Redo> | undefined;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    isTagMap(v.set) &&
+    Array.isArray(v.remove) &&
+    v.remove.every((k) => typeof k === 'string')
+  );
+}
+
+function isIntent(value: unknown): value is Intent {
+  const v = value as Partial<Intent> | undefined;
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.arn === 'string' &&
+    typeof v.window === 'number' &&
+    isTagMap(v.set) &&
+    Array.isArray(v.remove) &&
+    v.remove.every((k) => typeof k === 'string')
+  );
+}
+
+function redoOf(intent: Intent): Redo {
+  return { set: Object.assign(newTags(), intent.set), remove: [...intent.remove] };
 }
 
 /** The lines of a journal, parsed; a line cut short by a kill (the last one) is left out. */

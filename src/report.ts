@@ -24,6 +24,11 @@ export interface WriteResult {
   resumed?: boolean | undefined;
   /** Streamed jobs (the CLI's `apply`): the window of the job whose lines this write carried out. */
   window?: number | undefined;
+  /**
+   * A failed write that a resume finishes as planned (it may have been made): the keys it sets and removes. Said
+   * where neither `before` nor `after` can say it (the resource could not be read this time).
+   */
+  planned?: { set: Tags; remove: string[] } | undefined;
 }
 
 /** @deprecated The name of {@link WriteResult} before reads had their own type. */
@@ -86,6 +91,8 @@ export interface LineJson {
    * lines this write carried out. A resource the job names in several windows has a line for each.
    */
   window?: number | undefined;
+  /** A failed write a resume finishes as planned: the keys it sets and removes. */
+  planned?: { set: Tags; remove: string[] } | undefined;
   error?: ErrorJson | undefined;
 }
 

@@ -4,9 +4,9 @@
 
 import { EarlierLineFailedError } from '../errors.js';
 import type { JobWindow } from '../job-stream.js';
-import type { Change, Plan, PlanEntry } from '../plan.js';
+import { type Change, type Plan, type PlanEntry, reappliesDifferently } from '../plan.js';
 import { lineKey, type WriteResult } from '../report.js';
-import { doneKey } from '../report-file.js';
+import { doneKey, type Intent, type Redo } from '../report-file.js';
 import { newTags } from '../shapes.js';
 import type { Tagger } from '../tagger.js';
 import type { Tags } from '../types.js';
@@ -33,6 +33,13 @@ export interface PipelineOptions {
    * written and not output again. Every other line is, in file order.
    */
   done?: Set<string> | undefined;
+  /**
+   * Writes of the run resumed that may have been made (by `doneKey`): their lines are replaced by the planned
+   * `set` and `remove`, which leave the tags as planned whether or not the write was made.
+   */
+  redo?: Map<string, Redo> | undefined;
+  /** Called with a window's writes that must be recorded before they are sent (see `reappliesDifferently`). */
+  onIntents?: ((intents: Intent[]) => void) | undefined;
   /** Called for each bad line of the job file. */
   onBadLine: (line: number, message: string) => void;
   /** Called per window, in file order; the pipeline waits for it (output back-pressure). */
@@ -72,7 +79,9 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
       options.onBadLine(e.line, e.message);
     }
     if (signal.aborted) break;
-    const undone = done ? window.changes.filter((c) => !isDone(done, c, index)) : window.changes;
+    const left = done ? window.changes.filter((c) => !isDone(done, c, index)) : window.changes;
+    const redoing = new Map<string, Redo>();
+    const undone = options.redo?.size ? redone(left, options.redo, index, redoing) : left;
     if (undone.length === 0) continue;
     const keys = undone.flatMap(resourcesOf);
     const dependent = keys.some((k) => seen.has(k));
@@ -94,13 +103,21 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
           return { plan, results: undefined };
         }
         withWaiting(plan, waiting);
-        const onProgress = ({ result }: { result: WriteResult }) => {
+        const intents = plan.entries.filter(reappliesDifferently).map((e) => intentOf(e, index));
+        if (intents.length > 0) options.onIntents?.(intents);
+        // A write finished as planned that fails again keeps its plan, whatever its line can say this time.
+        const keep = (result: WriteResult) => {
           result.window = index;
+          const planned = result.outcome === 'failed' ? redoing.get(lineKey(result)) : undefined;
+          if (planned) result.planned = planned;
+        };
+        const onProgress = ({ result }: { result: WriteResult }) => {
+          keep(result);
           options.onResult?.(result);
         };
         const { results } = await tagger.apply(plan, { signal, onProgress });
         for (const result of results) {
-          result.window = index;
+          keep(result);
           if (
             result.outcome !== 'changed' &&
             result.outcome !== 'unchanged' &&
@@ -133,6 +150,42 @@ function isDone(done: Set<string>, change: Change, index: number): boolean {
   const { arn, versionId } = change;
   // A line an older unitag wrote has no window: it stands for the resource.
   return done.has(doneKey({ arn, versionId, window: index })) || done.has(doneKey({ arn, versionId }));
+}
+
+/**
+ * The window's changes, a write that may have been made in the run resumed replaced by its planned `set` and
+ * `remove` (once per resource): planned anew from its lines, it could change what it left again.
+ */
+function redone(
+  changes: Change[],
+  redo: Map<string, Redo>,
+  index: number,
+  redoing: Map<string, Redo>,
+): Change[] {
+  const out: Change[] = [];
+  const replaced = new Set<string>();
+  for (const change of changes) {
+    const { arn, versionId } = change;
+    const key = doneKey({ arn, versionId, window: index });
+    const planned = redo.get(key);
+    if (!planned) out.push(change);
+    else if (!replaced.has(key)) {
+      replaced.add(key);
+      redoing.set(lineKey(change), planned);
+      out.push({
+        arn,
+        ...(versionId ? { versionId } : {}),
+        set: planned.set,
+        ...(planned.remove.length > 0 ? { remove: planned.remove } : {}),
+      });
+    }
+  }
+  return out;
+}
+
+function intentOf(entry: PlanEntry, window: number): Intent {
+  const { arn, versionId, set, remove } = entry;
+  return { arn, ...(versionId ? { versionId } : {}), window, set, remove };
 }
 
 /** A window's changes in two: those to plan, and those waiting for an earlier failed write of their resources. */

@@ -269,6 +269,150 @@ describe('runPipeline: what is done is a write of a window, not a resource', () 
   });
 });
 
+describe('runPipeline: a write that may have been made is finished as planned', () => {
+  // Renaming `old` to `legacy` and setting `old` again: planned anew from the tags its write left, the line
+  // would move the new value to `legacy` too.
+  const line = JSON.stringify({ arn: topic(9), rename: { old: 'legacy' }, set: { old: 'new' } });
+  function statefulSns(tags: Map<string, Record<string, string>>, lose: { answers: number }) {
+    sns.on(ListTagsForResourceCommand).callsFake(({ ResourceArn }) => ({
+      Tags: Object.entries(tags.get(ResourceArn) ?? {}).map(([Key, Value]) => ({ Key, Value })),
+    }));
+    sns.on(TagResourceCommand).callsFake(({ ResourceArn, Tags }) => {
+      const now = { ...(tags.get(ResourceArn) ?? {}) };
+      for (const { Key, Value } of Tags) now[Key] = Value;
+      tags.set(ResourceArn, now);
+      // The write is made, and its answer lost on the way back.
+      if (lose.answers-- > 0) throw awsError('InternalError', 500);
+      return {};
+    });
+  }
+  const run = (report: ReportFile, earlier?: Awaited<ReturnType<typeof readEarlier>>) => {
+    const results: WriteResult[] = [];
+    return runPipeline({
+      tagger: mockedTagger({
+        preferTaggingApi: false,
+        maxRates: false,
+        retryFor: 0,
+        clientConfig: { maxAttempts: 1 },
+      }),
+      windows: jobWindows({ text: line }, 'ndjson', 10),
+      signal: new AbortController().signal,
+      planOnly: false,
+      done: earlier?.done,
+      redo: earlier?.redo,
+      onBadLine: () => {},
+      onIntents: (intents) => report.intend(intents),
+      onResult: (r) => report.record(r),
+      onWindow: async (out) => {
+        results.push(...(out.results ?? []));
+      },
+    }).then(() => results);
+  };
+
+  it('its answer lost: the resume finds it made, and leaves the tags as planned', async () => {
+    // Prepare
+    const tags = new Map([[topic(9), { old: 'o' }]]);
+    const lose = { answers: 1 };
+    statefulSns(tags, lose);
+    const path = join(dir, 'redo-1.json');
+    const first = new ReportFile(path);
+    await first.open(undefined);
+    // Act: the first run's write is made, but it cannot know; the run is then killed (its journal kept).
+    const failed = await run(first);
+    first.flush();
+    const earlier = await readEarlier(path);
+    const second = new ReportFile(path);
+    await second.open(earlier, path);
+    const resumed = await run(second, earlier);
+    // Assess
+    expect(failed.map((r) => r.outcome)).toEqual(['failed']);
+    expect(resumed.map((r) => r.outcome)).toEqual(['unchanged']);
+    expect(tags.get(topic(9))).toEqual({ legacy: 'o', old: 'new' });
+  });
+
+  it('killed after sending it, before recording it: the resume finishes it from the intent the journal holds', async () => {
+    // Prepare: the write was recorded as intended, then made; the kill came before its result was recorded.
+    const tags = new Map([[topic(9), { legacy: 'o', old: 'new' }]]);
+    statefulSns(tags, { answers: 0 });
+    const path = join(dir, 'redo-2.json');
+    const first = new ReportFile(path);
+    await first.open(undefined);
+    first.intend([{ arn: topic(9), window: 1, set: { legacy: 'o', old: 'new' }, remove: [] }]);
+    const earlier = await readEarlier(path);
+    expect(earlier?.redo.size).toBe(1);
+    const second = new ReportFile(path);
+    await second.open(earlier, path);
+    // Act
+    const resumed = await run(second, earlier);
+    // Assess
+    expect(resumed.map((r) => r.outcome)).toEqual(['unchanged']);
+    expect(tags.get(topic(9))).toEqual({ legacy: 'o', old: 'new' });
+    expect(sns.commandCalls(TagResourceCommand)).toHaveLength(0);
+  });
+
+  it('finished as planned and failing again where its resource cannot be read, its line keeps the plan for the next resume', async () => {
+    // Prepare: a finished report whose write failed after it was planned; the resource cannot be read now.
+    const path = join(dir, 'redo-4.json');
+    const failedLine = {
+      arn: topic(9),
+      window: 1,
+      outcome: 'failed',
+      before: { old: 'o' },
+      after: { legacy: 'o', old: 'new' },
+      error: { code: 'MalformedResponse', message: 'lost' },
+    };
+    const envelope = (line: object) =>
+      JSON.stringify({
+        version: 2,
+        command: 'apply',
+        totals: { total: 1 },
+        calls: 1,
+        durationMs: 1,
+        resources: [line],
+      });
+    writeFileSync(path, envelope(failedLine));
+    sns.on(ListTagsForResourceCommand).rejects(awsError('InternalError', 500));
+    const earlier = await readEarlier(path);
+    const report = new ReportFile(join(dir, 'redo-4b.json'));
+    await report.open(earlier, path);
+    // Act
+    const results = await run(report, earlier);
+    // Assess: failed again, with its plan; and a report of that line alone still finishes it as planned.
+    expect(results).toHaveLength(1);
+    expect(results[0]).toMatchObject({
+      outcome: 'failed',
+      planned: { set: { legacy: 'o', old: 'new' }, remove: [] },
+    });
+    expect(results[0]?.after).toBeUndefined();
+    const { error: _, ...line } = results[0] as WriteResult;
+    writeFileSync(path, envelope(line));
+    const next = await readEarlier(path);
+    expect([...(next?.redo.values() ?? [])]).toEqual([{ set: { legacy: 'o', old: 'new' }, remove: [] }]);
+  });
+
+  it('records the intent of such a write before sending it, and of no other', async () => {
+    const tags = new Map([[topic(9), { old: 'o' }]]);
+    statefulSns(tags, { answers: 0 });
+    const path = join(dir, 'redo-3.json');
+    const report = new ReportFile(path);
+    await report.open(undefined);
+    await run(report);
+    report.flush();
+    const journal = readFileSync(`${path}.journal`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(journal.slice(1).map((l) => Object.keys(l)[0])).toEqual(['intent', 'arn']);
+    expect(journal[1].intent).toEqual({
+      arn: topic(9),
+      window: 1,
+      set: { legacy: 'o', old: 'new' },
+      remove: [],
+    });
+    expect(tags.get(topic(9))).toEqual({ legacy: 'o', old: 'new' });
+  });
+});
+
 describe('SeenFilter', () => {
   it('knows every key added, and (at this size) no other', () => {
     const seen = new SeenFilter();

@@ -191,6 +191,8 @@ async function run(
     signal: stop.signal,
     planOnly: false,
     done: earlier?.done,
+    redo: earlier?.redo,
+    onIntents: (intents) => reportFile.intend(intents),
     repeated: first.repeated,
     onBadLine: () => {},
     onResult: (r) => {
