@@ -17,6 +17,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import {
+  isTags,
   type JobIdentity,
   type LineJson,
   lineKey,
@@ -490,7 +491,7 @@ function markDone({ done, redo }: Earlier, line: LineJson): void {
   if (line.outcome !== 'failed') return;
   if (isRedo(planned))
     redo.set(key, { set: Object.assign(newTags(), planned.set), remove: [...planned.remove] });
-  else if (isTagMap(before) && isTagMap(after) && !redo.has(key)) {
+  else if (isTags(before) && isTags(after) && !redo.has(key)) {
     redo.set(key, {
       set: Object.assign(
         newTags(),
@@ -503,21 +504,12 @@ function markDone({ done, redo }: Earlier, line: LineJson): void {
   }
 }
 
-function isTagMap(value: unknown): value is Tags {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    !Array.isArray(value) &&
-    Object.values(value).every((v) => typeof v === 'string')
-  );
-}
-
 function isRedo(value: unknown): value is Redo {
   const v = value as Partial<Redo> | undefined;
   return (
     typeof v === 'object' &&
     v !== null &&
-    isTagMap(v.set) &&
+    isTags(v.set) &&
     Array.isArray(v.remove) &&
     v.remove.every((k) => typeof k === 'string')
   );
@@ -525,15 +517,7 @@ function isRedo(value: unknown): value is Redo {
 
 function isIntent(value: unknown): value is Intent {
   const v = value as Partial<Intent> | undefined;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.arn === 'string' &&
-    typeof v.window === 'number' &&
-    isTagMap(v.set) &&
-    Array.isArray(v.remove) &&
-    v.remove.every((k) => typeof k === 'string')
-  );
+  return isRedo(value) && typeof v?.arn === 'string' && typeof v.window === 'number';
 }
 
 function redoOf(intent: Intent): Redo {

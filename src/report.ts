@@ -198,7 +198,8 @@ export function resumedLines(report: BulkReport | ReportJson | undefined): Map<s
   return done;
 }
 
-function isTags(value: unknown): value is Tags {
+/** True for a map of string values: tags as JSON (a report read back) may carry them. */
+export function isTags(value: unknown): value is Tags {
   return (
     typeof value === 'object' &&
     value !== null &&

@@ -154,3 +154,16 @@ describe('public surface', () => {
     });
   });
 });
+
+describe('dependencies a user shares', () => {
+  it("takes the AWS SDK as ranges, so that a user's app holds one copy (the lock file pins CI's)", () => {
+    const manifest = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    const shared = Object.entries(manifest.dependencies).filter(([name]) =>
+      /^@(aws-sdk|smithy)\//.test(name),
+    );
+    expect(shared.length).toBeGreaterThan(0);
+    for (const [name, range] of shared) expect(`${name} ${range}`).toMatch(/ \^\d+\.\d+\.\d+$/);
+  });
+});
