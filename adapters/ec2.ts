@@ -27,7 +27,7 @@ import {
   type Tags,
   toTagList,
   UnsupportedResourceError,
-} from '../src/kit.js';
+} from '../src/core/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'ec2';

@@ -24,7 +24,7 @@ import {
   stringMember,
   type Tags,
   UnsupportedResourceError,
-} from '../src/kit.js';
+} from '../src/core/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'kinesis';

@@ -15,7 +15,7 @@ import {
   scopeOf,
   stringMember,
   UnsupportedResourceError,
-} from '../src/kit.js';
+} from '../src/core/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'lambda';

@@ -25,7 +25,7 @@ import {
   toTagList,
   UnsupportedResourceError,
   usesCustomEndpoint,
-} from '../src/kit.js';
+} from '../src/core/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 's3';

@@ -16,7 +16,7 @@ import {
   stringMember,
   toTagList,
   UnsupportedResourceError,
-} from '../src/kit.js';
+} from '../src/core/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'sns';

@@ -21,7 +21,7 @@ import {
   stringMember,
   UnsupportedResourceError,
   usesCustomEndpoint,
-} from '../src/kit.js';
+} from '../src/core/kit.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'sqs';

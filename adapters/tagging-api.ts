@@ -19,7 +19,7 @@ import {
   scopeOf,
   type Tags,
   UnsupportedResourceError,
-} from '../src/kit.js';
+} from '../src/core/kit.js';
 
 /** The adapter's name; it serves every ARN service without an adapter of its own. */
 export const name = 'tagging-api';

@@ -1,12 +1,12 @@
 // An in-memory, rate-limited stand-in for the AWS APIs unitag calls, for benchmarks (not tests): a tag store per
-// resource, each service's own wire protocol and error documents, and AWS's request rates (src/rates.ts)
+// resource, each service's own wire protocol and error documents, and AWS's request rates (src/core/rates.ts)
 // enforced as token buckets per account, region and family, answering over the rate with the service's own
 // throttling error. Only resources made with `create` exist; anything else answers the service's not-found error.
 // An operation it does not know answers 400 and is counted in `unknown`, so that gaps show.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ID_PREFIXES } from '../adapters/ec2.js';
-import { FAMILIES, familyOf, type RateLimit } from '../src/rates.js';
+import { FAMILIES, familyOf, type RateLimit } from '../src/core/rates.js';
 
 export const ACCOUNT = '123456789012';
 
@@ -14,7 +14,7 @@ export const ACCOUNT = '123456789012';
 export interface RatedAwsOptions {
   /** Milliseconds added to every answer (throttled ones too). Default 20. */
   latencyMs?: number;
-  /** Rates by family name, replacing those of src/rates.ts. */
+  /** Rates by family name, replacing those of src/core/rates.ts. */
   rates?: Record<string, RateLimit>;
   /** Multiplies every rate and burst. Default 1. */
   rateScale?: number;

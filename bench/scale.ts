@@ -1,5 +1,5 @@
 // `npm run bench:scale [-- --quick]`: unitag at scale against a rate-limited in-memory AWS (bench/rated-aws.ts,
-// AWS's default request rates from src/rates.ts).
+// AWS's default request rates from src/core/rates.ts).
 //   (a) the library with its defaults: plan + apply of a mixed job (EC2 volumes, SNS, SQS, S3 buckets and
 //       objects, IAM roles), each change setting `cost-center` and removing one existing key;
 //   (b) the same change by hand: p-limit(16) over the resources, the SDK's default clients and retries;

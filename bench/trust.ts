@@ -19,7 +19,7 @@
 //   beforehand (`keep=<unique>` that no line touches, so a lost tag shows), with set, remove and rename lines,
 //   each named in several windows of 5,000 lines (EC2 volumes, which CreateTags batches, fill the windows), for
 //   more than 10,000 lines. A resource's expected tags are its first tags with its lines applied in file order
-//   (in a line: rename, set, remove, as src/plan.ts does).
+//   (in a line: rename, set, remove, as src/jobs/plan.ts does).
 // - scenarios: (a) a 1,000-resource job applied at 30% and at 60% faults with a small --retry-for, then resumed
 //   (twice with the faults on, then with them off) until the report says every line is done; (b) kill trials:
 //   SIGKILL (every fourth trial SIGINT) once the report's journal reaches a random line count (some near a window's
@@ -496,7 +496,7 @@ const OPERATIONS: ((w: number, i: number) => Change)[] = [
   () => ({ remove: ['stage'] }),
 ];
 
-/** Tags after one line, as src/plan.ts applies it: rename, set, remove. */
+/** Tags after one line, as src/jobs/plan.ts applies it: rename, set, remove. */
 function applyChange(before: Tags, change: Change): Tags {
   const after: Tags = { ...before };
   for (const [from, to] of Object.entries(change.rename ?? {})) {

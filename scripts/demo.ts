@@ -33,7 +33,7 @@ import {
   createStream,
   deleteOptional,
 } from '../fixtures/optional-resources.js';
-import { parseArn } from '../src/arn.js';
+import { parseArn } from '../src/core/arn.js';
 import { startLocalStack } from '../src/localstack.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';

@@ -1,6 +1,9 @@
-import { type ParsedArn, parsedArnArgument } from './arn.js';
-import { ConfigurationError } from './errors.js';
-import { createRegistry as buildRegistry, type Registry, dispatch as route } from './registry.js';
+import { adaptersArgument, isPlainObject, optional, refuse } from './core/arguments.js';
+import { type ParsedArn, parsedArnArgument } from './core/arn.js';
+import { ConfigurationError } from './core/errors.js';
+import { createRegistry as buildRegistry, type Registry, dispatch as route } from './core/registry.js';
+import type { Adapter, ResourceInfo } from './core/types.js';
+import { bulkReportArgument, reportArgument } from './jobs/arguments.js';
 import {
   type BulkReport,
   type Command,
@@ -9,21 +12,10 @@ import {
   type ReportJson,
   doneArns as readDoneArns,
   reportToJson as toReportJson,
-} from './report.js';
-import type { Adapter, ResourceInfo } from './types.js';
-import {
-  adaptersArgument,
-  bulkReportArgument,
-  isPlainObject,
-  optional,
-  refuse,
-  reportArgument,
-} from './validate.js';
+} from './jobs/report.js';
 
-export { ABAC_EXCEPTIONS, type AbacException } from './abac-exceptions.js';
-export { formatArn, PARTITIONS, type ParsedArn, parseArn } from './arn.js';
-export type { BulkOptions, Progress } from './bulk.js';
-export type { ClientOptions, Credentials } from './clients.js';
+export { formatArn, PARTITIONS, type ParsedArn, parseArn } from './core/arn.js';
+export type { ClientOptions, Credentials } from './core/clients.js';
 export {
   AbortedError,
   AccessDeniedError,
@@ -50,54 +42,8 @@ export {
   TimeoutError,
   UnitagError,
   UnsupportedResourceError,
-} from './errors.js';
-export type { Explanation } from './explain.js';
-export type { FindOptions } from './find.js';
-export type { FindFailure, InventoryOptions, InventoryProgress } from './inventory.js';
-export type {
-  PermissionRequest,
-  PermissionsOptions,
-  PolicyDocument,
-  PolicyStatement,
-} from './permissions.js';
-export type { Change, Plan, PlanEntry, PlanOptions } from './plan.js';
-export {
-  type LintFinding,
-  type LintOptions,
-  type LintResult,
-  type LintRuleId,
-  type LintSeverity,
-  lintPolicy,
-} from './policy-lint.js';
-export type { Registry } from './registry.js';
-export type {
-  BulkReport,
-  Outcome,
-  ReadReport,
-  ReadResult,
-  ReportJson,
-  ResourceResult,
-  Totals,
-  WriteResult,
-} from './report.js';
-export {
-  parseTagPolicy,
-  type TagKeyRule,
-  type TagPolicy,
-  typeListed,
-  valueAllowed,
-} from './tag-policy.js';
-export {
-  type CheckReport,
-  type CheckResult,
-  checkMany,
-  checkResource,
-  type Finding,
-  type FindingKind,
-  type TaggedResource,
-} from './tag-policy-check.js';
-export { type Fix, fitFix, fixResources, type Unfixable } from './tag-policy-fix.js';
-export { createTagger, type Tagger, type TaggerOptions } from './tagger.js';
+} from './core/errors.js';
+export type { Registry } from './core/registry.js';
 export type {
   Adapter,
   AdapterContext,
@@ -115,8 +61,56 @@ export type {
   TagRules,
   Tags,
   WriteOutcome,
-} from './types.js';
-export { DEFAULT_RULES, SAFE_CHARSET, validateKeys, validateTags } from './validate.js';
+} from './core/types.js';
+export { DEFAULT_RULES, SAFE_CHARSET, validateKeys, validateTags } from './core/validate.js';
+export { ABAC_EXCEPTIONS, type AbacException } from './governance/abac-exceptions.js';
+export type { Explanation } from './governance/explain.js';
+export type {
+  PermissionRequest,
+  PermissionsOptions,
+  PolicyDocument,
+  PolicyStatement,
+} from './governance/permissions.js';
+export {
+  type LintFinding,
+  type LintOptions,
+  type LintResult,
+  type LintRuleId,
+  type LintSeverity,
+  lintPolicy,
+} from './governance/policy-lint.js';
+export {
+  parseTagPolicy,
+  type TagKeyRule,
+  type TagPolicy,
+  typeListed,
+  valueAllowed,
+} from './governance/tag-policy.js';
+export {
+  type CheckReport,
+  type CheckResult,
+  checkMany,
+  checkResource,
+  type Finding,
+  type FindingKind,
+  type TaggedResource,
+} from './governance/tag-policy-check.js';
+export { type Fix, fitFix, fixResources, type Unfixable } from './governance/tag-policy-fix.js';
+export type { BulkOptions, Progress } from './jobs/bulk.js';
+export type { FindOptions } from './jobs/find.js';
+export type { FindFailure, InventoryOptions, InventoryProgress } from './jobs/inventory.js';
+export type { Change, Plan, PlanEntry, PlanOptions } from './jobs/plan.js';
+export type {
+  BulkReport,
+  Outcome,
+  ReadReport,
+  ReadResult,
+  ReportJson,
+  ResourceResult,
+  Totals,
+  WriteResult,
+} from './jobs/report.js';
+export { createTagger, type Tagger, type TaggerOptions } from './tagger.js';
 
 // These entries check their arguments here, at the package's edge: their modules also serve the engine, which
 // hands them values it has checked already.

@@ -9,7 +9,8 @@
 // that starts the runtime and ends it with its owner) and services (the health check and the wait).
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { ConfigurationError, LocalStackError } from './errors.js';
+import { optionsArgument, refuse } from './core/arguments.js';
+import { ConfigurationError, LocalStackError } from './core/errors.js';
 import { installed, installIfNeeded } from './localstack/install.js';
 import { acquire, type Release } from './localstack/lock.js';
 import {
@@ -38,9 +39,8 @@ import {
 } from './localstack/process.js';
 import { findPython as findPythonAt } from './localstack/python.js';
 import { health, waitForServices } from './localstack/services.js';
-import { optionsArgument, refuse } from './validate.js';
 
-export { LocalStackError, type LocalStackFailure } from './errors.js';
+export { LocalStackError, type LocalStackFailure } from './core/errors.js';
 export { DEFAULT_SERVICES, type LocalStackOptions } from './localstack/options.js';
 
 /**

@@ -1,39 +1,41 @@
-import { partitionOfRegion } from './arn.js';
-import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './bulk.js';
-import { Engine, type EngineOptions } from './engine.js';
-import type { UnitagError } from './errors.js';
-import { type Explanation, explain } from './explain.js';
-import { type FindOptions, find } from './find.js';
-import type { TagReader } from './inventory.js';
+import {
+  arnArgument,
+  arnsArgument,
+  CALL_OPTIONS,
+  keysArgument,
+  optional,
+  optionsArgument,
+  permissionRequestsArgument,
+  queryArgument,
+  taggerOptionsArgument,
+  tagsArgument,
+} from './core/arguments.js';
+import { partitionOfRegion } from './core/arn.js';
+import { Engine, type EngineOptions } from './core/engine.js';
+import type { UnitagError } from './core/errors.js';
+import { TaggingApiPolicy } from './core/tagging-api-policy.js';
+import type { CallOptions, FindQuery, Tags, WriteOutcome } from './core/types.js';
+import { validateWrite } from './core/validate.js';
+import { type Explanation, explain } from './governance/explain.js';
 import {
   type PermissionRequest,
   type PermissionsOptions,
   type PolicyDocument,
   permissionsPolicy,
-} from './permissions.js';
-import { apply, type Change, checkOne, type Plan, type PlanOptions, plan } from './plan.js';
-import type { BulkReport, ReadReport, ReadResult } from './report.js';
-import { TaggingApiPolicy } from './tagging-api-policy.js';
-import type { CallOptions, FindQuery, Tags, WriteOutcome } from './types.js';
+} from './governance/permissions.js';
 import {
-  arnArgument,
-  arnsArgument,
   BULK_OPTIONS,
-  CALL_OPTIONS,
   changeArgument,
   changesArgument,
   FIND_OPTIONS,
-  keysArgument,
-  optional,
-  optionsArgument,
   PLAN_OPTIONS,
-  permissionRequestsArgument,
   planArgument,
-  queryArgument,
-  taggerOptionsArgument,
-  tagsArgument,
-  validateWrite,
-} from './validate.js';
+} from './jobs/arguments.js';
+import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './jobs/bulk.js';
+import { type FindOptions, find } from './jobs/find.js';
+import type { TagReader } from './jobs/inventory.js';
+import { apply, type Change, checkOne, type Plan, type PlanOptions, plan } from './jobs/plan.js';
+import type { BulkReport, ReadReport, ReadResult } from './jobs/report.js';
 
 /** Options of {@link createTagger}. All optional: the SDK's own configuration chain fills what is missing. */
 export interface TaggerOptions extends EngineOptions {

@@ -1,5 +1,6 @@
-import type { ParsedArn } from './arn.js';
-import { ConfigurationError, createError, isUnitagError } from './errors.js';
+import type { ParsedArn } from './core/arn.js';
+import { ConfigurationError, createError, isUnitagError } from './core/errors.js';
+import type { Tags } from './core/types.js';
 import { createTagger, type Tagger } from './tagger.js';
 import {
   alignKeyCase,
@@ -18,7 +19,6 @@ import {
   type Refuse,
   receivedArn,
 } from './testing/input.js';
-import type { Tags } from './types.js';
 
 /** Options of every tag matcher. */
 export interface TagMatcherOptions {

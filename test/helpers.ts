@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject, vi } from 'vitest';
+import type { Adapter } from '../src/core/types.js';
 import { createTagger, type TaggerOptions } from '../src/index.js';
-import type { Adapter } from '../src/types.js';
 
 /** LocalStack's endpoint, region and account (credentials test/test map to 000000000000). */
 export const endpoint = (): string => inject('endpoint');

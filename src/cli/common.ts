@@ -3,12 +3,12 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
-import type { Progress } from '../bulk.js';
-import type { UnansweredRequest } from '../clients.js';
-import type { UnitagError } from '../errors.js';
-import { compile } from '../jmespath.js';
-import { FAMILIES } from '../rates.js';
+import type { UnansweredRequest } from '../core/clients.js';
+import type { UnitagError } from '../core/errors.js';
+import { FAMILIES } from '../core/rates.js';
+import type { Progress } from '../jobs/bulk.js';
 import type { Tagger } from '../tagger.js';
+import { compile } from './jmespath.js';
 
 // This module is loaded whenever the CLI starts, `--help` included: it imports only what the options need to
 // be declared and parsed (jmespath.js loads jmespath on the first expression, not here). What only running a
@@ -25,7 +25,7 @@ export type Command = Commander.Command;
 export type Option = Commander.Option;
 
 /** The longest timer Node keeps: clients.ts's MAX_TIMEOUT_MS (the type says they agree), without loading it. */
-const MAX_TIMEOUT_MS: typeof import('../clients.js').MAX_TIMEOUT_MS = 2_147_483_647;
+const MAX_TIMEOUT_MS: typeof import('../core/clients.js').MAX_TIMEOUT_MS = 2_147_483_647;
 
 /** Exit codes, as documented in the README. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -292,7 +292,7 @@ export function readStdin(): Promise<string> {
 /** `--tag key=value` options as tags (prototype-free: `--tag constructor=x` is a key like any other). */
 export async function parseTags(pairs: string[]): Promise<Record<string, string>> {
   if (pairs.length === 0) throw new UsageError('give at least one --tag key=value');
-  const { hasTag, newTags } = await import('../shapes.js');
+  const { hasTag, newTags } = await import('../core/shapes.js');
   const tags = newTags();
   for (const pair of pairs) {
     const [key, value] = splitTag(pair, false);

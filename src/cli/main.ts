@@ -40,8 +40,8 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     // Loaded only here: the renderer and the errors are not needed to start, nor for --help.
     const [{ isUnitagError }, { printable }] = await Promise.all([
-      import('../errors.js'),
-      import('../render.js'),
+      import('../core/errors.js'),
+      import('./render.js'),
     ]);
     process.stderr.write(`unitag: ${printable(error instanceof Error ? error.message : String(error))}\n`);
     const usage = error instanceof UsageError || (isUnitagError(error) && isInputError(error));

@@ -1,8 +1,15 @@
-import { search } from '../jmespath.js';
-import { type OutputFormat, printable, renderReport, summary } from '../render.js';
-import type { BulkReport, Command, JobIdentity, OutputJson, ReadResult, WriteResult } from '../report.js';
-import { reportToJson } from '../report.js';
+import type {
+  BulkReport,
+  Command,
+  JobIdentity,
+  OutputJson,
+  ReadResult,
+  WriteResult,
+} from '../jobs/report.js';
+import { reportToJson } from '../jobs/report.js';
 import { EXIT, exitCodeOf, type GlobalOptions, print, UsageError } from './common.js';
+import { search } from './jmespath.js';
+import { type OutputFormat, printable, renderReport, summary } from './render.js';
 
 // Loaded by the commands when they run (never at start-up): it brings the renderer and the report shapes.
 

@@ -2,14 +2,14 @@
 // read and planned, with at most `inFlight` windows under way; results go out window by window, in file order.
 // Memory holds the windows under way, not the job.
 
-import { EarlierLineFailedError } from '../errors.js';
-import type { JobWindow } from '../job-stream.js';
-import { type Change, type Plan, type PlanEntry, reappliesDifferently } from '../plan.js';
-import { lineKey, type WriteResult } from '../report.js';
-import { doneKey, type Intent, type Redo } from '../report-file.js';
-import { newTags } from '../shapes.js';
+import { EarlierLineFailedError } from '../core/errors.js';
+import { newTags } from '../core/shapes.js';
+import type { Tags } from '../core/types.js';
+import type { JobWindow } from '../jobs/job-stream.js';
+import { type Change, type Plan, type PlanEntry, reappliesDifferently } from '../jobs/plan.js';
+import { lineKey, type WriteResult } from '../jobs/report.js';
+import { doneKey, type Intent, type Redo } from '../jobs/report-file.js';
 import type { Tagger } from '../tagger.js';
-import type { Tags } from '../types.js';
 
 /** Lines of a job a window holds. */
 export const WINDOW = 5_000;

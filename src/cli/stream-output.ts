@@ -2,12 +2,12 @@
 // JSON envelope opened first and closed with the totals at the end. Writes wait for standard output to drain,
 // so a slow reader slows the job rather than filling memory. `--query` needs the whole document: with it the
 // lines are kept until the end.
-import { planToJson } from '../plan.js';
-import { changes, csv, planSummary, renderPlanCsv, renderPlanEntries, table } from '../render.js';
-import { type Command, type JobIdentity, type LineJson, lineToJson } from '../report.js';
+import { planToJson } from '../jobs/plan.js';
+import { type Command, type JobIdentity, type LineJson, lineToJson } from '../jobs/report.js';
 import type { GlobalOptions } from './common.js';
 import { printJson, wantsJson } from './output.js';
 import type { WindowOut } from './pipeline.js';
+import { changes, csv, planSummary, renderPlanCsv, renderPlanEntries, table } from './render.js';
 
 /** Writes `text` to standard output, waiting while its buffer is full. */
 export async function write(text: string): Promise<void> {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LocalStackError } from '../errors.js';
+import { LocalStackError } from '../core/errors.js';
 import { acquire, tryAcquire } from './lock.js';
 import { alive, commandLine } from './process.js';
 import { findPython } from './python.js';

@@ -6,7 +6,7 @@
 // exclusive (`<lock>.break`), so that two processes finding one stale lock never both end up holding it.
 import { readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { LocalStackError, type LocalStackFailure } from '../errors.js';
+import { LocalStackError, type LocalStackFailure } from '../core/errors.js';
 import { alive, sleep, startedAt } from './process.js';
 
 /** How a lock is waited for, and how it is named in the log. */

@@ -2,7 +2,7 @@
 // anything is spawned or written.
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../core/errors.js';
 
 /** Options of `startLocalStack`; every one is optional. */
 export interface LocalStackOptions {

@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocalStackError } from '../errors.js';
+import { LocalStackError } from '../core/errors.js';
 import {
   alive,
   commandLine,

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { LocalStackError } from '../errors.js';
+import { LocalStackError } from '../core/errors.js';
 
 const COMMANDS = ['python3.13', 'python3.12', 'python3'];
 const ADVICE =

@@ -1,7 +1,7 @@
 // LocalStack's health check, and the wait until the services asked for are up: it fails at once when one
 // errs, is disabled (not in the SERVICES LocalStack was started with), does not exist, or the process exits.
 import { existsSync, readFileSync } from 'node:fs';
-import { LocalStackError } from '../errors.js';
+import { LocalStackError } from '../core/errors.js';
 
 /** What LocalStack's `/_localstack/health` answers: each service's state, and its version. */
 export interface LocalStackHealth {

@@ -1,6 +1,6 @@
-import { newTags } from '../shapes.js';
-import type { Tags } from '../types.js';
-import { isReservedKey } from '../validate.js';
+import { newTags } from '../core/shapes.js';
+import type { Tags } from '../core/types.js';
+import { isReservedKey } from '../core/validate.js';
 import type { MatcherContext } from './context.js';
 
 /** A comparison's verdict as the runner reads it, and the text after the matcher hint that explains it. */

@@ -1,14 +1,14 @@
-import { type ParsedArn, parseArn } from '../arn.js';
+import { type ParsedArn, parseArn } from '../core/arn.js';
 import {
   ConfigurationError,
   InvalidArnError,
   InvalidTagError,
   ReservedKeyError,
   type UnitagError,
-} from '../errors.js';
+} from '../core/errors.js';
+import type { Tags } from '../core/types.js';
+import { isReservedKey } from '../core/validate.js';
 import type { Tagger } from '../tagger.js';
-import type { Tags } from '../types.js';
-import { isReservedKey } from '../validate.js';
 
 /** Throws the error `make` builds, its message saying what is wrong with the value shown. */
 export type Refuse = (make: (message: string) => UnitagError, problem: string, value: unknown) => never;

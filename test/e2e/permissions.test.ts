@@ -29,7 +29,7 @@ import {
   createStateMachine,
   createStream,
 } from '../../fixtures/optional-resources.js';
-import type { PolicyDocument } from '../../src/permissions.js';
+import type { PolicyDocument } from '../../src/governance/permissions.js';
 import { operationOf } from '../fake-aws.js';
 import { awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
 

@@ -5,7 +5,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import logs from '../../adapters/logs.js';
 import { createLogGroup, createTopic } from '../../fixtures/aws-resources.js';
-import { Engine } from '../../src/engine.js';
+import { Engine } from '../../src/core/engine.js';
 import { testAdapter } from '../conformance.js';
 import { awsConfig, localTagger, uniqueName, withoutOptionalPackage } from '../helpers.js';
 

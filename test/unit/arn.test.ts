@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { partitionOfRegion } from '../../src/arn.js';
+import { partitionOfRegion } from '../../src/core/arn.js';
 import { formatArn, InvalidArnError, PARTITIONS, parseArn } from '../../src/index.js';
 
 describe('parseArn', () => {

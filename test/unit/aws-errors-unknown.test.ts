@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isOutcomeUnknown, toUnitagError } from '../../src/aws-errors.js';
+import { isOutcomeUnknown, toUnitagError } from '../../src/core/aws-errors.js';
 import { createTagger } from '../../src/index.js';
 
-// Where AWS errors become unitag errors (src/aws-errors.ts): the SDK's hint about `{error}.$response` is left
+// Where AWS errors become unitag errors (src/core/aws-errors.ts): the SDK's hint about `{error}.$response` is left
 // out of every message, and a failed write whose outcome is unknown says so, never "nothing was written".
 // A proxy in front of AWS that answers every request with its own 502 page.
 const proxy = { server: undefined as unknown as Server, endpoint: '' };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { malformed, toUnitagError } from '../../src/aws-errors.js';
+import { malformed, toUnitagError } from '../../src/core/aws-errors.js';
 import {
   AccessDeniedError,
   AccountMismatchError,

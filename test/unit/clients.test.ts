@@ -1,9 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientCache } from '../../src/clients.js';
+import { ClientCache } from '../../src/core/clients.js';
+import type { ClientLoader } from '../../src/core/types.js';
 import { createTagger } from '../../src/index.js';
-import type { ClientLoader } from '../../src/types.js';
 
 // A loader that records the configuration of every client it creates.
 function recordingLoader() {

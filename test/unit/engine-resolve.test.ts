@@ -3,13 +3,13 @@ import { ListTagsForResourceCommand, SNSClient, TagResourceCommand } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTagger } from '../../src/index.js';
-import { parseJob } from '../../src/job.js';
+import { parseJob } from '../../src/jobs/job.js';
 import { mockAccounts } from '../mocks/accounts.js';
 
 // Counts every ARN parse and every tag validation, wherever in the library they happen.
 const counts = vi.hoisted(() => ({ parses: 0, validations: 0 }));
-vi.mock('../../src/arn.js', async (original) => {
-  const actual = await original<typeof import('../../src/arn.js')>();
+vi.mock('../../src/core/arn.js', async (original) => {
+  const actual = await original<typeof import('../../src/core/arn.js')>();
   return {
     ...actual,
     parseArn: (arn: string) => {
@@ -18,8 +18,8 @@ vi.mock('../../src/arn.js', async (original) => {
     },
   };
 });
-vi.mock('../../src/validate.js', async (original) => {
-  const actual = await original<typeof import('../../src/validate.js')>();
+vi.mock('../../src/core/validate.js', async (original) => {
+  const actual = await original<typeof import('../../src/core/validate.js')>();
   return {
     ...actual,
     validateTags: (...args: Parameters<typeof actual.validateTags>) => {

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ABAC_EXCEPTIONS } from '../../src/abac-exceptions.js';
-import { actionInfo } from '../../src/iam-data.js';
+import { ABAC_EXCEPTIONS } from '../../src/governance/abac-exceptions.js';
+import { actionInfo } from '../../src/governance/iam-data.js';
+import { policySize, requestsOfChange } from '../../src/governance/permissions.js';
 import { InvalidArnError, UnsupportedResourceError } from '../../src/index.js';
-import { policySize, requestsOfChange } from '../../src/permissions.js';
 import { createTagger } from '../../src/tagger.js';
 
 const A = '123456789012';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidPolicyError } from '../../src/errors.js';
-import { holdsWithoutKey, parsePolicyText, readPolicy } from '../../src/iam-policy.js';
+import { InvalidPolicyError } from '../../src/core/errors.js';
+import { holdsWithoutKey, parsePolicyText, readPolicy } from '../../src/governance/iam-policy.js';
 
 const statement = (fields: Record<string, unknown>) =>
   JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Resource: '*', ...fields }] });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jobFormat, parseCsv, parseJob } from '../../src/job.js';
-import { csv, csvField } from '../../src/render.js';
+import { csv, csvField } from '../../src/cli/render.js';
+import { jobFormat, parseCsv, parseJob } from '../../src/jobs/job.js';
 
 const T = 'arn:aws:sns:us-east-1:123456789012:t';
 

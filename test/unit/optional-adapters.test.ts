@@ -7,8 +7,8 @@ import {
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it, vi } from 'vitest';
 import cloudwatch from '../../adapters/cloudwatch.js';
+import { optionalSdk } from '../../src/core/kit.js';
 import type { Adapter } from '../../src/index.js';
-import { optionalSdk } from '../../src/kit.js';
 import { mockClients, mockedTagger } from '../mocks/sdk.js';
 
 const { rgta, cw } = mockClients({ rgta: ResourceGroupsTaggingAPIClient, cw: CloudWatchClient });

@@ -1,10 +1,15 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { arnPatternCovers, arnPatternsMeet, globCovers, globsMeet } from '../../src/arn-patterns.js';
-import { ConfigurationError, InvalidPolicyError } from '../../src/errors.js';
-import { keyMatches } from '../../src/iam-data.js';
-import { lintPolicy } from '../../src/policy-lint.js';
+import { ConfigurationError, InvalidPolicyError } from '../../src/core/errors.js';
+import {
+  arnPatternCovers,
+  arnPatternsMeet,
+  globCovers,
+  globsMeet,
+} from '../../src/governance/arn-patterns.js';
+import { keyMatches } from '../../src/governance/iam-data.js';
+import { lintPolicy } from '../../src/governance/policy-lint.js';
 
 // Fixtures say what they must give by their name: clean-*.json none, broken-<rule>--<what>.json exactly that rule,
 // invalid-*.json an InvalidPolicyError.

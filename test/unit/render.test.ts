@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayWidth, printable, renderPlan, renderTags, table } from '../../src/render.js';
-import { tagsFromEntries } from '../../src/shapes.js';
+import { displayWidth, printable, renderPlan, renderTags, table } from '../../src/cli/render.js';
+import { tagsFromEntries } from '../../src/core/shapes.js';
 
 describe('render', () => {
   it('shows a key or value holding a control character as a JSON string, so it cannot forge output lines', () => {

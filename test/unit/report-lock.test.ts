@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } fro
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lockReport, ReportLockedError } from '../../src/report-lock.js';
+import { lockReport, ReportLockedError } from '../../src/jobs/report-lock.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'unitag-lock-'));
 let n = 0;

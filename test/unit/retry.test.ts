@@ -3,8 +3,8 @@
 import { CreateTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { ListTagsForResourceCommand, SNSClient, TagResourceCommand } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createError } from '../../src/errors.js';
-import { isTransient, Retry } from '../../src/retry.js';
+import { createError } from '../../src/core/errors.js';
+import { isTransient, Retry } from '../../src/core/retry.js';
 import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 
 const { sns, ec2 } = mockClients({ sns: SNSClient, ec2: EC2Client });

@@ -3,9 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FAMILIES, familyOf } from '../../src/core/rates.js';
+import { Bucket, Scheduler } from '../../src/core/scheduler.js';
 import { createTagger } from '../../src/index.js';
-import { FAMILIES, familyOf } from '../../src/rates.js';
-import { Bucket, Scheduler } from '../../src/scheduler.js';
 
 describe('Bucket', () => {
   afterEach(() => {

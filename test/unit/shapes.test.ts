@@ -7,10 +7,10 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { renderPlan, renderTags } from '../../src/cli/render.js';
+import { fromTagList, tagsFromEntries, toTagList } from '../../src/core/shapes.js';
 import { createTagger } from '../../src/index.js';
-import { parseJob } from '../../src/job.js';
-import { renderPlan, renderTags } from '../../src/render.js';
-import { fromTagList, tagsFromEntries, toTagList } from '../../src/shapes.js';
+import { parseJob } from '../../src/jobs/job.js';
 
 // Any key is a key: names that are also properties of every JavaScript object (`__proto__`, `constructor`,
 // `toString`, ...) must behave like any other key through shapes, plans, rendering and job files.

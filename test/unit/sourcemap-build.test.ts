@@ -19,7 +19,7 @@ describe("the build's source maps", () => {
   it('carry the TypeScript source they map (inlineSources), so a trace from the packed package can be read', () => {
     // Prepare
     const options = buildOptions();
-    const fileName = `${root}src/retry.ts`;
+    const fileName = `${root}src/core/retry.ts`;
     const source = readFileSync(fileName, 'utf8');
     // Act
     const out = ts.transpileModule(source, { compilerOptions: options, fileName });

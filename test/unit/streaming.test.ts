@@ -11,10 +11,10 @@ import {
 } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import { prepass, runPipeline, SeenFilter } from '../../src/cli/pipeline.js';
-import { jobWindows } from '../../src/job-stream.js';
-import type { WriteResult } from '../../src/report.js';
-import { lineKey } from '../../src/report.js';
-import { doneKey, keyHash, ReportFile, readEarlier } from '../../src/report-file.js';
+import { jobWindows } from '../../src/jobs/job-stream.js';
+import type { WriteResult } from '../../src/jobs/report.js';
+import { lineKey } from '../../src/jobs/report.js';
+import { doneKey, keyHash, ReportFile, readEarlier } from '../../src/jobs/report-file.js';
 import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 
 const { sns } = mockClients({ sns: SNSClient });

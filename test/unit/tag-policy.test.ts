@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidPolicyError, isUnitagError } from '../../src/errors.js';
-import { parseJob } from '../../src/job.js';
-import type { Change } from '../../src/plan.js';
-import type { ReadReport } from '../../src/report.js';
-import { matchesValue, parseTagPolicy, typeListed, valueAllowed } from '../../src/tag-policy.js';
-import { checkMany, checkResource } from '../../src/tag-policy-check.js';
-import { fitFix, fixResources } from '../../src/tag-policy-fix.js';
+import { InvalidPolicyError, isUnitagError } from '../../src/core/errors.js';
+import type { Tags } from '../../src/core/types.js';
+import { matchesValue, parseTagPolicy, typeListed, valueAllowed } from '../../src/governance/tag-policy.js';
+import { checkMany, checkResource } from '../../src/governance/tag-policy-check.js';
+import { fitFix, fixResources } from '../../src/governance/tag-policy-fix.js';
+import { parseJob } from '../../src/jobs/job.js';
+import type { Change } from '../../src/jobs/plan.js';
+import type { ReadReport } from '../../src/jobs/report.js';
 import type { Tagger } from '../../src/tagger.js';
-import type { Tags } from '../../src/types.js';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:orders';
 const BUCKET = 'arn:aws:s3:::orders';

@@ -11,7 +11,7 @@ import { ListTagsForResourceCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it, vi } from 'vitest';
 import logs from '../../adapters/logs.js';
-import { ClientMissingError, UnsupportedResourceError } from '../../src/errors.js';
+import { ClientMissingError, UnsupportedResourceError } from '../../src/core/errors.js';
 import { withoutOptionalPackage } from '../helpers.js';
 import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 

@@ -2,10 +2,10 @@
 // the SDK's attempts counted, whatever the retry budget; throttling keeps the whole budget. The final error counts
 // every attempt, and the CLI notes the retries on standard error a few times, never once a request.
 import { describe, expect, it } from 'vitest';
-import { markEndpoint, toUnitagError } from '../../src/aws-errors.js';
 import { UNANSWERED_NOTE_EVERY_MS, unansweredNotices } from '../../src/cli/common.js';
-import { createError } from '../../src/errors.js';
-import { Retry, UNANSWERED_ATTEMPTS } from '../../src/retry.js';
+import { markEndpoint, toUnitagError } from '../../src/core/aws-errors.js';
+import { createError } from '../../src/core/errors.js';
+import { Retry, UNANSWERED_ATTEMPTS } from '../../src/core/retry.js';
 import { useFakeAws } from '../fake-aws.js';
 
 const aws = useFakeAws();

@@ -1,4 +1,4 @@
-// Every public entry checks the shape of its arguments (src/validate.ts): TypeScript's types reach neither
+// Every public entry checks the shape of its arguments (src/core/validate.ts): TypeScript's types reach neither
 // JavaScript callers nor JSON jobs. A wrong shape is a unitag error that names the field, thrown before any AWS
 // call; random values never end in a TypeError or RangeError.
 import { mkdtempSync } from 'node:fs';

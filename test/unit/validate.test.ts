@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { TagRules } from '../../src/core/types.js';
 import { DEFAULT_RULES, validateKeys, validateTags } from '../../src/index.js';
-import type { TagRules } from '../../src/types.js';
 
 const iamRules: TagRules = { ...DEFAULT_RULES, caseInsensitiveKeys: true };
 const anyChars: TagRules = { ...DEFAULT_RULES, charset: null };

@@ -11,9 +11,9 @@ import {
   TagResourceCommand,
 } from '@aws-sdk/client-sns';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { awsFailure, toUnitagError } from '../../src/aws-errors.js';
-import { createError } from '../../src/errors.js';
-import { isTransient } from '../../src/retry.js';
+import { awsFailure, toUnitagError } from '../../src/core/aws-errors.js';
+import { createError } from '../../src/core/errors.js';
+import { isTransient } from '../../src/core/retry.js';
 import { mockClients, mockedTagger } from '../mocks/sdk.js';
 
 const { sns, kinesis } = mockClients({ sns: SNSClient, kinesis: KinesisClient });

@@ -1,9 +1,9 @@
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { JobFormat } from '../../job.js';
-import type { JobIdentity, LineJson, WriteResult } from '../../report.js';
-import type { Earlier, ReportFile } from '../../report-file.js';
+import type { JobFormat } from '../../jobs/job.js';
+import type { JobIdentity, LineJson, WriteResult } from '../../jobs/report.js';
+import type { Earlier, ReportFile } from '../../jobs/report-file.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -91,8 +91,8 @@ async function applyLocked(
     );
   }
   const [{ ReportFile }, { printable }, { prepass }] = await Promise.all([
-    import('../../report-file.js'),
-    import('../../render.js'),
+    import('../../jobs/report-file.js'),
+    import('../render.js'),
     import('../pipeline.js'),
   ]);
   // The report and its journal must be writable before the first AWS call.
@@ -144,7 +144,7 @@ async function applyLocked(
 
 /** Takes the report's lock, or says who holds it (exit 2). */
 async function lock(reportPath: string): Promise<() => void> {
-  const { lockReport, ReportLockedError } = await import('../../report-lock.js');
+  const { lockReport, ReportLockedError } = await import('../../jobs/report-lock.js');
   try {
     return lockReport(reportPath);
   } catch (error) {
@@ -176,7 +176,7 @@ async function run(
   const [{ runPipeline }, { StreamOutput }, { summary }, { errorLine }] = await Promise.all([
     import('../pipeline.js'),
     import('../stream-output.js'),
-    import('../../render.js'),
+    import('../render.js'),
     import('../output.js'),
   ]);
   const started = Date.now();
@@ -227,7 +227,7 @@ async function reportResumed(
   out: { resumed(lines: LineJson[]): Promise<void> },
   totals: Record<string, number>,
 ): Promise<void> {
-  const { doneLines } = await import('../../report-file.js');
+  const { doneLines } = await import('../../jobs/report-file.js');
   const batch: LineJson[] = [];
   for (const line of doneLines(path, earlier.from)) {
     count(totals, line.outcome);
@@ -289,7 +289,7 @@ async function digest(source: { text: string } | { path: string }): Promise<stri
 }
 
 async function readEarlierReport(path: string): Promise<Earlier | undefined> {
-  const { readEarlier } = await import('../../report-file.js');
+  const { readEarlier } = await import('../../jobs/report-file.js');
   try {
     return await readEarlier(path);
   } catch (error) {
@@ -318,10 +318,7 @@ async function identify(
   global: GlobalOptions,
   resuming: string | undefined,
 ): Promise<JobIdentity> {
-  const [{ printable }, { createHash }] = await Promise.all([
-    import('../../render.js'),
-    import('node:crypto'),
-  ]);
+  const [{ printable }, { createHash }] = await Promise.all([import('../render.js'), import('node:crypto')]);
   const account = await callerAccount(tagger).catch((error: Error) => {
     // A resume must know the account to know the report is this job's: without it, it stops, and says why.
     if (resuming) {

@@ -10,9 +10,9 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import type { Change } from '../../plan.js';
-import type { CheckReport, CheckResult } from '../../tag-policy-check.js';
-import type { Fix } from '../../tag-policy-fix.js';
+import type { CheckReport, CheckResult } from '../../governance/tag-policy-check.js';
+import type { Fix } from '../../governance/tag-policy-fix.js';
+import type { Change } from '../../jobs/plan.js';
 import type { Tagger } from '../../tagger.js';
 import {
   arnSources,
@@ -59,10 +59,10 @@ export function registerCheck(program: Command, done: (code: number) => void): v
 /** Checks the resources; the exit code. Bad input is found before any AWS call. */
 async function runCheck(global: GlobalOptions, args: string[], opts: CheckOptions): Promise<number> {
   const [{ parseTagPolicy }, { checkMany }, { fitFix, fixResources }, { printable }] = await Promise.all([
-    import('../../tag-policy.js'),
-    import('../../tag-policy-check.js'),
-    import('../../tag-policy-fix.js'),
-    import('../../render.js'),
+    import('../../governance/tag-policy.js'),
+    import('../../governance/tag-policy-check.js'),
+    import('../../governance/tag-policy-fix.js'),
+    import('../render.js'),
   ]);
   const text = readText(opts.policy);
   let policy: ReturnType<typeof parseTagPolicy>;
@@ -106,10 +106,7 @@ function badArns(tagger: Tagger, arns: string[]): string[] {
 
 /** The findings on standard output: a line per finding (table, CSV), or a line per resource (JSON). */
 async function printOutput(report: CheckReport, format: CheckOptions['output'], global: GlobalOptions) {
-  const [{ csv, table }, { wantsJson }] = await Promise.all([
-    import('../../render.js'),
-    import('../output.js'),
-  ]);
+  const [{ csv, table }, { wantsJson }] = await Promise.all([import('../render.js'), import('../output.js')]);
   if (wantsJson(format, global)) return print(await renderJson(report, global));
   const rows = report.results.flatMap((r) =>
     r.findings.map((f) => ({ arn: r.arn, type: r.type ?? '', ...f })),
@@ -144,7 +141,7 @@ async function renderJson(report: CheckReport, global: GlobalOptions): Promise<s
     resources: report.results.map(lineJson),
   };
   if (global.query === undefined) return JSON.stringify(json, null, 2);
-  const { search } = await import('../../jmespath.js');
+  const { search } = await import('../jmespath.js');
   try {
     return JSON.stringify(search(json, global.query), null, 2);
   } catch (error) {
@@ -162,7 +159,7 @@ function lineJson({ error, findings, tags: _tags, ...rest }: CheckResult) {
 
 /** The summary, the resources that could not be read and what the fix leaves alone, on standard error. */
 async function sayOnStderr(report: CheckReport, fix: Fix | undefined, path: string | undefined) {
-  const { printable } = await import('../../render.js');
+  const { printable } = await import('../render.js');
   const say = (text: string) => process.stderr.write(`${text}\n`);
   for (const r of report.results) {
     if (r.outcome === 'failed' || r.outcome === 'skipped') {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Explanation } from '../../explain.js';
+import type { Explanation } from '../../governance/explain.js';
 import { arnSources, EXIT, type GlobalOptions, outputOption, print, readArns } from '../common.js';
 
 const EXAMPLES = `
@@ -23,8 +23,8 @@ export function registerExplain(program: Command, done: (code: number) => void):
         await Promise.all([
           import('./permissions.js'),
           import('../output.js'),
-          import('../../errors.js'),
-          import('../../render.js'),
+          import('../../core/errors.js'),
+          import('../render.js'),
         ]);
       const tagger = await offlineTagger(global);
       const explained: Explanation[] = [];

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { FindFailure, InventoryProgress } from '../../inventory.js';
-import type { ReadResult } from '../../report.js';
-import type { FindQuery } from '../../types.js';
+import type { FindQuery } from '../../core/types.js';
+import type { FindFailure, InventoryProgress } from '../../jobs/inventory.js';
+import type { ReadResult } from '../../jobs/report.js';
 import {
   collect,
   EXIT,
@@ -67,7 +67,7 @@ export function registerFind(program: Command, done: (code: number) => void): vo
 /** Runs the search and prints what it found; the exit code (1 when something could not be listed or read). */
 async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number> {
   const [{ csv, renderTags, table }, { readReportToJson }, { errorLine, printJson, wantsJson }] =
-    await Promise.all([import('../../render.js'), import('../../report.js'), import('../output.js')]);
+    await Promise.all([import('../render.js'), import('../../jobs/report.js'), import('../output.js')]);
   const query = queryOf(opts);
   const listing = query.missing !== undefined || query.untagged === true;
   const tagger = await makeTagger(global);

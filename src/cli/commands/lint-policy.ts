@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { LintResult } from '../../policy-lint.js';
+import type { LintResult } from '../../governance/policy-lint.js';
 import {
   collect,
   EXIT,
@@ -37,7 +37,7 @@ export function registerLintPolicy(program: Command, done: (code: number) => voi
     .action(async (file: string, opts: { protect: string[]; output: string }, command: Command) => {
       if (opts.protect.some((key) => key.trim() === '')) throw new UsageError('--protect takes a tag key');
       const text = file === '-' ? await readStdin() : readText(file);
-      const { lintPolicy } = await import('../../policy-lint.js');
+      const { lintPolicy } = await import('../../governance/policy-lint.js');
       const result = await lintPolicy(text, { protect: opts.protect });
       const global = command.optsWithGlobals<GlobalOptions>();
       if (opts.output === 'json' || global.query !== undefined) await printJson(result, file, global);
@@ -59,7 +59,7 @@ async function printJson(result: LintResult, file: string, global: GlobalOptions
   };
   let value: unknown = document;
   if (global.query !== undefined) {
-    const { search } = await import('../../jmespath.js');
+    const { search } = await import('../jmespath.js');
     try {
       value = search(document, global.query);
     } catch (error) {
@@ -71,7 +71,7 @@ async function printJson(result: LintResult, file: string, global: GlobalOptions
 
 async function printTable(result: LintResult): Promise<void> {
   if (result.findings.length === 0) return;
-  const { table } = await import('../../render.js');
+  const { table } = await import('../render.js');
   const rows = result.findings.map((f) => {
     const where = [
       f.statement.sid && `Sid ${f.statement.sid}`,

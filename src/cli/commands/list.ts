@@ -21,8 +21,8 @@ export function registerList(program: Command, done: (code: number) => void): vo
     .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
       const [{ renderTags }, { readReportToJson }, { errorLine, printJson, wantsJson }] = await Promise.all([
-        import('../../render.js'),
-        import('../../report.js'),
+        import('../render.js'),
+        import('../../jobs/report.js'),
         import('../output.js'),
       ]);
       const arns = await readArns(args, opts.file);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { PermissionRequest } from '../../permissions.js';
+import type { Permissions } from '../../core/types.js';
+import type { PermissionRequest } from '../../governance/permissions.js';
 import type { Tagger } from '../../tagger.js';
-import type { Permissions } from '../../types.js';
 import { EXIT, type GlobalOptions, jobSource, onNotice, readStdin, UsageError } from '../common.js';
 import { formatOf } from './plan.js';
 
@@ -35,7 +35,7 @@ export function registerPermissions(program: Command, done: (code: number) => vo
         ? [first, ...rest].map((arn) => ({ arn, operations: operationsOf(opts.for ?? 'tag,untag,list') }))
         : await jobRequests(tagger, first, rest, opts.format);
       const [{ policySize, MANAGED_POLICY_LIMIT }, { printJson }] = await Promise.all([
-        import('../../permissions.js'),
+        import('../../governance/permissions.js'),
         import('../output.js'),
       ]);
       const document = await tagger.permissions(requests, { bulk: global.taggingApi });
@@ -74,8 +74,8 @@ async function jobRequests(
 ): Promise<PermissionRequest[]> {
   if (rest.length > 0) throw new UsageError('give one job file, or ARNs (each starting with arn:)');
   const [{ parseJob }, { requestsOfChange }, { readText }] = await Promise.all([
-    import('../../job.js'),
-    import('../../permissions.js'),
+    import('../../jobs/job.js'),
+    import('../../governance/permissions.js'),
     import('../common.js'),
   ]);
   const kind = await formatOf(file, format);
@@ -85,7 +85,7 @@ async function jobRequests(
     return error ? `${error.code}: ${error.message}` : undefined;
   });
   if (job.errors.length > 0) {
-    const { printable } = await import('../../render.js');
+    const { printable } = await import('../render.js');
     for (const e of job.errors) process.stderr.write(`${file}:${e.line}: ${printable(e.message)}\n`);
     throw new UsageError(
       `${job.errors.length} bad line(s) in ${file}: fix them, then ask again (no policy printed)`,

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import type { JobFormat } from '../../job.js';
-import type { JobWindow } from '../../job-stream.js';
-import type { Plan } from '../../plan.js';
+import type { JobFormat } from '../../jobs/job.js';
+import type { JobWindow } from '../../jobs/job-stream.js';
+import type { Plan } from '../../jobs/plan.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -45,7 +45,7 @@ export const PLAN_FORMATS = ['table', 'text', 'json', 'csv'];
 
 /** The format of a job file, from `--format` or its name. */
 export async function formatOf(file: string, format: JobFormat | undefined): Promise<JobFormat> {
-  const { jobFormat } = await import('../../job.js');
+  const { jobFormat } = await import('../../jobs/job.js');
   const kind = format ?? jobFormat(file);
   if (!kind)
     throw new UsageError(
@@ -68,7 +68,7 @@ export async function windowsOf(
   kind: JobFormat,
 ): Promise<AsyncGenerator<JobWindow>> {
   const [{ jobWindows }, { WINDOW }] = await Promise.all([
-    import('../../job-stream.js'),
+    import('../../jobs/job-stream.js'),
     import('../pipeline.js'),
   ]);
   return jobWindows(source, kind, WINDOW, (change) => {
@@ -79,7 +79,7 @@ export async function windowsOf(
 
 /** Reports a bad line of the job on standard error. */
 export async function badLine(file: string): Promise<(line: number, message: string) => void> {
-  const { printable } = await import('../../render.js');
+  const { printable } = await import('../render.js');
   return (line, message) => process.stderr.write(`${file}:${line}: ${printable(message)} (line skipped)\n`);
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import logs from '../../../adapters/logs.js';
-import type { Adapter } from '../../../src/types.js';
+import type { Adapter } from '../../../src/core/types.js';
 import { type Answer, useFakeAws } from '../../fake-aws.js';
 import { withoutOptionalPackage } from '../../helpers.js';
 

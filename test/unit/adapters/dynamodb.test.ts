@@ -5,8 +5,8 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { actionInfo } from '../../../src/iam-data.js';
-import { familyOf } from '../../../src/rates.js';
+import { familyOf } from '../../../src/core/rates.js';
+import { actionInfo } from '../../../src/governance/iam-data.js';
 import { awsError, mockClients, mockedTagger } from '../../mocks/sdk.js';
 
 const { dynamodb } = mockClients({ dynamodb: DynamoDBClient });

@@ -5,7 +5,7 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-kms';
 import { describe, expect, it } from 'vitest';
-import { actionInfo } from '../../../src/iam-data.js';
+import { actionInfo } from '../../../src/governance/iam-data.js';
 import { awsError, mockClients, mockedTagger } from '../../mocks/sdk.js';
 
 const { kms } = mockClients({ kms: KMSClient });

@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { describe, expect, it } from 'vitest';
-import { actionInfo } from '../../../src/iam-data.js';
+import { actionInfo } from '../../../src/governance/iam-data.js';
 import { mockAccounts } from '../../mocks/accounts.js';
 import { awsError, mockClients, mockedTagger } from '../../mocks/sdk.js';
 

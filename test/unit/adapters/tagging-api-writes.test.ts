@@ -4,7 +4,7 @@ import {
   UntagResourcesCommand,
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it } from 'vitest';
-import { Engine } from '../../../src/engine.js';
+import { Engine } from '../../../src/core/engine.js';
 import { CREDENTIALS, mockClients } from '../../mocks/sdk.js';
 
 // The tagging API's batch writes on a mocked client: the answer's FailedResourcesMap is the only thing that says

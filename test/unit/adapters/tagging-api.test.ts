@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-resource-groups-tagging-api';
 import { describe, expect, it } from 'vitest';
 import logs from '../../../adapters/logs.js';
-import { Engine } from '../../../src/engine.js';
+import { Engine } from '../../../src/core/engine.js';
 import { withoutOptionalPackage } from '../../helpers.js';
 import { mockClients, mockedTagger } from '../../mocks/sdk.js';
 

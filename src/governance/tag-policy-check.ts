@@ -1,20 +1,14 @@
 // Checks resources' tags against a tag policy (tag-policy.ts); tag-policy-fix.ts works out the job that fixes
 // what can be fixed. Pure, but for `checkMany`, which reads the tags in bulk through a tagger.
-import type { BulkOptions } from './bulk.js';
-import { ConfigurationError, type UnitagError } from './errors.js';
-import type { ReadResult } from './report.js';
-import { newTags } from './shapes.js';
+
+import { arnArgument, isPlainObject, refuse, taggerArgument, tagMapArgument } from '../core/arguments.js';
+import { ConfigurationError, type UnitagError } from '../core/errors.js';
+import { newTags } from '../core/shapes.js';
+import type { Tags } from '../core/types.js';
+import { isReservedKey } from '../core/validate.js';
+import type { BulkOptions } from '../jobs/bulk.js';
+import type { ReadReport, ReadResult } from '../jobs/report.js';
 import { allows, lists, policyArgument, type TagKeyRule, type TagPolicy } from './tag-policy.js';
-import type { Tagger } from './tagger.js';
-import type { Tags } from './types.js';
-import {
-  arnArgument,
-  isPlainObject,
-  isReservedKey,
-  refuse,
-  taggerArgument,
-  tagMapArgument,
-} from './validate.js';
 
 /** What is wrong with one key of one resource. */
 export type FindingKind = 'key-case' | 'value-not-allowed' | 'required-missing';
@@ -96,12 +90,17 @@ function findingsOf(policy: TagPolicy, resource: TaggedResource): Finding[] {
   return policy.rules.flatMap((rule) => findingOf(stateOf(rule, resource), resource.type) ?? []);
 }
 
+/** What `checkMany` reads with: a tagger's `listMany` (governance does not depend on the tagger itself). */
+export interface TagReader {
+  listMany(arns: string[], options?: BulkOptions<ReadResult>): Promise<ReadReport>;
+}
+
 /**
  * Reads every resource's tags in bulk (the tagger's `listMany`) and checks them; a resource that cannot be read
  * is `failed`, with its error.
  */
 export async function checkMany(
-  tagger: Tagger,
+  tagger: TagReader,
   policy: TagPolicy,
   arns: string[],
   options?: BulkOptions<ReadResult>,

@@ -1,7 +1,8 @@
 // Tag policies in AWS Organizations' syntax (docs/tag-policies.md), read once into rules that the checker
 // (tag-policy-check.ts) applies to resources' tags. Pure: no AWS call, no file.
-import { ConfigurationError, InvalidPolicyError, InvalidTagError } from './errors.js';
-import { isPlainObject, refuse } from './validate.js';
+
+import { isPlainObject, refuse } from '../core/arguments.js';
+import { ConfigurationError, InvalidPolicyError, InvalidTagError } from '../core/errors.js';
 
 /** What one statement of a tag policy says about one tag key. */
 export interface TagKeyRule {

@@ -1,8 +1,19 @@
 // The job that fixes what a tag-policy check found (tag-policy-check.ts), where it can be fixed: renames to the
 // policy's spelling, values that differ only in case, a required key with a single allowed value.
-import { ConfigurationError } from './errors.js';
-import type { Change } from './plan.js';
-import { hasTag, tagsFromEntries } from './shapes.js';
+
+import {
+  arnArgument,
+  isPlainObject,
+  optional,
+  refuse,
+  taggerArgument,
+  tagMapArgument,
+} from '../core/arguments.js';
+import { ConfigurationError } from '../core/errors.js';
+import { hasTag, tagsFromEntries } from '../core/shapes.js';
+import type { Tags } from '../core/types.js';
+import { changesArgument } from '../jobs/arguments.js';
+import type { Change, Plan, PlanOptions } from '../jobs/plan.js';
 import { policyArgument, type TagPolicy } from './tag-policy.js';
 import {
   type CheckResult,
@@ -12,17 +23,6 @@ import {
   type KeyState,
   stateOf,
 } from './tag-policy-check.js';
-import type { Tagger } from './tagger.js';
-import type { Tags } from './types.js';
-import {
-  arnArgument,
-  changesArgument,
-  isPlainObject,
-  optional,
-  refuse,
-  taggerArgument,
-  tagMapArgument,
-} from './validate.js';
 
 /** A finding the fix job leaves alone, and why. */
 export interface Unfixable {
@@ -166,12 +166,17 @@ function merge(arn: string, all: Steps[]): Change | undefined {
   };
 }
 
+/** What `fitFix` plans with: a tagger's `plan`. */
+export interface Planner {
+  plan(changes: Change[], options?: PlanOptions): Promise<Plan>;
+}
+
 /**
  * The fix, planned against the tags just read (no AWS call): a change the resource's rules refuse (an S3 object
  * holds 10 tags) loses its additions and is planned again; what still fails is left out. Each part left out is
  * listed in `unfixable` with the rule's message.
  */
-export async function fitFix(tagger: Tagger, fix: Fix, read: Iterable<CheckResult>): Promise<Fix> {
+export async function fitFix(tagger: Planner, fix: Fix, read: Iterable<CheckResult>): Promise<Fix> {
   taggerArgument(tagger, 'fitFix: tagger', ['plan']);
   fixArgument(fix, 'fitFix: fix');
   const current = new Map<string, Tags>();

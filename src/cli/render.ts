@@ -1,8 +1,8 @@
 import { eastAsianWidth } from 'get-east-asian-width';
-import type { Plan, PlanEntry } from './plan.js';
-import type { BulkReport, ReadResult, WriteResult } from './report.js';
-import { hasTag } from './shapes.js';
-import type { Tags } from './types.js';
+import { hasTag } from '../core/shapes.js';
+import type { Tags } from '../core/types.js';
+import type { Plan, PlanEntry } from '../jobs/plan.js';
+import type { BulkReport, ReadResult, WriteResult } from '../jobs/report.js';
 
 /** Output formats of the CLI. */
 export type OutputFormat = 'table' | 'json' | 'csv';

@@ -3,7 +3,7 @@
 import { globCovers } from './arn-patterns.js';
 import type { ActionInfo } from './iam-data.js';
 import { holdsWithoutKey, type PolicyCondition } from './iam-policy.js';
-import type { LintContext, StatementView } from './policy-lint.js';
+import type { LintContext, StatementView } from './policy-types.js';
 
 /** What a tag condition key is about: a resource's tag, a request's tag, or the tag keys of a request. */
 export interface TagConditionKey {

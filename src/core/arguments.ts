@@ -1,148 +1,12 @@
 import { isRegion, PARTITIONS } from './arn.js';
 import {
   ConfigurationError,
-  createError,
   type ErrorContext,
   InvalidArnError,
   InvalidTagError,
-  isErrorCode,
-  isUnitagError,
-  ReservedKeyError,
-  TagLimitExceededError,
   type UnitagError,
 } from './errors.js';
-import type { Change, Plan, PlanEntry } from './plan.js';
-import type { BulkReport, ReportJson } from './report.js';
-import { copyTags } from './shapes.js';
-import type { Adapter, FindQuery, TagRules, Tags, Target, WriteRequest } from './types.js';
-
-/** Letters, digits, white space and `_ . : / = + - @`: the set every service accepts (docs/aws-facts.md, tags in general). */
-export const SAFE_CHARSET = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
-
-/** The rules of most services: 50 tags, the safe character set, case-sensitive keys. */
-export const DEFAULT_RULES: TagRules = { maxTags: 50, charset: SAFE_CHARSET, caseInsensitiveKeys: false };
-
-const MAX_KEY = 128;
-const MAX_VALUE = 256;
-
-/** True for keys in the reserved `aws:` namespace, in any case. */
-export function isReservedKey(key: string): boolean {
-  return key.toLowerCase().startsWith('aws:');
-}
-
-// Lengths count Unicode code points, as AWS does, not UTF-16 units.
-function length(text: string): number {
-  return [...text].length;
-}
-
-/** Checks a tag map against the rules; throws the typed error that says what is wrong. */
-export function validateTags(tags: Tags, rules: TagRules, arn?: string): void {
-  rulesArgument(rules, 'validateTags: rules');
-  const context = { arn };
-  if (typeof tags !== 'object' || tags === null || Array.isArray(tags)) {
-    throw new InvalidTagError('Tags must be an object of key to string value, e.g. { team: "a" }.', context);
-  }
-  const entries = Object.entries(tags);
-  for (const [key, value] of entries) {
-    validateKey(key, rules, arn);
-    if (typeof value !== 'string') {
-      throw new InvalidTagError(`The value of tag "${key}" must be a string, not ${typeof value}.`, context);
-    }
-    if (length(value) > MAX_VALUE) {
-      throw new InvalidTagError(`The value of tag "${key}" is longer than ${MAX_VALUE} characters.`, context);
-    }
-    if (rules.charset && !rules.charset.test(value)) {
-      throw new InvalidTagError(
-        `The value of tag "${key}" has characters this service refuses; use letters, digits, spaces and _ . : / = + - @.`,
-        context,
-      );
-    }
-  }
-  rejectCaseDuplicates(
-    entries.map(([key]) => key),
-    rules,
-    arn,
-  );
-  if (entries.length > rules.maxTags) {
-    throw new TagLimitExceededError(
-      `${entries.length} tags in one request; this resource holds at most ${rules.maxTags}. Split the request or drop tags.`,
-      context,
-    );
-  }
-}
-
-/** Checks a list of keys to remove; returns it without repeats. */
-export function validateKeys(keys: string[], rules: TagRules, arn?: string): string[] {
-  rulesArgument(rules, 'validateKeys: rules');
-  if (!Array.isArray(keys)) {
-    throw new InvalidTagError('Keys must be an array of strings, e.g. ["team"].', { arn });
-  }
-  for (const key of keys) validateKey(key, rules, arn);
-  rejectCaseDuplicates(keys, rules, arn);
-  return [...new Set(keys)];
-}
-
-/**
- * Checks a write against its target's rules, once, before any AWS call: the tags to set and the keys to
- * remove. Returns the request every later layer passes on (prototype-free tags, keys without repeats).
- */
-export function validateWrite(target: Target, set: Tags, remove: string[]): WriteRequest {
-  validateTags(set, target.info.rules, target.arn);
-  return { set: copyTags(set), remove: validateKeys(remove, target.info.rules, target.arn) };
-}
-
-/** Checks a whole tag set, as it will stand after a write, against the resource's limit. */
-export function checkTagCount(tags: Tags, rules: TagRules, arn?: string): void {
-  const user = Object.keys(tags).filter((key) => !isReservedKey(key));
-  if (user.length > rules.maxTags) {
-    throw new TagLimitExceededError(
-      `The resource would hold ${user.length} tags; it holds at most ${rules.maxTags}. Remove some tags first.`,
-      { arn },
-    );
-  }
-}
-
-function validateKey(key: unknown, rules: TagRules, arn: string | undefined): void {
-  const context = { arn };
-  if (typeof key !== 'string' || key.length === 0) {
-    throw new InvalidTagError('A tag key must be a non-empty string.', context);
-  }
-  if (length(key) > MAX_KEY) {
-    throw new InvalidTagError(
-      `The tag key "${key.slice(0, 20)}..." is longer than ${MAX_KEY} characters.`,
-      context,
-    );
-  }
-  if (isReservedKey(key)) {
-    throw new ReservedKeyError(
-      `The tag key "${key}" uses the reserved "aws:" prefix; AWS sets those itself.`,
-      context,
-    );
-  }
-  if (rules.charset && !rules.charset.test(key)) {
-    throw new InvalidTagError(
-      `The tag key "${key}" has characters this service refuses; use letters, digits, spaces and _ . : / = + - @.`,
-      context,
-    );
-  }
-}
-
-// On IAM users and roles `Team` and `team` are one key, so a request naming both is ambiguous (docs/aws-facts.md, IAM).
-function rejectCaseDuplicates(keys: string[], rules: TagRules, arn: string | undefined): void {
-  if (!rules.caseInsensitiveKeys) return;
-  const seen = new Map<string, string>();
-  for (const key of keys) {
-    const folded = key.toLowerCase();
-    const other = seen.get(folded);
-    if (other !== undefined && other !== key) {
-      throw new InvalidTagError(
-        `The keys "${other}" and "${key}" differ only in case; this resource treats them as one key. Keep one.`,
-        { arn },
-      );
-    }
-    seen.set(folded, key);
-  }
-}
+import type { Adapter, FindQuery, Tags } from './types.js';
 
 // Argument shapes. TypeScript's types reach neither JavaScript callers nor JSON jobs, so every public entry checks
 // what it is given here, before any AWS call, and throws the typed error that names the field and says what to
@@ -242,7 +106,7 @@ export function keysArgument(value: unknown, field: string): string[] {
 }
 
 /** `TagRules` as `validateTags` and `validateKeys` read them. */
-function rulesArgument(value: unknown, field: string): void {
+export function rulesArgument(value: unknown, field: string): void {
   const valid =
     isPlainObject(value) &&
     typeof value.maxTags === 'number' &&
@@ -293,9 +157,6 @@ export const optional = {
       refuse(ConfigurationError, field, "an AbortSignal (an AbortController's signal)", value);
     }
   },
-  report: (value: unknown, field: string) => {
-    if (value !== undefined) reportArgument(value, field);
-  },
   milliseconds: (value: unknown, field: string) => {
     if (value !== undefined && !(typeof value === 'number' && value >= 0)) {
       refuse(ConfigurationError, field, 'a number of milliseconds, 0 or more', value);
@@ -324,182 +185,9 @@ export const CALL_OPTIONS = {
   onlyAnswered: optional.boolean,
 };
 
-/** The options of `tagMany`, `untagMany`, `listMany` and `apply`. */
-export const BULK_OPTIONS = {
-  signal: optional.signal,
-  onProgress: optional.callback,
-  resume: optional.report,
-};
-
-/** The options of `plan`. */
-export const PLAN_OPTIONS = { signal: optional.signal, resume: optional.report, current: currentTags };
-
-/** The options of `find`. */
-export const FIND_OPTIONS = {
-  signal: optional.signal,
-  onProgress: optional.callback,
-  onFailure: optional.callback,
-};
-
-/** A report to resume from or to print: a `BulkReport` (`results`) or its JSON (`resources`), a line per object. */
-export function reportArgument(value: unknown, field: string): BulkReport | ReportJson {
-  const lines = isPlainObject(value) ? (value.results ?? value.resources) : undefined;
-  if (!Array.isArray(lines) || !allIndexes(lines, (line) => isPlainObject(line))) {
-    refuse(
-      ConfigurationError,
-      field,
-      'a report of tagMany, untagMany or apply, or its JSON (reportToJson)',
-      value,
-    );
-  }
-  return value as unknown as BulkReport | ReportJson;
-}
-
-/** A `BulkReport` as `reportToJson` writes it: lines with their errors as unitag's errors. */
-export function bulkReportArgument(value: unknown, field: string): BulkReport {
-  const lines = isPlainObject(value) ? value.results : undefined;
-  const valid =
-    Array.isArray(lines) &&
-    isPlainObject((value as Record<string, unknown>).totals) &&
-    allIndexes(
-      lines,
-      (line) => isPlainObject(line) && (line.error === undefined || isUnitagError(line.error)),
-    );
-  if (!valid) refuse(ConfigurationError, field, 'a report of tagMany, untagMany or apply', value);
-  return value as unknown as BulkReport;
-}
-
-function allIndexes(list: unknown[], test: (item: unknown) => boolean): boolean {
+export function allIndexes(list: unknown[], test: (item: unknown) => boolean): boolean {
   for (let i = 0; i < list.length; i++) if (!test(list[i])) return false;
   return true;
-}
-
-// A plan's `current` tags, by ARN: what a streamed plan passes on.
-function currentTags(value: unknown, field: string): void {
-  if (value === undefined) return;
-  const map = value as Partial<ReadonlyMap<unknown, unknown>> | null;
-  const mapLike =
-    typeof value === 'object' &&
-    map !== null &&
-    typeof map.get === 'function' &&
-    typeof map.has === 'function' &&
-    typeof map[Symbol.iterator] === 'function';
-  if (!mapLike) refuse(ConfigurationError, field, 'a Map of ARN to the tags to take as current', value);
-  for (const entry of value as Iterable<unknown>) {
-    const [arn, tags] = Array.isArray(entry) ? entry : [];
-    if (typeof arn !== 'string') refuse(InvalidArnError, `${field}'s keys`, 'ARN strings', arn);
-    tagMapArgument(tags, `${field}.get(${JSON.stringify(arn)})`);
-  }
-}
-
-const CHANGE_FIELDS = ['arn', 'versionId', 'set', 'remove', 'rename', 'setIfAbsent', 'copyFrom'];
-
-/**
- * One change of a plan or job, its shape checked: its ARN (and its copy source's) a string, its maps objects, its
- * lists arrays, no unknown field. Its keys and values are checked later, against the resource's rules.
- */
-export function changeArgument(value: unknown, field: string): Change {
-  if (!isPlainObject(value))
-    refuse(ConfigurationError, field, 'a change object, e.g. { arn, set: { team: "payments" } }', value);
-  const unknown = Object.keys(value).filter((name) => !CHANGE_FIELDS.includes(name));
-  if (unknown.length > 0) {
-    throw new ConfigurationError(
-      `${field} has the unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')}: a change holds ${CHANGE_FIELDS.join(', ')}.`,
-    );
-  }
-  if (value.arn === undefined) {
-    throw new InvalidArnError(`${field}.arn is missing: give each change the ARN of the resource.`);
-  }
-  arnArgument(value.arn, `${field}.arn`);
-  optional.string(value.versionId, `${field}.versionId`);
-  for (const name of ['set', 'setIfAbsent', 'rename']) {
-    if (value[name] !== undefined) tagsArgument(value[name], `${field}.${name}`);
-  }
-  if (value.remove !== undefined) keysArgument(value.remove, `${field}.remove`);
-  if (value.copyFrom !== undefined) copySource(value.copyFrom, `${field}.copyFrom`);
-  return value as unknown as Change;
-}
-
-// `copyFrom`: the source's ARN, or `{ arn, keys? }`.
-function copySource(value: unknown, field: string): void {
-  if (typeof value === 'string') return;
-  const wanted = 'the ARN of the resource to copy tags from, or { arn, keys: ["team"] }';
-  if (!isPlainObject(value)) refuse(InvalidArnError, field, wanted, value);
-  const unknown = Object.keys(value).filter((name) => name !== 'arn' && name !== 'keys');
-  if (unknown.length > 0)
-    refuse(ConfigurationError, field, `${wanted}, without ${unknown.join(', ')}`, value);
-  if (value.arn === undefined)
-    throw new InvalidArnError(`${field}.arn is missing: give the ARN of the resource to copy tags from.`);
-  arnArgument(value.arn, `${field}.arn`);
-  if (value.keys !== undefined) keysArgument(value.keys, `${field}.keys`);
-}
-
-/** The changes of a plan: an array of changes. */
-export function changesArgument(value: unknown, field: string): Change[] {
-  if (!Array.isArray(value))
-    refuse(
-      ConfigurationError,
-      field,
-      'an array of changes, e.g. [{ arn, set: { team: "payments" } }]',
-      value,
-    );
-  for (let i = 0; i < value.length; i++) changeArgument(value[i], `${field}[${i}]`);
-  return value;
-}
-
-const STATUSES = new Set(['change', 'noop', 'failed']);
-
-/**
- * A plan to apply: one from `plan`, or one read back from its JSON (`JSON.stringify(plan)`), whose entries' errors
- * are plain `{ code, message }` objects: those become unitag's errors again. Entries that need nothing are
- * passed on as they are (a plan made here keeps what `plan` worked out for them).
- */
-export function planArgument(value: unknown, field: string): Plan {
-  if (!isPlainObject(value) || !Array.isArray(value.entries)) {
-    refuse(ConfigurationError, field, 'a plan from tagger.plan() (an object with its entries)', value);
-  }
-  const entries: PlanEntry[] = [];
-  let revived = false;
-  value.entries.forEach((entry: unknown, i: number) => {
-    const at = `${field}.entries[${i}]`;
-    const checked = planEntry(entry, at);
-    revived ||= checked !== entry;
-    entries.push(checked);
-  });
-  if (value.entries.length !== entries.length)
-    refuse(ConfigurationError, `${field}.entries`, 'an array without holes', value.entries);
-  return (revived ? { ...value, entries } : value) as unknown as Plan;
-}
-
-function planEntry(entry: unknown, at: string): PlanEntry {
-  if (!isPlainObject(entry)) refuse(ConfigurationError, at, 'a plan entry (an object)', entry);
-  arnArgument(entry.arn, `${at}.arn`);
-  optional.string(entry.versionId, `${at}.versionId`);
-  if (!STATUSES.has(entry.status as string))
-    refuse(ConfigurationError, `${at}.status`, 'one of change, noop and failed', entry.status);
-  for (const name of ['before', 'after']) {
-    if (entry[name] !== undefined) tagMapArgument(entry[name], `${at}.${name}`);
-  }
-  if (entry.status === 'change') {
-    tagsArgument(entry.set, `${at}.set`);
-    keysArgument(entry.remove, `${at}.remove`);
-  }
-  const { error } = entry;
-  if (error === undefined || isUnitagError(error)) return entry as unknown as PlanEntry;
-  // A plan read back from JSON carries each error as its toJSON(): { code, message, arn?, service? }.
-  if (!isPlainObject(error) || !isErrorCode(error.code) || typeof error.message !== 'string') {
-    refuse(
-      ConfigurationError,
-      `${at}.error`,
-      "the entry's error: a unitag error, or its JSON { code, message }",
-      error,
-    );
-  }
-  const context = {
-    arn: typeof error.arn === 'string' ? error.arn : (entry.arn as string),
-    service: typeof error.service === 'string' ? error.service : undefined,
-  };
-  return { ...(entry as unknown as PlanEntry), error: createError(error.code, error.message, context) };
 }
 
 const QUERY_FIELDS = ['tags', 'resourceTypes', 'regions', 'missing', 'untagged'];

@@ -1,10 +1,14 @@
 // The generic bulk engine: many writes or reads under one concurrency limit, batched where an adapter can,
 // routed through the tagging-API policy where it says so, with a report line per resource in input order.
 import { setMaxListeners } from 'node:events';
-import { countCalls } from './clients.js';
-import { chunk, groupBy } from './collections.js';
-import type { Engine, TypedBatch } from './engine.js';
-import { isUnitagError, type UnitagError } from './errors.js';
+import { countCalls } from '../core/clients.js';
+import { chunk, groupBy } from '../core/collections.js';
+import type { Engine, TypedBatch } from '../core/engine.js';
+import { isUnitagError, type UnitagError } from '../core/errors.js';
+import { DEFAULT_RETRY_FOR_MS, limitsPerService, Retry } from '../core/retry.js';
+import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
+import type { Adapter, CallOptions, Tags, Target, WriteOutcome, WriteRequest } from '../core/types.js';
+import { validateWrite } from '../core/validate.js';
 import {
   type BulkReport,
   countOutcomes,
@@ -15,10 +19,6 @@ import {
   resumedLines,
   type WriteResult,
 } from './report.js';
-import { DEFAULT_RETRY_FOR_MS, limitsPerService, Retry } from './retry.js';
-import type { TaggingApiPolicy } from './tagging-api-policy.js';
-import type { Adapter, CallOptions, Tags, Target, WriteOutcome, WriteRequest } from './types.js';
-import { validateWrite } from './validate.js';
 
 /** Progress of a bulk operation, reported once per finished resource. */
 export interface Progress<R = WriteResult> {

@@ -1,7 +1,7 @@
 // What bulk operations report: one line per resource, totals, the calls made; as JSON; and resume, which takes
 // an earlier report's finished lines as its own.
-import type { ErrorJson, UnitagError } from './errors.js';
-import type { Tags } from './types.js';
+import type { ErrorJson, UnitagError } from '../core/errors.js';
+import type { Tags } from '../core/types.js';
 
 /** What happened to one resource's write: `skipped` was not attempted (stopped by the signal). */
 export type Outcome = 'changed' | 'unchanged' | 'failed' | 'skipped';

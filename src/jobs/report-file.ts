@@ -16,6 +16,8 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
+import { newTags } from '../core/shapes.js';
+import type { Tags } from '../core/types.js';
 import {
   isTags,
   type JobIdentity,
@@ -26,8 +28,6 @@ import {
   type Totals,
   type WriteResult,
 } from './report.js';
-import { newTags } from './shapes.js';
-import type { Tags } from './types.js';
 
 /** Lines are written out when this many bytes wait, or when the last write is this old. */
 const BUFFER_BYTES = 64 * 1024;

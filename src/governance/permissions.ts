@@ -1,10 +1,10 @@
-import type { Engine } from './engine.js';
-import { ConfigurationError, UnsupportedResourceError } from './errors.js';
+import type { Engine } from '../core/engine.js';
+import { ConfigurationError, UnsupportedResourceError } from '../core/errors.js';
+import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
+import type { Permissions } from '../core/types.js';
+import type { Change } from '../jobs/plan.js';
 import { actionsOf, bulkActionsOf, noServiceAction, unknownServiceActions } from './explain.js';
 import { actionInfo } from './iam-data.js';
-import type { Change } from './plan.js';
-import type { TaggingApiPolicy } from './tagging-api-policy.js';
-import type { Permissions } from './types.js';
 
 /** What unitag will do to one resource: the operations a policy must allow for it. */
 export interface PermissionRequest {

@@ -1,9 +1,9 @@
 // `find` with `missing` or `untagged`: the tagging API never returns a resource that was never tagged, so the
 // resources are listed with each service's own calls (region by region, once for the global services), and
 // the tags of those whose list answer carries none are read in chunks through the bulk read.
-import type { BulkOptions } from './bulk.js';
-import { withSignal } from './clients.js';
-import type { Engine } from './engine.js';
+
+import { withSignal } from '../core/clients.js';
+import type { Engine } from '../core/engine.js';
 import {
   ClientMissingError,
   ConfigurationError,
@@ -12,11 +12,19 @@ import {
   ReservedKeyError,
   type UnitagError,
   UnsupportedResourceError,
-} from './errors.js';
+} from '../core/errors.js';
+import { copyTags, hasTag } from '../core/shapes.js';
+import type {
+  Adapter,
+  AdapterInventory,
+  ClientScope,
+  FindQuery,
+  ListedResource,
+  Tags,
+} from '../core/types.js';
+import { isReservedKey } from '../core/validate.js';
+import type { BulkOptions } from './bulk.js';
 import type { ReadReport, ReadResult } from './report.js';
-import { copyTags, hasTag } from './shapes.js';
-import type { Adapter, AdapterInventory, ClientScope, FindQuery, ListedResource, Tags } from './types.js';
-import { isReservedKey } from './validate.js';
 
 /** Resources listed before their tags are read in one bulk read: what an inventory holds at most. */
 const READ_CHUNK = 1000;

@@ -1,8 +1,12 @@
 import pLimit from 'p-limit';
+import { countCalls } from '../core/clients.js';
+import type { Engine } from '../core/engine.js';
+import { AbortedError, InvalidTagError, type UnitagError } from '../core/errors.js';
+import { copyTags, hasTag, newTags, tagsFromEntries } from '../core/shapes.js';
+import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
+import type { TagRules, Tags, Target } from '../core/types.js';
+import { checkTagCount, isReservedKey, validateKeys, validateTags, validateWrite } from '../core/validate.js';
 import { type BulkOptions, type BulkSettings, listMany, type WriteInput, writeMany } from './bulk.js';
-import { countCalls } from './clients.js';
-import type { Engine } from './engine.js';
-import { AbortedError, InvalidTagError, type UnitagError } from './errors.js';
 import {
   type BulkReport,
   lineKey,
@@ -11,10 +15,6 @@ import {
   resumedLines,
   type WriteResult,
 } from './report.js';
-import { copyTags, hasTag, newTags, tagsFromEntries } from './shapes.js';
-import type { TaggingApiPolicy } from './tagging-api-policy.js';
-import type { TagRules, Tags, Target } from './types.js';
-import { checkTagCount, isReservedKey, validateKeys, validateTags, validateWrite } from './validate.js';
 
 /**
  * What to do to one resource. Steps apply in this order: `copyFrom`, `rename`, `set`, `setIfAbsent`,

@@ -1,7 +1,7 @@
 // Reads an IAM identity policy document into checked statements: the JSON, its shape, and every action
-// against AWS's Service Authorization Reference (src/iam-data.ts). What is wrong is an InvalidPolicyError that
+// against AWS's Service Authorization Reference (src/governance/iam-data.ts). What is wrong is an InvalidPolicyError that
 // names the statement and says what to fix.
-import { InvalidPolicyError } from './errors.js';
+import { InvalidPolicyError } from '../core/errors.js';
 import { expandAction, iamServices, splitAction } from './iam-data.js';
 import { lineLocator, position, scanJson } from './json-scan.js';
 

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import type { Options } from 'csv-parse/sync';
-import { parseArn } from './arn.js';
+import { parseArn } from '../core/arn.js';
+import { newTags } from '../core/shapes.js';
 import type { Change } from './plan.js';
-import { newTags } from './shapes.js';
 
 /**
  * Checks one line's change against its resource's rules, with no AWS call (the tagger's `check`): what is wrong,

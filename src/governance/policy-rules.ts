@@ -15,7 +15,7 @@ import {
   requiresOnCreate,
   tagConditions,
 } from './policy-guards.js';
-import type { LintRule, RuleHit, StatementView } from './policy-lint.js';
+import type { LintRule, RuleHit, StatementView } from './policy-types.js';
 
 const id = (a: ActionInfo) => `${a.service}:${a.name}`;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

@@ -12,7 +12,7 @@ import {
   resourceTypeInfo,
 } from './iam-data.js';
 import { expandPattern, holdsWithoutKey, type PolicyCondition, type PolicyStatement } from './iam-policy.js';
-import type { StatementView } from './policy-lint.js';
+import type { StatementView } from './policy-types.js';
 
 /** `service:Action` in lower case: how actions are compared. */
 export const actionId = (action: ActionInfo): string => `${action.service}:${action.name}`.toLowerCase();

@@ -1,6 +1,8 @@
+import type { Engine } from '../core/engine.js';
+import { UnsupportedResourceError } from '../core/errors.js';
+import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
+import type { Permissions, Target } from '../core/types.js';
 import { type AbacException, exceptionsFor } from './abac-exceptions.js';
-import type { Engine } from './engine.js';
-import { UnsupportedResourceError } from './errors.js';
 import {
   type ActionInfo,
   actionInfo,
@@ -9,8 +11,6 @@ import {
   resourceTypeInfo,
   resourceTypeOfArn,
 } from './iam-data.js';
-import type { TaggingApiPolicy } from './tagging-api-policy.js';
-import type { Permissions, Target } from './types.js';
 
 /** What unitag knows about tagging one resource, and how AWS's ABAC treats it. No AWS call. */
 export interface Explanation {

@@ -2,100 +2,23 @@
 // checked by iam-policy.ts; each statement is then seen through AWS's Service Authorization Reference
 // (policy-view.ts) and handed to the rules of policy-rules.ts, which tell guards from holes with
 // policy-guards.ts. No AWS call is made.
-import { ConfigurationError } from './errors.js';
+import { ConfigurationError } from '../core/errors.js';
 import { type ActionInfo, isGlobalConditionKey, keyMatches } from './iam-data.js';
-import {
-  holdsWithoutKey,
-  type IamPolicy,
-  type PolicyCondition,
-  type PolicyStatement,
-  readPolicy,
-} from './iam-policy.js';
+import { holdsWithoutKey, type IamPolicy, readPolicy } from './iam-policy.js';
 import { comparesToPrincipal, denyIndex, tagConditionKey } from './policy-guards.js';
 import { RULES } from './policy-rules.js';
+import type {
+  LintContext,
+  LintFinding,
+  LintOptions,
+  LintResult,
+  LintRule,
+  RuleHit,
+  StatementView,
+} from './policy-types.js';
 import { actionId, viewOf } from './policy-view.js';
 
-/** The rules' ids, stable across releases. */
-export type LintRuleId =
-  | 'retag-away'
-  | 'retag-any'
-  | 'create-without-request-tag'
-  | 'self-retag'
-  | 's3-object-generic-tag-keys'
-  | 's3-bucket-tag-condition'
-  | 'passrole-by-tag'
-  | 'createtags-createaction-wildcard'
-  | 'unsupported-condition-key';
-
-/** How bad a finding is: `error` opens a hole, `warning` makes a statement do other than it says. */
-export type LintSeverity = 'error' | 'warning';
-
-/** One problem the linter found in one statement. */
-export interface LintFinding {
-  rule: LintRuleId;
-  severity: LintSeverity;
-  /** The statement: its index in `Statement`, its Sid, and its line when the policy was read from text. */
-  statement: { index: number; sid?: string; line?: number };
-  /** What a principal could do (or what silently does not work), and how to fix it. */
-  message: string;
-  /** The actions concerned, as `service:Action`. */
-  actions?: string[];
-  /** The tag keys or condition keys concerned. */
-  keys?: string[];
-}
-
-/** Options of {@link lintPolicy}. */
-export interface LintOptions {
-  /**
-   * Tag keys that grant access; without any, those the policy compares to `${aws:PrincipalTag/...}`. Each must be
-   * a non-empty key without the `aws:` prefix (AWS's own tags, which no principal can change).
-   */
-  protect?: string[];
-}
-
-/** What {@link lintPolicy} found. */
-export interface LintResult {
-  findings: LintFinding[];
-  /** The protected tag keys the rules checked. */
-  protectedKeys: string[];
-  /** True when they were inferred from the policy rather than given. */
-  inferred: boolean;
-}
-
-/** What the rules see of one statement. */
-export interface StatementView {
-  statement: PolicyStatement;
-  /** The actions it concerns: those it names, and what its wildcards or `NotAction` match that its Resource can name. */
-  actions: ActionInfo[];
-  /** True when the action is named as it is (no wildcard, no NotAction). */
-  named(action: ActionInfo): boolean;
-  /** True when the action carries the condition key: its own keys, its resource types' keys, or a global key. */
-  supports(action: ActionInfo, key: string): Promise<boolean>;
-  /** False when a condition on a key the action never carries can never hold: the statement skips the action. */
-  applies(action: ActionInfo): Promise<boolean>;
-  /** True when the statement's Resource (or NotResource) covers resources of the action's type named `type`. */
-  covers(action: ActionInfo, type: string): Promise<boolean>;
-  /** The conditions on a key, compared as IAM compares condition keys (case-insensitively). */
-  conditionsOn(key: string): PolicyCondition[];
-}
-
-/** What every rule sees of the policy. */
-export interface LintContext {
-  protectedKeys: string[];
-  views: StatementView[];
-  /** The Deny statements with one condition and a Resource that match the action: those that may guard a key. */
-  deniesOf(action: ActionInfo): StatementView[];
-}
-
-/** A rule's finding, before the linter adds the rule, its severity and the statement. */
-export type RuleHit = Pick<LintFinding, 'message' | 'actions' | 'keys'>;
-
-/** One rule: a stable id, a severity and a check of one statement. */
-export interface LintRule {
-  id: LintRuleId;
-  severity: LintSeverity;
-  check(view: StatementView, context: LintContext): Promise<RuleHit[]>;
-}
+export type { LintFinding, LintOptions, LintResult, LintRuleId, LintSeverity } from './policy-types.js';
 
 /**
  * Lints an IAM identity policy (JSON text or the parsed document) for ABAC holes. Each finding names its rule,

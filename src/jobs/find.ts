@@ -1,8 +1,8 @@
-import { partitionOfRegion } from './arn.js';
-import type { Engine } from './engine.js';
-import { ConfigurationError, createError, UnsupportedResourceError } from './errors.js';
+import { partitionOfRegion } from '../core/arn.js';
+import type { Engine } from '../core/engine.js';
+import { ConfigurationError, createError, UnsupportedResourceError } from '../core/errors.js';
+import type { FindQuery, Tags } from '../core/types.js';
 import { findUntagged, type InventoryOptions, type TagReader } from './inventory.js';
-import type { FindQuery, Tags } from './types.js';
 
 /**
  * Options of `find`. `onProgress` and `onFailure` serve the searches with `missing` or `untagged` (see
