@@ -1,19 +1,14 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import {
-  type AdapterContext,
   type AdapterFactory,
   arnTagging,
-  type CallOptions,
   type ClientLoader,
-  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
-  type ListedResource,
-  listMember,
+  type Listing,
+  listedInventory,
   optionalSdk,
   type ParsedArn,
-  pages,
-  regionOf,
   requiredTagList,
   stringMember,
   toTagList,
@@ -40,6 +35,29 @@ const loader: ClientLoader<CloudWatchClient> = {
 const TYPES: Readonly<Record<string, string>> = {
   alarm: 'cloudwatch:alarm',
   'insight-rule': 'cloudwatch:insight-rule',
+};
+
+/**
+ * What the inventory lists, in this order: every metric and composite alarm (DescribeAlarms, 100 a page: without
+ * AlarmTypes it lists metric alarms only; with both types its answer carries both lists, each alarm with its ARN),
+ * then every Contributor Insights rule (DescribeInsightRules, 500 a page, whose entries name the rule only, so the
+ * ARN is built). Both are paged by NextToken.
+ */
+const LISTED: Readonly<Record<string, Listing>> = {
+  'cloudwatch:alarm': {
+    operation: 'DescribeAlarms',
+    input: { AlarmTypes: ['MetricAlarm', 'CompositeAlarm'], MaxRecords: 100 },
+    token: 'NextToken',
+    member: ['MetricAlarms', 'CompositeAlarms'],
+    arn: (alarm) => stringMember(alarm, 'AlarmArn', 'DescribeAlarms'),
+  },
+  'cloudwatch:insight-rule': {
+    operation: 'DescribeInsightRules',
+    input: { MaxResults: 500 },
+    token: 'NextToken',
+    member: 'InsightRules',
+    resource: (rule) => `insight-rule/${stringMember(rule, 'Name', 'DescribeInsightRules')}`,
+  },
 };
 
 /** The resource's name after its type; alarm names may hold `:` and `/`, so the rest of the ARN is the name. */
@@ -86,59 +104,7 @@ const cloudwatch: AdapterFactory = () => ({
     list: (m, ResourceARN) => new m.ListTagsForResourceCommand({ ResourceARN }),
     tags: (answer) => requiredTagList(answer, 'Tags', 'ListTagsForResource'),
   }),
-  inventory: { types: Object.values(TYPES), enumerate },
+  inventory: listedInventory({ service: name, loader, load: sdk.load, listings: LISTED }),
 });
 
 export default cloudwatch;
-
-/** Every metric and composite alarm, then every Contributor Insights rule, of the scope's region, as `types` asks. */
-async function* enumerate(
-  ctx: AdapterContext,
-  scope: ClientScope,
-  types: readonly string[],
-  { signal }: CallOptions,
-): AsyncGenerator<ListedResource> {
-  const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
-  if (types.includes('cloudwatch:alarm')) yield* listAlarms(client, api, signal);
-  if (types.includes('cloudwatch:insight-rule')) yield* listInsightRules(client, api, scope, signal);
-}
-
-/**
- * DescribeAlarms, 100 a page, by NextToken. Without AlarmTypes it lists metric alarms only; with both types its
- * answer carries both lists, each alarm with its ARN.
- */
-async function* listAlarms(client: CloudWatchClient, api: Sdk, signal: AbortSignal | undefined) {
-  const AlarmTypes = ['MetricAlarm' as const, 'CompositeAlarm' as const];
-  const send = (NextToken: string | undefined) =>
-    client.send(new api.DescribeAlarmsCommand({ AlarmTypes, MaxRecords: 100, NextToken }), {
-      abortSignal: signal,
-    });
-  for await (const page of pages('DescribeAlarms', send, (out) => out.NextToken)) {
-    const alarms = [
-      ...listMember(page, 'MetricAlarms', 'DescribeAlarms'),
-      ...listMember(page, 'CompositeAlarms', 'DescribeAlarms'),
-    ];
-    for (const alarm of alarms) {
-      yield { arn: stringMember(alarm, 'AlarmArn', 'DescribeAlarms'), type: 'cloudwatch:alarm' };
-    }
-  }
-}
-
-/** DescribeInsightRules, 500 a page, by NextToken; its entries name the rule only, so the ARN is built. */
-async function* listInsightRules(
-  client: CloudWatchClient,
-  api: Sdk,
-  scope: ClientScope,
-  signal: AbortSignal | undefined,
-) {
-  const region = await regionOf(client, scope);
-  const send = (NextToken: string | undefined) =>
-    client.send(new api.DescribeInsightRulesCommand({ MaxResults: 500, NextToken }), { abortSignal: signal });
-  for await (const page of pages('DescribeInsightRules', send, (out) => out.NextToken)) {
-    for (const rule of listMember(page, 'InsightRules', 'DescribeInsightRules')) {
-      const ruleName = stringMember(rule, 'Name', 'DescribeInsightRules');
-      const arn = `arn:${scope.partition}:${name}:${region}:${scope.account}:insight-rule/${ruleName}`;
-      yield { arn, type: 'cloudwatch:insight-rule' };
-    }
-  }
-}

@@ -2,18 +2,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   type AdapterContext,
   type AdapterFactory,
-  type CallOptions,
   type ClientLoader,
-  type ClientScope,
   InvalidArnError,
-  type ListedResource,
-  listMember,
+  type Listing,
+  listedInventory,
   newTags,
   optionalSdk,
   type ParsedArn,
   pages,
   type ResourceInfo,
-  regionOf,
   requiredTagList,
   scopeOf,
   stringMember,
@@ -49,6 +46,22 @@ const TABLE_NAME = /^[A-Za-z0-9_.-]{3,255}$/;
 const STREAM_LABEL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}$/;
 /** What a table ARN may name below the table, and cannot be tagged. */
 const UNTAGGABLE = new Set(['index', 'backup', 'export', 'import']);
+
+/**
+ * What the inventory lists: every table of the scope's region, ListTables, 100 names a page, following
+ * LastEvaluatedTableName. Streams are not listed: their ARNs come from DescribeTable (a call per table) or from
+ * DynamoDB Streams' own ListStreams, whose SDK client is another package.
+ */
+const LISTED: Readonly<Record<string, Listing>> = {
+  'dynamodb:table': {
+    operation: 'ListTables',
+    input: { Limit: 100 },
+    token: 'ExclusiveStartTableName',
+    next: 'LastEvaluatedTableName',
+    member: 'TableNames',
+    resource: (table) => `table/${stringMember(table, 'TableNames', 'ListTables')}`,
+  },
+};
 
 /**
  * DynamoDB tables and streams: TagResource, UntagResource and ListTagsOfResource (paged by NextToken), all by
@@ -89,34 +102,10 @@ const dynamodb: AdapterFactory = () => ({
     });
     return 'changed';
   },
-  inventory: { types: ['dynamodb:table'], enumerate: listTables },
+  inventory: listedInventory({ service: name, loader, load: sdk.load, listings: LISTED }),
 });
 
 export default dynamodb;
-
-/**
- * Every table of the scope's region, by its ARN: ListTables, 100 names a page, following LastEvaluatedTableName.
- * Streams are not listed: their ARNs come from DescribeTable (a call per table) or from DynamoDB Streams' own
- * ListStreams, whose SDK client is another package.
- */
-async function* listTables(
-  ctx: AdapterContext,
-  scope: ClientScope,
-  _types: readonly string[],
-  { signal }: CallOptions,
-): AsyncGenerator<ListedResource> {
-  const [client, { ListTablesCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
-  const region = await regionOf(client, scope);
-  const send = (ExclusiveStartTableName: string | undefined) =>
-    client.send(new ListTablesCommand({ Limit: 100, ExclusiveStartTableName }), { abortSignal: signal });
-  for await (const page of pages('ListTables', send, (out) => out.LastEvaluatedTableName)) {
-    for (const table of listMember(page, 'TableNames', 'ListTables')) {
-      const tableName = stringMember(table, 'TableNames', 'ListTables');
-      const arn = `arn:${scope.partition}:${name}:${region}:${scope.account}:table/${tableName}`;
-      yield { arn, type: 'dynamodb:table' };
-    }
-  }
-}
 
 /** A table or stream ARN's type and rules; refuses what DynamoDB cannot tag, before any call. */
 function describeResource(arn: ParsedArn): ResourceInfo {

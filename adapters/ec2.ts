@@ -11,7 +11,6 @@ import {
   chunk,
   DEFAULT_RULES,
   entryTags,
-  InvalidArnError,
   type ListedResource,
   listMember,
   malformed,
@@ -20,14 +19,15 @@ import {
   type ParsedArn,
   pages,
   regionOf,
-  rejectTypeCase,
   scopeOf,
   stringMember,
   type TagRules,
   type Tags,
   toTagList,
-  UnsupportedResourceError,
 } from '../src/core/kit.js';
+import { resourceId } from './ec2-resource-ids.js';
+
+export { ID_PREFIXES } from './ec2-resource-ids.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'ec2';
@@ -96,138 +96,6 @@ const loader: ClientLoader<EC2Client> = {
   // CreateTags and DeleteTags take bare ids: the ARN's account must be the credentials' account.
   namesWithoutAccount: true,
 };
-
-/**
- * The id prefix of each EC2 resource type that CreateTags takes (docs/ec2-resource-ids.md). CreateTags takes
- * bare ids and tags whatever id it is given, so an ARN whose id belongs to another type
- * (`instance/vol-0abc`) would tag a resource the ARN does not name: such ARNs are `InvalidArn`.
- * `reserved-instances` ids are UUIDs, with no prefix. Key pairs and placement groups are named in AWS's own
- * ARNs by name, but CreateTags takes their ids (`key-`, `pg-`): their ARNs must carry the id.
- */
-export const ID_PREFIXES: Readonly<Record<string, string>> = {
-  'capacity-reservation': 'cr',
-  'capacity-reservation-fleet': 'crf',
-  'carrier-gateway': 'cagw',
-  'client-vpn-endpoint': 'cvpn-endpoint',
-  'coip-pool': 'ipv4pool-coip',
-  'customer-gateway': 'cgw',
-  'dedicated-host': 'h',
-  'dhcp-options': 'dopt',
-  'egress-only-internet-gateway': 'eigw',
-  'elastic-gpu': 'egpu',
-  'elastic-ip': 'eipalloc',
-  'export-image-task': 'export-ami',
-  'export-instance-task': 'export-i',
-  fleet: 'fleet',
-  'fpga-image': 'afi',
-  'host-reservation': 'hr',
-  image: 'ami',
-  'import-image-task': 'import-ami',
-  'import-snapshot-task': 'import-snap',
-  instance: 'i',
-  'instance-connect-endpoint': 'eice',
-  'instance-event-window': 'iew',
-  'internet-gateway': 'igw',
-  ipam: 'ipam',
-  'ipam-pool': 'ipam-pool',
-  'ipam-resource-discovery': 'ipam-res-disco',
-  'ipam-resource-discovery-association': 'ipam-res-disco-assoc',
-  'ipam-scope': 'ipam-scope',
-  'ipv4pool-ec2': 'ipv4pool-ec2',
-  'ipv6pool-ec2': 'ipv6pool-ec2',
-  'key-pair': 'key',
-  'launch-template': 'lt',
-  'local-gateway': 'lgw',
-  'local-gateway-route-table': 'lgw-rtb',
-  'local-gateway-route-table-virtual-interface-group-association': 'lgw-vif-grp-assoc',
-  'local-gateway-route-table-vpc-association': 'lgw-vpc-assoc',
-  'local-gateway-virtual-interface': 'lgw-vif',
-  'local-gateway-virtual-interface-group': 'lgw-vif-grp',
-  natgateway: 'nat',
-  'network-acl': 'acl',
-  'network-insights-access-scope': 'nis',
-  'network-insights-access-scope-analysis': 'nisa',
-  'network-insights-analysis': 'nia',
-  'network-insights-path': 'nip',
-  'network-interface': 'eni',
-  'placement-group': 'pg',
-  'prefix-list': 'pl',
-  'replace-root-volume-task': 'replacevol',
-  'route-table': 'rtb',
-  'security-group': 'sg',
-  'security-group-rule': 'sgr',
-  snapshot: 'snap',
-  'spot-fleet-request': 'sfr',
-  'spot-instances-request': 'sir',
-  subnet: 'subnet',
-  'subnet-cidr-reservation': 'scr',
-  'traffic-mirror-filter': 'tmf',
-  'traffic-mirror-filter-rule': 'tmfr',
-  'traffic-mirror-session': 'tms',
-  'traffic-mirror-target': 'tmt',
-  'transit-gateway': 'tgw',
-  'transit-gateway-attachment': 'tgw-attach',
-  'transit-gateway-connect-peer': 'tgw-connect-peer',
-  'transit-gateway-multicast-domain': 'tgw-mcast-domain',
-  'transit-gateway-policy-table': 'tgw-ptb',
-  'transit-gateway-route-table': 'tgw-rtb',
-  'transit-gateway-route-table-announcement': 'tgw-rtb-ann',
-  'verified-access-endpoint': 'vae',
-  'verified-access-group': 'vagr',
-  'verified-access-instance': 'vai',
-  'verified-access-trust-provider': 'vatp',
-  volume: 'vol',
-  vpc: 'vpc',
-  'vpc-endpoint': 'vpce',
-  'vpc-endpoint-service': 'vpce-svc',
-  'vpc-flow-log': 'fl',
-  'vpc-peering-connection': 'pcx',
-  'vpn-connection': 'vpn',
-  'vpn-gateway': 'vgw',
-};
-
-/** Types whose ARNs may leave the account out (public images and snapshots are shared across accounts). */
-const ACCOUNTLESS = new Set(['image', 'snapshot']);
-
-/** Types whose ids carry no prefix, each with the pattern its ids follow. */
-const UNPREFIXED: Readonly<Record<string, RegExp>> = {
-  'reserved-instances': /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-};
-
-/**
- * Types whose ids are their prefix and 8 or 17 lower-case hex digits: the types of EC2's move to longer ids
- * (2016 to 2018), whose ids had 8 digits before it and 17 since (docs/ec2-resource-ids.md). An id of any other
- * shape names no resource of theirs, and is refused before any call.
- */
-const HEX_ID_TYPES: ReadonlySet<string> = new Set([
-  'customer-gateway',
-  'dhcp-options',
-  'elastic-ip',
-  'image',
-  'instance',
-  'internet-gateway',
-  'network-acl',
-  'network-interface',
-  'prefix-list',
-  'route-table',
-  'security-group',
-  'snapshot',
-  'subnet',
-  'volume',
-  'vpc',
-  'vpc-endpoint',
-  'vpc-flow-log',
-  'vpc-peering-connection',
-  'vpn-connection',
-  'vpn-gateway',
-]);
-const HEX_ID = /^(?:[0-9a-f]{8}|[0-9a-f]{17})$/;
-
-// Prefixes longest first, so that `tgw-attach-0abc` is read as an attachment, not a transit gateway.
-const PREFIXES = Object.entries(ID_PREFIXES)
-  .map(([type, prefix]) => ({ type, prefix: `${prefix}-` }))
-  .sort((a, b) => b.prefix.length - a.prefix.length);
-const ID_BODY = /^[0-9A-Za-z-]+$/;
 
 /**
  * EC2 resources by id: CreateTags, DeleteTags and DescribeTags. The id is the part of the ARN after the type
@@ -423,72 +291,6 @@ async function writeBatch(
     }
   }
   return result;
-}
-
-/**
- * The EC2 resource id of an ARN (everything after `type/`), checked against the type: an id of another type,
- * a type in the wrong case or a malformed id is `InvalidArn`; a type unitag does not know is
- * `UnsupportedResource`.
- */
-export function resourceId(arn: ParsedArn): string {
-  const context = { arn: arn.arn, service: name };
-  const separator = arn.resource.charAt(arn.resourceType.length);
-  if (arn.resourceType === '' || separator !== '/' || arn.resourceId === '' || arn.region === '') {
-    throw new UnsupportedResourceError(
-      `${arn.arn} is not an EC2 resource ARN (arn:aws:ec2:region:account:type/id).`,
-      context,
-    );
-  }
-  const type = arn.resourceType;
-  const id = arn.resourceId;
-  rejectTypeCase(arn, [...Object.keys(ID_PREFIXES), ...Object.keys(UNPREFIXED)], name);
-  // Only public images and snapshots have ARNs without an account; any other would act on the credentials'
-  // own account, which it does not name.
-  if (arn.accountId === '' ? !ACCOUNTLESS.has(type) : !/^\d{12}$/.test(arn.accountId)) {
-    throw new InvalidArnError(
-      `Invalid ARN "${arn.arn}": an EC2 ${type} ARN names its 12-digit account.`,
-      context,
-    );
-  }
-  const pattern = Object.hasOwn(UNPREFIXED, type) ? UNPREFIXED[type] : undefined;
-  if (pattern) {
-    if (!pattern.test(id))
-      throw new InvalidArnError(`Invalid ARN "${arn.arn}": "${id}" is not a ${type} id.`, context);
-    return id;
-  }
-  if (!Object.hasOwn(ID_PREFIXES, type)) {
-    throw new UnsupportedResourceError(
-      `unitag does not know the EC2 resource type "${type}" of ${arn.arn}, so it cannot check that the id belongs to it; ` +
-        'known types are listed in docs/ec2-resource-ids.md.',
-      context,
-    );
-  }
-  const owner = PREFIXES.find(({ prefix }) => id.startsWith(prefix));
-  const body = owner ? id.slice(owner.prefix.length) : '';
-  if (owner?.type !== type || body === '' || !ID_BODY.test(body)) {
-    const expected = `${ID_PREFIXES[type]}-`;
-    const named = owner && owner.type !== type ? ` (that is ${article(owner.type)} ${owner.type} id)` : '';
-    const hint =
-      type === 'key-pair' || type === 'placement-group'
-        ? `; CreateTags takes the ${type} id, not its name (see Describe${type === 'key-pair' ? 'KeyPairs' : 'PlacementGroups'})`
-        : '';
-    throw new InvalidArnError(
-      `Invalid ARN "${arn.arn}": ${article(type)} ${type} id starts with "${expected}", not "${id}"${named}${hint}.`,
-      context,
-    );
-  }
-  if (HEX_ID_TYPES.has(type) && !HEX_ID.test(body)) {
-    throw new InvalidArnError(
-      `Invalid ARN "${arn.arn}": "${id}" is not ${article(type)} ${type} id, which is "${ID_PREFIXES[type]}-" and 8 or 17 ` +
-        `lower-case hex digits (${ID_PREFIXES[type]}-0123456789abcdef0).`,
-      context,
-    );
-  }
-  return id;
-}
-
-function article(word: string): string {
-  return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
 /** True when `message` names `id` as a whole id (`vol-1` is not named by a message about `vol-10`). */

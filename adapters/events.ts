@@ -9,10 +9,9 @@ import {
   DEFAULT_RULES,
   InvalidArnError,
   type ListedResource,
-  listMember,
+  listEntries,
   optionalSdk,
   type ParsedArn,
-  pages,
   type ResourceInfo,
   rejectTypeCase,
   requiredTagList,
@@ -77,23 +76,27 @@ async function* enumerate(
 ): AsyncGenerator<ListedResource> {
   const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
   const buses: string[] = [];
-  const listBuses = (NextToken: string | undefined) =>
-    client.send(new api.ListEventBusesCommand({ Limit: 100, NextToken }), { abortSignal: signal });
-  for await (const page of pages('ListEventBuses', listBuses, (out) => out.NextToken)) {
-    for (const bus of listMember(page, 'EventBuses', 'ListEventBuses')) {
-      buses.push(stringMember(bus, 'Name', 'ListEventBuses'));
-      const arn = stringMember(bus, 'Arn', 'ListEventBuses');
-      if (types.includes('events:event-bus')) yield { arn, type: 'events:event-bus' };
-    }
+  const listBuses = {
+    operation: 'ListEventBuses',
+    input: { Limit: 100 },
+    token: 'NextToken',
+    member: 'EventBuses',
+  };
+  for await (const bus of listEntries(client, api, listBuses, signal)) {
+    buses.push(stringMember(bus, 'Name', 'ListEventBuses'));
+    const arn = stringMember(bus, 'Arn', 'ListEventBuses');
+    if (types.includes('events:event-bus')) yield { arn, type: 'events:event-bus' };
   }
   if (!types.includes('events:rule')) return;
   for (const EventBusName of buses) {
-    const listRules = (NextToken: string | undefined) =>
-      client.send(new api.ListRulesCommand({ EventBusName, Limit: 100, NextToken }), { abortSignal: signal });
-    for await (const page of pages('ListRules', listRules, (out) => out.NextToken)) {
-      for (const rule of listMember(page, 'Rules', 'ListRules')) {
-        yield { arn: stringMember(rule, 'Arn', 'ListRules'), type: 'events:rule' };
-      }
+    const listRules = {
+      operation: 'ListRules',
+      input: { EventBusName, Limit: 100 },
+      token: 'NextToken',
+      member: 'Rules',
+    };
+    for await (const rule of listEntries(client, api, listRules, signal)) {
+      yield { arn: stringMember(rule, 'Arn', 'ListRules'), type: 'events:rule' };
     }
   }
 }

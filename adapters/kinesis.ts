@@ -1,15 +1,13 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import {
-  type AdapterContext,
   type AdapterFactory,
-  type CallOptions,
   type ClientLoader,
-  type ClientScope,
   chunk,
   DEFAULT_RULES,
   entryTags,
   InvalidArnError,
-  type ListedResource,
+  type Listing,
+  listedInventory,
   listMember,
   malformed,
   newTags,
@@ -18,7 +16,6 @@ import {
   type ParsedArn,
   pages,
   type ResourceInfo,
-  regionOf,
   rejectTypeCase,
   scopeOf,
   stringMember,
@@ -63,6 +60,23 @@ const loader: ClientLoader<KinesisClient> = {
 
 /** Stream names: 1-128 letters, digits, `_`, `.` and `-` (AWS's reference for StreamName). */
 const STREAM_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
+/**
+ * What the inventory lists: every data stream of the scope's region, ListStreams, 100 names a page (its most), each
+ * page starting after the last name of the one before (ExclusiveStartStreamName) while HasMoreStreams is true.
+ * StreamNames and HasMoreStreams are the answer's required members; StreamSummaries and NextToken are not, and some
+ * servers leave them out, so the ARN is built from the name.
+ */
+const LISTED: Readonly<Record<string, Listing>> = {
+  'kinesis:stream': {
+    operation: 'ListStreams',
+    input: { Limit: 100 },
+    token: 'ExclusiveStartStreamName',
+    next: nextStreamName,
+    member: 'StreamNames',
+    resource: (stream) => `stream/${stringMember(stream, 'StreamNames', 'ListStreams')}`,
+  },
+};
 
 /**
  * Kinesis data streams: AddTagsToStream (10 tags a call), RemoveTagsFromStream (10 keys a call) and
@@ -117,35 +131,10 @@ const kinesis: AdapterFactory = () => ({
     }
     return 'changed';
   },
-  inventory: { types: ['kinesis:stream'], enumerate: listStreams },
+  inventory: listedInventory({ service: name, loader, load: sdk.load, listings: LISTED }),
 });
 
 export default kinesis;
-
-/**
- * Every data stream of the scope's region: ListStreams, 100 names a page (its most), each page starting after the
- * last name of the one before (ExclusiveStartStreamName) while HasMoreStreams is true. StreamNames and
- * HasMoreStreams are the answer's required members; StreamSummaries and NextToken are not, and some servers leave
- * them out, so the ARN is built from the name.
- */
-async function* listStreams(
-  ctx: AdapterContext,
-  scope: ClientScope,
-  _types: readonly string[],
-  { signal }: CallOptions,
-): AsyncGenerator<ListedResource> {
-  const [client, { ListStreamsCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
-  const region = await regionOf(client, scope);
-  const send = (ExclusiveStartStreamName: string | undefined) =>
-    client.send(new ListStreamsCommand({ Limit: 100, ExclusiveStartStreamName }), { abortSignal: signal });
-  for await (const page of pages('ListStreams', send, nextStreamName)) {
-    for (const entry of listMember(page, 'StreamNames', 'ListStreams')) {
-      const stream = stringMember(entry, 'StreamNames', 'ListStreams');
-      const arn = `arn:${scope.partition}:${name}:${region}:${scope.account}:stream/${stream}`;
-      yield { arn, type: 'kinesis:stream' };
-    }
-  }
-}
 
 /** The name to start the next ListStreams page after: this page's last, while HasMoreStreams is true. */
 function nextStreamName(page: { StreamNames?: unknown; HasMoreStreams?: unknown }): string | undefined {

@@ -7,8 +7,9 @@ import {
   type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
+  type ListCall,
   type ListedResource,
-  listMember,
+  listEntries,
   malformed,
   newTags,
   optionalSdk,
@@ -93,13 +94,10 @@ async function* listKeys(
 ): AsyncGenerator<ListedResource> {
   const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
   const awsManaged = await awsManagedKeys(client, api, signal);
-  const send = (Marker: string | undefined) =>
-    client.send(new api.ListKeysCommand({ Limit: 1000, Marker }), { abortSignal: signal });
-  for await (const page of pages('ListKeys', send, (out) => listMarker(out, 'ListKeys'))) {
-    for (const key of listMember(page, 'Keys', 'ListKeys')) {
-      if (awsManaged.has(stringMember(key, 'KeyId', 'ListKeys'))) continue;
-      yield { arn: stringMember(key, 'KeyArn', 'ListKeys'), type: 'kms:key' };
-    }
+  const listKeys = { operation: 'ListKeys', input: { Limit: 1000 }, ...byMarker('ListKeys'), member: 'Keys' };
+  for await (const key of listEntries(client, api, listKeys, signal)) {
+    if (awsManaged.has(stringMember(key, 'KeyId', 'ListKeys'))) continue;
+    yield { arn: stringMember(key, 'KeyArn', 'ListKeys'), type: 'kms:key' };
   }
 }
 
@@ -110,28 +108,34 @@ async function awsManagedKeys(
   signal: AbortSignal | undefined,
 ): Promise<Set<string>> {
   const keys = new Set<string>();
-  const send = (Marker: string | undefined) =>
-    client.send(new api.ListAliasesCommand({ Limit: 100, Marker }), { abortSignal: signal });
-  for await (const page of pages('ListAliases', send, (out) => listMarker(out, 'ListAliases'))) {
-    for (const alias of listMember(page, 'Aliases', 'ListAliases')) {
-      const aliasName = stringMember(alias, 'AliasName', 'ListAliases');
-      const target = (alias as { TargetKeyId?: unknown }).TargetKeyId;
-      // An `aws/` alias without a target stands for an AWS managed key that does not exist yet.
-      if (aliasName.startsWith('alias/aws/') && typeof target === 'string') keys.add(target);
-    }
+  const listAliases = {
+    operation: 'ListAliases',
+    input: { Limit: 100 },
+    ...byMarker('ListAliases'),
+    member: 'Aliases',
+  };
+  for await (const alias of listEntries(client, api, listAliases, signal)) {
+    const aliasName = stringMember(alias, 'AliasName', 'ListAliases');
+    const target = (alias as { TargetKeyId?: unknown }).TargetKeyId;
+    // An `aws/` alias without a target stands for an AWS managed key that does not exist yet.
+    if (aliasName.startsWith('alias/aws/') && typeof target === 'string') keys.add(target);
   }
   return keys;
 }
 
 /**
- * The marker of the list page after `page`: its NextMarker while Truncated is true. Unlike ListResourceTags (see
- * {@link nextMarker}), a last page without the flag is taken as the last: not every server sends `false`.
+ * How a list call of KMS pages (by Marker): the marker of the page after `page` is its NextMarker while Truncated
+ * is true. Unlike ListResourceTags (see {@link nextMarker}), a last page without the flag is taken as the last: not
+ * every server sends `false`.
  */
-function listMarker(page: { Truncated?: unknown; NextMarker?: unknown }, operation: string): unknown {
-  if (page.Truncated === undefined || page.Truncated === false) return undefined;
-  if (page.Truncated !== true) throw malformed(operation, 'a Truncated flag that is not a boolean');
-  if (!page.NextMarker) throw malformed(operation, 'a truncated page without its NextMarker');
-  return page.NextMarker;
+function byMarker(operation: string): Pick<ListCall, 'token' | 'next'> {
+  const next = (page: { Truncated?: unknown; NextMarker?: unknown }): unknown => {
+    if (page.Truncated === undefined || page.Truncated === false) return undefined;
+    if (page.Truncated !== true) throw malformed(operation, 'a Truncated flag that is not a boolean');
+    if (!page.NextMarker) throw malformed(operation, 'a truncated page without its NextMarker');
+    return page.NextMarker;
+  };
+  return { token: 'Marker', next };
 }
 
 /** A key ARN's type and rules; refuses aliases and anything but `key/<key id>`, before any call. */

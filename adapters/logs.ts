@@ -1,20 +1,16 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import {
-  type AdapterContext,
   type AdapterFactory,
   arnTagging,
-  type CallOptions,
   type ClientLoader,
-  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
-  type ListedResource,
-  listMember,
+  type Listing,
+  listedInventory,
   malformed,
   optionalSdk,
   optionalTagMap,
   type ParsedArn,
-  pages,
   type ResourceInfo,
   rejectTypeCase,
   stringMember,
@@ -43,14 +39,27 @@ const TYPES: Readonly<Record<string, { type: string; name: RegExp }>> = {
   destination: { type: 'logs:destination', name: /^[^:*]{1,512}$/ },
 };
 
-/** The types the inventory lists: each one's Describe call (50 a page, by nextToken) and the answer's list member. */
-const LISTED: Readonly<Record<string, { operation: string; member: string }>> = {
-  'logs:log-group': { operation: 'DescribeLogGroups', member: 'logGroups' },
-  'logs:destination': { operation: 'DescribeDestinations', member: 'destinations' },
+/**
+ * The types the inventory lists (the account's own: no linked accounts): each one's Describe call, 50 a page by
+ * nextToken, and the `arn` of each entry. A log group's is written without the trailing `:*` DescribeLogGroups
+ * gives it: the one spelling unitag's plans count it by (its `canonicalArn`).
+ */
+const LISTED: Readonly<Record<string, Listing>> = {
+  'logs:log-group': {
+    operation: 'DescribeLogGroups',
+    input: { limit: 50 },
+    token: 'nextToken',
+    member: 'logGroups',
+    arn: (entry) => stringMember(entry, 'arn', 'DescribeLogGroups').replace(/:\*$/, ''),
+  },
+  'logs:destination': {
+    operation: 'DescribeDestinations',
+    input: { limit: 50 },
+    token: 'nextToken',
+    member: 'destinations',
+    arn: (entry) => stringMember(entry, 'arn', 'DescribeDestinations'),
+  },
 };
-
-// The inventory's Describe operations, as SDK command classes.
-type Command = new (input: Record<string, unknown>) => Parameters<CloudWatchLogsClient['send']>[0];
 
 /**
  * CloudWatch Logs log groups and destinations: TagResource, UntagResource and ListTagsForResource, all by ARN
@@ -75,37 +84,10 @@ const logs: AdapterFactory = () => ({
     list: (m, resourceArn) => new m.ListTagsForResourceCommand({ resourceArn }),
     tags: readTags,
   }),
-  inventory: { types: Object.keys(LISTED), enumerate },
+  inventory: listedInventory({ service: name, loader, load: sdk.load, listings: LISTED }),
 });
 
 export default logs;
-
-/**
- * Every log group and destination of the scope's region (the account's own: no linked accounts), as `types` asks,
- * by the `arn` of each entry. A log group's is written without the trailing `:*` DescribeLogGroups gives it: the
- * one spelling unitag's plans count it by (its `canonicalArn`).
- */
-async function* enumerate(
-  ctx: AdapterContext,
-  scope: ClientScope,
-  types: readonly string[],
-  { signal }: CallOptions,
-): AsyncGenerator<ListedResource> {
-  const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
-  for (const [type, { operation, member }] of Object.entries(LISTED)) {
-    if (!types.includes(type)) continue;
-    const CommandClass = (api as unknown as Record<string, Command>)[`${operation}Command`] as Command;
-    const send = (nextToken: string | undefined) =>
-      client.send(new CommandClass({ limit: 50, nextToken }), { abortSignal: signal }) as Promise<{
-        nextToken?: unknown;
-      }>;
-    for await (const page of pages(operation, send, (out) => out.nextToken)) {
-      for (const entry of listMember(page, member, operation)) {
-        yield { arn: stringMember(entry, 'arn', operation).replace(/:\*$/, ''), type };
-      }
-    }
-  }
-}
 
 /** A log group's or destination's type and rules; refuses any other Logs ARN, and names AWS would refuse. */
 function describeLogs(arn: ParsedArn): ResourceInfo {

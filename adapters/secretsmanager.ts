@@ -2,18 +2,15 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   type AdapterContext,
   type AdapterFactory,
-  type CallOptions,
   type ClientLoader,
-  type ClientScope,
   DEFAULT_RULES,
   entryTags,
   InvalidArnError,
-  type ListedResource,
-  listMember,
+  type Listing,
+  listedInventory,
   malformed,
   optionalSdk,
   type ParsedArn,
-  pages,
   type ResourceInfo,
   ResourceNotFoundError,
   scopeOf,
@@ -40,6 +37,22 @@ const loader: ClientLoader<SecretsManagerClient> = {
  * look it up by prefix.
  */
 const SECRET_ID = /^[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$/;
+
+/**
+ * What the inventory lists: every secret of the scope's region (not those scheduled for deletion), ListSecrets,
+ * 100 a page. Each entry carries the secret's complete ARN and its tags as DescribeSecret gives them (left out when
+ * there are none), so no tag read follows.
+ */
+const LISTED: Readonly<Record<string, Listing>> = {
+  'secretsmanager:secret': {
+    operation: 'ListSecrets',
+    input: { MaxResults: 100 },
+    token: 'NextToken',
+    member: 'SecretList',
+    arn: (secret) => stringMember(secret, 'ARN', 'ListSecrets'),
+    tags: (secret) => entryTags(secret, 'Tags', 'ListSecrets'),
+  },
+};
 
 /**
  * Secrets Manager secrets: TagResource, UntagResource, and DescribeSecret to read (Secrets Manager has no
@@ -82,32 +95,10 @@ const secretsmanager: AdapterFactory = () => ({
     });
     return 'changed';
   },
-  inventory: { types: ['secretsmanager:secret'], enumerate: listSecrets },
+  inventory: listedInventory({ service: name, loader, load: sdk.load, listings: LISTED }),
 });
 
 export default secretsmanager;
-
-/**
- * Every secret of the scope's region (not those scheduled for deletion): ListSecrets, 100 a page. Each entry
- * carries the secret's complete ARN and its tags as DescribeSecret gives them (left out when there are none), so
- * no tag read follows.
- */
-async function* listSecrets(
-  ctx: AdapterContext,
-  scope: ClientScope,
-  _types: readonly string[],
-  { signal }: CallOptions,
-): AsyncGenerator<ListedResource> {
-  const [client, { ListSecretsCommand }] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
-  const send = (NextToken: string | undefined) =>
-    client.send(new ListSecretsCommand({ MaxResults: 100, NextToken }), { abortSignal: signal });
-  for await (const page of pages('ListSecrets', send, (out) => out.NextToken)) {
-    for (const secret of listMember(page, 'SecretList', 'ListSecrets')) {
-      const arn = stringMember(secret, 'ARN', 'ListSecrets');
-      yield { arn, type: 'secretsmanager:secret', tags: entryTags(secret, 'Tags', 'ListSecrets') };
-    }
-  }
-}
 
 /** A secret ARN's type and rules; refuses anything but a complete `secret:NAME-XXXXXX` ARN, before any call. */
 function describeSecret(arn: ParsedArn): ResourceInfo {

@@ -2,18 +2,14 @@ import type { ResourceTypeForTagging, SSMClient } from '@aws-sdk/client-ssm';
 import {
   type AdapterContext,
   type AdapterFactory,
-  type CallOptions,
   type ClientLoader,
-  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
-  type ListedResource,
-  listMember,
+  type Listing,
+  listedInventory,
   optionalSdk,
   type ParsedArn,
-  pages,
   type ResourceInfo,
-  regionOf,
   rejectTypeCase,
   requiredTagList,
   scopeOf,
@@ -71,36 +67,41 @@ const TYPES: Readonly<Record<string, SsmType>> = {
 };
 
 /**
- * The types the inventory lists, by the ARN's resource type: each one's list call (paged by NextToken), what it
- * asks (its largest page; documents and patch baselines owned by the account, as AWS's own and those shared with
- * the account cannot be tagged by it), the answer's list member, and each entry's member that names the resource.
+ * The types the inventory lists: each one's list call (paged by NextToken), what it asks (its largest page;
+ * documents and patch baselines owned by the account, as AWS's own and those shared with the account cannot be
+ * tagged by it), the answer's list member, and the ARN's resource part, from each entry's name or id (a
+ * parameter's without its leading slash: `/a/b` is `parameter/a/b`).
  */
-const LISTED: Readonly<
-  Record<string, { operation: string; input: Record<string, unknown>; member: string; id: string }>
-> = {
-  parameter: { operation: 'DescribeParameters', input: { MaxResults: 50 }, member: 'Parameters', id: 'Name' },
-  document: {
+const LISTED: Readonly<Record<string, Listing>> = {
+  'ssm:parameter': {
+    operation: 'DescribeParameters',
+    input: { MaxResults: 50 },
+    token: 'NextToken',
+    member: 'Parameters',
+    resource: (entry) => `parameter/${stringMember(entry, 'Name', 'DescribeParameters').replace(/^\//, '')}`,
+  },
+  'ssm:document': {
     operation: 'ListDocuments',
     input: { MaxResults: 50, Filters: [{ Key: 'Owner', Values: ['Self'] }] },
+    token: 'NextToken',
     member: 'DocumentIdentifiers',
-    id: 'Name',
+    resource: (entry) => `document/${stringMember(entry, 'Name', 'ListDocuments')}`,
   },
-  maintenancewindow: {
+  'ssm:maintenancewindow': {
     operation: 'DescribeMaintenanceWindows',
     input: { MaxResults: 100 },
+    token: 'NextToken',
     member: 'WindowIdentities',
-    id: 'WindowId',
+    resource: (entry) => `maintenancewindow/${stringMember(entry, 'WindowId', 'DescribeMaintenanceWindows')}`,
   },
-  patchbaseline: {
+  'ssm:patchbaseline': {
     operation: 'DescribePatchBaselines',
     input: { MaxResults: 100, Filters: [{ Key: 'OWNER', Values: ['Self'] }] },
+    token: 'NextToken',
     member: 'BaselineIdentities',
-    id: 'BaselineId',
+    resource: (entry) => `patchbaseline/${stringMember(entry, 'BaselineId', 'DescribePatchBaselines')}`,
   },
 };
-
-// The inventory's list operations, as SDK command classes, all paged by NextToken.
-type Command = new (input: Record<string, unknown>) => Parameters<SSMClient['send']>[0];
 
 /** The longest parameter ARN: AWS counts the ARN's prefix in a parameter name's 1011 characters. */
 const MAX_PARAMETER_ARN = 1011;
@@ -139,41 +140,10 @@ const ssm: AdapterFactory = () => ({
     });
     return 'changed';
   },
-  inventory: { types: Object.keys(LISTED).map((type) => `ssm:${type}`), enumerate },
+  inventory: listedInventory({ service: name, loader, load: sdk.load, listings: LISTED }),
 });
 
 export default ssm;
-
-/**
- * Every parameter, own document, maintenance window and own patch baseline of the scope's region, as `types`
- * asks, each call followed by NextToken to its last page. The ARN is built from the name or id, a parameter's
- * without its leading slash (`/a/b` is `parameter/a/b`).
- */
-async function* enumerate(
-  ctx: AdapterContext,
-  scope: ClientScope,
-  types: readonly string[],
-  { signal }: CallOptions,
-): AsyncGenerator<ListedResource> {
-  const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
-  const region = await regionOf(client, scope);
-  for (const [resourceType, { operation, input, member, id }] of Object.entries(LISTED)) {
-    const type = `ssm:${resourceType}`;
-    if (!types.includes(type)) continue;
-    const CommandClass = (api as unknown as Record<string, Command>)[`${operation}Command`] as Command;
-    const send = (NextToken: string | undefined) =>
-      client.send(new CommandClass({ ...input, NextToken }), {
-        abortSignal: signal,
-      }) as Promise<{ NextToken?: unknown }>;
-    for await (const page of pages(operation, send, (out) => out.NextToken)) {
-      for (const entry of listMember(page, member, operation)) {
-        const resourceId = stringMember(entry, id, operation).replace(/^\//, '');
-        const arn = `arn:${scope.partition}:${name}:${region}:${scope.account}:${resourceType}/${resourceId}`;
-        yield { arn, type };
-      }
-    }
-  }
-}
 
 /** An SSM ARN's type and rules; refuses other types and ids that name no resource, before any call. */
 function describeResource(arn: ParsedArn): ResourceInfo {

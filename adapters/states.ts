@@ -1,20 +1,17 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import {
-  type AdapterContext,
   type AdapterFactory,
   arnTagging,
-  type CallOptions,
   type ClientLoader,
-  type ClientScope,
   DEFAULT_RULES,
   InvalidArnError,
-  type ListedResource,
+  type Listing,
+  listedInventory,
   listMember,
   malformed,
   newTags,
   optionalSdk,
   type ParsedArn,
-  pages,
   type ResourceInfo,
   rejectTypeCase,
   stringMember,
@@ -39,14 +36,26 @@ const TYPES: Readonly<Record<string, string>> = {
   activity: 'states:activity',
 };
 
-/** The types the inventory lists: each one's list call (1000 a page, by nextToken), list member and ARN member. */
-const LISTED: Readonly<Record<string, { operation: string; member: string; arn: string }>> = {
-  'states:stateMachine': { operation: 'ListStateMachines', member: 'stateMachines', arn: 'stateMachineArn' },
-  'states:activity': { operation: 'ListActivities', member: 'activities', arn: 'activityArn' },
+/**
+ * The types the inventory lists: each one's list call, 1000 a page by nextToken, and the ARN each entry carries (a
+ * state machine's unqualified: its versions and aliases are not listed).
+ */
+const LISTED: Readonly<Record<string, Listing>> = {
+  'states:stateMachine': {
+    operation: 'ListStateMachines',
+    input: { maxResults: 1000 },
+    token: 'nextToken',
+    member: 'stateMachines',
+    arn: (entry) => stringMember(entry, 'stateMachineArn', 'ListStateMachines'),
+  },
+  'states:activity': {
+    operation: 'ListActivities',
+    input: { maxResults: 1000 },
+    token: 'nextToken',
+    member: 'activities',
+    arn: (entry) => stringMember(entry, 'activityArn', 'ListActivities'),
+  },
 };
-
-// The inventory's list operations, as SDK command classes.
-type Command = new (input: Record<string, unknown>) => Parameters<SFNClient['send']>[0];
 
 /**
  * State machine and activity names: 1-80 characters, none of them white space, `< > { } [ ] ? * " # % \ ^ | ~
@@ -80,36 +89,10 @@ const states: AdapterFactory = () => ({
     list: (m, resourceArn) => new m.ListTagsForResourceCommand({ resourceArn }),
     tags: (answer) => fromLowercaseTags(listMember(answer, 'tags', 'ListTagsForResource')),
   }),
-  inventory: { types: Object.keys(LISTED), enumerate },
+  inventory: listedInventory({ service: name, loader, load: sdk.load, listings: LISTED }),
 });
 
 export default states;
-
-/**
- * Every state machine and activity of the scope's region, as `types` asks, by the ARN each entry carries (a state
- * machine's unqualified: its versions and aliases are not listed).
- */
-async function* enumerate(
-  ctx: AdapterContext,
-  scope: ClientScope,
-  types: readonly string[],
-  { signal }: CallOptions,
-): AsyncGenerator<ListedResource> {
-  const [client, api] = await Promise.all([ctx.client(loader, scope, signal), sdk.load()]);
-  for (const [type, { operation, member, arn }] of Object.entries(LISTED)) {
-    if (!types.includes(type)) continue;
-    const CommandClass = (api as unknown as Record<string, Command>)[`${operation}Command`] as Command;
-    const send = (nextToken: string | undefined) =>
-      client.send(new CommandClass({ maxResults: 1000, nextToken }), { abortSignal: signal }) as Promise<{
-        nextToken?: unknown;
-      }>;
-    for await (const page of pages(operation, send, (out) => out.nextToken)) {
-      for (const entry of listMember(page, member, operation)) {
-        yield { arn: stringMember(entry, arn, operation), type };
-      }
-    }
-  }
-}
 
 /** A state machine's or activity's type and rules; refuses versions, aliases, executions and bad names. */
 function describeStates(arn: ParsedArn): ResourceInfo {

@@ -2,7 +2,6 @@ import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-gr
 import {
   type AdapterContext,
   type AdapterFactory,
-  awsFailure,
   type BatchResult,
   type BatchTags,
   byScope,
@@ -11,7 +10,6 @@ import {
   chunk,
   DEFAULT_RULES,
   fromTagList,
-  isThrottling,
   malformed,
   newTags,
   once,
@@ -20,6 +18,7 @@ import {
   type Tags,
   UnsupportedResourceError,
 } from '../src/core/kit.js';
+import { backoff, failedResources, recordAnswer } from './tagging-api-failures.js';
 
 /** The adapter's name; it serves every ARN service without an adapter of its own. */
 export const name = 'tagging-api';
@@ -282,12 +281,6 @@ function single(arn: ParsedArn, result: BatchResult): 'changed' {
   return 'changed';
 }
 
-interface Failure {
-  StatusCode?: number | undefined;
-  ErrorCode?: string | undefined;
-  ErrorMessage?: string | undefined;
-}
-
 /**
  * Tags or untags `arns`, at most 20 per call and one call per region and account, retrying only the ARNs
  * reported as throttled. Every ARN gets an entry in the result: `changed` or its failure. An ARN is `changed` only
@@ -320,63 +313,12 @@ export async function writeBatch(
           for (const arn of pending) result.set(arn.arn, error as Error);
           break;
         }
-        const throttled: ParsedArn[] = [];
-        for (const arn of pending) {
-          const failure = Object.hasOwn(failed, arn.arn) ? failed[arn.arn] : undefined;
-          if (failure === undefined) result.set(arn.arn, 'changed');
-          else if (!isFailure(failure))
-            result.set(arn.arn, malformed(operation, `a failure of ${arn.arn} that is not an object`));
-          else if (isThrottled(failure) && attempt < THROTTLE_ATTEMPTS) throttled.push(arn);
-          else result.set(arn.arn, toFailure(arn, failure));
-        }
-        pending = throttled;
+        pending = recordAnswer(failed, pending, operation, attempt < THROTTLE_ATTEMPTS, result);
         if (pending.length > 0) await backoff(attempt, signal);
       }
     }
   }
   return result;
-}
-
-/** The answer's FailedResourcesMap: an object, or the answer is not the API's document. */
-function failedResources(out: unknown, operation: string): Record<string, unknown> {
-  const failed = (out as { FailedResourcesMap?: unknown } | undefined)?.FailedResourcesMap;
-  if (typeof failed !== 'object' || failed === null || Array.isArray(failed)) {
-    throw malformed(
-      operation,
-      failed === undefined ? 'no FailedResourcesMap' : 'a FailedResourcesMap that is not an object',
-    );
-  }
-  return failed as Record<string, unknown>;
-}
-
-function isFailure(value: unknown): value is Failure {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isThrottled(failure: Failure): boolean {
-  return isThrottling(failure.ErrorCode ?? '', failure.StatusCode);
-}
-
-/** One FailedResourcesMap entry as the failure it reports, for the core to type. */
-function toFailure(arn: ParsedArn, failure: Failure): Error {
-  const message = `The Resource Groups Tagging API refused ${arn.arn}: ${failure.ErrorMessage ?? ''}`;
-  return awsFailure(failure.ErrorCode ?? 'Error', failure.StatusCode, message);
-}
-
-function backoff(attempt: number, signal: AbortSignal | undefined): Promise<void> {
-  const ms = Math.min(2000, 100 * 2 ** attempt) * (0.5 + Math.random() / 2);
-  return new Promise((resolve, reject) => {
-    // The listener goes when the wait ends either way: a signal that outlives many waits collects none.
-    const stop = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', stop);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', stop, { once: true });
-  });
 }
 
 /**

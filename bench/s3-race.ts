@@ -1,4 +1,5 @@
-// `npm run bench:s3-race [-- ROUNDS]`: measures what the README says about S3's read-modify-write race.
+// `npm run bench:s3-race [-- ROUNDS]`: measures what docs/supported-resources.md says about S3's
+// read-modify-write race.
 // S3 replaces a resource's whole tag set on every write and has no conditional tagging write, so two writers
 // that read the same set and each add their own key can overwrite each other. Within one process unitag
 // serializes edits of one resource (every tagger shares one lock); across processes nothing can.

@@ -1,3 +1,7 @@
+// The package's entry (`unitag`): the tagger (tagger.ts) and the public surface of each subsystem, re-exported
+// from its folder's index.ts: core/ (ARNs, rules, errors, the adapter contract), jobs/ (bulk work, plans,
+// reports) and governance/ (explain, permissions, policy lint, tag policies). cli/, localstack/ and testing/
+// have their own entries (cli.ts, localstack.ts, testing.ts).
 import { adaptersArgument, isPlainObject, optional, refuse } from './core/arguments.js';
 import { type ParsedArn, parsedArnArgument } from './core/arn.js';
 import { ConfigurationError } from './core/errors.js';
@@ -14,102 +18,9 @@ import {
   reportToJson as toReportJson,
 } from './jobs/report.js';
 
-export { formatArn, PARTITIONS, type ParsedArn, parseArn } from './core/arn.js';
-export type { ClientOptions, Credentials } from './core/clients.js';
-export {
-  AbortedError,
-  AccessDeniedError,
-  AccountMismatchError,
-  ClientMissingError,
-  ConfigurationError,
-  CredentialsError,
-  EarlierLineFailedError,
-  type ErrorCode,
-  type ErrorJson,
-  InvalidArnError,
-  InvalidPolicyError,
-  InvalidTagError,
-  isUnitagError,
-  LocalStackError,
-  type LocalStackFailure,
-  MalformedResponseError,
-  NetworkError,
-  ReservedKeyError,
-  ResourceNotFoundError,
-  ServiceError,
-  TagLimitExceededError,
-  ThrottledError,
-  TimeoutError,
-  UnitagError,
-  UnsupportedResourceError,
-} from './core/errors.js';
-export type { Registry } from './core/registry.js';
-export type {
-  Adapter,
-  AdapterContext,
-  AdapterFactory,
-  AdapterInventory,
-  BatchResult,
-  BatchTags,
-  CallOptions,
-  ClientLoader,
-  ClientScope,
-  FindQuery,
-  ListedResource,
-  Permissions,
-  ResourceInfo,
-  TagRules,
-  Tags,
-  WriteOutcome,
-} from './core/types.js';
-export { DEFAULT_RULES, SAFE_CHARSET, validateKeys, validateTags } from './core/validate.js';
-export { ABAC_EXCEPTIONS, type AbacException } from './governance/abac-exceptions.js';
-export type { Explanation } from './governance/explain.js';
-export type {
-  PermissionRequest,
-  PermissionsOptions,
-  PolicyDocument,
-  PolicyStatement,
-} from './governance/permissions.js';
-export {
-  type LintFinding,
-  type LintOptions,
-  type LintResult,
-  type LintRuleId,
-  type LintSeverity,
-  lintPolicy,
-} from './governance/policy-lint.js';
-export {
-  parseTagPolicy,
-  type TagKeyRule,
-  type TagPolicy,
-  typeListed,
-  valueAllowed,
-} from './governance/tag-policy.js';
-export {
-  type CheckReport,
-  type CheckResult,
-  checkMany,
-  checkResource,
-  type Finding,
-  type FindingKind,
-  type TaggedResource,
-} from './governance/tag-policy-check.js';
-export { type Fix, fitFix, fixResources, type Unfixable } from './governance/tag-policy-fix.js';
-export type { BulkOptions, Progress } from './jobs/bulk.js';
-export type { FindOptions } from './jobs/find.js';
-export type { FindFailure, InventoryOptions, InventoryProgress } from './jobs/inventory.js';
-export type { Change, Plan, PlanEntry, PlanOptions } from './jobs/plan.js';
-export type {
-  BulkReport,
-  Outcome,
-  ReadReport,
-  ReadResult,
-  ReportJson,
-  ResourceResult,
-  Totals,
-  WriteResult,
-} from './jobs/report.js';
+export * from './core/index.js';
+export * from './governance/index.js';
+export * from './jobs/index.js';
 export { createTagger, type Tagger, type TaggerOptions } from './tagger.js';
 
 // These entries check their arguments here, at the package's edge: their modules also serve the engine, which

@@ -7,6 +7,7 @@
 // LocalStack and uses it (started: false). The parts: options (checks and defaults), install (the virtualenv),
 // lock (the locks across processes), python (finding one), process (the runtime's process), owner (the watchdog
 // that starts the runtime and ends it with its owner) and services (the health check and the wait).
+// localstack/ imports only the core (errors, argument checks): starting LocalStack never loads the tagger.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { optionsArgument, refuse } from './core/arguments.js';

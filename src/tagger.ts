@@ -31,10 +31,13 @@ import {
   PLAN_OPTIONS,
   planArgument,
 } from './jobs/arguments.js';
-import { type BulkOptions, listMany, prepareReads, prepareWrites, writeMany } from './jobs/bulk.js';
+import type { BulkOptions, BulkSettings } from './jobs/bulk.js';
+import { listMany, prepareReads } from './jobs/bulk-read.js';
+import { prepareWrites, writeMany } from './jobs/bulk-write.js';
 import { type FindOptions, find } from './jobs/find.js';
 import type { TagReader } from './jobs/inventory.js';
-import { apply, type Change, checkOne, type Plan, type PlanOptions, plan } from './jobs/plan.js';
+import { apply, checkOne, type Plan, type PlanOptions, plan } from './jobs/plan.js';
+import type { Change } from './jobs/plan-change.js';
 import type { BulkReport, ReadReport, ReadResult } from './jobs/report.js';
 
 /** Options of {@link createTagger}. All optional: the SDK's own configuration chain fills what is missing. */
@@ -173,13 +176,35 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
   const engine = new Engine(options);
   const policy = new TaggingApiPolicy(engine.registry.fallback, options.preferTaggingApi ?? true);
   const settings = { concurrency: options.concurrency ?? 16, retryFor: options.retryFor };
-  const partition = options.partition ?? partitionOfRegion(engine.clients.defaultRegion);
+  const read: TagReader = (arns, bulk) =>
+    listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk);
+  const parts: Parts = { options, engine, policy, settings, read };
+  return {
+    ...oneResource(engine),
+    ...manyResources(parts),
+    ...lookups(parts),
+    get calls() {
+      return engine.clients.calls;
+    },
+    destroy: () => engine.clients.destroy(),
+  };
+}
+
+/** What a tagger's methods share: its options, engine, tagging-API policy, bulk settings and bulk read. */
+interface Parts {
+  options: TaggerOptions;
+  engine: Engine;
+  policy: TaggingApiPolicy;
+  settings: BulkSettings;
+  read: TagReader;
+}
+
+/** The methods on one resource: each checks its arguments, then makes its call. */
+function oneResource(engine: Engine): Pick<Tagger, 'tag' | 'untag' | 'list'> {
   const write = async (arn: string, set: Tags, remove: string[], callOptions?: CallOptions) => {
     const target = engine.resolve(arn);
     return engine.write(target, validateWrite(target, set, remove), callOptions);
   };
-  const read: TagReader = (arns, bulk) =>
-    listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk);
   return {
     tag: async (arn, tags, callOptions) =>
       write(
@@ -200,6 +225,17 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
         engine.resolve(arnArgument(arn, 'list: arn')),
         optionsArgument(callOptions, 'list: options', CALL_OPTIONS),
       ),
+  };
+}
+
+/** The bulk methods: writes and reads of many resources, and plans. */
+function manyResources({
+  engine,
+  policy,
+  settings,
+  read,
+}: Parts): Pick<Tagger, 'tagMany' | 'untagMany' | 'listMany' | 'plan' | 'apply'> {
+  return {
     tagMany: async (arns, tags, bulk) => {
       const set = tagsArgument(tags, 'tagMany: tags');
       const checked = optionsArgument<BulkOptions>(bulk, 'tagMany: options', BULK_OPTIONS);
@@ -233,6 +269,18 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
         settings,
         optionsArgument<BulkOptions>(bulk, 'apply: options', BULK_OPTIONS),
       ),
+  };
+}
+
+/** The methods that write nothing: `find`, `account`, and the checks and explanations that make no call. */
+function lookups({
+  options,
+  engine,
+  policy,
+  read,
+}: Parts): Pick<Tagger, 'find' | 'check' | 'explain' | 'permissions' | 'account'> {
+  const partition = options.partition ?? partitionOfRegion(engine.clients.defaultRegion);
+  return {
     // Checked when called, not when first iterated: a wrong query fails where it is written.
     find: (query, findOptions) =>
       find(
@@ -272,10 +320,6 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
         throw engine.fail(error, { service: 'sts' }, callOptions?.signal);
       }
     },
-    get calls() {
-      return engine.clients.calls;
-    },
-    destroy: () => engine.clients.destroy(),
   };
 }
 

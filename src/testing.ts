@@ -1,3 +1,6 @@
+// `unitag/testing`: tag assertions for a project's tests (Vitest and Jest matchers, and plain functions), read
+// through a tagger. testing/ holds the comparisons (compare.ts), the matcher context (context.ts) and the
+// expectations' input checks (input.ts); it imports the core, jobs and the tagger, and nothing imports it but this.
 import type { ParsedArn } from './core/arn.js';
 import { ConfigurationError, createError, isUnitagError } from './core/errors.js';
 import type { Tags } from './core/types.js';

@@ -227,6 +227,8 @@ export interface FakeAws {
   /** Operations accepted and never answered, whatever `answer` and `writeAnswer` say. */
   hang: Set<string>;
   requests: string[];
+  /** When each request of `requests` arrived (Date.now()): what a test times a wait from, whatever the load. */
+  arrivals: number[];
   /** The requests that were not reads (nor STS): writes. */
   writes(): string[];
   close(): Promise<void>;
@@ -240,6 +242,7 @@ export async function startFakeAws(): Promise<FakeAws> {
     writeAnswer: 'valid',
     hang: new Set(),
     requests: [],
+    arrivals: [],
     writes: () => fake.requests.filter((op) => !Object.hasOwn(VALID, op)),
     close: () =>
       new Promise((resolve) => {
@@ -254,6 +257,7 @@ export async function startFakeAws(): Promise<FakeAws> {
       const body = Buffer.concat(chunks).toString('utf8');
       const op = answerKey(request, operationOf(request, body));
       fake.requests.push(op);
+      fake.arrivals.push(Date.now());
       if (fake.answer === 'hang' || fake.hang.has(op)) return;
       const read = Object.hasOwn(VALID, op) ? VALID[op] : undefined;
       if (read) answer(response, op === 'GetCallerIdentity' ? 'valid' : fake.answer, read, op);
@@ -349,6 +353,7 @@ export function useFakeAws(answer: Answer = 'valid') {
   afterAll(() => handle.fake.close());
   beforeEach(() => {
     handle.fake.requests.length = 0;
+    handle.fake.arrivals.length = 0;
     handle.fake.hang.clear();
     handle.fake.answer = answer;
     handle.fake.writeAnswer = 'valid';

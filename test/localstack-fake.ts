@@ -1,11 +1,23 @@
 // A fake Python for startLocalStack's tests, so that they take seconds and need neither PyPI nor LocalStack.
 // It answers what startLocalStack asks of a Python: its version (`-c`), `-m venv DIR` (a bin/python and bin/pip
-// that are copies of itself), `-m pip install` (writes files into the venv for FAKE_PIP_MS, logs its start and
-// end to FAKE_PIP_LOG, fails printing FAKE_PIP_FAIL), and `-m localstack.runtime.main` (an HTTP server on
-// GATEWAY_LISTEN whose health check says `running` for SERVICES and `disabled` for a few others; it appends its
-// pid to FAKE_LOCALSTACK_PIDS and exits when the port is taken). Every call is logged to FAKE_PYTHON_CALLS when set.
+// that are copies of itself), `-m pip install` (writes files into the venv for FAKE_PIP_MS, and then, when
+// FAKE_PIP_UNTIL is set, until that file exists; logs its start and end to FAKE_PIP_LOG, fails printing
+// FAKE_PIP_FAIL), and `-m localstack.runtime.main` (an HTTP server on GATEWAY_LISTEN whose health check says
+// `running` for SERVICES and `disabled` for a few others, once FAKE_LOCALSTACK_READY_MS have passed and the file
+// FAKE_LOCALSTACK_READY_WHEN exists, where set; it appends its pid to FAKE_LOCALSTACK_PIDS and exits when the port
+// is taken). Every call is logged to FAKE_PYTHON_CALLS when set. The files are how a test holds a step until
+// what it looks at has happened, rather than for a time a loaded machine may need more of.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,6 +53,7 @@ if (args[0] === '-c') {
     fs.writeFileSync(path.join(site, 'package' + i + '.py'), '');
     sleep(Number(env.FAKE_PIP_MS || 200) / 10);
   }
+  while (env.FAKE_PIP_UNTIL && !fs.existsSync(env.FAKE_PIP_UNTIL)) sleep(5);
   if (env.FAKE_PIP_FAIL) {
     process.stderr.write(env.FAKE_PIP_FAIL + '\\n');
     process.exit(1);
@@ -61,7 +74,9 @@ if (args[0] === '-c') {
   for (const name of ['dynamodb', 'sns', 'sqs', 's3', 'kms', 'sts']) services[name] = 'disabled';
   for (const name of env.SERVICES.split(',')) services[name] = 'running';
   const startedAt = Date.now();
-  const ready = () => Date.now() - startedAt >= Number(env.FAKE_LOCALSTACK_READY_MS || 0);
+  const ready = () =>
+    Date.now() - startedAt >= Number(env.FAKE_LOCALSTACK_READY_MS || 0) &&
+    (!env.FAKE_LOCALSTACK_READY_WHEN || fs.existsSync(env.FAKE_LOCALSTACK_READY_WHEN));
   require('node:http')
     .createServer((request, response) => {
       if (request.url !== '/_localstack/health') return response.writeHead(404).end();
@@ -119,7 +134,11 @@ export type OwnerResult =
 export interface OwnerSetup {
   /** Modules loaded (`node --import`) before startLocalStack, such as test/localstack-pause.ts. */
   imports?: string[];
-  /** startLocalStack is called once this file exists: owners given one file start at the same instant. */
+  /**
+   * startLocalStack is called once this file exists: owners given one file start at the same instant. The owner
+   * says `ready` once it is waiting for it (`ready` in what owner returns), so that a test creates it when every
+   * owner waits, however long their start took.
+   */
   startWhen?: string;
 }
 
@@ -134,12 +153,20 @@ export function owner(
   env: NodeJS.ProcessEnv,
   then: 'wait' | 'stop' | 'exit',
   setup: OwnerSetup = {},
-): { child: ChildProcess; result: Promise<OwnerResult>; lines: string[]; stop: () => Promise<void> } {
+): {
+  child: ChildProcess;
+  result: Promise<OwnerResult>;
+  /** Resolves once the owner waits for `startWhen` (it never does without one). */
+  ready: Promise<void>;
+  lines: string[];
+  stop: () => Promise<void>;
+} {
   const script = `
     import { existsSync } from 'node:fs';
     import { startLocalStack } from ${JSON.stringify(join(root, 'src/localstack.ts'))};
     const log = (line) => process.stderr.write(line + '\\n');
     const startWhen = ${JSON.stringify(setup.startWhen ?? '')};
+    if (startWhen) process.stdout.write('ready\\n');
     while (startWhen && !existsSync(startWhen)) await new Promise((resolve) => setTimeout(resolve, 5));
     try {
       const ls = await startLocalStack({ ...${JSON.stringify(options)}, log });
@@ -187,12 +214,14 @@ export function owner(
   });
   const result = printed('{').then((line) => JSON.parse(line) as OwnerResult);
   result.catch(() => {});
+  const ready = printed('ready').then(() => {});
+  ready.catch(() => {});
   const stop = async () => {
     child.stdin?.write('stop\n');
     await printed('stopped');
   };
   owners.add(child);
-  return { child, result, lines, stop };
+  return { child, result, ready, lines, stop };
 }
 
 const owners = new Set<ChildProcess>();
@@ -228,14 +257,38 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** True when a process with this pid exists. */
+/** True when a process with this pid runs: one that has exited and is not yet reaped (a zombie) does not. */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    // The state follows the command name, which is in parentheses and may hold spaces or parentheses itself.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
+  } catch {
+    return process.platform !== 'linux';
+  }
+}
+
+/**
+ * The watchdogs (src/localstack/owner.ts) of the run directory `runDir` still running, from the command lines
+ * in /proc: once there are none, nothing will end the LocalStack there, whatever time passes.
+ */
+export function watchdogsOf(runDir: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        return args.includes('unitag-localstack-watchdog') && args.includes(runDir) && alive(pid);
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** The environment for an owner process: this one's, without any LocalStack endpoint or Python setting. */

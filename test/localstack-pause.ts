@@ -1,13 +1,14 @@
 // Loaded with `node --import` into an owner process (test/localstack-fake.ts's owner) to stop it at one instant
 // of startLocalStack: right after the first detached process it spawns (the runtime, or whatever starts it),
-// before anything else happens, the owner writes that process's pid to PAUSE_AFTER_SPAWN_FILE and blocks for
-// PAUSE_AFTER_SPAWN_MS, so that a test can kill it there. It changes nothing else, and needs no hook in src/.
+// before anything else happens, the owner writes that process's pid to PAUSE_AFTER_SPAWN_FILE and blocks until it
+// is killed (or for PAUSE_AFTER_SPAWN_MS, where set), so that a test can kill it there however late it looks. It
+// changes nothing else, and needs no hook in src/.
 import childProcess from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 
 const file = process.env.PAUSE_AFTER_SPAWN_FILE;
-const ms = Number(process.env.PAUSE_AFTER_SPAWN_MS ?? 5000);
+const ms = process.env.PAUSE_AFTER_SPAWN_MS ? Number(process.env.PAUSE_AFTER_SPAWN_MS) : undefined;
 const spawn = childProcess.spawn;
 let paused = false;
 

@@ -27,7 +27,7 @@ export type Option = Commander.Option;
 /** The longest timer Node keeps: clients.ts's MAX_TIMEOUT_MS (the type says they agree), without loading it. */
 const MAX_TIMEOUT_MS: typeof import('../core/clients.js').MAX_TIMEOUT_MS = 2_147_483_647;
 
-/** Exit codes, as documented in the README. */
+/** Exit codes, as documented in docs/reference/cli.md (src/cli/help.ts). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 /** Bad usage or input: the CLI says why and exits 2. */

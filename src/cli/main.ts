@@ -1,6 +1,8 @@
 // The `unitag` command. Machine-readable output goes to standard output only; progress, errors and the
 // summary go to standard error. Exit codes: 0 all succeeded, 1 some resources failed (or standard output could
 // not be written, src/cli.ts), 2 bad usage or bad input (the valid part still runs), 130 interrupted.
+// cli/ owns the commands (commands/*.ts), their options and output; it may import the tagger and every
+// subsystem but testing/, and nothing imports it but src/cli.ts (the bin).
 import { VERSION } from '../version.js';
 import { registerApply } from './commands/apply.js';
 import { registerCheck } from './commands/check.js';
@@ -26,6 +28,7 @@ import {
   secondsFor,
   UsageError,
 } from './common.js';
+import { exitCodesOf, exitCodesText } from './help.js';
 
 /** Runs the CLI with `argv` (without the node and script paths) and returns its exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -95,6 +98,7 @@ export function buildProgram(done: (code: number) => void): Command {
     )
     .option('--no-tagging-api', 'do not route bulk writes through the Resource Groups Tagging API')
     .option('--no-progress', 'no progress bar (it shows only when standard error is a terminal)')
+    .addHelpText('after', `\n${exitCodesText(exitCodesOf())}`)
     .showHelpAfterError()
     .exitOverride();
   registerTag(program, done);

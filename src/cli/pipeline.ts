@@ -6,9 +6,10 @@ import { EarlierLineFailedError } from '../core/errors.js';
 import { newTags } from '../core/shapes.js';
 import type { Tags } from '../core/types.js';
 import type { JobWindow } from '../jobs/job-stream.js';
-import { type Change, type Plan, type PlanEntry, reappliesDifferently } from '../jobs/plan.js';
+import { type Plan, type PlanEntry, reappliesDifferently } from '../jobs/plan.js';
+import { type Change, sourceArn } from '../jobs/plan-change.js';
 import { lineKey, type WriteResult } from '../jobs/report.js';
-import { doneKey, type Intent, type Redo } from '../jobs/report-file.js';
+import { doneKey, type Intent, type Redo } from '../jobs/report-journal.js';
 import type { Tagger } from '../tagger.js';
 
 /** Lines of a job a window holds. */
@@ -58,16 +59,9 @@ export interface PipelineOptions {
 
 /** Runs the job: the number of bad lines, and whether it stopped early. */
 export async function runPipeline(options: PipelineOptions): Promise<{ badLines: number; stopped: boolean }> {
-  const { tagger, signal, done } = options;
+  const { signal } = options;
   const inFlight = options.inFlight ?? 2;
-  // Each resource (and copy source) of the windows started so far: a window naming one again waits until every
-  // earlier window is written, so that changes to one resource apply in file order.
-  const seen = new SeenFilter();
-  // A plan only: the planned tags of resources named again later, by ARN.
-  const carried = new Map<string, Tags>();
-  // Resources named again later whose write in a window failed: their later lines fail too, without a call,
-  // until a resume does them all in file order (a later line written first would be undone by the earlier one).
-  const failed = new Set<string>();
+  const state: RunState = { seen: new SeenFilter(), carried: new Map(), failed: new Set() };
   const running: Promise<void>[] = [];
   let emitted: Promise<void> = Promise.resolve();
   let badLines = 0;
@@ -79,60 +73,16 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
       options.onBadLine(e.line, e.message);
     }
     if (signal.aborted) break;
-    const left = done ? window.changes.filter((c) => !isDone(done, c, index)) : window.changes;
     const redoing = new Map<string, Redo>();
-    const undone = options.redo?.size ? redone(left, options.redo, index, redoing) : left;
+    const undone = toDo(window.changes, index, options, redoing);
     if (undone.length === 0) continue;
-    const keys = undone.flatMap(resourcesOf);
-    const dependent = keys.some((k) => seen.has(k));
-    for (const k of keys) seen.add(k);
-    if (dependent) {
+    if (namesAgain(undone, state.seen)) {
       options.onRepeat?.();
       await Promise.all(running.splice(0));
     }
     while (running.length >= inFlight) await running.shift();
     if (signal.aborted) break;
-    const { changes, waiting } = options.planOnly ? { changes: undone, waiting: [] } : split(undone, failed);
-    const current = options.planOnly ? carriedFor(changes, carried) : undefined;
-    const planning =
-      changes.length > 0 ? tagger.plan(changes, { signal, current }) : Promise.resolve(empty());
-    const planned = planning.then(
-      async (plan) => {
-        if (options.planOnly) {
-          carry(plan, options.repeated, carried);
-          return { plan, results: undefined };
-        }
-        withWaiting(plan, waiting);
-        const intents = plan.entries.filter(reappliesDifferently).map((e) => intentOf(e, index));
-        if (intents.length > 0) options.onIntents?.(intents);
-        // A write finished as planned that fails again keeps its plan, whatever its line can say this time.
-        const keep = (result: WriteResult) => {
-          result.window = index;
-          const planned = result.outcome === 'failed' ? redoing.get(lineKey(result)) : undefined;
-          if (planned) result.planned = planned;
-        };
-        const onProgress = ({ result }: { result: WriteResult }) => {
-          keep(result);
-          options.onResult?.(result);
-        };
-        const { results } = await tagger.apply(plan, { signal, onProgress });
-        for (const result of results) {
-          keep(result);
-          if (
-            result.outcome !== 'changed' &&
-            result.outcome !== 'unchanged' &&
-            options.repeated?.has(result.arn)
-          )
-            failed.add(result.arn);
-        }
-        return { plan, results };
-      },
-      (error: unknown) => {
-        // Aborted before its writes: nothing of this window was written, and a resumed run does all of it.
-        if (signal.aborted) return undefined;
-        throw error;
-      },
-    );
+    const planned = runWindow(undone, index, redoing, state, options);
     const emit = emitted.then(async () => {
       const out = await planned;
       if (out) await options.onWindow(out);
@@ -143,6 +93,108 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
   await Promise.all(running);
   await emitted;
   return { badLines, stopped: signal.aborted };
+}
+
+/** What the windows of one run share. */
+interface RunState {
+  /**
+   * Each resource (and copy source) of the windows started so far: a window naming one again waits until every
+   * earlier window is written, so that changes to one resource apply in file order.
+   */
+  seen: SeenFilter;
+  /** A plan only: the planned tags of resources named again later, by ARN. */
+  carried: Map<string, Tags>;
+  /**
+   * Resources named again later whose write in a window failed: their later lines fail too, without a call,
+   * until a resume does them all in file order (a later line written first would be undone by the earlier one).
+   */
+  failed: Set<string>;
+}
+
+/**
+ * The window's changes still to do: those the run resumed did are left out, and a write it may have made is
+ * replaced by its planned one (see `redone`, which notes it in `redoing`).
+ */
+function toDo(
+  changes: Change[],
+  index: number,
+  { done, redo }: PipelineOptions,
+  redoing: Map<string, Redo>,
+): Change[] {
+  const left = done ? changes.filter((c) => !isDone(done, c, index)) : changes;
+  return redo?.size ? redone(left, redo, index, redoing) : left;
+}
+
+/** True when the changes name a resource an earlier window did; marks theirs as seen. */
+function namesAgain(changes: Change[], seen: SeenFilter): boolean {
+  const keys = changes.flatMap(resourcesOf);
+  const dependent = keys.some((k) => seen.has(k));
+  for (const k of keys) seen.add(k);
+  return dependent;
+}
+
+/**
+ * Plans a window, then (unless plan only) writes it: what goes out for it, or undefined when the run was aborted
+ * before its writes.
+ */
+function runWindow(
+  undone: Change[],
+  index: number,
+  redoing: Map<string, Redo>,
+  state: RunState,
+  options: PipelineOptions,
+): Promise<WindowOut | undefined> {
+  const { tagger, signal, planOnly } = options;
+  const { changes, waiting } = planOnly ? { changes: undone, waiting: [] } : split(undone, state.failed);
+  const current = planOnly ? carriedFor(changes, state.carried) : undefined;
+  const planning = changes.length > 0 ? tagger.plan(changes, { signal, current }) : Promise.resolve(empty());
+  return planning.then(
+    async (plan) => {
+      if (planOnly) {
+        carry(plan, options.repeated, state.carried);
+        return { plan, results: undefined };
+      }
+      withWaiting(plan, waiting);
+      return { plan, results: await applyWindow(plan, index, redoing, state.failed, options) };
+    },
+    (error: unknown) => {
+      // Aborted before its writes: nothing of this window was written, and a resumed run does all of it.
+      if (signal.aborted) return undefined;
+      throw error;
+    },
+  );
+}
+
+/**
+ * Writes a window's plan, its intents recorded first: each result carries its window (and, for a write finished
+ * as planned, that plan), and a repeated resource whose write did not succeed is marked failed.
+ */
+async function applyWindow(
+  plan: Plan,
+  index: number,
+  redoing: Map<string, Redo>,
+  failed: Set<string>,
+  options: PipelineOptions,
+): Promise<WriteResult[]> {
+  const intents = plan.entries.filter(reappliesDifferently).map((e) => intentOf(e, index));
+  if (intents.length > 0) options.onIntents?.(intents);
+  // A write finished as planned that fails again keeps its plan, whatever its line can say this time.
+  const keep = (result: WriteResult) => {
+    result.window = index;
+    const planned = result.outcome === 'failed' ? redoing.get(lineKey(result)) : undefined;
+    if (planned) result.planned = planned;
+  };
+  const onProgress = ({ result }: { result: WriteResult }) => {
+    keep(result);
+    options.onResult?.(result);
+  };
+  const { results } = await options.tagger.apply(plan, { signal: options.signal, onProgress });
+  for (const result of results) {
+    keep(result);
+    if (result.outcome !== 'changed' && result.outcome !== 'unchanged' && options.repeated?.has(result.arn))
+      failed.add(result.arn);
+  }
+  return results;
 }
 
 /** True when the run resumed did the write of `change`'s resource in window `index`. */
@@ -278,7 +330,7 @@ export async function prepass(
 }
 
 function resourcesOf(change: Change): string[] {
-  const source = typeof change.copyFrom === 'string' ? change.copyFrom : change.copyFrom?.arn;
+  const source = sourceArn(change);
   return source === undefined ? [change.arn] : [change.arn, source];
 }
 

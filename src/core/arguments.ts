@@ -286,7 +286,7 @@ export function adaptersArgument(value: unknown, field: string): Adapter[] {
       refuse(
         ConfigurationError,
         `${field}[${i}]`,
-        'an adapter: an object with a name and describe, list, tag and untag functions (see the README)',
+        'an adapter: an object with a name and describe, list, tag and untag functions (docs/adapter-contract.md in the package)',
         adapter,
       );
     }

@@ -4,7 +4,15 @@ import type { ParsedArn } from './arn.js';
 import { malformed } from './aws-errors.js';
 import { groupBy, once } from './collections.js';
 import { fromTagList, type TagPair } from './shapes.js';
-import type { Adapter, AdapterContext, ClientLoader, ClientScope, OptionalPackage, Tags } from './types.js';
+import type {
+  Adapter,
+  AdapterContext,
+  AdapterInventory,
+  ClientLoader,
+  ClientScope,
+  OptionalPackage,
+  Tags,
+} from './types.js';
 
 export { PARTITIONS, type ParsedArn, rejectTypeCase } from './arn.js';
 export { awsErrorName, awsFailure, isThrottling, malformed } from './aws-errors.js';
@@ -147,9 +155,92 @@ export async function regionOf(
   return String((typeof region === 'function' ? await region() : region) ?? '');
 }
 
-/** What the ARN-tagging helper needs of an SDK client: `send` with an abort signal. */
+/** What the kit's helpers need of an SDK client: `send` with an abort signal. */
 export interface CommandSender {
   send(command: never, options?: { abortSignal?: AbortSignal }): Promise<unknown>;
+}
+
+/** One paged list call: the operation, what each page asks, where its page token goes and comes back, its list. */
+export interface ListCall {
+  /** The operation, as the SDK module names its command: `DescribeLogGroups` is sent as DescribeLogGroupsCommand. */
+  operation: string;
+  /** What every page asks besides its token: the page size, filters. */
+  input?: Record<string, unknown> | undefined;
+  /** The request's page-token member: `NextToken`, `nextToken`, `Marker`, `ExclusiveStartTableName`, ... */
+  token: string;
+  /**
+   * Where an answer gives the next page's token: the member of that name (default: `token`'s), or a function
+   * that reads it from the page (as {@link pages} takes it).
+   */
+  next?: string | ((page: never) => unknown) | undefined;
+  /** The answer's list member; or members read together, each page's whole (CloudWatch's two kinds of alarm). */
+  member: string | readonly string[];
+}
+
+/**
+ * Every entry of a paged list call, page after page to the last (see {@link pages}); a page without its list
+ * member is malformed (see {@link listMember}). `sdk` is the SDK module, whose `${operation}Command` is sent.
+ */
+export async function* listEntries(
+  client: CommandSender,
+  sdk: object,
+  { operation, input, token, next = token, member }: ListCall,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<unknown> {
+  const Command = (sdk as Record<string, Command>)[`${operation}Command`] as Command;
+  const send = (value: string | undefined) =>
+    client.send(new Command({ ...input, [token]: value }), { abortSignal: signal });
+  const following =
+    typeof next === 'string' ? (page: unknown) => (page as Record<string, unknown>)[next] : next;
+  for await (const page of pages(operation, send, following as (page: unknown) => unknown)) {
+    yield* [member].flat().flatMap((field) => listMember(page, field, operation));
+  }
+}
+
+/**
+ * One type of an inventory: its list call, and the resource each entry of the answer names, either by its ARN
+ * (`arn`) or by the ARN's resource part (`resource`: `table/NAME`), which is then written in the scope's
+ * partition and account and the region the client calls (see {@link regionOf}).
+ */
+export type Listing = ListCall & {
+  /** The tags an entry carries, where the list call's answer has them (no tag read follows). */
+  tags?: ((entry: unknown) => Tags) | undefined;
+} & ({ arn: (entry: unknown) => string } | { resource: (entry: unknown) => string });
+
+/** What an inventory needs of an SDK client: `send`, and the region its configuration resolved (see {@link regionOf}). */
+type ListClient = CommandSender & { config: { region?: unknown } };
+
+/** An inventory whose types are each listed by one paged call: `listings` by type, in the order they are listed. */
+export interface ListedInventory<C extends ListClient> {
+  /** The ARN service field of the resources listed. */
+  service: string;
+  loader: ClientLoader<C>;
+  /** Imports the SDK module (the adapter's cached import). */
+  load(): Promise<object>;
+  listings: Readonly<Record<string, Listing>>;
+}
+
+/** The inventory of an adapter whose types are each listed by one paged call (see {@link Listing}). */
+export function listedInventory<C extends ListClient>(spec: ListedInventory<C>): AdapterInventory {
+  return {
+    types: Object.keys(spec.listings),
+    async *enumerate(ctx, scope, types, { signal }) {
+      const [client, sdk] = await Promise.all([ctx.client(spec.loader, scope, signal), spec.load()]);
+      let region: string | undefined;
+      for (const [type, listing] of Object.entries(spec.listings)) {
+        if (!types.includes(type)) continue;
+        if ('resource' in listing) region ??= await regionOf(client, scope);
+        const arnOf = (entry: unknown) =>
+          'resource' in listing
+            ? `arn:${scope.partition}:${spec.service}:${region}:${scope.account}:${listing.resource(entry)}`
+            : listing.arn(entry);
+        for await (const entry of listEntries(client, sdk, listing, signal)) {
+          const arn = arnOf(entry);
+          yield listing.tags ? { arn, type, tags: listing.tags(entry) } : { arn, type };
+        }
+      }
+    },
+  };
 }
 
 /**
@@ -196,3 +287,6 @@ export function arnTagging<M>(spec: ArnTagging<M>): Pick<Adapter, 'list' | 'tag'
 }
 
 type Make<M> = (sdk: M, arn: string) => unknown;
+
+/** An SDK command class, as `listEntries` finds it in the SDK module. */
+type Command = new (input: Record<string, unknown>) => never;

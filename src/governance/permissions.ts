@@ -2,7 +2,7 @@ import type { Engine } from '../core/engine.js';
 import { ConfigurationError, UnsupportedResourceError } from '../core/errors.js';
 import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
 import type { Permissions } from '../core/types.js';
-import type { Change } from '../jobs/plan.js';
+import type { Change } from '../jobs/plan-change.js';
 import { actionsOf, bulkActionsOf, noServiceAction, unknownServiceActions } from './explain.js';
 import { actionInfo } from './iam-data.js';
 

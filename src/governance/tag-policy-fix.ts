@@ -13,7 +13,8 @@ import { ConfigurationError } from '../core/errors.js';
 import { hasTag, tagsFromEntries } from '../core/shapes.js';
 import type { Tags } from '../core/types.js';
 import { changesArgument } from '../jobs/arguments.js';
-import type { Change, Plan, PlanOptions } from '../jobs/plan.js';
+import type { Plan, PlanOptions } from '../jobs/plan.js';
+import type { Change } from '../jobs/plan-change.js';
 import { policyArgument, type TagPolicy } from './tag-policy.js';
 import {
   type CheckResult,

@@ -17,7 +17,8 @@ import {
   isErrorCode,
   isUnitagError,
 } from '../core/errors.js';
-import type { Change, Plan, PlanEntry } from './plan.js';
+import type { Plan, PlanEntry } from './plan.js';
+import type { Change } from './plan-change.js';
 import type { BulkReport, ReportJson } from './report.js';
 
 /** A report option (`resume`): undefined, or a report as `reportArgument` takes it. */

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Options } from 'csv-parse/sync';
 import { parseArn } from '../core/arn.js';
 import { newTags } from '../core/shapes.js';
-import type { Change } from './plan.js';
+import type { Change } from './plan-change.js';
 
 /**
  * Checks one line's change against its resource's rules, with no AWS call (the tagger's `check`): what is wrong,

@@ -1,12 +1,16 @@
-import pLimit from 'p-limit';
+// Planning a job: each resource's current tags read once, its changes applied in order to work out before ->
+// after and the writes that make it, checked before any write; and applying a plan, exactly the writes it lists.
 import { countCalls } from '../core/clients.js';
 import type { Engine } from '../core/engine.js';
 import { AbortedError, InvalidTagError, type UnitagError } from '../core/errors.js';
 import { copyTags, hasTag, newTags, tagsFromEntries } from '../core/shapes.js';
 import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
-import type { TagRules, Tags, Target } from '../core/types.js';
-import { checkTagCount, isReservedKey, validateKeys, validateTags, validateWrite } from '../core/validate.js';
-import { type BulkOptions, type BulkSettings, listMany, type WriteInput, writeMany } from './bulk.js';
+import type { Tags, Target } from '../core/types.js';
+import { checkTagCount, validateKeys, validateTags, validateWrite } from '../core/validate.js';
+import type { BulkOptions, BulkSettings } from './bulk.js';
+import { type WriteInput, writeMany } from './bulk-write.js';
+import { applyChange, type Change, checkChange, reappliesSame, sourceArn } from './plan-change.js';
+import { type Current, entryKey, readCurrent, resolveAll, toRead } from './plan-read.js';
 import {
   type BulkReport,
   lineKey,
@@ -15,26 +19,6 @@ import {
   resumedLines,
   type WriteResult,
 } from './report.js';
-
-/**
- * What to do to one resource. Steps apply in this order: `copyFrom`, `rename`, `set`, `setIfAbsent`,
- * `remove`. Several changes naming the same ARN are applied one after the other.
- */
-export interface Change {
-  arn: string;
-  /** S3 objects only: the version to change. */
-  versionId?: string | undefined;
-  /** Keys to set (overwriting their values). */
-  set?: Tags | undefined;
-  /** Keys to remove. */
-  remove?: string[] | undefined;
-  /** Renames `old -> new`, keeping the value; a key the resource does not carry is left alone. */
-  rename?: Record<string, string> | undefined;
-  /** Keys to set only where the resource does not carry them yet. */
-  setIfAbsent?: Tags | undefined;
-  /** Copies tags from another resource (its `aws:` tags excluded), all of them or the keys named. */
-  copyFrom?: string | { arn: string; keys?: string[] | undefined } | undefined;
-}
 
 /** One resource in a plan. */
 export interface PlanEntry {
@@ -98,9 +82,6 @@ const unstable = new WeakSet<PlanEntry>();
 export function reappliesDifferently(entry: PlanEntry): boolean {
   return unstable.has(entry);
 }
-
-/** What a plan read: tags or an error, per ARN (and version: see `entryKey`). */
-type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError | undefined }>;
 
 /** Reads the current tags of every resource (and copy source) and computes what applying would change. */
 export async function plan(
@@ -238,31 +219,6 @@ export function apply(
   return writeMany(engine, policy, inputs, settings, options);
 }
 
-/** Resolves every target and copy source once, by ARN: its target, or why it cannot be read. */
-function resolveAll(engine: Engine, changes: Change[]): Map<string, Target | UnitagError> {
-  const targets = new Map<string, Target | UnitagError>();
-  for (const arn of changes.flatMap((c) => [c.arn, sourceArn(c)])) {
-    if (arn === undefined || targets.has(arn)) continue;
-    try {
-      targets.set(arn, engine.resolve(arn));
-    } catch (error) {
-      targets.set(arn, engine.fail(error, { arn }));
-    }
-  }
-  return targets;
-}
-
-/** What a plan reads: resources whose tags are given are not read, as targets (without a version) or sources. */
-function toRead(valid: Change[], given: PlanOptions['current']): Change[] {
-  const isGiven = (arn: string | undefined) => arn !== undefined && given?.has(arn) === true;
-  return valid
-    .map((c) => ({
-      ...c,
-      ...(isGiven(sourceArn(c)) ? { copyFrom: undefined } : {}),
-    }))
-    .filter((c) => c.versionId !== undefined || !isGiven(c.arn) || c.copyFrom !== undefined);
-}
-
 /**
  * The changes, each naming its resource as the first change that named it did: a log group's ARN with and
  * without `:*` is one resource, so one entry. ARNs that do not resolve stay as given, to fail in their entry.
@@ -281,14 +237,6 @@ function oneSpelling(engine: Engine, changes: Change[]): Change[] {
     first.set(canonical, arn);
     return arn === change.arn ? change : { ...change, arn };
   });
-}
-
-/**
- * One entry per ARN and version. NUL separates them: no ARN holds it, while an S3 object key may hold `?`, so
- * `b/k` at version V never shares an entry with the object `b/k?V`.
- */
-function entryKey(arn: string, versionId: string | undefined): string {
-  return versionId ? `${arn}\u0000${versionId}` : arn;
 }
 
 /** What is wrong with one change, with no AWS call (its ARN, its source's, its keys and values); or undefined. */
@@ -323,72 +271,6 @@ function checkAll(
   return invalid;
 }
 
-/** Checks one change's keys and values against the rules (`tag`'s and `untag`'s checks). */
-function checkChange(change: Change, rules: TagRules): void {
-  if (change.set) validateTags(change.set, rules, change.arn);
-  if (change.setIfAbsent) validateTags(change.setIfAbsent, rules, change.arn);
-  if (change.remove) validateKeys(change.remove, rules, change.arn);
-  const rename = Object.entries(change.rename ?? {});
-  validateKeys(
-    rename.map(([from]) => from),
-    rules,
-    change.arn,
-  );
-  validateKeys(
-    rename.map(([, to]) => to),
-    rules,
-    change.arn,
-  );
-  // copyFrom's keys are not checked: a key the source does not carry, or an aws: one, is simply not copied.
-}
-
-function sourceArn(change: Change): string | undefined {
-  return typeof change.copyFrom === 'string' ? change.copyFrom : change.copyFrom?.arn;
-}
-
-/**
- * The current tags of every target and copy source, batched through `listMany`; versioned S3 objects are read
- * with their version, under the same concurrency. Keyed by `entryKey`.
- */
-async function readCurrent(
-  engine: Engine,
-  policy: TaggingApiPolicy,
-  changes: Change[],
-  targets: Map<string, Target | UnitagError>,
-  settings: BulkSettings,
-  { signal }: PlanOptions,
-): Promise<Current> {
-  const current: Current = new Map();
-  const plain = new Set(changes.filter((c) => !c.versionId).map((c) => c.arn));
-  for (const c of changes) if (sourceArn(c) !== undefined) plain.add(sourceArn(c) as string);
-  const inputs = [...plain].map((arn) => {
-    const target = targets.get(arn) as Target | UnitagError;
-    return target instanceof Error
-      ? { result: { arn, outcome: 'failed' as const, error: target } }
-      : { target };
-  });
-  for (const r of (await listMany(engine, policy, inputs, settings, { signal })).results)
-    current.set(r.arn, r);
-  const limit = pLimit(settings.concurrency);
-  await Promise.all(
-    changes
-      .filter((c) => c.versionId)
-      .map((c) =>
-        limit(async () => {
-          const id = entryKey(c.arn, c.versionId);
-          const target = targets.get(c.arn) as Target | UnitagError;
-          if (target instanceof Error) return void current.set(id, { error: target });
-          try {
-            current.set(id, { tags: await engine.read(target, { versionId: c.versionId, signal }) });
-          } catch (error) {
-            current.set(id, { error: error as UnitagError });
-          }
-        }),
-      ),
-  );
-  return current;
-}
-
 function newEntry(
   change: Change,
   target: Target | UnitagError | undefined,
@@ -414,64 +296,10 @@ function newEntry(
   return { ...entry, before: copyTags(read.tags), after: copyTags(read.tags) };
 }
 
-/** True when the entry's changes leave its `after` as it is (set, remove, a rename alone, ...). */
+/** True when the entry's changes, applied again to its `after`, leave it as it is (see `reappliesSame`). */
 function stable(entry: PlanEntry, changes: Change[], current: Current): boolean {
-  // Only a rename, a set-if-absent or a copy depends on the tags it starts from.
-  if (!changes.some((c) => c.rename || c.setIfAbsent || c.copyFrom)) return true;
-  const target = planned.get(entry) as Target;
-  try {
-    let again = entry.after as Tags;
-    for (const change of changes) {
-      const source = sourceArn(change);
-      again = applyChange(
-        again,
-        change,
-        source === undefined ? undefined : current.get(source)?.tags,
-        target.info.rules.caseInsensitiveKeys,
-      );
-    }
-    const after = entry.after as Tags;
-    const keys = Object.keys(again);
-    return (
-      keys.length === Object.keys(after).length &&
-      keys.every((k) => hasTag(after, k) && after[k] === again[k])
-    );
-  } catch {
-    return false;
-  }
-}
-
-// Tags are prototype-free objects (see newTags): a key such as `constructor` or `__proto__` is only ever an
-// own key, so `hasTag`, assignment and `delete` treat it like any other.
-function applyChange(before: Tags, change: Change, source: Tags | undefined, caseInsensitive: boolean): Tags {
-  const after = copyTags(before);
-  // Where keys ignore case (IAM users and roles), a key is written under the spelling the resource has stored.
-  const stored = (key: string) =>
-    caseInsensitive ? (Object.keys(after).find((k) => k.toLowerCase() === key.toLowerCase()) ?? key) : key;
-  if (change.copyFrom !== undefined) {
-    const keys = typeof change.copyFrom === 'string' ? undefined : change.copyFrom.keys;
-    for (const [key, value] of Object.entries(source ?? {})) {
-      if (!isReservedKey(key) && (!keys || keys.includes(key))) after[key] = value;
-    }
-  }
-  for (const [from, to] of Object.entries(change.rename ?? {})) {
-    if (isReservedKey(from)) throw new InvalidTagError(`Cannot rename the reserved key "${from}".`, change);
-    const source = stored(from);
-    if (hasTag(after, source)) {
-      const value = after[source] as string;
-      delete after[source];
-      after[to] = value;
-    }
-  }
-  for (const [key, value] of Object.entries(change.set ?? {})) after[stored(key)] = value;
-  for (const [key, value] of Object.entries(change.setIfAbsent ?? {})) {
-    if (!hasTag(after, stored(key))) after[key] = value;
-  }
-  for (const key of change.remove ?? []) {
-    if (isReservedKey(key)) throw new InvalidTagError(`Cannot remove the reserved key "${key}".`, change);
-    delete after[stored(key)];
-  }
-  return after;
+  const { caseInsensitiveKeys } = (planned.get(entry) as Target).info.rules;
+  return reappliesSame(entry.after as Tags, changes, (arn) => current.get(arn)?.tags, caseInsensitiveKeys);
 }
 
 // Works out the writes from before -> after and checks them against the resource's rules, once.

@@ -15,7 +15,7 @@ import { findPython } from './python.js';
 
 /** The localstack-core release the requirements pin (its version and every dependency's). */
 const REQUIREMENTS = 'localstack/requirements.txt';
-/** What the first install costs, as the log and the README say it: it depends on the network, not on unitag. */
+/** What the first install costs, as the log and docs/testing-with-localstack.md say it: it depends on the network, not on unitag. */
 const INSTALL_TIME = 'which takes about half a minute to a few minutes depending on the network';
 /** How long a start waits for another process's install before it gives up. */
 const LOCK_WAIT_MS = 15 * 60_000;

@@ -9,10 +9,16 @@ export interface LocalStackHealth {
   version?: string;
 }
 
+// A loaded machine can keep a busy LocalStack from answering for seconds; one that is silent this long is taken
+// for none (or a hung one, which the caller tells apart by its files).
+const HEALTH_TIMEOUT_MS = 10_000;
+
 /** The health document of the LocalStack at `endpoint`, or undefined when nothing (or something else) answers. */
 export async function health(endpoint: string): Promise<LocalStackHealth | undefined> {
   try {
-    const response = await fetch(`${endpoint}/_localstack/health`, { signal: AbortSignal.timeout(2000) });
+    const response = await fetch(`${endpoint}/_localstack/health`, {
+      signal: AbortSignal.timeout(HEALTH_TIMEOUT_MS),
+    });
     if (!response.ok) return undefined;
     const document = (await response.json()) as unknown;
     const isHealth = typeof document === 'object' && document !== null && 'services' in document;

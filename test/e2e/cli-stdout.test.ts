@@ -59,6 +59,8 @@ beforeAll(async () => {
 });
 afterAll(() => fake?.close());
 
+// A test runs the CLI up to twenty times: seconds each on a loaded machine, so the suite's timeout (which only
+// bounds a hang) is raised from the project's 60 s.
 describe('the CLI when standard output cannot be written', () => {
   it('a file-size limit (ulimit -f 8) is exit 1 and one line, not a stack trace nor a silent cut', async () => {
     // Prepare
@@ -154,4 +156,4 @@ describe('the CLI when standard output cannot be written', () => {
       expect(run.stderr, command).not.toMatch(STACK_TRACE);
     }
   });
-});
+}, 180_000);

@@ -44,6 +44,9 @@ beforeAll(() => {
   if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first (npm test does).`);
 });
 
+// Each find lists every SNS topic and SQS queue of the shared LocalStack (as many as the tests before made) in
+// several CLI runs: tens of seconds on a loaded machine, so the suite's timeout (which only bounds a hang) is
+// raised from the project's 60 s.
 describe('unitag find --missing / --untagged (built CLI, on LocalStack)', () => {
   it('prints what lacks a key in every format, never what carries it', async () => {
     // Prepare: a topic with owner, one with team only, a queue never tagged.
@@ -134,7 +137,7 @@ describe('unitag find --missing / --untagged (built CLI, on LocalStack)', () => 
     expect(out).toMatchObject({ code: 2, stdout: '' });
     expect(out.stderr).toMatch(message);
   });
-});
+}, 300_000);
 
 describe('unitag find --missing against an endless account (a local fake AWS)', () => {
   // Answers STS, an SNS ListTopics that never ends (100 topics a page), and tag reads through the tagging API:

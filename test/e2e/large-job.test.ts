@@ -6,11 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RatedAws, startRatedAws } from '../../bench/rated-aws.js';
+import { WINDOW } from '../../src/cli/pipeline.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const cli = join(root, 'dist/src/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-large-'));
 const LINES = 60_000;
+/** The windows a job has under way at once (runPipeline's inFlight, src/cli/pipeline.ts). */
+const WINDOWS_IN_FLIGHT = 2;
 
 let fake: RatedAws;
 const volume = (run: string, i: number) =>
@@ -55,14 +58,23 @@ function start(args: string[]): {
   return { child, done };
 }
 
-async function untilJournalHas(path: string, lines: number): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+/**
+ * Resolves once the journal has more than `lines` lines; throws if the run ends first. No deadline of its own: a
+ * loaded machine takes longer to get there, and the test's timeout bounds a hang.
+ */
+async function untilJournalHas(path: string, lines: number, child: ChildProcess): Promise<void> {
+  for (;;) {
     if (existsSync(path) && readFileSync(path, 'utf8').split('\n').length > lines) return;
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(
+        `the run ended (exit ${child.exitCode ?? child.signalCode}) before its journal had ${lines} lines`,
+      );
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  throw new Error(`the journal ${path} did not reach ${lines} lines`);
 }
+
+/** How many of `arns` the fake holds the job's `cost` tag on. */
+const written = (arns: string[], run: string) => arns.filter((arn) => fake.tagsOf(arn)?.cost === run).length;
 
 describe('a job of many windows', () => {
   it('an unfinished run is resumed into its own report only: another --report is exit 2, before any call', async () => {
@@ -75,18 +87,19 @@ describe('a job of many windows', () => {
     expect(existsSync(join(dir, 'other.json.journal'))).toBe(false);
   });
 
-  it('Ctrl-C stops it within seconds (the writes under way finish, the report is written); --resume finishes exactly the rest', async () => {
+  it('Ctrl-C stops it promptly (the writes under way finish, the report is written); --resume finishes exactly the rest', async () => {
     const { path, arns } = job('a');
     const report = join(dir, 'a.json');
     const first = start(['apply', path, '--report', report]);
-    await untilJournalHas(`${report}.journal`, 12_000);
-    const interrupted = Date.now();
+    await untilJournalHas(`${report}.journal`, 12_000, first.child);
+    const before = written(arns, 'a');
     first.child.kill('SIGINT');
     const { code } = await first.done;
     expect(code).toBe(130);
-    // The writes under way finish (a CreateTags batch at most per window in flight), then the report is
-    // written: a few seconds at most, whatever the job's size.
-    expect(Date.now() - interrupted).toBeLessThan(5_000);
+    // The windows under way finish (at most the pipeline's windows in flight), then the report is written:
+    // whatever the job's size, and whatever the machine's speed, no more than that is written after the signal.
+    // (Counted in writes, not seconds: a loaded machine takes seconds for the windows under way alone.)
+    expect(written(arns, 'a') - before).toBeLessThanOrEqual(WINDOWS_IN_FLIGHT * WINDOW);
     const partial = JSON.parse(readFileSync(report, 'utf8'));
     const done = partial.resources.filter((r: { outcome: string }) => r.outcome === 'changed');
     expect(done.length).toBeGreaterThan(0);
@@ -98,5 +111,5 @@ describe('a job of many windows', () => {
     const final = JSON.parse(readFileSync(report, 'utf8'));
     expect(final.totals).toMatchObject({ total: LINES, changed: LINES, failed: 0, skipped: 0 });
     for (const arn of arns) expect(fake.tagsOf(arn)?.cost).toBe('a');
-  }, 120_000);
+  }, 600_000); // a minute here; several on a loaded machine, which the test waits out rather than times
 });

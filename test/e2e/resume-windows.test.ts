@@ -89,13 +89,17 @@ function start(
   return { child, done };
 }
 
-async function until(what: string, test: () => boolean): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
+/**
+ * Resolves once `test` holds; throws if `child` (the run that makes it hold) ends first. No deadline of its own:
+ * a loaded machine takes longer to get there, and the test's timeout bounds a hang.
+ */
+async function until(what: string, test: () => boolean, child: ChildProcess): Promise<void> {
+  for (;;) {
     if (test()) return;
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`the run ended (exit ${child.exitCode ?? child.signalCode}) before ${what} appeared`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`${what} did not happen within a minute`);
 }
 
 const read = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8') : '');
@@ -107,8 +111,10 @@ async function killedInFirstWindow(run: string): Promise<{ job: Job; report: str
   fake.hold = { operations: new Set(['ec2:CreateTags']), text: j.stuck };
   const first = start(['apply', j.path, '--report', report, '-o', 'json']);
   // The first window cannot end (one of its writes is never answered), so the second has not started.
-  await until(`the journal line of ${j.twice}`, () =>
-    read(`${report}.journal`).includes(`"arn":"${j.twice}"`),
+  await until(
+    `the journal line of ${j.twice}`,
+    () => read(`${report}.journal`).includes(`"arn":"${j.twice}"`),
+    first.child,
   );
   first.child.kill('SIGKILL');
   await first.done;
@@ -221,7 +227,11 @@ describe('on LocalStack, through a proxy that holds one write', () => {
     const held = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
     try {
       const first = start(['apply', path, '--report', report], held);
-      await until(`the journal line of ${role}`, () => read(`${report}.journal`).includes(`"arn":"${role}"`));
+      await until(
+        `the journal line of ${role}`,
+        () => read(`${report}.journal`).includes(`"arn":"${role}"`),
+        first.child,
+      );
       first.child.kill('SIGKILL');
       await first.done;
       expect(await localTagger().list(role)).toEqual({ a: '1' });

@@ -70,6 +70,9 @@ async function search(query: FindQuery, mine: Set<string>) {
   return { found: found.sort(), types, failures: relevant, progress: new Set(progress) };
 }
 
+// Each search lists every resource of six services in the shared LocalStack (as many as the tests before
+// made), three times: tens of seconds on a loaded machine, so the tests' timeout (which only bounds a hang) is
+// raised from the project's 60 s.
 describe('find --missing / --untagged on LocalStack', () => {
   it('finds exactly the resources that lack owner, or every tag, of every type it lists', async () => {
     // Prepare
@@ -99,4 +102,4 @@ describe('find --missing / --untagged on LocalStack', () => {
     expect(found).toEqual([volume]);
     expect([...progress]).toEqual(['ec2']);
   });
-});
+}, 300_000);

@@ -49,7 +49,8 @@ function runtimesOn(port: number): number[] {
 
 describe('an embedded LocalStack started by two processes on one port at once', () => {
   it('runs once, owned by the one that started it: the other’s stop leaves it running, a SIGKILL of the owner ends it', async () => {
-    // Prepare: both owners held until a file exists, so that both look at the port at the same instant.
+    // Prepare: both owners held until a file exists, created once both wait for it (however long their start
+    // took), so that both look at the port at the same instant.
     const port = await freePort();
     const endpoint = `http://127.0.0.1:${port}`;
     cleanups.push(() => stopLocalStack({ cacheDir, port }));
@@ -59,7 +60,7 @@ describe('an embedded LocalStack started by two processes on one port at once', 
       owner(options, ownerEnv(), 'wait', { startWhen: go }),
       owner(options, ownerEnv(), 'wait', { startWhen: go }),
     ];
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await Promise.all(both.map(({ ready }) => ready));
     // Act
     writeFileSync(go, '');
     const results = await Promise.all(both.map(({ result }) => result));
@@ -74,7 +75,8 @@ describe('an embedded LocalStack started by two processes on one port at once', 
     expect(await health(endpoint)).toBeDefined();
     starter.child.kill('SIGKILL');
     await exited(starter.child);
-    expect(await eventually(() => !runtimes.some(alive), 20_000)).toBe(true);
+    // Its watchdog ends it: SIGTERM, then SIGKILL after 10 s if LocalStack has not ended (slower when loaded).
+    expect(await eventually(() => !runtimes.some(alive), 60_000)).toBe(true);
     expect(await health(endpoint)).toBeUndefined();
-  }, 90_000);
+  }, 240_000);
 });

@@ -263,11 +263,14 @@ describe('tag matchers on LocalStack', () => {
 
     it('expect.poll reads again until the tags arrive', async () => {
       const arn = await createTopic(awsConfig(), uniqueName('matchers-late'));
-      const tagged = new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
-        tagger.tag(arn, { team: 'late' }),
-      );
       const before = tagger.calls;
-      await expect.poll(() => arn, { timeout: 5000, interval: 100 }).toHaveTags({ team: 'late' });
+      // The tags arrive once the poll has read twice without them (counted, not timed: however slow the reads).
+      const tagged = (async () => {
+        while (tagger.calls - before < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+        await tagger.tag(arn, { team: 'late' });
+      })();
+      // The poll's timeout only bounds a hang.
+      await expect.poll(() => arn, { timeout: 30_000, interval: 100 }).toHaveTags({ team: 'late' });
       await tagged;
       expect(tagger.calls - before).toBeGreaterThan(2);
     });

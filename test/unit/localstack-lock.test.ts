@@ -8,20 +8,21 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tryAcquire } from '../../src/localstack/lock.js';
-import { exited, removeTempDirs, tempDir } from '../localstack-fake.js';
+import { eventually, exited, removeTempDirs, tempDir } from '../localstack-fake.js';
 
 afterAll(removeTempDirs);
 
 const lockModule = new URL('../../src/localstack/lock.ts', import.meta.url).pathname;
 
 /**
- * A process that takes `file` once `go` exists, notes when it held it in `journal`, holds it `ms`, and gives
- * it back.
+ * A process that says it is ready (a line in `ready`), takes `file` once `go` exists, notes when it held it in
+ * `journal`, holds it `ms`, and gives it back.
  */
-function contender(file: string, go: string, journal: string, ms: number) {
+function contender(file: string, go: string, ready: string, journal: string, ms: number) {
   const script = `
     import { appendFileSync, existsSync } from 'node:fs';
     import { acquire } from ${JSON.stringify(lockModule)};
+    appendFileSync(${JSON.stringify(ready)}, process.pid + '\\n');
     while (!existsSync(${JSON.stringify(go)})) await new Promise((resolve) => setTimeout(resolve, 2));
     const use = { name: 'test', reason: 'start-failed', doing: 'testing', waitMs: 20000, tooLong: () => new Error('too long'), log: () => {} };
     const release = await acquire(${JSON.stringify(file)}, use);
@@ -50,8 +51,11 @@ describe('a lock file', () => {
     mkdirSync(join(dir, 'run'));
     writeFileSync(file, JSON.stringify({ pid: await deadPid(), host: hostname() }));
     const go = join(dir, 'go');
-    const all = [1, 2, 3, 4].map(() => contender(file, go, journal, 150));
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    const ready = join(dir, 'ready');
+    const all = [1, 2, 3, 4].map(() => contender(file, go, ready, journal, 150));
+    // All four wait for `go` (however long they took to start), so that they find the lock at once.
+    const readyLines = () => (existsSync(ready) ? readFileSync(ready, 'utf8').trim().split('\n').length : 0);
+    expect(await eventually(() => readyLines() === 4, 20_000)).toBe(true);
     // Act
     writeFileSync(go, '');
     await Promise.all(all.map(exited));
@@ -63,7 +67,7 @@ describe('a lock file', () => {
       expect([what, (lines[i + 1] as string).split(' ').slice(0, 2)]).toEqual(['in', [pid, 'out']]);
     }
     expect(existsSync(file)).toBe(false);
-  }, 30_000);
+  }, 60_000);
 
   it('held by a live process (or being written, or from another host) is not taken at once; one whose holder has exited, or whose pid a later process has, is', async () => {
     const file = join(tempDir(), 'venv-0123456789abcdef.lock');

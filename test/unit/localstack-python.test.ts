@@ -37,6 +37,8 @@ function fake(path: string, version: string): string {
   return fakePython(folder, name);
 }
 
+// Each look runs the fake Pythons it finds (a Node process each): seconds on a loaded machine, so the tests'
+// timeout (which only bounds a hang) is raised from the project's 5 s.
 describe('findPython', () => {
   it('with nothing set and nothing found, it names each command and folder it tried, and not LOCALSTACK_PYTHON', () => {
     const error = failure();
@@ -95,4 +97,4 @@ describe('findPython', () => {
     process.env.LOCALSTACK_PYTHON = given;
     expect(findPython()).toBe(given);
   });
-});
+}, 30_000);

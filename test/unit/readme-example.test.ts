@@ -1,15 +1,16 @@
-// The README's worked example is the code that test/e2e/consumer-project.test.ts runs: each README code block
-// whose first line names a file of examples/ must equal that file.
+// The worked example (docs/testing-with-localstack.md, linked from the README's quick start) is the code that
+// test/e2e/consumer-project.test.ts runs: each of that page's code blocks whose first line names a file of
+// examples/ must equal that file.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url);
-const readme = readFileSync(new URL('README.md', root), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n\/\/ (examples\/[^\n]+)\n([\s\S]*?)\n```/g)].map(
+const page = readFileSync(new URL('docs/testing-with-localstack.md', root), 'utf8');
+const blocks = [...page.matchAll(/```ts\n\/\/ (examples\/[^\n]+)\n([\s\S]*?)\n```/g)].map(
   ([, path, body]) => [path as string, body as string] as const,
 );
 
-describe('README worked example', () => {
+describe('the worked example in docs/testing-with-localstack.md', () => {
   it('shows the example files', () => {
     expect(blocks.map(([path]) => path)).toEqual([
       'examples/localstack-vitest/test/global-setup.ts',

@@ -74,13 +74,26 @@ describe('dispatch (pure: no AWS)', () => {
     }
   });
 
-  it('registers one adapter per file in adapters/', async () => {
+  it('registers one adapter per file in adapters/; the other files there are helpers named after theirs', async () => {
+    // Prepare: each module of adapters/, and whether it default-exports an adapter factory.
     const { readdirSync } = await import('node:fs');
-    const files = readdirSync(new URL('../../adapters/', import.meta.url))
-      .filter((f) => f.endsWith('.ts'))
-      .map((f) => f.replace(/\.ts$/, ''));
+    const files = readdirSync(new URL('../../adapters/', import.meta.url)).filter((f) => f.endsWith('.ts'));
+    const modules = await Promise.all(
+      files.map(async (file) => {
+        const module = await import(new URL(`../../adapters/${file}`, import.meta.url).href);
+        return { name: file.replace(/\.ts$/, ''), factory: typeof module.default === 'function' };
+      }),
+    );
     const names = [...registry.adapters.keys(), registry.fallback.name].sort();
-    expect(names).toEqual(files.sort());
+    // Assess: every factory is registered; a helper module (`ec2-resource-ids.ts`) is named after its adapter.
+    expect(
+      modules
+        .filter((m) => m.factory)
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(names);
+    const helpers = modules.filter((m) => !m.factory).map((m) => m.name);
+    expect(helpers.filter((helper) => !names.some((name) => helper.startsWith(`${name}-`)))).toEqual([]);
   });
 });
 
@@ -150,7 +163,7 @@ describe('ARN shape: an ARN that does not name exactly one resource is refused, 
         if (other !== type) expect(route(ec2(`${type}/${otherPrefix}-0123456789abcdef0`))).toBe('InvalidArn');
       }
     }
-  });
+  }, 30_000); // every pair of EC2 types: a second here, more on a loaded machine
 
   it('refuses, as InvalidArn, every ARN holding a control character (property)', () => {
     const control = fc

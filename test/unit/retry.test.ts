@@ -18,6 +18,11 @@ async function inFakeTime<T>(ms: number, task: () => Promise<T>): Promise<T> {
   return running;
 }
 
+/** Resolves once `check` holds, looking again on each turn of the event loop (setImmediate stays real). */
+async function untilReal(check: () => boolean): Promise<void> {
+  while (!check()) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('job-level retry', () => {
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
@@ -96,15 +101,18 @@ describe('job-level retry', () => {
   });
 
   it('a stop during a backoff ends the resource at once with its last error', async () => {
-    vi.useRealTimers();
+    // Fake time stands still: the report can only come if the stop ends the backoff, whatever the machine's speed.
     sns.on(TagResourceCommand).rejects(awsError('Throttling', 400));
     const controller = new AbortController();
     const tagger = mockedTagger({ preferTaggingApi: false });
-    const started = Date.now();
+    const startedAt = Date.now();
     const running = tagger.tagMany([topic(1)], { a: '1' }, { signal: controller.signal });
-    setTimeout(() => controller.abort(), 100);
+    // The stop comes once the first attempt was throttled and its backoff is waiting (its timer is set).
+    await untilReal(() => sns.commandCalls(TagResourceCommand).length === 1 && vi.getTimerCount() > 0);
+    controller.abort();
     const report = await running;
-    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(Date.now()).toBe(startedAt); // no fake time had to pass: the backoff was not waited out
+    expect(sns.commandCalls(TagResourceCommand)).toHaveLength(1);
     expect(report.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'Throttled' } });
   });
 });

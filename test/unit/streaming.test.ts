@@ -14,7 +14,8 @@ import { prepass, runPipeline, SeenFilter } from '../../src/cli/pipeline.js';
 import { jobWindows } from '../../src/jobs/job-stream.js';
 import type { WriteResult } from '../../src/jobs/report.js';
 import { lineKey } from '../../src/jobs/report.js';
-import { doneKey, keyHash, ReportFile, readEarlier } from '../../src/jobs/report-file.js';
+import { ReportFile } from '../../src/jobs/report-file.js';
+import { doneKey, keyHash, readEarlier } from '../../src/jobs/report-journal.js';
 import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 
 const { sns } = mockClients({ sns: SNSClient });

@@ -6,7 +6,7 @@ import { matchesValue, parseTagPolicy, typeListed, valueAllowed } from '../../sr
 import { checkMany, checkResource } from '../../src/governance/tag-policy-check.js';
 import { fitFix, fixResources } from '../../src/governance/tag-policy-fix.js';
 import { parseJob } from '../../src/jobs/job.js';
-import type { Change } from '../../src/jobs/plan.js';
+import type { Change } from '../../src/jobs/plan-change.js';
 import type { ReadReport } from '../../src/jobs/report.js';
 import type { Tagger } from '../../src/tagger.js';
 

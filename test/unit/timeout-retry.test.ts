@@ -87,25 +87,28 @@ describe('Retry and unanswered requests', () => {
 
 describe('a bulk run against a request never answered', () => {
   it('sends it 3 times when the SDK sends it once, and the error counts all 3 and names the endpoint', async () => {
-    // Prepare: one attempt per SDK call (useFakeAws), unitag's default retry budget.
+    // Prepare: one attempt per SDK call (useFakeAws), unitag's default retry budget. Both SDK clients are loaded
+    // first (answered reads), and the read timeout leaves the answered TagResource a second, so that only the
+    // hung request times out however loaded the machine.
     aws.fake.hang.add('TagQueue');
     const heard: number[] = [];
     const tagger = aws.tagger({
-      readTimeout: 200,
+      readTimeout: 1000,
       retryFor: undefined,
       preferTaggingApi: false,
       onUnanswered: ({ attempt }) => heard.push(attempt),
     });
+    await tagger.listMany([TOPIC, QUEUE]);
     // Act
     const report = await tagger.tagMany([TOPIC, QUEUE], { a: '1' });
     // Assess
     expect(report.results.map((r) => r.error?.code)).toEqual([undefined, 'Timeout']);
     expect(aws.fake.requests.filter((op) => op === 'TagQueue')).toHaveLength(3);
     expect(report.results[1]?.error?.message).toContain(
-      `no answer from ${aws.fake.endpoint} within 0.2 s in each of 3 attempts`,
+      `no answer from ${aws.fake.endpoint} within 1 s in each of 3 attempts`,
     );
     expect(heard).toEqual([1, 1, 1]);
-  });
+  }, 30_000); // three read timeouts and two backoffs (up to 3 s): about 5 s, more on a loaded machine
 });
 
 describe('the CLI notes of unanswered requests', () => {

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { JobFormat } from '../../jobs/job.js';
 import type { JobIdentity, LineJson, WriteResult } from '../../jobs/report.js';
-import type { Earlier, ReportFile } from '../../jobs/report-file.js';
+import type { ReportFile } from '../../jobs/report-file.js';
+import type { Earlier } from '../../jobs/report-journal.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -14,23 +15,31 @@ import {
   outputOption,
   UsageError,
 } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 import { badLine, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
 
 // The report file, the pipeline and the output are loaded by the functions that use them, when a job runs:
 // `unitag --help` and the commands' help load none of them.
 
-const EXAMPLES = `
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
 Examples:
   $ unitag apply job.csv --report report.json
   $ unitag apply job.csv --resume report.json     (after an interruption: finishes the rest)
-  $ unitag apply job.ndjson --dry-run`;
+  $ unitag apply job.ndjson --dry-run`,
+  exitCodes: {
+    2: 'bad usage, a report that cannot be written or belongs to another job, or bad job lines (each named with its line number; the valid lines are still applied)',
+    130: 'interrupted: the calls under way finish and the report is written (a second Ctrl-C ends at once); --resume goes on',
+  },
+};
 
 /** `unitag apply JOB`: plans the job, then makes exactly the writes the plan lists. */
 export function registerApply(program: Command, done: (code: number) => void): void {
   jobSource(
-    program
-      .command('apply')
-      .description('carry out a job: plan it, then make exactly the writes the plan lists'),
+    withHelp(program.command('apply'), HELP).description(
+      'carry out a job: plan it, then make exactly the writes the plan lists',
+    ),
   )
     .option('--dry-run', 'print the plan and write nothing')
     .option('--report <path>', 'write a JSON report, kept up to date while the job runs')
@@ -40,7 +49,6 @@ export function registerApply(program: Command, done: (code: number) => void): v
       'take the --resume report even if it belongs to another job, or to another place',
     )
     .addOption(outputOption(['table', 'json', 'csv']))
-    .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts: ApplyOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       if (opts.dryRun) return done(await streamPlan(global, file, opts.format, opts.output));
@@ -83,26 +91,19 @@ async function applyLocked(
   reportPath: string | undefined,
   release: () => void,
 ): Promise<number> {
-  const earlier = opts.resume ? await readEarlierReport(opts.resume) : undefined;
-  if (earlier?.from === 'journal' && reportPath && !sameFile(reportPath, opts.resume as string)) {
-    // That run's journal would be left behind, blocking its report: it is finished where it was started.
-    throw new UsageError(
-      `${opts.resume} belongs to an unfinished run: resume it into the same report (--resume ${opts.resume}, without --report)`,
-    );
-  }
-  const [{ ReportFile }, { printable }, { prepass }] = await Promise.all([
+  const earlier = await readResumed(opts.resume, reportPath);
+  const [{ ReportFile }, { printable }, { prepass }, { jobIdentity }] = await Promise.all([
     import('../../jobs/report-file.js'),
     import('../render.js'),
     import('../pipeline.js'),
+    import('../job-identity.js'),
   ]);
   // The report and its journal must be writable before the first AWS call.
   const reportFile = new ReportFile(reportPath);
-  try {
+  await writingReport(reportPath, () => {
     reportFile.check();
     reportFile.checkJournal(earlier, opts.resume);
-  } catch (error) {
-    throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
-  }
+  });
   const source = await jobSourceOf(file);
   const tagger = await makeTagger(global);
   const callsBefore = tagger.calls;
@@ -111,21 +112,10 @@ async function applyLocked(
   const first = await prepass(await windowsOf(tagger, source, kind), await badLine(file));
   if (first.changes === 0 && first.badLines > 0) return EXIT.usage;
   // Before the first read: the job's identity (when a report is written or resumed), and the resume check.
-  const job = reportPath
-    ? await identify(
-        tagger,
-        await digest(source),
-        global,
-        earlier && !opts.forceResume ? opts.resume : undefined,
-      )
-    : undefined;
-  if (earlier && job && !opts.forceResume) checkResume(earlier, job, opts.resume as string);
+  const resume = { earlier, path: opts.resume, force: opts.forceResume };
+  const job = reportPath ? await jobIdentity(tagger, source, global, resume) : undefined;
   reportFile.job = job;
-  try {
-    await reportFile.open(earlier, opts.resume);
-  } catch (error) {
-    throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
-  }
+  await writingReport(reportPath, () => reportFile.open(earlier, opts.resume));
   const stop = new StopOnSignal(reportFile, release);
   // A report that can no longer be written stops the job: writes it could not record would be lost to resume.
   reportFile.onFailure = () => stop.abort();
@@ -139,6 +129,18 @@ async function applyLocked(
     return EXIT.failed;
   } finally {
     stop.release();
+  }
+}
+
+/** Runs a step that writes the report: its failure is a usage mistake (exit 2) that names the report. */
+async function writingReport(
+  reportPath: string | undefined,
+  step: () => void | Promise<void>,
+): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    throw new UsageError(`cannot write the report ${reportPath}: ${(error as Error).message}`);
   }
 }
 
@@ -227,7 +229,7 @@ async function reportResumed(
   out: { resumed(lines: LineJson[]): Promise<void> },
   totals: Record<string, number>,
 ): Promise<void> {
-  const { doneLines } = await import('../../jobs/report-file.js');
+  const { doneLines } = await import('../../jobs/report-journal.js');
   const batch: LineJson[] = [];
   for (const line of doneLines(path, earlier.from)) {
     count(totals, line.outcome);
@@ -279,22 +281,26 @@ async function lineCount(source: { text: string } | { path: string }): Promise<n
   return lines;
 }
 
-/** sha256 of the job's bytes, streamed. */
-async function digest(source: { text: string } | { path: string }): Promise<string> {
-  const { createHash } = await import('node:crypto');
-  const hash = createHash('sha256');
-  if ('text' in source) return hash.update(source.text).digest('hex');
-  for await (const chunk of createReadStream(source.path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-async function readEarlierReport(path: string): Promise<Earlier | undefined> {
-  const { readEarlier } = await import('../../jobs/report-file.js');
+/** What the run resumed left; an unfinished run is resumed only into its own report. */
+async function readResumed(
+  path: string | undefined,
+  reportPath: string | undefined,
+): Promise<Earlier | undefined> {
+  if (!path) return undefined;
+  const { readEarlier } = await import('../../jobs/report-journal.js');
+  let earlier: Earlier | undefined;
   try {
-    return await readEarlier(path);
+    earlier = await readEarlier(path);
   } catch (error) {
     throw new UsageError(`cannot resume from ${path}: ${(error as Error).message}`);
   }
+  if (earlier?.from === 'journal' && reportPath && !sameFile(reportPath, path)) {
+    // That run's journal would be left behind, blocking its report: it is finished where it was started.
+    throw new UsageError(
+      `${path} belongs to an unfinished run: resume it into the same report (--resume ${path}, without --report)`,
+    );
+  }
+  return earlier;
 }
 
 /** True when two paths name one file (the same path, or the same file through links). */
@@ -306,71 +312,6 @@ function sameFile(a: string, b: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * What a report belongs to: a fingerprint of the job's changes and of the account, region, endpoint and
- * profile it runs against (the account from STS, one call).
- */
-async function identify(
-  tagger: Tagger,
-  job: string,
-  global: GlobalOptions,
-  resuming: string | undefined,
-): Promise<JobIdentity> {
-  const [{ printable }, { createHash }] = await Promise.all([import('../render.js'), import('node:crypto')]);
-  const account = await callerAccount(tagger).catch((error: Error) => {
-    // A resume must know the account to know the report is this job's: without it, it stops, and says why.
-    if (resuming) {
-      throw new IdentityError(
-        `cannot check that ${resuming} belongs to this job: STS GetCallerIdentity failed 3 times (${printable(error.message)}). Run again, or add --force-resume to take the report without that check.`,
-      );
-    }
-    // Without an answer from STS a new report's identity leaves the account out, and says so: the job still runs.
-    process.stderr.write(
-      `unitag: the report's job identity leaves out the account: ${printable(error.message)}\n`,
-    );
-    return undefined;
-  });
-  const region = global.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
-  const endpoint = global.endpointUrl ?? process.env.AWS_ENDPOINT_URL;
-  const profile = global.profile ?? process.env.AWS_PROFILE;
-  const fingerprintOf = (account: string | undefined) =>
-    createHash('sha256').update(JSON.stringify({ job, account, region, endpoint, profile })).digest('hex');
-  const identity = { fingerprint: fingerprintOf(account), account, region, endpoint };
-  // What the run that could not read its account wrote: the same job, here, is this one.
-  withoutAccount.set(identity, fingerprintOf(undefined));
-  return identity;
-}
-
-/** Each identity's fingerprint as it reads when the account is left out. */
-const withoutAccount = new WeakMap<JobIdentity, string>();
-
-/** The account the credentials act in, asked of STS up to three times (a fault in passing is not the answer). */
-async function callerAccount(tagger: Tagger): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await tagger.account();
-    } catch (error) {
-      if (attempt >= 3) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * 2 ** attempt));
-    }
-  }
-}
-
-/** The job's identity could not be read: the command stops before any write (exit 1). */
-export class IdentityError extends Error {}
-
-/** A report of another job, or of the same job elsewhere, is refused: resuming it would skip the wrong work. */
-function checkResume(earlier: Earlier, job: JobIdentity, path: string): void {
-  const theirs = earlier.job;
-  if (theirs?.fingerprint === job.fingerprint) return;
-  // A report whose run could not read its account: the same job file, region, endpoint and profile is this job.
-  if (theirs && theirs.account === undefined && theirs.fingerprint === withoutAccount.get(job)) return;
-  const why = theirs
-    ? `it belongs to another job, or to the same job in another account, region or endpoint (${theirs.account ?? '?'} ${theirs.region ?? ''})`
-    : 'it does not say which job it belongs to (an older unitag wrote it)';
-  throw new UsageError(`cannot resume from ${path}: ${why}. To take it anyway, add --force-resume.`);
 }
 
 /**

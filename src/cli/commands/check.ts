@@ -12,7 +12,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import type { CheckReport, CheckResult } from '../../governance/tag-policy-check.js';
 import type { Fix } from '../../governance/tag-policy-fix.js';
-import type { Change } from '../../jobs/plan.js';
+import type { Change } from '../../jobs/plan-change.js';
 import type { Tagger } from '../../tagger.js';
 import {
   arnSources,
@@ -25,15 +25,23 @@ import {
   readText,
   UsageError,
 } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 
 // The policy parser, the checker and the renderer are loaded when the command runs, never for --help.
 
-const EXAMPLES = `
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
 Examples:
   $ unitag check --policy tag-policy.json arn:aws:sns:us-east-1:123456789012:orders
   $ unitag find --missing owner | unitag check --policy tag-policy.json -
-  $ unitag check --policy tag-policy.json --file arns.txt --fix fix.ndjson; unitag apply fix.ndjson
-Exit codes: 0 compliant, 1 findings or resources that could not be read, 2 a bad policy, ARN or option.`;
+  $ unitag check --policy tag-policy.json --file arns.txt --fix fix.ndjson; unitag apply fix.ndjson`,
+  exitCodes: {
+    0: 'every resource is compliant',
+    1: 'findings, or resources that could not be read',
+    2: 'a bad policy, ARN or option',
+  },
+};
 
 interface CheckOptions {
   policy: string;
@@ -45,12 +53,13 @@ interface CheckOptions {
 /** `unitag check --policy P.json ARN...`: resources' tags against an AWS Organizations tag policy. */
 export function registerCheck(program: Command, done: (code: number) => void): void {
   arnSources(
-    program.command('check').description("check resources' tags against an AWS Organizations tag policy"),
+    withHelp(program.command('check'), HELP).description(
+      "check resources' tags against an AWS Organizations tag policy",
+    ),
   )
     .requiredOption('--policy <file>', 'the tag policy: JSON as written for AWS Organizations, or effective')
     .option('--fix <file>', 'write the job that fixes what can be fixed (.ndjson, for unitag plan and apply)')
     .addOption(outputOption())
-    .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts: CheckOptions, command: Command) => {
       done(await runCheck(command.optsWithGlobals<GlobalOptions>(), args, opts));
     });

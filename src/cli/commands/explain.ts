@@ -1,22 +1,30 @@
 import type { Command } from 'commander';
 import type { Explanation } from '../../governance/explain.js';
 import { arnSources, EXIT, type GlobalOptions, outputOption, print, readArns } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 
-const EXAMPLES = `
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
 Examples:
   $ unitag explain arn:aws:s3:::logs/2026/app.log
   $ unitag explain arn:aws:iam::123456789012:role/deploy --output json
-Needs no credentials and makes no AWS call.`;
+Needs no credentials and makes no AWS call.`,
+  exitCodes: {
+    0: 'every ARN explained',
+    1: 'standard output could not be written',
+    2: 'an ARN that does not parse or that unitag cannot tag (each named on standard error; the others are still explained)',
+  },
+};
 
 /** `unitag explain ARN...`: how unitag tags each resource and how AWS's ABAC treats it. */
 export function registerExplain(program: Command, done: (code: number) => void): void {
   arnSources(
-    program
-      .command('explain')
-      .description("show each resource's tagging calls, IAM actions, ABAC condition keys and quirks"),
+    withHelp(program.command('explain'), HELP).description(
+      "show each resource's tagging calls, IAM actions, ABAC condition keys and quirks",
+    ),
   )
     .addOption(outputOption(['text', 'json'], 'text'))
-    .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const [{ offlineTagger }, { printJson, wantsJson }, { isUnitagError }, { printable }] =

@@ -13,8 +13,11 @@ import {
   splitTag,
   UsageError,
 } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 
-const EXAMPLES = `
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
 Examples:
   $ unitag find --tag team=payments --type ec2:volume --regions us-east-1,eu-west-1
   $ unitag find --tag owner --output json        (any value of owner)
@@ -22,8 +25,12 @@ Examples:
   $ unitag find --untagged --type ec2:volume --type iam -o table
   $ unitag find --missing owner --missing cost-center | unitag check --policy tag-policy.json -
 --missing and --untagged list resources with each service's own calls (SNS, SQS, S3, EC2 instances, volumes,
-snapshots, security groups and VPCs, IAM roles, users and policies, Lambda); exit 1 when a region or service
-could not be listed, or a resource's tags could not be read.`;
+snapshots, security groups and VPCs, IAM roles, users and policies, Lambda).`,
+  exitCodes: {
+    0: 'the search ran to its end',
+    1: "a region or service could not be listed, or a resource's tags could not be read (the others are still listed)",
+  },
+};
 
 interface FindOptions {
   tag: string[];
@@ -39,8 +46,7 @@ interface FindOptions {
  * or `--untagged`, resources that lack keys, listed with each service's own calls.
  */
 export function registerFind(program: Command, done: (code: number) => void): void {
-  program
-    .command('find')
+  withHelp(program.command('find'), HELP)
     .description('print resources that match tag filters, or that lack tags (--missing, --untagged)')
     .option('-t, --tag <key[=value]>', 'tag filter; a key alone matches any value (repeatable)', collect, [])
     .option(
@@ -58,7 +64,6 @@ export function registerFind(program: Command, done: (code: number) => void): vo
     )
     .option('--untagged', 'resources without any user tag (aws: tags aside)')
     .addOption(outputOption(['arn', 'table', 'json', 'csv'], 'arn', 'arn: one ARN per line, for piping'))
-    .addHelpText('after', EXAMPLES)
     .action(async (opts: FindOptions, command: Command) => {
       done(await runFind(command.optsWithGlobals<GlobalOptions>(), opts));
     });

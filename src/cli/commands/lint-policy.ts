@@ -10,20 +10,25 @@ import {
   readText,
   UsageError,
 } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 
-const EXAMPLES = `
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
 Examples:
   $ unitag lint-policy policy.json
   $ unitag lint-policy policy.json --protect project --protect team --output json
-  $ aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document | unitag lint-policy -
-
-Exit codes: 0 no finding, 1 findings, 2 the policy cannot be read (not JSON, not a policy, an unknown action)
-or --protect is not a tag key a principal could change (empty, or aws:...).`;
+  $ aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document | unitag lint-policy -`,
+  exitCodes: {
+    0: 'no finding',
+    1: 'findings',
+    2: 'the policy cannot be read (not JSON, not a policy, an unknown action) or --protect is not a tag key a principal could change (empty, or aws:...)',
+  },
+};
 
 /** `unitag lint-policy POLICY.json [--protect KEY]...`: static ABAC checks of an IAM identity policy, offline. */
 export function registerLintPolicy(program: Command, done: (code: number) => void): void {
-  program
-    .command('lint-policy')
+  withHelp(program.command('lint-policy'), HELP)
     .description('check an IAM identity policy for holes in tag-based access control (no AWS call)')
     .argument('<policy>', 'the policy document (JSON), or - for standard input')
     .option(
@@ -33,7 +38,6 @@ export function registerLintPolicy(program: Command, done: (code: number) => voi
       [],
     )
     .addOption(outputOption(['table', 'json'], 'table'))
-    .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts: { protect: string[]; output: string }, command: Command) => {
       if (opts.protect.some((key) => key.trim() === '')) throw new UsageError('--protect takes a tag key');
       const text = file === '-' ? await readStdin() : readText(file);

@@ -8,17 +8,20 @@ import {
   print,
   readArns,
 } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 
-const EXAMPLES = `
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
 Examples:
   $ unitag list arn:aws:s3:::my-bucket arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc
-  $ unitag list --file arns.txt --output csv > tags.csv`;
+  $ unitag list --file arns.txt --output csv > tags.csv`,
+};
 
 /** `unitag list ARN...`: prints resources' tags. */
 export function registerList(program: Command, done: (code: number) => void): void {
-  arnSources(program.command('list').description("print resources' tags"))
+  arnSources(withHelp(program.command('list'), HELP).description("print resources' tags"))
     .addOption(outputOption())
-    .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
       const [{ renderTags }, { readReportToJson }, { errorLine, printJson, wantsJson }] = await Promise.all([
         import('../render.js'),

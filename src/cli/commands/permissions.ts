@@ -3,28 +3,36 @@ import type { Permissions } from '../../core/types.js';
 import type { PermissionRequest } from '../../governance/permissions.js';
 import type { Tagger } from '../../tagger.js';
 import { EXIT, type GlobalOptions, jobSource, onNotice, readStdin, UsageError } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 import { formatOf } from './plan.js';
 
-const EXAMPLES = `
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
 Examples:
   $ unitag permissions job.ndjson > policy.json          (what running the job needs)
   $ unitag permissions arn:aws:sns:us-east-1:123456789012:orders --for tag,list
   $ unitag permissions --no-tagging-api job.csv          (the job run with --no-tagging-api)
 Needs no credentials and makes no AWS call. Prints an IAM policy document; a note on standard error when it is
-longer than a managed policy may be (6,144 characters).`;
+longer than a managed policy may be (6,144 characters).`,
+  exitCodes: {
+    0: 'the policy printed',
+    1: 'standard output could not be written',
+    2: "bad usage, a bad ARN or job line, or a type whose tagging actions AWS's reference does not name (no policy printed)",
+  },
+};
 
 const OPERATIONS: readonly (keyof Permissions)[] = ['tag', 'untag', 'list'];
 
 /** `unitag permissions JOB | ARN...`: the least-privilege IAM policy that running the job (or tagging the ARNs) needs. */
 export function registerPermissions(program: Command, done: (code: number) => void): void {
   jobSource(
-    program
-      .command('permissions')
-      .description('print the least-privilege IAM policy a job (or tagging the ARNs) needs'),
+    withHelp(program.command('permissions'), HELP).description(
+      'print the least-privilege IAM policy a job (or tagging the ARNs) needs',
+    ),
   )
     .argument('[arns...]', 'more ARNs, when the first argument is one')
     .option('--for <operations>', 'with ARNs: what will be done, of tag,untag,list (default: all three)')
-    .addHelpText('after', EXAMPLES)
     .action(async (first: string, rest: string[], opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const tagger = await offlineTagger(global);

@@ -14,12 +14,15 @@ import {
   readStdin,
   UsageError,
 } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 
 // What runs a job (job parsing, the pipeline, the output) is loaded by the functions that use it, when a
 // command runs: `unitag --help` and the commands' help load none of it.
 
-const EXAMPLES = `
-Job formats (see the README for details):
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
+Job formats (docs/jobs-and-reports.md in the package):
   JSON    [{"arn": "...", "set": {"k": "v"}, "remove": ["k"], "rename": {"old": "new"},
             "setIfAbsent": {"k": "v"}, "copyFrom": {"arn": "...", "keys": ["k"]}}, ...]
   NDJSON  one such object per line
@@ -27,13 +30,22 @@ Job formats (see the README for details):
           an empty value cell is an error; write "" to set an empty value
 Examples:
   $ unitag plan job.csv
-  $ unitag plan job.json --output json`;
+  $ unitag plan job.json --output json`,
+  exitCodes: {
+    0: 'every resource planned',
+    1: 'some resources could not be read (their lines failed)',
+    2: 'bad usage, or bad job lines (each named with its line number; the valid lines are still planned)',
+  },
+};
 
 /** `unitag plan JOB`: what a job would change, per resource; writes nothing. */
 export function registerPlan(program: Command, done: (code: number) => void): void {
-  jobSource(program.command('plan').description('show what a job would change, per resource; writes nothing'))
+  jobSource(
+    withHelp(program.command('plan'), HELP).description(
+      'show what a job would change, per resource; writes nothing',
+    ),
+  )
     .addOption(outputOption(PLAN_FORMATS, 'table', 'output format (text is table)'))
-    .addHelpText('after', EXAMPLES)
     .action(async (file: string, opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       done(await streamPlan(global, file, opts.format, opts.output));

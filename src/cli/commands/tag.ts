@@ -9,19 +9,22 @@ import {
   readArns,
   withProgress,
 } from '../common.js';
+import { type CommandHelp, withHelp } from '../help.js';
 
-const EXAMPLES = `
+/** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
+const HELP: CommandHelp = {
+  text: `
 Examples:
   $ unitag tag arn:aws:sns:us-east-1:123456789012:orders --tag team=payments --tag stage=prod
   $ unitag find --tag team=payments | unitag tag - --tag owner=platform
-  $ unitag tag --file arns.txt --tag cost-center=cc-42 --output json`;
+  $ unitag tag --file arns.txt --tag cost-center=cc-42 --output json`,
+};
 
 /** `unitag tag ARN... --tag key=value ...`: adds or overwrites tags. */
 export function registerTag(program: Command, done: (code: number) => void): void {
-  arnSources(program.command('tag').description('add or overwrite tags on resources'))
+  arnSources(withHelp(program.command('tag'), HELP).description('add or overwrite tags on resources'))
     .option('-t, --tag <key=value>', 'a tag to set (repeatable)', collect, [])
     .addOption(outputOption())
-    .addHelpText('after', EXAMPLES)
     .action(async (args: string[], opts, command: Command) => {
       const { printReport } = await import('../output.js');
       const tags = await parseTags(opts.tag);

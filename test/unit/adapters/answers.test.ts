@@ -37,7 +37,7 @@ describe.each(READS)('%s', (_, arn, missing) => {
     const report = await t.apply(planned);
     expect(report.totals).toMatchObject({ changed: 1, failed: 0 });
     expect(aws.fake.writes().length).toBeGreaterThan(0);
-  });
+  }, 30_000); // the first call loads the SDK client: seconds on a loaded machine
 
   it.each<[Answer, string]>([
     ['empty', 'MalformedResponse'],

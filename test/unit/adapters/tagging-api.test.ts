@@ -4,7 +4,7 @@ import {
   TagResourcesCommand,
   UntagResourcesCommand,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import logs from '../../../adapters/logs.js';
 import { Engine } from '../../../src/core/engine.js';
 import { withoutOptionalPackage } from '../../helpers.js';
@@ -68,7 +68,17 @@ describe('tagging-API fallback', () => {
         [group(1)]: { StatusCode: 429, ErrorCode: 'ThrottlingException' as never, ErrorMessage: 'slow down' },
       },
     });
-    await expect(tagger().untag(group(1), ['a'])).rejects.toMatchObject({ code: 'Throttled' });
+    // The backoffs between the 5 attempts (up to 3 s in all) pass in fake time: no real wait, whatever the load.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    try {
+      const untagged = tagger()
+        .untag(group(1), ['a'])
+        .catch((error: unknown) => error);
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(await untagged).toMatchObject({ code: 'Throttled' });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(rgta.commandCalls(UntagResourcesCommand)).toHaveLength(5);
   });
 

@@ -1,0 +1,162 @@
+// The names AWS services give their errors, grouped by what they mean, and the classification of a name (with its
+// HTTP status, and for some names its message) into a unitag error code.
+import type { ErrorCode } from './errors.js';
+
+// Error names as the SDK reports them, per meaning (each service's API reference lists its errors).
+const NOT_FOUND = new Set([
+  'ResourceNotFound',
+  'ResourceNotFoundException',
+  'NotFound',
+  'NotFoundException',
+  'QueueDoesNotExist',
+  'AWS.SimpleQueueService.NonExistentQueue',
+  'NoSuchBucket',
+  'NoSuchKey',
+  'NoSuchVersion',
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  // Systems Manager: the name or id names no resource of that type.
+  'InvalidResourceId',
+]);
+const ACCESS_DENIED = new Set([
+  'AccessDenied',
+  'AccessDeniedException',
+  'AuthorizationError',
+  'AuthorizationErrorException',
+  'UnauthorizedOperation',
+  'Forbidden',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'ExpiredToken',
+  'ExpiredTokenException',
+]);
+const THROTTLED = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'ThrottledException',
+  'Throttled',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'TooManyRequestsException',
+  'ProvisionedThroughputExceededException',
+  // Systems Manager: another update of the same resource is under way; it is to be tried again later.
+  'TooManyUpdates',
+  // Kinesis (over 5 tagging calls a second per account), DynamoDB (too many table operations at once): the SDK,
+  // too, retries it as throttling. (A quota of tags under the same name is told apart by its message.)
+  'LimitExceededException',
+]);
+const TAG_LIMIT = new Set([
+  'TagLimitExceeded',
+  'TagLimitExceededException',
+  'TooManyTagsException',
+  'TooManyTagsError',
+  // Step Functions.
+  'TooManyTags',
+]);
+const INVALID_TAG = new Set([
+  'InvalidTag',
+  'InvalidTagException',
+  // KMS: a tag key or value it refuses.
+  'TagException',
+  'StaleTag',
+  'TagPolicy',
+  'TagPolicyException',
+]);
+// Names AWS gives a request it refused as invalid (a parameter, its form, a value it does not take): the same
+// request is refused again, so it is never retried. EC2 names a malformed id `Invalid<Thing>.Malformed`.
+const INVALID_REQUEST = new Set([
+  'ValidationException',
+  'ValidationError',
+  'InvalidArgumentException',
+  'InvalidParameter',
+  'InvalidParameterException',
+  'InvalidParameterValue',
+  'InvalidParameterValueException',
+  'InvalidParameterCombination',
+  'InvalidInput',
+  'InvalidInputException',
+  'InvalidRequest',
+  'InvalidRequestException',
+  'MissingParameter',
+  'SerializationException',
+]);
+// Words of a refusal about the tags themselves: "Tag key must ...", "Value at 'tags' failed to satisfy ...". Not
+// "TagResource", nor a name such as "tag-stream".
+const ABOUT_TAGS = /(?<![\w-])(?:tags|tag[ _-]?keys?|tag[ _-]?values?)(?![\w-])/i;
+
+/** The name unitag gives an answer that is not the document its API defines (see `malformed` in aws-errors.ts). */
+export const MALFORMED = 'UnitagMalformedResponse';
+
+/** The error's name as AWS reports it: SDK exceptions use `name`, some carry `Code` or `code`. */
+export function awsErrorName(error: unknown): string {
+  if (typeof error !== 'object' || error === null) return '';
+  const e = error as { name?: unknown; Code?: unknown; code?: unknown };
+  for (const candidate of [e.Code, e.code, e.name]) {
+    if (typeof candidate === 'string' && candidate !== 'Error' && candidate !== '') return candidate;
+  }
+  return '';
+}
+
+/** The HTTP status of an SDK error, when it has one. */
+export function httpStatus(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+}
+
+/** Classifies an AWS error name (and HTTP status) into a unitag code. */
+function classifyAwsError(name: string, status?: number): ErrorCode {
+  if (name === MALFORMED) return 'MalformedResponse';
+  if (NOT_FOUND.has(name) || /\.?NotFound$/.test(name)) return 'ResourceNotFound';
+  if (ACCESS_DENIED.has(name) || status === 403) return 'AccessDenied';
+  if (THROTTLED.has(name) || status === 429) return 'Throttled';
+  if (TAG_LIMIT.has(name)) return 'TagLimitExceeded';
+  if (INVALID_TAG.has(name)) return 'InvalidTag';
+  return 'ServiceError';
+}
+
+/**
+ * The code of an error AWS threw: a quota by its message (see {@link classifyLimit}), an invalid request about a
+ * tag, else by name and status.
+ */
+export function classifyThrown(name: string, status: number | undefined, message: string): ErrorCode {
+  return classifyLimit(name, message) ?? classifyInvalid(name, message) ?? classifyAwsError(name, status);
+}
+
+/**
+ * The code of a per-resource failure AWS reported inside a successful answer: the tagging API's failures name their
+ * cause in the message as often as in the code.
+ */
+export function classifyFailure(name: string, status: number | undefined, message: string): ErrorCode {
+  if (/not (yet )?supported|unsupported/i.test(message)) return 'UnsupportedResource';
+  const code = classifyInvalid(name, message) ?? classifyAwsError(name, status);
+  if (code !== 'ServiceError') return code;
+  if (/access ?denied|not authorized/i.test(`${name} ${message}`)) return 'AccessDenied';
+  if (status === 404 || /not found|does not exist/i.test(message)) return 'ResourceNotFound';
+  return code;
+}
+
+/**
+ * `LimitExceeded(Exception)` means a quota: of tags where the message speaks of tags (IAM's "Cannot exceed quota
+ * for TagsPerUser", KMS), which no retry can help; of calls otherwise (Kinesis, DynamoDB), which is throttling.
+ */
+function classifyLimit(name: string, message: string): ErrorCode | undefined {
+  if (name !== 'LimitExceededException' && name !== 'LimitExceeded') return undefined;
+  return /tag/i.test(message) ? 'TagLimitExceeded' : 'Throttled';
+}
+
+/** True for an error name that says AWS refused the request as invalid: retrying the same request cannot help. */
+export function isInvalidRequest(name: string): boolean {
+  return INVALID_REQUEST.has(name) || /\.Malformed$/.test(name);
+}
+
+// A request refused as invalid because of a tag it carries is an invalid tag (ARNs are left out of the look).
+function classifyInvalid(name: string, message: string): ErrorCode | undefined {
+  if (!isInvalidRequest(name)) return undefined;
+  return ABOUT_TAGS.test(message.replace(/arn:[^\s'"]*/g, '')) ? 'InvalidTag' : undefined;
+}
+
+/** True for AWS's throttling error names, or HTTP 429: what an adapter may retry itself. */
+export function isThrottling(name: string, status?: number): boolean {
+  return classifyAwsError(name, status) === 'Throttled';
+}

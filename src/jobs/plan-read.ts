@@ -1,0 +1,89 @@
+// What a plan starts from: each target and copy source resolved once, and their current tags read in bulk (or
+// taken as given), by entry.
+import pLimit from 'p-limit';
+import type { Engine } from '../core/engine.js';
+import type { UnitagError } from '../core/errors.js';
+import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
+import type { Tags, Target } from '../core/types.js';
+import type { BulkSettings } from './bulk.js';
+import { listMany } from './bulk-read.js';
+import { type Change, sourceArn } from './plan-change.js';
+
+/** What a plan read: tags or an error, per ARN (and version: see `entryKey`). */
+export type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError | undefined }>;
+
+/** Resolves every target and copy source once, by ARN: its target, or why it cannot be read. */
+export function resolveAll(engine: Engine, changes: Change[]): Map<string, Target | UnitagError> {
+  const targets = new Map<string, Target | UnitagError>();
+  for (const arn of changes.flatMap((c) => [c.arn, sourceArn(c)])) {
+    if (arn === undefined || targets.has(arn)) continue;
+    try {
+      targets.set(arn, engine.resolve(arn));
+    } catch (error) {
+      targets.set(arn, engine.fail(error, { arn }));
+    }
+  }
+  return targets;
+}
+
+/** What a plan reads: resources whose tags are given are not read, as targets (without a version) or sources. */
+export function toRead(valid: Change[], given: ReadonlyMap<string, Tags> | undefined): Change[] {
+  const isGiven = (arn: string | undefined) => arn !== undefined && given?.has(arn) === true;
+  return valid
+    .map((c) => ({
+      ...c,
+      ...(isGiven(sourceArn(c)) ? { copyFrom: undefined } : {}),
+    }))
+    .filter((c) => c.versionId !== undefined || !isGiven(c.arn) || c.copyFrom !== undefined);
+}
+
+/**
+ * One entry per ARN and version. NUL separates them: no ARN holds it, while an S3 object key may hold `?`, so
+ * `b/k` at version V never shares an entry with the object `b/k?V`.
+ */
+export function entryKey(arn: string, versionId: string | undefined): string {
+  return versionId ? `${arn}\u0000${versionId}` : arn;
+}
+
+/**
+ * The current tags of every target and copy source, batched through `listMany`; versioned S3 objects are read
+ * with their version, under the same concurrency. Keyed by `entryKey`.
+ */
+export async function readCurrent(
+  engine: Engine,
+  policy: TaggingApiPolicy,
+  changes: Change[],
+  targets: Map<string, Target | UnitagError>,
+  settings: BulkSettings,
+  { signal }: { signal?: AbortSignal | undefined },
+): Promise<Current> {
+  const current: Current = new Map();
+  const plain = new Set(changes.filter((c) => !c.versionId).map((c) => c.arn));
+  for (const c of changes) if (sourceArn(c) !== undefined) plain.add(sourceArn(c) as string);
+  const inputs = [...plain].map((arn) => {
+    const target = targets.get(arn) as Target | UnitagError;
+    return target instanceof Error
+      ? { result: { arn, outcome: 'failed' as const, error: target } }
+      : { target };
+  });
+  for (const r of (await listMany(engine, policy, inputs, settings, { signal })).results)
+    current.set(r.arn, r);
+  const limit = pLimit(settings.concurrency);
+  await Promise.all(
+    changes
+      .filter((c) => c.versionId)
+      .map((c) =>
+        limit(async () => {
+          const id = entryKey(c.arn, c.versionId);
+          const target = targets.get(c.arn) as Target | UnitagError;
+          if (target instanceof Error) return void current.set(id, { error: target });
+          try {
+            current.set(id, { tags: await engine.read(target, { versionId: c.versionId, signal }) });
+          } catch (error) {
+            current.set(id, { error: error as UnitagError });
+          }
+        }),
+      ),
+  );
+  return current;
+}
