@@ -7,12 +7,12 @@ import {
   optionsArgument,
   permissionRequestsArgument,
   queryArgument,
-  taggerOptionsArgument,
   tagsArgument,
 } from './core/arguments.js';
 import { partitionOfRegion } from './core/arn.js';
 import { Engine, type EngineOptions } from './core/engine.js';
 import type { UnitagError } from './core/errors.js';
+import { taggerOptionsArgument } from './core/tagger-options.js';
 import { TaggingApiPolicy } from './core/tagging-api-policy.js';
 import type { CallOptions, FindQuery, Tags, WriteOutcome } from './core/types.js';
 import { validateWrite } from './core/validate.js';
@@ -23,6 +23,11 @@ import {
   type PolicyDocument,
   permissionsPolicy,
 } from './governance/permissions.js';
+import type { TagPolicy } from './governance/tag-policy.js';
+import {
+  describeEffectiveTagPolicy,
+  type TagPolicyCallOptions,
+} from './governance/tag-policy-organizations.js';
 import {
   BULK_OPTIONS,
   changeArgument,
@@ -158,6 +163,18 @@ export interface Tagger {
    * account check of IAM and EC2 ARNs.
    */
   account(options?: CallOptions): Promise<string>;
+  /**
+   * The effective tag policy AWS Organizations applies to an account (its 12-digit id): one DescribeEffectivePolicy
+   * (TAG_POLICY) at the Organizations endpoint of the partition (`options.partition`, else the tagger's), which
+   * answers the organization's management account and its delegated administrators (`AccessDenied` otherwise). An
+   * account no tag policy applies to has an empty policy. Needs the optional peer dependency
+   * `@aws-sdk/client-organizations` (`ClientMissing` without it, before any call).
+   *
+   * @example
+   * const policy = await tagger.organizationTagPolicy('111111111111');
+   * checkResource(policy, { arn, type: 'sns:topic', tags });
+   */
+  organizationTagPolicy(account: string, options?: TagPolicyCallOptions): Promise<TagPolicy>;
   /** HTTP requests sent to AWS so far by this tagger, retries included. */
   readonly calls: number;
   /** Closes the SDK clients' connections. */
@@ -183,6 +200,13 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
     ...oneResource(engine),
     ...manyResources(parts),
     ...lookups(parts),
+    organizationTagPolicy: (account, callOptions) =>
+      describeEffectiveTagPolicy(
+        engine,
+        account,
+        options.partition ?? partitionOfRegion(engine.clients.defaultRegion),
+        callOptions,
+      ),
     get calls() {
       return engine.clients.calls;
     },

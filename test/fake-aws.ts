@@ -106,6 +106,10 @@ export const VALID: Readonly<Record<string, Valid>> = {
     type: 'application/x-amz-json-1.0',
     body: '{"tags":[{"key":"a","value":"1"},{"key":"b","value":"2"}]}',
   },
+  'AWSOrganizationsV20161128.ListTagsForResource': {
+    type: 'application/x-amz-json-1.1',
+    body: '{"Tags":[{"Key":"a","Value":"1"},{"Key":"b","Value":"2"}]}',
+  },
   'AWSEvents.ListTagsForResource': {
     type: 'application/x-amz-json-1.1',
     body: '{"Tags":[{"Key":"a","Value":"1"},{"Key":"b","Value":"2"}]}',
@@ -197,6 +201,7 @@ export const WRITES: Readonly<Record<string, Valid>> = {
   ...pair('AWSEvents', 'TagResource', 'UntagResource', json11('{}')),
   ...pair('secretsmanager', 'TagResource', 'UntagResource', json11('')),
   ...pair('AmazonSSM', 'AddTagsToResource', 'RemoveTagsFromResource', json11('{}')),
+  ...pair('AWSOrganizationsV20161128', 'TagResource', 'UntagResource', json11('')),
   ...pair(
     'ResourceGroupsTaggingAPI_20170126',
     'TagResources',

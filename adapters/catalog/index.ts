@@ -7,6 +7,7 @@ import { catalog as kinesis } from './kinesis.js';
 import { catalog as kms } from './kms.js';
 import { catalog as lambda } from './lambda.js';
 import { catalog as logs } from './logs.js';
+import { catalog as organizations } from './organizations.js';
 import { catalog as s3 } from './s3.js';
 import { catalog as secretsmanager } from './secretsmanager.js';
 import { catalog as sns } from './sns.js';
@@ -35,5 +36,6 @@ export const CATALOGS: Readonly<Record<string, Catalog>> = {
   states,
   events,
   cloudwatch,
+  organizations,
   'tagging-api': taggingApi,
 };

@@ -61,10 +61,25 @@ function exitCodesTable(codes: [ExitCode, string][]): string {
   );
 }
 
+/** A command's name after `unitag`: `apply`, or `report merge` for a subcommand. */
+function fullName(command: Command): string {
+  const names: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+}
+
+/** The commands with a section of their own: each command, then each of its subcommands. */
+function sectionCommands(built: Command, helper: Help): Command[] {
+  return helper
+    .visibleCommands(built)
+    .filter((command) => helpOf(command) !== undefined)
+    .flatMap((command) => [command, ...sectionCommands(command, helper)]);
+}
+
 /** One command's section: what it does, how it is called, its arguments, options, help text and exit codes. */
 function commandSection(command: Command, helper: Help): string {
   const lines = [
-    `## \`unitag ${command.name()}\``,
+    `## \`unitag ${fullName(command)}\``,
     '',
     `${sentence(helper.commandDescription(command))}.`,
     '',
@@ -94,7 +109,7 @@ function commandSection(command: Command, helper: Help): string {
 /** The page, before Biome formats it. */
 export function renderCli(): string {
   const { program: built, helper } = program();
-  const commands = helper.visibleCommands(built).filter((command) => helpOf(command) !== undefined);
+  const commands = sectionCommands(built, helper);
   const overview = table(
     ['command', 'usage', 'description'],
     helper

@@ -27,6 +27,8 @@ export type Option = Commander.Option;
 /** The longest timer Node keeps: clients.ts's MAX_TIMEOUT_MS (the type says they agree), without loading it. */
 const MAX_TIMEOUT_MS: typeof import('../core/clients.js').MAX_TIMEOUT_MS = 2_147_483_647;
 
+import { type AccountOptions, accountsOf } from './account-options.js';
+
 /** Exit codes, as documented in docs/reference/cli.md (src/cli/help.ts). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -34,7 +36,7 @@ export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 export class UsageError extends Error {}
 
 /** The options every command takes. */
-export interface GlobalOptions {
+export interface GlobalOptions extends AccountOptions {
   region?: string;
   profile?: string;
   endpointUrl?: string;
@@ -70,6 +72,11 @@ export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
     readTimeout: global.readTimeout * 1000,
     maxRates: global.maxRate,
     retryFor: global.retryFor * 1000,
+    roleName: global.roleName,
+    externalId: global.externalId,
+    roleSessionName: global.roleSessionName,
+    roleDuration: global.roleDuration,
+    accounts: await accountsOf(global),
     onNotice,
     onUnanswered: unansweredNotices(onNotice),
   });

@@ -3,21 +3,25 @@
 import { createReadStream } from 'node:fs';
 import type { JobIdentity } from '../jobs/report.js';
 import type { Earlier } from '../jobs/report-journal.js';
+import type { Shard } from '../jobs/shard.js';
 import type { Tagger } from '../tagger.js';
 import { type GlobalOptions, UsageError } from './common.js';
 
 /**
- * The identity of the job a report is written (or resumed) for, before the job's first read; a resumed report
- * must be this job's, unless `force` (`--force-resume`) takes it anyway.
+ * The identity of the job a report is written (or resumed) for, before the job's first read, naming the shard it
+ * is of (`--shard`); a resumed report must be this job's and this shard's, unless `force` (`--force-resume`) takes
+ * it anyway.
  */
 export async function jobIdentity(
   tagger: Tagger,
   source: { text: string } | { path: string },
   global: GlobalOptions,
   resume: { earlier: Earlier | undefined; path: string | undefined; force: boolean | undefined },
+  shard?: Shard,
 ): Promise<JobIdentity> {
   const { earlier, path, force } = resume;
   const job = await identify(tagger, await digest(source), global, earlier && !force ? path : undefined);
+  if (shard) job.shard = { index: shard.index, count: shard.count };
   if (earlier && !force) checkResume(earlier, job, path as string);
   return job;
 }
@@ -87,6 +91,7 @@ export class IdentityError extends Error {}
 /** A report of another job, or of the same job elsewhere, is refused: resuming it would skip the wrong work. */
 function checkResume(earlier: Earlier, job: JobIdentity, path: string): void {
   const theirs = earlier.job;
+  if (theirs) checkShard(theirs.shard, job.shard, path);
   if (theirs?.fingerprint === job.fingerprint) return;
   // A report whose run could not read its account: the same job file, region, endpoint and profile is this job.
   if (theirs && theirs.account === undefined && theirs.fingerprint === withoutAccount.get(job)) return;
@@ -94,4 +99,14 @@ function checkResume(earlier: Earlier, job: JobIdentity, path: string): void {
     ? `it belongs to another job, or to the same job in another account, region or endpoint (${theirs.account ?? '?'} ${theirs.region ?? ''})`
     : 'it does not say which job it belongs to (an older unitag wrote it)';
   throw new UsageError(`cannot resume from ${path}: ${why}. To take it anyway, add --force-resume.`);
+}
+
+/** A shard's report is resumed by that shard only: another's lines would end up in two reports, or in none. */
+function checkShard(theirs: JobIdentity['shard'], ours: JobIdentity['shard'], path: string): void {
+  const name = (shard: JobIdentity['shard']) =>
+    shard ? `shard ${shard.index}/${shard.count}` : 'the whole job';
+  if (name(theirs) === name(ours)) return;
+  throw new UsageError(
+    `cannot resume from ${path}: it is the report of ${name(theirs)}, and this run is of ${name(ours)}. Resume it with its own --shard, or add --force-resume to take it anyway.`,
+  );
 }

@@ -4,6 +4,8 @@
 // cli/ owns the commands (commands/*.ts), their options and output; it may import the tagger and every
 // subsystem but testing/, and nothing imports it but src/cli.ts (the bin).
 import { VERSION } from '../version.js';
+import { withAccountOptions } from './account-options.js';
+import { registerAccounts } from './commands/accounts.js';
 import { registerApply } from './commands/apply.js';
 import { registerCheck } from './commands/check.js';
 import { registerExplain } from './commands/explain.js';
@@ -12,6 +14,7 @@ import { registerLintPolicy } from './commands/lint-policy.js';
 import { registerList } from './commands/list.js';
 import { registerPermissions } from './commands/permissions.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReport } from './commands/report.js';
 import { registerTag } from './commands/tag.js';
 import { registerUntag } from './commands/untag.js';
 import {
@@ -51,6 +54,22 @@ export async function main(argv: string[]): Promise<number> {
     return usage ? EXIT.usage : EXIT.failed;
   }
 }
+
+/** The commands, in the order `unitag --help` lists them: each module registers its own. */
+const COMMANDS = [
+  registerTag,
+  registerUntag,
+  registerList,
+  registerFind,
+  registerPlan,
+  registerApply,
+  registerReport,
+  registerLintPolicy,
+  registerCheck,
+  registerExplain,
+  registerPermissions,
+  registerAccounts,
+];
 
 /** The `unitag` program: its global options and one command per module; `done` receives the exit code. */
 export function buildProgram(done: (code: number) => void): Command {
@@ -97,19 +116,11 @@ export function buildProgram(done: (code: number) => void): Command {
       300,
     )
     .option('--no-tagging-api', 'do not route bulk writes through the Resource Groups Tagging API')
-    .option('--no-progress', 'no progress bar (it shows only when standard error is a terminal)')
+    .option('--no-progress', 'no progress bar (it shows only when standard error is a terminal)');
+  withAccountOptions(program)
     .addHelpText('after', `\n${exitCodesText(exitCodesOf())}`)
     .showHelpAfterError()
     .exitOverride();
-  registerTag(program, done);
-  registerUntag(program, done);
-  registerList(program, done);
-  registerFind(program, done);
-  registerPlan(program, done);
-  registerApply(program, done);
-  registerLintPolicy(program, done);
-  registerCheck(program, done);
-  registerExplain(program, done);
-  registerPermissions(program, done);
+  for (const register of COMMANDS) register(program, done);
   return program;
 }

@@ -1,4 +1,4 @@
-import { isRegion, PARTITIONS } from './arn.js';
+import { isRegion } from './arn.js';
 import {
   ConfigurationError,
   type ErrorContext,
@@ -292,84 +292,6 @@ export function adaptersArgument(value: unknown, field: string): Adapter[] {
     }
   }
   return value;
-}
-
-/** The options of `createTagger`, each member's type checked before any client exists. */
-export function taggerOptionsArgument(value: unknown): void {
-  const field = 'createTagger: options';
-  optionsArgument(value, field, {
-    region: nonEmptyString,
-    endpoint: endpointUrl,
-    credentials: credentialsOption,
-    credentialsForAccount: optional.callback,
-    clientConfig: (v, at) => {
-      if (v !== undefined && !isPlainObject(v))
-        refuse(ConfigurationError, at, 'an object of SDK client configuration', v);
-    },
-    connectTimeout: optional.milliseconds,
-    readTimeout: optional.milliseconds,
-    onUnanswered: optional.callback,
-    onNotice: optional.callback,
-    adapters: adaptersArgument,
-    maxRates: (v, at) => {
-      if (v !== undefined && v !== false && !isPlainObject(v)) {
-        refuse(
-          ConfigurationError,
-          at,
-          'false, or an object of requests a second by family or service, e.g. { sns: 20 }',
-          v,
-        );
-      }
-    },
-    concurrency: (v, at) => {
-      // p-limit takes whole numbers from 1: 1.5 would throw a TypeError at the first bulk call.
-      if (v !== undefined && !(typeof v === 'number' && Number.isInteger(v) && v >= 1)) {
-        refuse(ConfigurationError, at, 'a whole number of calls at once, 1 or more', v);
-      }
-    },
-    preferTaggingApi: optional.boolean,
-    partition: (v, at) => {
-      if (v !== undefined && !(typeof v === 'string' && Object.hasOwn(PARTITIONS, v))) {
-        refuse(ConfigurationError, at, `one of the partitions ${Object.keys(PARTITIONS).join(', ')}`, v);
-      }
-    },
-    retryFor: (v, at) => {
-      // A number that is not one (NaN, a string) would retry for ever, or never run.
-      if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
-        refuse(ConfigurationError, at, 'a finite number of milliseconds, 0 or more (0 retries nothing)', v);
-      }
-    },
-  });
-}
-
-function nonEmptyString(value: unknown, field: string): void {
-  if (value !== undefined && !(typeof value === 'string' && value !== '')) {
-    refuse(ConfigurationError, field, 'a non-empty string, e.g. "us-east-1"', value);
-  }
-}
-
-function endpointUrl(value: unknown, field: string): void {
-  if (value === undefined) return;
-  if (typeof value !== 'string' || !/^https?:\/\/[^/]/.test(value) || !URL.canParse(value)) {
-    refuse(ConfigurationError, field, 'an http:// or https:// URL, e.g. "http://127.0.0.1:4566"', value);
-  }
-}
-
-function credentialsOption(value: unknown, field: string): void {
-  if (value === undefined || typeof value === 'function') return;
-  const valid =
-    isPlainObject(value) &&
-    typeof value.accessKeyId === 'string' &&
-    typeof value.secretAccessKey === 'string' &&
-    (value.sessionToken === undefined || typeof value.sessionToken === 'string');
-  if (!valid) {
-    refuse(
-      ConfigurationError,
-      field,
-      '{ accessKeyId, secretAccessKey, sessionToken? } strings, or a function that resolves to them',
-      value,
-    );
-  }
 }
 
 /** The tagger a governance function is given: an object with the tagger's methods it calls. */

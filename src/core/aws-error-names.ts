@@ -17,7 +17,15 @@ const NOT_FOUND = new Set([
   'NoSuchEntityException',
   // Systems Manager: the name or id names no resource of that type.
   'InvalidResourceId',
+  // AWS Organizations: no account, OU, root or policy has that id (a tag call), or no parent, OU or child.
+  'TargetNotFoundException',
+  'ParentNotFoundException',
+  'OrganizationalUnitNotFoundException',
+  'ChildNotFoundException',
 ]);
+// The credentials act in an account that cannot act on the resource the ARN names. AWS Organizations: they are of
+// an account in no organization, not of the management account that the ARN names.
+const WRONG_ACCOUNT = new Set(['AWSOrganizationsNotInUseException']);
 const ACCESS_DENIED = new Set([
   'AccessDenied',
   'AccessDeniedException',
@@ -108,6 +116,7 @@ export function httpStatus(error: unknown): number | undefined {
 function classifyAwsError(name: string, status?: number): ErrorCode {
   if (name === MALFORMED) return 'MalformedResponse';
   if (NOT_FOUND.has(name) || /\.?NotFound$/.test(name)) return 'ResourceNotFound';
+  if (WRONG_ACCOUNT.has(name)) return 'AccountMismatch';
   if (ACCESS_DENIED.has(name) || status === 403) return 'AccessDenied';
   if (THROTTLED.has(name) || status === 429) return 'Throttled';
   if (TAG_LIMIT.has(name)) return 'TagLimitExceeded';
@@ -120,7 +129,24 @@ function classifyAwsError(name: string, status?: number): ErrorCode {
  * tag, else by name and status.
  */
 export function classifyThrown(name: string, status: number | undefined, message: string): ErrorCode {
-  return classifyLimit(name, message) ?? classifyInvalid(name, message) ?? classifyAwsError(name, status);
+  return (
+    classifyLimit(name, message) ??
+    classifyReason(name, message) ??
+    classifyInvalid(name, message) ??
+    classifyAwsError(name, status)
+  );
+}
+
+// AWS Organizations gives the cause of a refusal as the error's Reason, which adapters/organizations.ts adds to
+// the message: too many tags on the resource, or a tag refused (by a tag policy, as repeated, as reserved).
+const REASONS: readonly [RegExp, ErrorCode][] = [
+  [/\bMAX_TAG_LIMIT_EXCEEDED\b/, 'TagLimitExceeded'],
+  [/\b(?:TAG_POLICY_VIOLATION|DUPLICATE_TAG_KEY|INVALID_SYSTEM_TAGS_PARAMETER)\b/, 'InvalidTag'],
+];
+
+function classifyReason(name: string, message: string): ErrorCode | undefined {
+  if (name !== 'ConstraintViolationException' && name !== 'InvalidInputException') return undefined;
+  return REASONS.find(([reason]) => reason.test(message))?.[1];
 }
 
 /**

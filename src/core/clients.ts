@@ -16,6 +16,7 @@ import {
 import { once } from './collections.js';
 import { AccountMismatchError } from './errors.js';
 import { familyOf } from './rates.js';
+import { assumeRoles, profileCredentials, type RoleOptions } from './roles.js';
 import type { Scheduler } from './scheduler.js';
 import type { ClientLoader, ClientScope, Document } from './types.js';
 
@@ -30,7 +31,7 @@ export type Credentials =
     }>);
 
 /** How SDK clients are configured; every field is optional and the SDK's own chain fills the rest. */
-export interface ClientOptions {
+export interface ClientOptions extends RoleOptions {
   /** Region for ARNs that carry none (S3 buckets). Otherwise the ARN's region is used. */
   region?: string | undefined;
   /** One endpoint for every service (LocalStack: `http://127.0.0.1:4566`). S3 then uses path-style URLs. */
@@ -145,6 +146,8 @@ export class ClientCache {
   readonly #clients = new Map<string, Promise<unknown>>();
   /** The account each credentials set acts in, by `partition|account` ('' for the tagger's own credentials). */
   readonly #accounts = new Map<string, Promise<string>>();
+  /** Credentials of other accounts (assumed roles, profiles), by `partition|account`. */
+  readonly #roleCredentials = new Map<string, Promise<Credentials | undefined>>();
   readonly #options: ClientOptions;
 
   constructor(options: ClientOptions) {
@@ -164,7 +167,10 @@ export class ClientCache {
   async get<C>(loader: ClientLoader<C>, scope: ClientScope, signal?: AbortSignal): Promise<C> {
     // Without a region here the SDK's own chain (the profile's region) decides, or says none is configured.
     const region = scope.region || this.defaultRegion;
-    const forAccount = scope.account ? this.#options.credentialsForAccount?.(scope.account) : undefined;
+    const forAccount = scope.account
+      ? (this.#options.credentialsForAccount?.(scope.account) ??
+        (await this.#accountCredentials(scope, signal)))
+      : undefined;
     const credentials = forAccount ?? this.#options.credentials;
     const account = forAccount ? scope.account : '';
     if (loader.namesWithoutAccount && scope.account !== '') {
@@ -183,6 +189,54 @@ export class ClientCache {
       }
     }
     return this.#client(loader, region, account, credentials);
+  }
+
+  /**
+   * The credentials of the scope's account, when the run has some for it: the accounts file's role or profile for
+   * it, else `roleName` when it is not the caller's account (one GetCallerIdentity says which that is); undefined:
+   * the caller's own. One provider per account, renewing its session before it expires.
+   */
+  #accountCredentials(scope: ClientScope, signal: AbortSignal | undefined): Promise<Credentials | undefined> {
+    const roles = this.#options;
+    if (!roles.roleName && !roles.accounts) return Promise.resolve(undefined);
+    const key = `${scope.partition}|${scope.account}`;
+    let known = this.#roleCredentials.get(key);
+    if (!known) {
+      known = this.#credentialsOf(scope, roles, signal);
+      this.#roleCredentials.set(key, known);
+      known.catch(() => this.#roleCredentials.delete(key));
+    }
+    return known;
+  }
+
+  async #credentialsOf(
+    scope: ClientScope,
+    roles: RoleOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<Credentials | undefined> {
+    const entry = roles.accounts?.find((account) => account.id === scope.account);
+    if (roles.accounts && !entry) {
+      throw new AccountMismatchError(
+        `Account ${scope.account} is not one of the run's accounts (the accounts file, after its filter): unitag ` +
+          'acts only in those. Add the account to the file, or widen the filter.',
+      );
+    }
+    if (entry?.profile) return profileCredentials(entry.profile);
+    let chain = entry?.role;
+    if (!chain && roles.roleName && (await this.account(scope.partition, signal)) !== scope.account) {
+      chain = [roles.roleName];
+    }
+    if (!chain) return undefined;
+    const stsRegion = scope.region || PARTITIONS[scope.partition]?.globalRegion;
+    // Each hop's client signs with the hop before's credentials (the first with the caller's), renewed as they go.
+    return assumeRoles(chain, entry ?? { id: scope.account }, scope.partition, roles, (credentials, hop) =>
+      this.#client(
+        stsLoader,
+        stsRegion,
+        `assume:${scope.account}:${hop}`,
+        credentials ?? this.#options.credentials,
+      ),
+    );
   }
 
   /** The account the tagger's own credentials act in (one STS GetCallerIdentity, shared with the account check). */

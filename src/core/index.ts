@@ -5,6 +5,8 @@
 // Imports: the core imports only itself and adapters/ (the registry lists them); adapters import only the kit.
 // Never jobs/, governance/, cli/ or testing/: test/unit/architecture.test.ts checks the direction.
 // This module is the core's public surface, re-exported by the package (src/index.ts).
+
+export { type Account, filterAccounts, parseAccounts, roleArn } from './accounts.js';
 export { formatArn, PARTITIONS, type ParsedArn, parseArn } from './arn.js';
 export type { ClientOptions, Credentials } from './clients.js';
 export {
@@ -35,6 +37,7 @@ export {
   UnsupportedResourceError,
 } from './errors.js';
 export type { Registry } from './registry.js';
+export type { RoleOptions } from './roles.js';
 export type {
   Adapter,
   AdapterContext,

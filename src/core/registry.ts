@@ -7,6 +7,7 @@ import kinesis from '../../adapters/kinesis.js';
 import kms from '../../adapters/kms.js';
 import lambda from '../../adapters/lambda.js';
 import logs from '../../adapters/logs.js';
+import organizations from '../../adapters/organizations.js';
 import s3 from '../../adapters/s3.js';
 import secretsmanager from '../../adapters/secretsmanager.js';
 import sns from '../../adapters/sns.js';
@@ -22,7 +23,18 @@ import type { Adapter, ResourceInfo } from './types.js';
  * The adapters whose SDK client is an optional peer dependency: each loads its client on first use, and where it
  * is not installed the tagging-API fallback serves its resources.
  */
-const OPTIONAL = [cloudwatch, dynamodb, kms, secretsmanager, ssm, logs, kinesis, states, events];
+const OPTIONAL = [
+  cloudwatch,
+  dynamodb,
+  kms,
+  secretsmanager,
+  ssm,
+  logs,
+  kinesis,
+  states,
+  events,
+  organizations,
+];
 
 /** The adapters unitag ships, by ARN service field, and the tagging-API fallback. */
 export interface Registry {

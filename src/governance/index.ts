@@ -1,6 +1,7 @@
 // Governance: what governs a resource's tags and who may change them. explain.ts and permissions.ts (the IAM
 // actions a run needs, from iam-data.ts, AWS's Service Authorization Reference), the ABAC policy linter
-// (policy-*.ts over iam-policy.ts), and tag policies: parsing, checking and fixing (tag-policy*.ts).
+// (policy-*.ts over iam-policy.ts), and tag policies: parsing, merging an organization's, reading AWS Organizations'
+// effective ones, checking and fixing (tag-policy*.ts).
 // Imports: the core and jobs (plans, reports); never the CLI, testing, or the tagger itself (TagReader and
 // Planner name the tagger methods it needs).
 // This module is governance's public surface, re-exported by the package (src/index.ts).
@@ -34,6 +35,17 @@ export {
   checkResource,
   type Finding,
   type FindingKind,
+  type FromOrganizations,
+  type OrganizationsReader,
   type TaggedResource,
 } from './tag-policy-check.js';
 export { type Fix, fitFix, fixResources, type Unfixable } from './tag-policy-fix.js';
+export {
+  type EffectiveTagPolicy,
+  type EffectiveValue,
+  effectiveTagPolicy,
+  type IgnoredOperator,
+  type InheritanceOptions,
+  type PolicyOperator,
+} from './tag-policy-inheritance.js';
+export type { TagPolicyCallOptions } from './tag-policy-organizations.js';

@@ -1,14 +1,25 @@
 // Checks resources' tags against a tag policy (tag-policy.ts); tag-policy-fix.ts works out the job that fixes
 // what can be fixed. Pure, but for `checkMany`, which reads the tags in bulk through a tagger.
 
-import { arnArgument, isPlainObject, refuse, taggerArgument, tagMapArgument } from '../core/arguments.js';
+import pLimit from 'p-limit';
+import {
+  arnArgument,
+  arnsArgument,
+  isPlainObject,
+  refuse,
+  taggerArgument,
+  tagMapArgument,
+} from '../core/arguments.js';
+import { parseArn } from '../core/arn.js';
+import { countCalls } from '../core/clients.js';
 import { ConfigurationError, type UnitagError } from '../core/errors.js';
 import { newTags } from '../core/shapes.js';
-import type { Tags } from '../core/types.js';
+import type { CallOptions, Tags } from '../core/types.js';
 import { isReservedKey } from '../core/validate.js';
 import type { BulkOptions } from '../jobs/bulk.js';
 import type { ReadReport, ReadResult } from '../jobs/report.js';
 import { allows, lists, policyArgument, type TagKeyRule, type TagPolicy } from './tag-policy.js';
+import { requireOrganizationsPackage, type TagPolicyCallOptions } from './tag-policy-organizations.js';
 
 /** What is wrong with one key of one resource. */
 export type FindingKind = 'key-case' | 'value-not-allowed' | 'required-missing';
@@ -44,6 +55,8 @@ export interface CheckResult {
   tags?: Tags | undefined;
   findings: Finding[];
   error?: UnitagError | undefined;
+  /** With `fromOrganizations`: the account whose effective tag policy the resource was checked against. */
+  account?: string | undefined;
 }
 
 /** What `checkMany` found: a line per resource (input order), totals, and the AWS calls of the reads. */
@@ -60,6 +73,13 @@ export interface CheckReport {
   };
   calls: number;
   durationMs: number;
+  /** With `fromOrganizations`: the effective tag policy of each account read, by account id. */
+  policies?: Record<string, TagPolicy> | undefined;
+}
+
+/** `checkMany`'s policy that checks each resource against its account's effective tag policy in AWS Organizations. */
+export interface FromOrganizations {
+  fromOrganizations: true;
 }
 
 /**
@@ -95,39 +115,178 @@ export interface TagReader {
   listMany(arns: string[], options?: BulkOptions<ReadResult>): Promise<ReadReport>;
 }
 
+/** What `checkMany` reads with from AWS Organizations: a tagger's `listMany`, `account` and `organizationTagPolicy`. */
+export interface OrganizationsReader extends TagReader {
+  account(options?: CallOptions): Promise<string>;
+  organizationTagPolicy(account: string, options?: TagPolicyCallOptions): Promise<TagPolicy>;
+}
+
 /**
  * Reads every resource's tags in bulk (the tagger's `listMany`) and checks them; a resource that cannot be read
- * is `failed`, with its error.
+ * is `failed`, with its error. With `{ fromOrganizations: true }` as the policy, each resource is checked against
+ * the effective tag policy of its account (of the credentials' account where the ARN names none), read from AWS
+ * Organizations once per account (see the tagger's `organizationTagPolicy`); a resource whose account's policy
+ * cannot be read is `failed` with that error, and not read.
+ *
+ * @example
+ * const report = await checkMany(tagger, parseTagPolicy(text), arns);
+ * const byAccount = await checkMany(tagger, { fromOrganizations: true }, arns); // byAccount.policies: per account
  */
 export async function checkMany(
   tagger: TagReader,
   policy: TagPolicy,
   arns: string[],
   options?: BulkOptions<ReadResult>,
+): Promise<CheckReport>;
+export async function checkMany(
+  tagger: OrganizationsReader,
+  policy: FromOrganizations,
+  arns: string[],
+  options?: BulkOptions<ReadResult>,
+): Promise<CheckReport>;
+export async function checkMany(
+  tagger: TagReader,
+  policy: TagPolicy | FromOrganizations,
+  arns: string[],
+  options?: BulkOptions<ReadResult>,
 ): Promise<CheckReport> {
+  if (isPlainObject(policy) && policy.fromOrganizations === true && !Object.hasOwn(policy, 'rules')) {
+    const methods = ['listMany', 'account', 'organizationTagPolicy'];
+    const reader = taggerArgument<OrganizationsReader>(tagger, 'checkMany: tagger', methods);
+    return checkByAccount(reader, arnsArgument(arns, 'checkMany: arns'), options);
+  }
   taggerArgument(tagger, 'checkMany: tagger', ['listMany']);
-  policyArgument(policy, 'checkMany: policy');
+  const checked = policyArgument(policy, 'checkMany: policy');
   // The tagger checks the ARNs and the options.
   const read = await tagger.listMany(arns, options);
-  const results = read.results.map((r): CheckResult => {
-    if (r.outcome !== 'read' || !r.tags || r.type === undefined) {
-      const outcome = r.outcome === 'skipped' ? 'skipped' : 'failed';
-      return { arn: r.arn, type: r.type, outcome, findings: [], error: r.error };
-    }
-    const findings = findingsOf(policy, { arn: r.arn, type: r.type, tags: r.tags });
-    const outcome = findings.length > 0 ? 'noncompliant' : 'compliant';
-    return { arn: r.arn, type: r.type, outcome, tags: r.tags, findings };
+  const results = read.results.map((r) => judged(checked, r));
+  return reportOf(results, read.calls, read.durationMs);
+}
+
+/** One resource as read, judged against the policy. */
+function judged(policy: TagPolicy, r: ReadResult): CheckResult {
+  if (r.outcome !== 'read' || !r.tags || r.type === undefined) {
+    const outcome = r.outcome === 'skipped' ? 'skipped' : 'failed';
+    return { arn: r.arn, type: r.type, outcome, findings: [], error: r.error };
+  }
+  const findings = findingsOf(policy, { arn: r.arn, type: r.type, tags: r.tags });
+  const outcome = findings.length > 0 ? 'noncompliant' : 'compliant';
+  return { arn: r.arn, type: r.type, outcome, tags: r.tags, findings };
+}
+
+/**
+ * `checkMany` against each account's effective policy: the accounts of the ARNs first (STS once, for ARNs that
+ * name none), then one DescribeEffectivePolicy per account, four at a time (Organizations' rates are low), then
+ * the reads of the resources whose policy is known. ARNs that do not parse are left to the read, which says why.
+ */
+async function checkByAccount(
+  tagger: OrganizationsReader,
+  arns: string[],
+  options?: BulkOptions<ReadResult>,
+): Promise<CheckReport> {
+  requireOrganizationsPackage();
+  const started = Date.now();
+  const unique = [...new Set(arns)];
+  const { value, calls } = await countCalls(async () => {
+    const accounts = await accountsOf(tagger, unique, options?.signal);
+    const policies = await policiesOf(tagger, accounts, options?.signal);
+    // The policy a resource is checked against, or why there is none (undefined: an ARN left to the read).
+    const policyOf = (arn: string): TagPolicy | UnitagError | undefined => {
+      const account = accounts.get(arn);
+      return account === undefined || account instanceof Error ? account : policies.get(account.account);
+    };
+    const readable = unique.filter((arn) => !(policyOf(arn) instanceof Error));
+    const read = readable.length > 0 ? (await tagger.listMany(readable, options)).results : [];
+    const byArn = new Map(read.map((r) => [r.arn, r]));
+    const results = unique.map((arn) => lineOf(arn, accounts.get(arn), policyOf(arn), byArn.get(arn)));
+    return { results, policies };
   });
+  const policies = [...value.policies].filter((e): e is [string, TagPolicy] => !(e[1] instanceof Error));
+  return { ...reportOf(value.results, calls, Date.now() - started), policies: Object.fromEntries(policies) };
+}
+
+/** An account whose policy applies, and the partition of its organization. */
+interface Account {
+  account: string;
+  partition: string;
+}
+
+/** The account of each ARN that parses: its own, or the credentials' (one STS call) where it names none. */
+async function accountsOf(
+  tagger: OrganizationsReader,
+  arns: string[],
+  signal: AbortSignal | undefined,
+): Promise<Map<string, Account | UnitagError>> {
+  const accounts = new Map<string, Account | UnitagError>();
+  let own: Promise<string | UnitagError> | undefined;
+  for (const arn of arns) {
+    let parsed: ReturnType<typeof parseArn>;
+    try {
+      parsed = parseArn(arn);
+    } catch {
+      continue;
+    }
+    const { accountId, partition } = parsed;
+    if (accountId !== '') {
+      accounts.set(arn, { account: accountId, partition });
+      continue;
+    }
+    own ??= tagger.account({ signal }).catch((error: UnitagError) => error);
+    const account = await own;
+    accounts.set(arn, account instanceof Error ? account : { account, partition });
+  }
+  return accounts;
+}
+
+/** Each account's effective policy, or why it could not be read: one call per account, four at a time. */
+async function policiesOf(
+  tagger: OrganizationsReader,
+  accounts: Map<string, Account | UnitagError>,
+  signal: AbortSignal | undefined,
+): Promise<Map<string, TagPolicy | UnitagError>> {
+  const wanted = new Map<string, string>();
+  for (const a of accounts.values()) {
+    if (!(a instanceof Error) && !wanted.has(a.account)) wanted.set(a.account, a.partition);
+  }
+  // Organizations throttles at a few requests a second per account: a few calls at once is enough.
+  const limit = pLimit(4);
+  const policies = new Map<string, TagPolicy | UnitagError>();
+  await Promise.all(
+    [...wanted].map(([account, partition]) =>
+      limit(async () => {
+        const policy = await tagger
+          .organizationTagPolicy(account, { partition, signal })
+          .catch((error: UnitagError) => error);
+        policies.set(account, policy);
+      }),
+    ),
+  );
+  return policies;
+}
+
+/** One resource's line: failed where its account's policy could not be had, else judged against it. */
+function lineOf(
+  arn: string,
+  account: Account | UnitagError | undefined,
+  policy: TagPolicy | UnitagError | undefined,
+  read: ReadResult | undefined,
+): CheckResult {
+  const line: CheckResult =
+    policy instanceof Error
+      ? { arn, outcome: 'failed', findings: [], error: policy }
+      : read
+        ? judged(policy ?? { rules: [] }, read)
+        : { arn, outcome: 'skipped', findings: [] };
+  return account === undefined || account instanceof Error ? line : { ...line, account: account.account };
+}
+
+/** The report's totals over its lines. */
+function reportOf(results: CheckResult[], calls: number, durationMs: number): CheckReport {
   const totals = { total: results.length, compliant: 0, noncompliant: 0, failed: 0, skipped: 0 };
   for (const r of results) totals[r.outcome]++;
   const findings = results.flatMap((r) => r.findings);
   const enforced = findings.filter((f) => f.enforced).length;
-  return {
-    results,
-    totals: { ...totals, findings: findings.length, enforced },
-    calls: read.calls,
-    durationMs: read.durationMs,
-  };
+  return { results, totals: { ...totals, findings: findings.length, enforced }, calls, durationMs };
 }
 
 /** What a resource carries for one rule, and how the policy judges it. */

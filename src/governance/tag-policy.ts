@@ -46,6 +46,21 @@ type Path = readonly (string | number)[];
  * policy.rules[0]?.tagKey; // 'CostCenter'
  */
 export function parseTagPolicy(document: unknown): TagPolicy {
+  return readPolicy(document, false);
+}
+
+/**
+ * Checks one policy of an organization's tree as {@link parseTagPolicy} does, but as a policy that inherits: a
+ * `@@remove` alone takes from what its parents give. Returns the document (its JSON parsed). For
+ * tag-policy-inheritance.ts.
+ */
+export function checkInheritingPolicy(document: unknown): Record<string, unknown> {
+  readPolicy(document, true);
+  const root = typeof document === 'string' ? parseJson(document) : document;
+  return unwrapEffective(root) as Record<string, unknown>;
+}
+
+function readPolicy(document: unknown, inherits: boolean): TagPolicy {
   const root = typeof document === 'string' ? parseJson(document) : document;
   const policy = unwrapEffective(root);
   if (!isObject(policy)) fail([], `a tag policy is a JSON object, such as ${EXAMPLE}`);
@@ -69,7 +84,7 @@ export function parseTagPolicy(document: unknown): TagPolicy {
       fail(['tags', policyKey], `"${earlier}" is there already (policy keys ignore case): merge the two`);
     }
     seen.set(policyKey.toLowerCase(), policyKey);
-    rules.push(readRule(policyKey, statement, ['tags', policyKey]));
+    rules.push(readRule(policyKey, statement, ['tags', policyKey], inherits));
   }
   return { rules };
 }
@@ -186,7 +201,7 @@ function unwrapEffective(root: unknown): unknown {
   return parseJson(effective.PolicyContent);
 }
 
-function readRule(policyKey: string, statement: unknown, at: Path): TagKeyRule {
+function readRule(policyKey: string, statement: unknown, at: Path, inherits: boolean): TagKeyRule {
   if (policyKey === '' || [...policyKey].length > 128) fail(at, 'a policy key has 1 to 128 characters');
   if (policyKey.startsWith('@@')) fail(at, `operators go inside a policy key's settings, as in ${EXAMPLE}`);
   if (policyKey.toLowerCase().startsWith('aws:')) {
@@ -199,12 +214,13 @@ function readRule(policyKey: string, statement: unknown, at: Path): TagKeyRule {
     const here = [...at, member];
     if (member === CHILD_CONTROL) childControl(value, here);
     else if (member === 'tag_key') rule.tagKey = tagKeyOf(policyKey, value, here);
-    else if (member === 'tag_value') rule.values = valuesOf(value, here);
-    else if (member === 'enforced_for') rule.enforcedFor = listSetting(value, here, resourceType) ?? [];
+    else if (member === 'tag_value') rule.values = valuesOf(value, here, inherits);
+    else if (member === 'enforced_for')
+      rule.enforcedFor = listSetting(value, here, resourceType, inherits) ?? [];
     else if (member === 'report_required_tag_for')
-      required.push(...(listSetting(value, here, resourceType) ?? []));
+      required.push(...(listSetting(value, here, resourceType, inherits) ?? []));
     else if (member === 'required') {
-      const types = requiredSetting(value, here);
+      const types = requiredSetting(value, here, inherits);
       if (types === true) rule.requiredFor = true;
       else required.push(...types);
     } else fail(here, `unknown member; a policy key holds ${MEMBERS.join(', ')} (and ${CHILD_CONTROL})`);
@@ -226,8 +242,8 @@ function tagKeyOf(policyKey: string, value: unknown, at: Path): string {
   return key;
 }
 
-function valuesOf(value: unknown, at: Path): string[] | undefined {
-  const values = listSetting(value, at, tagValue);
+function valuesOf(value: unknown, at: Path, inherits: boolean): string[] | undefined {
+  const values = listSetting(value, at, tagValue, inherits);
   if (values?.length === 0) {
     fail(at, 'allows no value at all: list the allowed values, or leave tag_value out to allow any value');
   }
@@ -235,7 +251,7 @@ function valuesOf(value: unknown, at: Path): string[] | undefined {
 }
 
 // unitag's extension: true (every type), false, or a list of resource types.
-function requiredSetting(value: unknown, at: Path): true | string[] {
+function requiredSetting(value: unknown, at: Path, inherits: boolean): true | string[] {
   const setting = isObject(value)
     ? Object.hasOwn(value, '@@assign')
       ? value['@@assign']
@@ -248,15 +264,21 @@ function requiredSetting(value: unknown, at: Path): true | string[] {
   if (setting !== undefined && !Array.isArray(setting)) {
     fail(assigned(value, at), 'must be true, false, or a list of resource types such as ["ec2:volume"]');
   }
-  return listSetting(value, at, resourceType) ?? [];
+  return listSetting(value, at, resourceType, inherits) ?? [];
 }
 
 /**
  * A list setting after its operators, each item checked. A single file has no parent policy: `@@append` adds to
  * what its own `@@assign` gives (alone, it acts as `@@assign`), and `@@remove` takes from that; a `@@remove`
- * with nothing to take from would remove from an inherited list unitag cannot see, and is refused.
+ * with nothing to take from would remove from an inherited list unitag cannot see, and is refused (unless the
+ * policy `inherits`: the merge of the tree applies it).
  */
-function listSetting(value: unknown, at: Path, item: (v: unknown, at: Path) => string): string[] | undefined {
+function listSetting(
+  value: unknown,
+  at: Path,
+  item: (v: unknown, at: Path) => string,
+  inherits: boolean,
+): string[] | undefined {
   if (!isObject(value)) {
     if (!Array.isArray(value)) fail(at, 'must be a list, such as ["a", "b"] (or {"@@assign": [...]})');
     return [...new Set(value.map((v, i) => item(v, [...at, i])))];
@@ -270,7 +292,7 @@ function listSetting(value: unknown, at: Path, item: (v: unknown, at: Path) => s
   };
   const [assign, append, remove] = ['@@assign', '@@append', '@@remove'].map(list);
   if (assign === undefined && append === undefined) {
-    if (remove === undefined) return undefined;
+    if (remove === undefined || inherits) return undefined;
     fail(
       [...at, '@@remove'],
       'removes from an inherited list unitag does not see: check against the effective policy (aws organizations describe-effective-policy), or write the list with @@assign',
@@ -355,7 +377,7 @@ function fail(at: Path, message: string): never {
 }
 
 /** `tags.costcenter.tag_value["@@assign"][1]`: the JSON path, as a reader finds it in the file. */
-function pathText(at: Path): string {
+export function pathText(at: Path): string {
   if (at.length === 0) return 'the policy';
   return at
     .map((part, i) =>

@@ -41,6 +41,7 @@ export const FIND_OPTIONS = {
   signal: optional.signal,
   onProgress: optional.callback,
   onFailure: optional.callback,
+  global: optional.boolean,
 };
 
 /** A report to resume from or to print: a `BulkReport` (`results`) or its JSON (`resources`), a line per object. */

@@ -74,6 +74,11 @@ export interface InventoryOptions {
    * once every match has been yielded, so that no failure passes unseen.
    */
   onFailure?: ((failure: FindFailure) => void) | undefined;
+  /**
+   * `false`: the services whose resources are global (IAM, S3 buckets) are not listed, only the regions' (the CLI's
+   * `find --shard`, where one shard lists them). Default: they are listed once, whatever the regions.
+   */
+  global?: boolean | undefined;
 }
 
 /** One resource of an inventory with its tags (`aws:` tags included), or a failure. */
@@ -131,6 +136,7 @@ export async function* inventory(
   const regions = query.regions ?? [engine.clients.defaultRegion ?? ''];
   const run = new Run(engine, read, options);
   for (const { adapter, inventory, types } of listings) {
+    if (inventory.global && options.global === false) continue;
     const scopes = inventory.global ? [''] : regions;
     for (const region of scopes) {
       const scope = { partition, region, account };

@@ -1,21 +1,18 @@
 // A job's report file, written as the job runs: the journal it appends a line to per finished write, and the
 // JSON report that journal becomes at the end.
-import { randomBytes } from 'node:crypto';
 import {
   accessSync,
   closeSync,
   constants,
   existsSync,
-  fchmodSync,
   lstatSync,
   openSync,
   readSync,
-  renameSync,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { type JobIdentity, type LineJson, lineToJson, type Totals, type WriteResult } from './report.js';
 import {
   doneKey,
@@ -26,6 +23,7 @@ import {
   lastLines,
   rawResourceLines,
 } from './report-journal.js';
+import { replaceFile, temporaryBeside } from './report-write.js';
 
 /** Lines are written out when this many bytes wait, or when the last write is this old. */
 const BUFFER_BYTES = 64 * 1024;
@@ -80,14 +78,9 @@ export class ReportFile {
       if (statSync(this.path).isDirectory()) throw new Error('it is a directory');
       accessSync(this.path, constants.W_OK);
     }
-    const probe = this.#temporary();
+    const probe = temporaryBeside(this.path);
     closeSync(openSync(probe, 'wx', 0o600));
     unlinkSync(probe);
-  }
-
-  #temporary(): string {
-    const path = this.path as string;
-    return join(dirname(path), `.${basename(path)}.${randomBytes(8).toString('hex')}.tmp`);
   }
 
   /**
@@ -312,24 +305,11 @@ export class ReportFile {
    * report's array and returns what follows it.
    */
   #writeJson(resources: (fd: number) => object): void {
-    const temporary = this.#temporary();
-    const fd = openSync(temporary, 'wx', 0o666);
-    try {
+    replaceFile(this.path as string, this.#mode, (fd) => {
       writeSync(fd, `{\n  "version": 2,\n  "command": "apply",\n  "resources": [`);
       const tail = resources(fd);
       writeSync(fd, `\n  ],\n${JSON.stringify(tail, null, 2).slice(2)}\n`);
-      if (this.#mode !== undefined) fchmodSync(fd, this.#mode);
-      closeSync(fd);
-      renameSync(temporary, this.path as string);
-    } catch (error) {
-      try {
-        closeSync(fd);
-      } catch {}
-      try {
-        unlinkSync(temporary);
-      } catch {}
-      throw error;
-    }
+    });
   }
 }
 

@@ -103,6 +103,11 @@ export interface JobIdentity {
   account?: string | undefined;
   region?: string | undefined;
   endpoint?: string | undefined;
+  /**
+   * `--shard I/N`: the part of the job the report is of (I from 0); absent for the whole job. Not in the
+   * fingerprint: the shards of one job share it, and `report merge` checks both.
+   */
+  shard?: { index: number; count: number } | undefined;
 }
 
 /** The one JSON shape of every command's output and of report files. */

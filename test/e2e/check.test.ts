@@ -197,3 +197,93 @@ describe('unitag check (built, as a separate process)', () => {
     expect(named.stderr).toMatch(/name it \.ndjson \(or \.jsonl\)/);
   });
 });
+
+describe('unitag check --policy, repeated: the policies of an organization tree', () => {
+  // The root locks the key's spelling and lets children only append or remove values; the OU tries to respell
+  // it (left out, as AWS leaves it out), removes 100 and appends 300; the account holds two policies, the first
+  // attached of which wins the value of Owner.
+  const root = file(
+    'root.json',
+    JSON.stringify({
+      tags: {
+        costcenter: {
+          tag_key: { '@@assign': 'CostCenter', '@@operators_allowed_for_child_policies': ['@@none'] },
+          tag_value: {
+            '@@assign': ['100', '200'],
+            '@@operators_allowed_for_child_policies': ['@@append', '@@remove'],
+          },
+        },
+      },
+    }),
+  );
+  const ou = file(
+    'ou.json',
+    JSON.stringify({
+      tags: {
+        costcenter: {
+          tag_key: { '@@assign': 'COSTCENTER' },
+          tag_value: { '@@append': ['300'], '@@remove': ['100'] },
+        },
+      },
+    }),
+  );
+  const account = file(
+    'account.json',
+    JSON.stringify([
+      { tags: { owner: { tag_key: 'Owner', tag_value: { '@@assign': ['platform'] }, required: true } } },
+      { tags: { owner: { tag_value: { '@@assign': ['other'] } } } },
+    ]),
+  );
+
+  it('checks against the merged policy, says what AWS would leave out, and fixes by it', async () => {
+    const [removed, misspelt] = await Promise.all([
+      createTopic(awsConfig(), uniqueName('check-tree')),
+      createTopic(awsConfig(), uniqueName('check-tree')),
+    ]);
+    const tagger = localTagger();
+    await tagger.tag(removed, { CostCenter: '100' });
+    await tagger.tag(misspelt, { costcenter: '300', Owner: 'platform' });
+    const fix = join(dir, `${uniqueName('tree-fix')}.ndjson`);
+    const run = await unitag([
+      'check',
+      ...['--policy', root, '--policy', ou, '--policy', account],
+      ...[removed, misspelt, '--fix', fix, '-o', 'json'],
+    ]);
+    expect(run.code).toBe(1);
+    const output = JSON.parse(run.stdout);
+    const findings = output.resources.map((r: { findings: { key: string; kind: string }[] }) =>
+      r.findings.map((f) => [f.key, f.kind]),
+    );
+    expect(findings).toEqual([
+      [
+        ['CostCenter', 'value-not-allowed'],
+        ['Owner', 'required-missing'],
+      ],
+      [['CostCenter', 'key-case']],
+    ]);
+    expect(run.stderr).toContain(
+      `unitag: note: ${ou}: tags.costcenter.tag_key["@@assign"] does not apply (AWS ignores it too): ${root} allows child policies no operator here`,
+    );
+    expect(run.stderr).toContain(
+      `unitag: note: ${account}[1]: tags.owner.tag_value["@@assign"] does not apply (AWS ignores it too): ${account}[0], attached before it to the same entity, assigns it: the first attached wins`,
+    );
+    const changes = readFileSync(fix, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(changes).toEqual([
+      { arn: removed, setIfAbsent: { Owner: 'platform' } },
+      { arn: misspelt, rename: { costcenter: 'CostCenter' } },
+    ]);
+  });
+
+  it('exits 2 on a bad policy of the tree, naming its file and the JSON path, before any AWS call', async () => {
+    const topic = `arn:aws:sns:${REGION}:000000000000:${uniqueName('never-read')}`;
+    const bad = file('bad-ou.json', '{"tags": {"costcenter": {"tag_key": {"@@append": ["x"]}}}}');
+    const run = await unitag(['check', '--policy', root, '--policy', bad, topic], { url: NOWHERE });
+    expect(run).toMatchObject({ code: 2, stdout: '' });
+    expect(run.stderr).toMatch(
+      /bad-ou\.json: tags\.costcenter\.tag_key\["@@append"\]: this setting holds one value: set it with @@assign/,
+    );
+  });
+});

@@ -28,6 +28,14 @@ interface Run {
   stderr: string;
 }
 
+/** Standard error without the notes of requests that got no answer in time (and were sent again). */
+function withoutSlowNotes(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('unitag: note: no answer from '))
+    .join('\n');
+}
+
 /** Runs a shell command line (the CLI is `$UNITAG`), with some environment variables added. */
 function sh(command: string, extra: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve) => {
@@ -71,7 +79,10 @@ describe('unitag find --missing / --untagged (built CLI, on LocalStack)', () => 
     ]);
 
     // Assess
-    expect(arns).toMatchObject({ code: 0, stderr: '' });
+    // A loaded LocalStack may let a request wait past the read timeout: the CLI says so and asks again (that note is
+    // its right answer to a slow endpoint); anything else on standard error is a failure.
+    expect(arns.code).toBe(0);
+    expect(withoutSlowNotes(arns.stderr)).toBe('');
     expect(mine(arns.stdout.split('\n')).sort()).toEqual([teamOnly, bare].sort());
     expect(csv.stdout.split('\n')[0]).toBe('arn,type,missing');
     expect(mine(csv.stdout.split('\n')).sort()).toEqual(

@@ -55,6 +55,15 @@ describe('dispatch (pure: no AWS)', () => {
     ['arn:aws:kms:us-east-1:123456789012:key/1234abcd', 'InvalidArn'],
     ['arn:aws:kms:us-east-1:123456789012:alias/app', 'UnsupportedResource'],
     [
+      'arn:aws:organizations::111111111111:account/o-exampleorgid/222222222222',
+      'organizations organizations:account',
+    ],
+    [
+      'arn:aws:organizations::111111111111:ou/o-exampleorgid/ou-ab12-cdefgh34',
+      'organizations organizations:ou',
+    ],
+    ['arn:aws:organizations::aws:policy/service_control_policy/p-FullAWSAccess', 'UnsupportedResource'],
+    [
       'arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf',
       'secretsmanager secretsmanager:secret',
     ],

@@ -743,6 +743,12 @@ const PUBLIC: [string, fc.Arbitrary<unknown[]>, (args: unknown[]) => unknown][] 
     ([r, o]) => tagger.permissions(r as never, o as never),
   ],
   ['account', fc.tuple(callOptions), ([o]) => tagger.account(o as never)],
+  // A valid account id would make a call: the arguments tried here are refused before any.
+  [
+    'organizationTagPolicy',
+    fc.tuple(fc.oneof(fc.constant('12345'), anyValue), anyValue),
+    ([a, o]) => tagger.organizationTagPolicy(a as never, o as never),
+  ],
   ['createTagger', fc.tuple(taggerOptions), ([o]) => unitag.createTagger(o as never).destroy()],
   ['parseArn', fc.tuple(arn), ([a]) => unitag.parseArn(a as never)],
   [
@@ -818,6 +824,36 @@ const PUBLIC: [string, fc.Arbitrary<unknown[]>, (args: unknown[]) => unknown][] 
       ),
     ),
     ([t, f, r]) => unitag.fitFix(the(t), f as never, r as never),
+  ],
+  [
+    'parseAccounts',
+    fc.tuple(
+      fc.oneof(fc.json(), fc.string(), fc.constant("accounts:\n- account_id: '111111111111'\n"), anyValue),
+      fc.oneof(fc.string(), anyValue),
+    ),
+    ([x, s]) => unitag.parseAccounts(x as never, s as never),
+  ],
+  [
+    'filterAccounts',
+    fc.tuple(
+      fc.oneof(fc.constant([{ id: '111111111111', name: 'a', tags: ['env:prod'], vars: {} }]), anyValue),
+      fc.oneof(fc.array(fc.constantFrom('a', 'env:prod', '111111111111')), anyValue),
+    ),
+    ([a, f]) => unitag.filterAccounts(a as never, f as never),
+  ],
+  [
+    'roleArn',
+    fc.tuple(
+      fc.oneof(fc.string(), anyValue),
+      fc.oneof(fc.string(), anyValue),
+      fc.oneof(fc.string(), anyValue),
+    ),
+    ([r, a, p]) => unitag.roleArn(r as never, a as never, p as never),
+  ],
+  [
+    'effectiveTagPolicy',
+    fc.tuple(fc.oneof(fc.array(fc.json(), { maxLength: 3 }), anyValue), anyValue),
+    ([p, o]) => unitag.effectiveTagPolicy(p as never, o as never),
   ],
   [
     'lintPolicy',

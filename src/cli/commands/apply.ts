@@ -5,6 +5,7 @@ import type { JobFormat } from '../../jobs/job.js';
 import type { JobIdentity, LineJson, WriteResult } from '../../jobs/report.js';
 import type { ReportFile } from '../../jobs/report-file.js';
 import type { Earlier } from '../../jobs/report-journal.js';
+import type { Shard } from '../../jobs/shard.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -16,7 +17,8 @@ import {
   UsageError,
 } from '../common.js';
 import { type CommandHelp, withHelp } from '../help.js';
-import { badLine, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
+import { shardOf, shardOption } from '../shard-option.js';
+import { type Cut, firstReading, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
 
 // The report file, the pipeline and the output are loaded by the functions that use them, when a job runs:
 // `unitag --help` and the commands' help load none of them.
@@ -27,7 +29,9 @@ const HELP: CommandHelp = {
 Examples:
   $ unitag apply job.csv --report report.json
   $ unitag apply job.csv --resume report.json     (after an interruption: finishes the rest)
-  $ unitag apply job.ndjson --dry-run`,
+  $ unitag apply job.ndjson --dry-run
+  $ unitag apply job.csv --shard "$AWS_BATCH_JOB_ARRAY_INDEX/$SHARDS" --report "shard-$AWS_BATCH_JOB_ARRAY_INDEX.json"
+  $ unitag report merge shard-*.json --report report.json     (the shards' reports as one)`,
   exitCodes: {
     2: 'bad usage, a report that cannot be written or belongs to another job, or bad job lines (each named with its line number; the valid lines are still applied)',
     130: 'interrupted: the calls under way finish and the report is written (a second Ctrl-C ends at once); --resume goes on',
@@ -49,10 +53,12 @@ export function registerApply(program: Command, done: (code: number) => void): v
       'take the --resume report even if it belongs to another job, or to another place',
     )
     .addOption(outputOption(['table', 'json', 'csv']))
+    .addOption(shardOption('the job'))
     .action(async (file: string, opts: ApplyOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      if (opts.dryRun) return done(await streamPlan(global, file, opts.format, opts.output));
-      done(await applyJob(global, file, opts));
+      const shard = await shardOf(opts.shard);
+      if (opts.dryRun) return done(await streamPlan(global, file, opts.format, opts.output, shard));
+      done(await applyJob(global, file, { ...opts, shard }));
     });
 }
 
@@ -64,10 +70,14 @@ interface ApplyOptions {
   forceResume?: boolean;
   format?: JobFormat;
   output: string;
+  shard?: string;
 }
 
+/** `apply`'s options, `--shard` read. */
+type ApplyRun = Omit<ApplyOptions, 'shard'> & { shard?: Shard | undefined };
+
 /** Applies a job file with its report; the exit code. Usage mistakes are found before any AWS call. */
-async function applyJob(global: GlobalOptions, file: string, opts: ApplyOptions): Promise<number> {
+async function applyJob(global: GlobalOptions, file: string, opts: ApplyRun): Promise<number> {
   const kind = await formatOf(file, opts.format);
   const reportPath: string | undefined = opts.report ?? opts.resume;
   if (reportPath && sameFile(reportPath, file)) {
@@ -86,16 +96,15 @@ async function applyJob(global: GlobalOptions, file: string, opts: ApplyOptions)
 async function applyLocked(
   global: GlobalOptions,
   file: string,
-  opts: ApplyOptions,
+  opts: ApplyRun,
   kind: JobFormat,
   reportPath: string | undefined,
   release: () => void,
 ): Promise<number> {
   const earlier = await readResumed(opts.resume, reportPath);
-  const [{ ReportFile }, { printable }, { prepass }, { jobIdentity }] = await Promise.all([
+  const [{ ReportFile }, { printable }, { jobIdentity }] = await Promise.all([
     import('../../jobs/report-file.js'),
     import('../render.js'),
-    import('../pipeline.js'),
     import('../job-identity.js'),
   ]);
   // The report and its journal must be writable before the first AWS call.
@@ -108,12 +117,14 @@ async function applyLocked(
   const tagger = await makeTagger(global);
   const callsBefore = tagger.calls;
   // Every line is checked before the first call (a bad one is said then, and left out), and the resources named
-  // more than once are found. A job with no good line ends here, having called nothing.
-  const first = await prepass(await windowsOf(tagger, source, kind), await badLine(file));
+  // more than once are found (and a shard's split counted). A job with no good line ends here, having called nothing.
+  const first = await firstReading(tagger, source, kind, file, opts.shard);
   if (first.changes === 0 && first.badLines > 0) return EXIT.usage;
-  // Before the first read: the job's identity (when a report is written or resumed), and the resume check.
+  // Before the first read: the job's identity (when a report is written or resumed, or for a shard, which names it
+  // for `report merge`), and the resume check.
   const resume = { earlier, path: opts.resume, force: opts.forceResume };
-  const job = reportPath ? await jobIdentity(tagger, source, global, resume) : undefined;
+  const identify = reportPath !== undefined || opts.shard !== undefined;
+  const job = identify ? await jobIdentity(tagger, source, global, resume, opts.shard) : undefined;
   reportFile.job = job;
   await writingReport(reportPath, () => reportFile.open(earlier, opts.resume));
   const stop = new StopOnSignal(reportFile, release);
@@ -164,8 +175,8 @@ interface RunContext {
   job: JobIdentity | undefined;
   /** The tagger's calls before the job's identity was asked for: the output counts that STS call too. */
   callsBefore: number;
-  /** What the first reading of the job found. */
-  first: { badLines: number; repeated: Set<string> };
+  /** What the first reading of the job found (and, for a shard, its split). */
+  first: { badLines: number; repeated: Set<string>; cut: Cut | undefined };
 }
 
 /** Runs the job through the pipeline, writing output and report as windows finish; the exit code. */
@@ -186,10 +197,10 @@ async function run(
   const totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
   let code: number = EXIT.ok;
   if (earlier && opts.resume) await reportResumed(opts.resume, earlier, out, totals);
-  const progress = await progressBar(global, source);
+  const progress = await progressBar(global, source, first.cut);
   const result = await runPipeline({
     tagger,
-    windows: await windowsOf(tagger, source, kind),
+    windows: await windowsOf(tagger, source, kind, first.cut),
     signal: stop.signal,
     planOnly: false,
     done: earlier?.done,
@@ -244,13 +255,14 @@ function count(totals: Record<string, number>, outcome: string): void {
   if (outcome in totals) totals[outcome] = (totals[outcome] ?? 0) + 1;
 }
 
-/** A progress bar on standard error for a file job (its lines as the total), when it is a terminal. */
+/** A progress bar on standard error for a file job (its lines, or a shard's changes, as the total), on a terminal. */
 async function progressBar(
   global: GlobalOptions,
   source: { text: string } | { path: string },
+  cut: Cut | undefined,
 ): Promise<((r: WriteResult | undefined) => void) | undefined> {
   if (!global.progress || !process.stderr.isTTY) return undefined;
-  const total = await lineCount(source);
+  const total = cut ? cut.split.sizeOf(cut.shard) : await lineCount(source);
   const { default: progress } = await import('cli-progress');
   const bar = new progress.SingleBar(
     {

@@ -10,12 +10,14 @@ import {
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import type { TagPolicy } from '../../governance/tag-policy.js';
 import type { CheckReport, CheckResult } from '../../governance/tag-policy-check.js';
 import type { Fix } from '../../governance/tag-policy-fix.js';
 import type { Change } from '../../jobs/plan-change.js';
 import type { Tagger } from '../../tagger.js';
 import {
   arnSources,
+  collect,
   EXIT,
   type GlobalOptions,
   makeTagger,
@@ -26,6 +28,7 @@ import {
   UsageError,
 } from '../common.js';
 import { type CommandHelp, withHelp } from '../help.js';
+import { shardOf, shardOption } from '../shard-option.js';
 
 // The policy parser, the checker and the renderer are loaded when the command runs, never for --help.
 
@@ -34,6 +37,8 @@ const HELP: CommandHelp = {
   text: `
 Examples:
   $ unitag check --policy tag-policy.json arn:aws:sns:us-east-1:123456789012:orders
+  $ unitag check --policy root.json --policy ou.json --policy account.json --file arns.txt
+  $ unitag check --from-organizations --file arns.txt
   $ unitag find --missing owner | unitag check --policy tag-policy.json -
   $ unitag check --policy tag-policy.json --file arns.txt --fix fix.ndjson; unitag apply fix.ndjson`,
   exitCodes: {
@@ -44,10 +49,12 @@ Examples:
 };
 
 interface CheckOptions {
-  policy: string;
+  policy: string[];
+  fromOrganizations?: boolean;
   file?: string;
   fix?: string;
   output: 'table' | 'json' | 'csv';
+  shard?: string;
 }
 
 /** `unitag check --policy P.json ARN...`: resources' tags against an AWS Organizations tag policy. */
@@ -57,9 +64,19 @@ export function registerCheck(program: Command, done: (code: number) => void): v
       "check resources' tags against an AWS Organizations tag policy",
     ),
   )
-    .requiredOption('--policy <file>', 'the tag policy: JSON as written for AWS Organizations, or effective')
+    .option(
+      '--policy <file>',
+      "the tag policy: JSON as written for AWS Organizations, or effective; repeated, the policies of the organization's tree, the root first, then each OU, then the account",
+      collect,
+      [],
+    )
+    .option(
+      '--from-organizations',
+      "check each resource against its account's effective tag policy, read from AWS Organizations (management account or delegated administrator)",
+    )
     .option('--fix <file>', 'write the job that fixes what can be fixed (.ndjson, for unitag plan and apply)')
     .addOption(outputOption())
+    .addOption(shardOption('the resources'))
     .action(async (args: string[], opts: CheckOptions, command: Command) => {
       done(await runCheck(command.optsWithGlobals<GlobalOptions>(), args, opts));
     });
@@ -67,32 +84,28 @@ export function registerCheck(program: Command, done: (code: number) => void): v
 
 /** Checks the resources; the exit code. Bad input is found before any AWS call. */
 async function runCheck(global: GlobalOptions, args: string[], opts: CheckOptions): Promise<number> {
-  const [{ parseTagPolicy }, { checkMany }, { fitFix, fixResources }, { printable }] = await Promise.all([
-    import('../../governance/tag-policy.js'),
+  const shard = await shardOf(opts.shard);
+  const [{ checkMany }, { fitFix }, { printable }] = await Promise.all([
     import('../../governance/tag-policy-check.js'),
     import('../../governance/tag-policy-fix.js'),
     import('../render.js'),
   ]);
-  const text = readText(opts.policy);
-  let policy: ReturnType<typeof parseTagPolicy>;
-  try {
-    policy = parseTagPolicy(text);
-  } catch (error) {
-    throw new UsageError(`${opts.policy}: ${(error as Error).message}`);
-  }
-  if (opts.fix !== undefined) checkFixPath(opts.fix, [opts.policy, opts.file]);
+  const policy = await policyOf(opts);
+  if (opts.fix !== undefined) checkFixPath(opts.fix, [...opts.policy, opts.file]);
   const arns = await readArns(args, opts.file);
   const tagger = await makeTagger(global);
   const bad = badArns(tagger, arns);
   for (const line of bad) process.stderr.write(`unitag: ${printable(line)}\n`);
   if (bad.length > 0) return EXIT.usage;
+  // A shard checks its part of the resources (every shard refuses bad ones, above).
+  const mine = shard ? (await import('../../jobs/shard.js')).arnsOfShard(arns, shard) : arns;
 
-  const report = await checkMany(tagger, policy, arns);
+  const report = policy
+    ? await checkMany(tagger, policy, mine)
+    : await checkMany(tagger, { fromOrganizations: true }, mine);
   // The fix is written before the output: a reader that stops early (| head) must not cost the file.
   const fix =
-    opts.fix === undefined
-      ? undefined
-      : await fitFix(tagger, fixResources(policy, report.results), report.results);
+    opts.fix === undefined ? undefined : await fitFix(tagger, await fixOf(policy, report), report.results);
   if (fix && opts.fix !== undefined) writeFix(opts.fix, fix.changes);
   // The summary is said even when --query cannot be applied: the check was made, the fix written.
   let failedQuery: unknown;
@@ -103,6 +116,78 @@ async function runCheck(global: GlobalOptions, args: string[], opts: CheckOption
   if (failedQuery !== undefined) throw failedQuery;
   const failed = report.totals.failed + report.totals.skipped;
   return failed > 0 || report.totals.noncompliant > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * The policy to check against, read before any AWS call: one file as it is, several merged as AWS Organizations
+ * merges the policies of its tree (what AWS would leave out is said on standard error); undefined with
+ * --from-organizations, once the package it needs is known to be there.
+ */
+async function policyOf(opts: CheckOptions): Promise<TagPolicy | undefined> {
+  const files = opts.policy;
+  if (opts.fromOrganizations) {
+    if (files.length > 0) {
+      throw new UsageError(
+        '--policy and --from-organizations exclude each other: check against files, or against what AWS Organizations applies',
+      );
+    }
+    (await import('../../governance/tag-policy-organizations.js')).requireOrganizationsPackage();
+    return undefined;
+  }
+  if (files.length === 0) {
+    throw new UsageError(
+      'give the tag policy: --policy FILE (repeated for the root, each OU and the account, in that order), or --from-organizations',
+    );
+  }
+  return policyFromFiles(files);
+}
+
+/** One file as it is (a file holding a list is the policies of one entity), several merged; messages name the file. */
+async function policyFromFiles(files: string[]): Promise<TagPolicy> {
+  const [{ parseTagPolicy }, { effectiveTagPolicy }, { printable }] = await Promise.all([
+    import('../../governance/tag-policy.js'),
+    import('../../governance/tag-policy-inheritance.js'),
+    import('../render.js'),
+  ]);
+  const texts = files.map(readText);
+  const refused = (prefix: string, error: unknown) => new UsageError(`${prefix}${(error as Error).message}`);
+  const [alone = ''] = texts;
+  if (texts.length === 1 && !/^\uFEFF?\s*\[/.test(alone)) {
+    try {
+      return parseTagPolicy(alone);
+    } catch (error) {
+      throw refused(`${files[0]}: `, error);
+    }
+  }
+  const say = (text: string) => process.stderr.write(`unitag: note: ${printable(text)}\n`);
+  let effective: ReturnType<typeof effectiveTagPolicy>;
+  try {
+    // Each message names its file (names).
+    effective = effectiveTagPolicy(texts, {
+      names: files,
+      onIgnored: (i) => say(`${i.policy}: ${i.path} does not apply (AWS ignores it too): ${i.reason}`),
+    });
+  } catch (error) {
+    throw refused('', error);
+  }
+  try {
+    return parseTagPolicy(effective);
+  } catch (error) {
+    throw refused(`the effective policy of ${files.join(', ')}: `, error);
+  }
+}
+
+/** The fix of what the check found: against the one policy, or each resource against its account's. */
+async function fixOf(policy: TagPolicy | undefined, report: CheckReport): Promise<Fix> {
+  const { fixResources } = await import('../../governance/tag-policy-fix.js');
+  if (policy) return fixResources(policy, report.results);
+  const fixes = Object.entries(report.policies ?? {}).map(([account, p]) =>
+    fixResources(
+      p,
+      report.results.filter((r) => r.account === account),
+    ),
+  );
+  return { changes: fixes.flatMap((f) => f.changes), unfixable: fixes.flatMap((f) => f.unfixable) };
 }
 
 /** Why each ARN cannot be checked (not an ARN, a type unitag does not tag), found with no AWS call. */
@@ -158,7 +243,7 @@ async function renderJson(report: CheckReport, global: GlobalOptions): Promise<s
   }
 }
 
-function lineJson({ error, findings, tags: _tags, ...rest }: CheckResult) {
+function lineJson({ error, findings, tags: _tags, account: _account, ...rest }: CheckResult) {
   return {
     ...rest,
     ...(findings.length > 0 ? { findings } : {}),

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import type { FindQuery } from '../../core/types.js';
+import type { FindOptions as SearchOptions } from '../../jobs/find.js';
 import type { FindFailure, InventoryProgress } from '../../jobs/inventory.js';
 import type { ReadResult } from '../../jobs/report.js';
+import type { Shard } from '../../jobs/shard.js';
+import type { Tagger } from '../../tagger.js';
 import {
   collect,
   EXIT,
@@ -14,6 +17,7 @@ import {
   UsageError,
 } from '../common.js';
 import { type CommandHelp, withHelp } from '../help.js';
+import { shardOf, shardOption } from '../shard-option.js';
 
 /** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
 const HELP: CommandHelp = {
@@ -39,6 +43,7 @@ interface FindOptions {
   missing: string[];
   untagged?: boolean;
   output: 'arn' | 'table' | 'json' | 'csv';
+  shard?: string;
 }
 
 /**
@@ -64,6 +69,7 @@ export function registerFind(program: Command, done: (code: number) => void): vo
     )
     .option('--untagged', 'resources without any user tag (aws: tags aside)')
     .addOption(outputOption(['arn', 'table', 'json', 'csv'], 'arn', 'arn: one ARN per line, for piping'))
+    .addOption(shardOption('the search (its regions; IAM and S3, which are global, one part)'))
     .action(async (opts: FindOptions, command: Command) => {
       done(await runFind(command.optsWithGlobals<GlobalOptions>(), opts));
     });
@@ -74,6 +80,7 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
   const [{ csv, renderTags, table }, { readReportToJson }, { errorLine, printJson, wantsJson }] =
     await Promise.all([import('../render.js'), import('../../jobs/report.js'), import('../output.js')]);
   const query = queryOf(opts);
+  const shard = await shardOf(opts.shard);
   const listing = query.missing !== undefined || query.untagged === true;
   const tagger = await makeTagger(global);
   const started = Date.now();
@@ -95,7 +102,7 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
   const closed = stdoutClosed();
   try {
     const options = listing ? { onFailure, onProgress: progress.update } : {};
-    for await (const { arn, type, tags } of tagger.find(query, { ...options, signal: closed.signal })) {
+    for await (const { arn, type, tags } of matches(tagger, query, shard, options, closed.signal)) {
       if (opts.output !== 'arn' || json) found.push({ arn, type, outcome: 'read', tags });
       else {
         // An ARN printed on the same terminal would land on the progress line.
@@ -126,6 +133,23 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
     );
   } else if (opts.output !== 'arn') print(renderTags(found, opts.output));
   return failed.length > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** The search's matches; with `--shard`, only those of its part (none when no region falls to it). */
+async function* matches(
+  tagger: Tagger,
+  query: FindQuery,
+  shard: Shard | undefined,
+  options: SearchOptions,
+  signal: AbortSignal,
+) {
+  if (!shard) return yield* tagger.find(query, { ...options, signal });
+  const { searchOfShard } = await import('../../jobs/shard.js');
+  const listing = query.missing !== undefined || query.untagged === true;
+  const part = searchOfShard(query, shard, listing);
+  // The global services (IAM, S3) are listed by the one shard their unit falls to.
+  if (!part) return;
+  yield* tagger.find(part.query, { ...options, signal, ...(listing ? { global: part.global } : {}) });
 }
 
 /** A signal that aborts when standard output fails (EPIPE, ENOSPC, EFBIG), and a way to stop listening. */

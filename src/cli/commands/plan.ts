@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { JobFormat } from '../../jobs/job.js';
 import type { JobWindow } from '../../jobs/job-stream.js';
 import type { Plan } from '../../jobs/plan.js';
+import type { JobSplit, Shard } from '../../jobs/shard.js';
 import type { Tagger } from '../../tagger.js';
 import {
   EXIT,
@@ -15,6 +16,7 @@ import {
   UsageError,
 } from '../common.js';
 import { type CommandHelp, withHelp } from '../help.js';
+import { shardOf, shardOption } from '../shard-option.js';
 
 // What runs a job (job parsing, the pipeline, the output) is loaded by the functions that use it, when a
 // command runs: `unitag --help` and the commands' help load none of it.
@@ -30,7 +32,8 @@ Job formats (docs/jobs-and-reports.md in the package):
           an empty value cell is an error; write "" to set an empty value
 Examples:
   $ unitag plan job.csv
-  $ unitag plan job.json --output json`,
+  $ unitag plan job.json --output json
+  $ unitag plan job.csv --shard 0/4          (the first of 4 parts, as machine 0 of 4 applies it)`,
   exitCodes: {
     0: 'every resource planned',
     1: 'some resources could not be read (their lines failed)',
@@ -46,9 +49,11 @@ export function registerPlan(program: Command, done: (code: number) => void): vo
     ),
   )
     .addOption(outputOption(PLAN_FORMATS, 'table', 'output format (text is table)'))
+    .addOption(shardOption('the job'))
     .action(async (file: string, opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
-      done(await streamPlan(global, file, opts.format, opts.output));
+      const shard = await shardOf(opts.shard);
+      done(await streamPlan(global, file, opts.format, opts.output, shard));
     });
 }
 
@@ -73,20 +78,49 @@ export async function jobSourceOf(file: string): Promise<{ text: string } | { pa
   return { path: file };
 }
 
-/** The job's windows, each line checked on its own before any call (a bad one is reported and left out). */
+/** A job cut in shards: its split (from the first reading) and the shard this run does. */
+export interface Cut {
+  split: JobSplit;
+  shard: Shard;
+}
+
+/**
+ * The job's windows, each line checked on its own before any call (a bad one is reported and left out); with a
+ * `cut`, only the shard's changes (every window kept, so that a line keeps its window of the whole job).
+ */
 export async function windowsOf(
   tagger: Tagger,
   source: { text: string } | { path: string },
   kind: JobFormat,
-): Promise<AsyncGenerator<JobWindow>> {
+  cut?: Cut,
+): Promise<AsyncIterable<JobWindow>> {
   const [{ jobWindows }, { WINDOW }] = await Promise.all([
     import('../../jobs/job-stream.js'),
     import('../pipeline.js'),
   ]);
-  return jobWindows(source, kind, WINDOW, (change) => {
+  const windows = jobWindows(source, kind, WINDOW, (change) => {
     const error = tagger.check(change);
     return error ? `${error.code}: ${error.message}` : undefined;
   });
+  return cut ? cut.split.only(windows, cut.shard) : windows;
+}
+
+/**
+ * Reads the job once before any call (see `prepass`: its bad lines said, the resources it names twice found) and,
+ * for a shard, counts its split as it goes.
+ */
+export async function firstReading(
+  tagger: Tagger,
+  source: { text: string } | { path: string },
+  kind: JobFormat,
+  file: string,
+  shard: Shard | undefined,
+) {
+  const { prepass } = await import('../pipeline.js');
+  const split = shard ? new (await import('../../jobs/shard.js')).JobSplit() : undefined;
+  const windows = await windowsOf(tagger, source, kind);
+  const first = await prepass(split ? split.counting(windows) : windows, await badLine(file));
+  return { ...first, cut: split && shard ? { split, shard } : undefined };
 }
 
 /** Reports a bad line of the job on standard error. */
@@ -101,11 +135,12 @@ export async function streamPlan(
   file: string,
   format: JobFormat | undefined,
   output: string,
+  shard?: Shard,
 ): Promise<number> {
   const kind = await formatOf(file, format);
   const source = await jobSourceOf(file);
   const tagger = await makeTagger(global);
-  const [{ prepass, runPipeline }, { StreamOutput }] = await Promise.all([
+  const [{ runPipeline }, { StreamOutput }] = await Promise.all([
     import('../pipeline.js'),
     import('../stream-output.js'),
   ]);
@@ -114,10 +149,10 @@ export async function streamPlan(
   const totals = { total: 0, change: 0, noop: 0, failed: 0 };
   let code: number = EXIT.ok;
   // Every line is checked, and the resources named more than once found, before the first read.
-  const first = await prepass(await windowsOf(tagger, source, kind), await badLine(file));
+  const first = await firstReading(tagger, source, kind, file, shard);
   await runPipeline({
     tagger,
-    windows: await windowsOf(tagger, source, kind),
+    windows: await windowsOf(tagger, source, kind, first.cut),
     signal: new AbortController().signal,
     planOnly: true,
     repeated: first.repeated,

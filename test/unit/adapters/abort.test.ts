@@ -32,6 +32,7 @@ const ARNS = [
   'arn:aws:iam::123456789012:policy/p',
   'arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0',
   'arn:aws:logs:us-east-1:123456789012:log-group:g',
+  'arn:aws:organizations::123456789012:root/o-exampleorgid/r-ab12',
 ];
 
 describe.each(ARNS)('%s', (arn) => {

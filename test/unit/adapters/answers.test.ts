@@ -23,6 +23,10 @@ const READS: [string, string, Adapter?][] = [
   ['Kinesis ListTagsForStream', 'arn:aws:kinesis:us-east-1:123456789012:stream/s'],
   ['Step Functions ListTagsForResource', 'arn:aws:states:us-east-1:123456789012:stateMachine:m'],
   ['EventBridge ListTagsForResource', 'arn:aws:events:us-east-1:123456789012:rule/r'],
+  [
+    'Organizations ListTagsForResource',
+    'arn:aws:organizations::123456789012:account/o-exampleorgid/222222222222',
+  ],
   // A log group where the Logs client is not installed: the tagging API reads it.
   ['tagging-API GetResources', 'arn:aws:logs:us-east-1:123456789012:log-group:g', logs()],
 ];

@@ -15,6 +15,7 @@ const tagger = () => aws.tagger({ onNotice: () => {}, preferTaggingApi: false })
 const ACCOUNT = '123456789012';
 const arnOf = (service: string, resource: string) => `arn:aws:${service}:us-east-1:${ACCOUNT}:${resource}`;
 const KEY = arnOf('kms', 'key/1234abcd-12ab-34cd-56ef-1234567890ab');
+const OU = `arn:aws:organizations::${ACCOUNT}:ou/o-exampleorgid/ou-ab12-cdefgh34`;
 
 /** One write: the ARN, what it changes (the fake's reads answer the tags a=1 and b=2), and how AWS answers it. */
 interface Write {
@@ -68,6 +69,8 @@ const WRITES: [string, Write][] = [
   ['Secrets Manager UntagResource', { arn: arnOf('secretsmanager', 'secret:s-AbCdEf'), change: untag }],
   ['SSM AddTagsToResource', { arn: arnOf('ssm', 'parameter/p'), change: tag }],
   ['SSM RemoveTagsFromResource', { arn: arnOf('ssm', 'parameter/p'), change: untag }],
+  ['Organizations TagResource', { arn: OU, change: tag }],
+  ['Organizations UntagResource', { arn: OU, change: untag }],
   // A log group where the Logs client is not installed: the tagging API writes it.
   [
     'tagging-API TagResources',
