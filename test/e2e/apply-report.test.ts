@@ -51,6 +51,7 @@ beforeAll(async () => {
           answer.pipe(res);
         },
       );
+      forward.on('error', () => res.destroy());
       forward.end(body);
     });
   });

@@ -66,6 +66,8 @@ async function recordingProxy(target: string): Promise<Recorder> {
           answer.pipe(res);
         },
       );
+      // LocalStack may drop a connection: the client then sees it dropped too (and the SDK sends it again).
+      out.on('error', () => res.destroy());
       out.end(body);
     });
   });

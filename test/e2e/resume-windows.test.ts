@@ -220,6 +220,7 @@ describe('on LocalStack, through a proxy that holds one write', () => {
             answer.pipe(res);
           },
         );
+        forward.on('error', () => res.destroy());
         forward.end(Buffer.concat(chunks));
       });
     });
