@@ -3,6 +3,11 @@
 // enforced as token buckets per account, region and family, answering over the rate with the service's own
 // throttling error. Only resources made with `create` exist; anything else answers the service's not-found error.
 // An operation it does not know answers 400 and is counted in `unknown`, so that gaps show.
+// Accounts: a request acts in the account its SigV4 access key id holds (12 digits: `ASIA111111111111`,
+// `111111111111`), else in ACCOUNT. STS AssumeRole answers credentials whose key holds the role's account. A
+// resource lives in the account of its ARN (S3's, which name none, in ACCOUNT or `create`'s `owner`): a request of
+// another account does not find it (EC2, IAM, SQS, the tagging API: not found; SNS: AuthorizationError; S3:
+// AccessDenied, as AWS answers them).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ID_PREFIXES } from '../adapters/ec2.js';
@@ -28,16 +33,21 @@ export interface OperationCount {
 
 export interface RatedAws {
   endpoint: string;
-  /** Makes resources exist (with `tags`); an ARN made again has its tags replaced. */
-  create(arns: string[], tags?: Record<string, string>): void;
+  /**
+   * Makes resources exist (with `tags`); an ARN made again has its tags replaced. Each lives in its ARN's account;
+   * S3 buckets and objects (whose ARNs name none) in `owner`, default ACCOUNT.
+   */
+  create(arns: string[], tags?: Record<string, string>, owner?: string): void;
   /** The stored tags of a resource, or undefined when it does not exist. */
   tagsOf(arn: string): Record<string, string> | undefined;
   /** The writes carried out on a resource (each ARN of a batch counts once). */
   writesOf(arn: string): number;
-  /** Counts by `service:Operation`. */
-  counts(): Record<string, OperationCount>;
-  /** Counts by rate family (`sns:tagging`, ...), from the same requests. */
-  familyCounts(): Record<string, OperationCount>;
+  /** Counts by `service:Operation`: of every account, or of the requests acting in `account`. */
+  counts(account?: string): Record<string, OperationCount>;
+  /** Counts by rate family (`sns:tagging`, ...), from the same requests; of every account, or of `account`. */
+  familyCounts(account?: string): Record<string, OperationCount>;
+  /** The accounts requests acted in since the last `reset`, sorted. */
+  accounts(): string[];
   /** Requests it could not answer (unknown operation or path), by what they were. */
   unknown(): Record<string, number>;
   /** The rate in force for a family (after `rates` and `rateScale`). */
@@ -66,6 +76,8 @@ interface Answer {
 
 /** One request, parsed as far as every protocol needs. */
 interface Call {
+  /** The account the request acts in: the one its access key id holds, else ACCOUNT. */
+  account: string;
   /** The credential scope's service (`sns`, `sqs`, `s3`, `ec2`, `iam`, `sts`, `tagging`). */
   signing: string;
   region: string;
@@ -120,11 +132,11 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
     return text.includes(hold.text) || decoded.includes(hold.text);
   };
 
-  /** Takes a token from the family's bucket for this account and region; false when there is none. */
-  const admit = (family: string | undefined, region: string): boolean => {
+  /** Takes a token from the family's bucket for the request's account and region; false when there is none. */
+  const admit = (family: string | undefined, call: Call): boolean => {
     const limit = family ? limits.get(family) : undefined;
     if (!limit) return true;
-    const key = `${ACCOUNT}|${region}|${family}`;
+    const key = `${call.account}|${call.region}|${family}`;
     const now = performance.now();
     const bucket = buckets.get(key) ?? { tokens: limit.burst, at: now };
     bucket.tokens = Math.min(limit.burst, bucket.tokens + ((now - bucket.at) / 1000) * limit.rate);
@@ -135,8 +147,9 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
     return true;
   };
 
-  const count = (service: string, operation: string, throttled: boolean) => {
-    const key = `${service}:${operation}`;
+  // By `account service:Operation`.
+  const count = (account: string, service: string, operation: string, throttled: boolean) => {
+    const key = `${account} ${service}:${operation}`;
     const c = counts.get(key) ?? { accepted: 0, throttled: 0 };
     if (throttled) c.throttled++;
     else c.accepted++;
@@ -157,11 +170,11 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
       unknown.set(what, (unknown.get(what) ?? 0) + 1);
       return unknownAnswer(`rated-aws does not implement ${what}`);
     }
-    if (!admit(familyOf(service, operation), call.region)) {
-      count(service, operation, true);
+    if (!admit(familyOf(service, operation), call)) {
+      count(call.account, service, operation, true);
       return throttled(service);
     }
-    count(service, operation, false);
+    count(call.account, service, operation, false);
     try {
       return run(store, params, call);
     } catch (error) {
@@ -188,11 +201,10 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 
-  const tally = (map: Map<string, OperationCount>) => Object.fromEntries([...map].sort());
   const api: RatedAws = {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    create: (arns, tags = {}) => {
-      for (const arn of arns) store.create(arn, tags);
+    create: (arns, tags = {}, owner = ACCOUNT) => {
+      for (const arn of arns) store.create(arn, tags, owner);
     },
     tagsOf: (arn) => {
       const key = store.keyOfArn(arn);
@@ -200,19 +212,13 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
       return Object.fromEntries(store.get(key) ?? []);
     },
     writesOf: (arn) => store.writes.get(store.keyOfArn(arn)) ?? 0,
-    counts: () => tally(counts),
-    familyCounts: () => {
-      const byFamily = new Map<string, OperationCount>();
-      for (const [key, c] of counts) {
-        const [service = '', operation = ''] = key.split(':');
-        const family = familyOf(service, operation) ?? key;
-        const f = byFamily.get(family) ?? { accepted: 0, throttled: 0 };
-        f.accepted += c.accepted;
-        f.throttled += c.throttled;
-        byFamily.set(family, f);
-      }
-      return tally(byFamily);
-    },
+    counts: (account) => tally(counts, account, (operation) => operation),
+    familyCounts: (account) =>
+      tally(counts, account, (operation) => {
+        const [service = '', name = ''] = operation.split(':');
+        return familyOf(service, name) ?? operation;
+      }),
+    accounts: () => [...new Set([...counts.keys()].map((key) => key.slice(0, key.indexOf(' '))))].sort(),
     unknown: () => Object.fromEntries(unknown),
     hold: undefined,
     rateOf: (family) => limits.get(family) ?? { rate: Number.POSITIVE_INFINITY, burst: 0 },
@@ -231,6 +237,30 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
   return api;
 }
 
+/** Counts by `account service:Operation` summed by `group(service:Operation)`, of every account or of one. */
+function tally(
+  counts: Map<string, OperationCount>,
+  account: string | undefined,
+  group: (operation: string) => string,
+): Record<string, OperationCount> {
+  const out = new Map<string, OperationCount>();
+  for (const [key, c] of counts) {
+    const space = key.indexOf(' ');
+    if (account !== undefined && key.slice(0, space) !== account) continue;
+    const name = group(key.slice(space + 1));
+    const sum = out.get(name) ?? { accepted: 0, throttled: 0 };
+    sum.accepted += c.accepted;
+    sum.throttled += c.throttled;
+    out.set(name, sum);
+  }
+  return Object.fromEntries([...out].sort());
+}
+
+/** The account an access key id acts in: the 12 digits it holds (`ASIA111111111111`), else ACCOUNT. */
+export function accountOfKey(accessKeyId: string | undefined): string {
+  return /(?<!\d)\d{12}(?!\d)/.exec(accessKeyId ?? '')?.[0] ?? ACCOUNT;
+}
+
 function send(response: ServerResponse, answer: Answer): void {
   response.writeHead(answer.status, {
     'content-type': answer.type,
@@ -247,13 +277,14 @@ function requestId(): string {
 }
 
 function callOf(request: IncomingMessage, body: string): Call {
-  // `Credential=AKID/20240101/us-east-1/sns/aws4_request`: the region and service the request was signed for.
+  // `Credential=AKID/20240101/us-east-1/sns/aws4_request`: the key, and the region and service signed for.
   const auth = request.headers.authorization ?? '';
-  const scope = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\//.exec(auth);
+  const scope = /Credential=([^/]+)\/\d+\/([^/]+)\/([^/]+)\//.exec(auth);
   const target = request.headers['x-amz-target'];
   return {
-    signing: scope?.[2] ?? '',
-    region: scope?.[1] ?? 'us-east-1',
+    account: accountOfKey(scope?.[1]),
+    signing: scope?.[3] ?? '',
+    region: scope?.[2] ?? 'us-east-1',
     method: request.method ?? 'GET',
     url: new URL(request.url ?? '/', 'http://localhost'),
     body,
@@ -303,31 +334,43 @@ interface Params {
 }
 
 /**
- * The tag store: one entry per resource, keyed by ARN, except EC2 (`ec2|region|id`: CreateTags names bare ids)
- * and IAM users and roles (`iam|type|name`: IAM names them without their path). An entry's tags are created on
- * first write, so a million untagged volumes cost little.
+ * The tag store: one entry per resource, keyed by ARN, except EC2 (`ec2|account|region|id`: CreateTags names bare
+ * ids) and IAM users and roles (`iam|account|type|name`: IAM names them without their path). An entry's tags are
+ * created on first write, so a million untagged volumes cost little.
  */
 class Store {
   readonly #tags = new Map<string, Tags | undefined>();
   /** IAM entities' ARNs by key: their path is in the ARN, and GetRole must answer it. */
   readonly #iamArns = new Map<string, string>();
+  /** The account of each S3 bucket and object made in another account than ACCOUNT (their ARNs name none). */
+  readonly #owners = new Map<string, string>();
 
   keyOfArn(arn: string): string {
-    const [, , service, region, , resource = ''] = arn.split(':');
-    if (service === 'ec2') return `ec2|${region}|${resource.slice(resource.indexOf('/') + 1)}`;
+    const [, , service, region, account, resource = ''] = arn.split(':');
+    if (service === 'ec2') return `ec2|${account}|${region}|${resource.slice(resource.indexOf('/') + 1)}`;
     if (service === 'iam') {
       const type = resource.slice(0, resource.indexOf('/'));
       if (type === 'role' || type === 'user')
-        return `iam|${type}|${resource.slice(resource.lastIndexOf('/') + 1)}`;
+        return `iam|${account}|${type}|${resource.slice(resource.lastIndexOf('/') + 1)}`;
     }
     return arn;
   }
 
-  create(arn: string, tags: Record<string, string>): void {
+  /** The account a resource lives in, by its key. */
+  accountOf(key: string): string {
+    if (!key.startsWith('arn:')) return key.split('|')[1] ?? '';
+    return key.split(':')[4] || (this.#owners.get(key) ?? ACCOUNT);
+  }
+
+  create(arn: string, tags: Record<string, string>, owner = ACCOUNT): void {
     const key = this.keyOfArn(arn);
     const entries = Object.entries(tags);
     this.#tags.set(key, entries.length > 0 ? new Map(entries) : undefined);
     if (key.startsWith('iam|')) this.#iamArns.set(key, arn);
+    if (key.startsWith('arn:') && !key.split(':')[4]) {
+      if (owner === ACCOUNT) this.#owners.delete(key);
+      else this.#owners.set(key, owner);
+    }
   }
 
   has(key: string): boolean {
@@ -366,14 +409,17 @@ class Store {
     return this.#iamArns.get(key);
   }
 
-  /** Every resource with an ARN of its own (for GetResources without a list): not EC2, users or roles. */
-  *arns(): Generator<[string, Tags | undefined]> {
-    for (const entry of this.#tags) if (entry[0].startsWith('arn:')) yield entry;
+  /** Every resource of `account` with an ARN of its own (for GetResources without a list): not EC2, users or roles. */
+  *arns(account: string): Generator<[string, Tags | undefined]> {
+    for (const entry of this.#tags) {
+      if (entry[0].startsWith('arn:') && this.accountOf(entry[0]) === account) yield entry;
+    }
   }
 
   clear(): void {
     this.#tags.clear();
     this.#iamArns.clear();
+    this.#owners.clear();
   }
 }
 
@@ -381,24 +427,25 @@ type Handler = (store: Store, params: Params, call: Call) => Answer;
 
 const HANDLERS: Record<string, Record<string, Handler>> = {
   sts: {
-    GetCallerIdentity: () =>
+    GetCallerIdentity: (_store, _params, { account }) =>
       xml(
-        `<GetCallerIdentityResponse xmlns="${XMLNS.sts}"><GetCallerIdentityResult><Arn>arn:aws:iam::${ACCOUNT}:user/bench</Arn><UserId>AIDABENCH</UserId><Account>${ACCOUNT}</Account></GetCallerIdentityResult>${meta()}</GetCallerIdentityResponse>`,
+        `<GetCallerIdentityResponse xmlns="${XMLNS.sts}"><GetCallerIdentityResult><Arn>arn:aws:iam::${account}:user/bench</Arn><UserId>AIDABENCH</UserId><Account>${account}</Account></GetCallerIdentityResult>${meta()}</GetCallerIdentityResponse>`,
       ),
+    AssumeRole: assumeRole,
   },
   sns: {
-    TagResource: (store, { query }) => {
-      const tags = store.writable(snsKey(query), snsMissing);
+    TagResource: (store, { query }, call) => {
+      const tags = store.writable(snsKey(query, call, 'TagResource'), snsMissing);
       for (const [k, v] of memberTags(query as URLSearchParams, 'Tags.member')) tags.set(k, v);
       return queryOk('TagResource', XMLNS.sns);
     },
-    UntagResource: (store, { query }) => {
-      const tags = store.writable(snsKey(query), snsMissing);
+    UntagResource: (store, { query }, call) => {
+      const tags = store.writable(snsKey(query, call, 'UntagResource'), snsMissing);
       for (const k of list(query as URLSearchParams, 'TagKeys.member')) tags.delete(k);
       return queryOk('UntagResource', XMLNS.sns);
     },
-    ListTagsForResource: (store, { query }) => {
-      const tags = store.get(snsKey(query), snsMissing);
+    ListTagsForResource: (store, { query }, call) => {
+      const tags = store.get(snsKey(query, call, 'ListTagsForResource'), snsMissing);
       return xml(
         `<ListTagsForResourceResponse xmlns="${XMLNS.sns}"><ListTagsForResourceResult><Tags>${xmlMembers(tags, 'member')}</Tags></ListTagsForResourceResult>${meta()}</ListTagsForResourceResponse>`,
       );
@@ -422,39 +469,38 @@ const HANDLERS: Record<string, Record<string, Handler>> = {
     },
   },
   s3: {
-    GetBucketTagging: (store, { bucket }) => {
+    GetBucketTagging: (store, { bucket }, call) => {
       const tags = store.get(
-        s3Key(bucket),
+        s3Key(store, call, bucket),
         () => new AwsFault('NoSuchBucket', 'The specified bucket does not exist', 404),
       );
       if (!tags || tags.size === 0) throw new AwsFault('NoSuchTagSet', 'The TagSet does not exist', 404);
       return s3Tagging(tags);
     },
     PutBucketTagging: (store, { bucket }, call) => {
-      store.replace(s3Key(bucket), s3TagSet(call.body), noBucket);
+      store.replace(s3Key(store, call, bucket), s3TagSet(call.body), noBucket);
       return { status: 204, type: 'application/xml', body: '' };
     },
-    DeleteBucketTagging: (store, { bucket }) => {
-      store.replace(s3Key(bucket), new Map(), noBucket);
+    DeleteBucketTagging: (store, { bucket }, call) => {
+      store.replace(s3Key(store, call, bucket), new Map(), noBucket);
       return { status: 204, type: 'application/xml', body: '' };
     },
     // An untagged object answers an empty TagSet (not NoSuchTagSet).
-    GetObjectTagging: (store, { bucket, key }) => s3Tagging(store.get(s3Key(bucket, key), noKey)),
+    GetObjectTagging: (store, { bucket, key }, call) =>
+      s3Tagging(store.get(s3Key(store, call, bucket, key), noKey)),
     PutObjectTagging: (store, { bucket, key }, call) => {
-      store.replace(s3Key(bucket, key), s3TagSet(call.body), noKey);
+      store.replace(s3Key(store, call, bucket, key), s3TagSet(call.body), noKey);
       return { status: 200, type: 'application/xml', body: '' };
     },
-    DeleteObjectTagging: (store, { bucket, key }) => {
-      store.replace(s3Key(bucket, key), new Map(), noKey);
+    DeleteObjectTagging: (store, { bucket, key }, call) => {
+      store.replace(s3Key(store, call, bucket, key), new Map(), noKey);
       return { status: 204, type: 'application/xml', body: '' };
     },
   },
   ec2: {
     CreateTags: (store, { query }, call) => {
       const q = query as URLSearchParams;
-      const sets = [...ec2Ids(store, q, call.region)].map((key) =>
-        store.writable(key, () => ec2Missing(key)),
-      );
+      const sets = [...ec2Ids(store, q, call)].map((key) => store.writable(key, () => ec2Missing(key)));
       const pairs = [...memberTags(q, 'Tag')];
       for (const tags of sets) for (const [k, v] of pairs) tags.set(k, v);
       return xml(
@@ -463,7 +509,7 @@ const HANDLERS: Record<string, Record<string, Handler>> = {
     },
     DeleteTags: (store, { query }, call) => {
       const q = query as URLSearchParams;
-      const keys = ec2Ids(store, q, call.region);
+      const keys = ec2Ids(store, q, call);
       const pairs = [...ec2DeletePairs(q)];
       for (const key of keys) {
         const tags = store.get(key);
@@ -479,49 +525,95 @@ const HANDLERS: Record<string, Record<string, Handler>> = {
     DescribeTags: describeTags,
   },
   iam: {
-    GetRole: (store, { query }) => iamGet(store, query as URLSearchParams, 'role'),
-    GetUser: (store, { query }) => iamGet(store, query as URLSearchParams, 'user'),
-    TagRole: (store, { query }) => iamTag(store, query as URLSearchParams, 'role', 'TagRole'),
-    TagUser: (store, { query }) => iamTag(store, query as URLSearchParams, 'user', 'TagUser'),
-    UntagRole: (store, { query }) => iamUntag(store, query as URLSearchParams, 'role', 'UntagRole'),
-    UntagUser: (store, { query }) => iamUntag(store, query as URLSearchParams, 'user', 'UntagUser'),
-    ListRoleTags: (store, { query }) => iamList(store, query as URLSearchParams, 'role', 'ListRoleTags'),
-    ListUserTags: (store, { query }) => iamList(store, query as URLSearchParams, 'user', 'ListUserTags'),
+    GetRole: (store, { query }, call) => iamGet(store, iamOf(query, call, 'role')),
+    GetUser: (store, { query }, call) => iamGet(store, iamOf(query, call, 'user')),
+    TagRole: (store, { query }, call) => iamTag(store, iamOf(query, call, 'role'), 'TagRole'),
+    TagUser: (store, { query }, call) => iamTag(store, iamOf(query, call, 'user'), 'TagUser'),
+    UntagRole: (store, { query }, call) => iamUntag(store, iamOf(query, call, 'role'), 'UntagRole'),
+    UntagUser: (store, { query }, call) => iamUntag(store, iamOf(query, call, 'user'), 'UntagUser'),
+    ListRoleTags: (store, { query }, call) => iamList(store, iamOf(query, call, 'role'), 'ListRoleTags'),
+    ListUserTags: (store, { query }, call) => iamList(store, iamOf(query, call, 'user'), 'ListUserTags'),
   },
   'tagging-api': {
     GetResources: getResources,
-    TagResources: (store, { json }) =>
-      taggingWrite(store, json, (tags) => {
+    TagResources: (store, { json }, call) =>
+      taggingWrite(store, json, call, (tags) => {
         for (const [k, v] of Object.entries((json?.Tags ?? {}) as Record<string, string>)) tags.set(k, v);
       }),
-    UntagResources: (store, { json }) =>
-      taggingWrite(store, json, (tags) => {
+    UntagResources: (store, { json }, call) =>
+      taggingWrite(store, json, call, (tags) => {
         for (const k of (json?.TagKeys ?? []) as string[]) tags.delete(k);
       }),
   },
 };
 
+// --- STS ----------------------------------------------------------------------------------------------------
+
+/**
+ * AssumeRole into any role of any account (like LocalStack, it does not check that the role exists or trusts the
+ * caller): credentials whose key holds the role's account, for DurationSeconds (default an hour).
+ */
+function assumeRole(_store: Store, { query }: Params): Answer {
+  const q = query as URLSearchParams;
+  const arn = q.get('RoleArn') ?? '';
+  const role = /^arn:aws[a-z-]*:iam::(\d{12}):role\/(?:[^/]+\/)*([\w+=,.@-]{1,64})$/.exec(arn);
+  const session = q.get('RoleSessionName') ?? '';
+  if (!role) throw new AwsFault('ValidationError', `${arn} is invalid`);
+  if (!/^[\w+=,.@-]{2,64}$/.test(session)) {
+    throw new AwsFault(
+      'ValidationError',
+      `1 validation error detected: Value '${session}' at 'roleSessionName'`,
+    );
+  }
+  const [, account, name] = role;
+  const seconds = Number(q.get('DurationSeconds') || 3600);
+  const expiration = new Date(Date.now() + seconds * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+  const id = requestId().slice(-12);
+  return xml(
+    `<AssumeRoleResponse xmlns="${XMLNS.sts}"><AssumeRoleResult><Credentials><AccessKeyId>ASIA${account}</AccessKeyId><SecretAccessKey>rated-aws-secret-${id}</SecretAccessKey><SessionToken>rated-aws-session-${account}-${id}</SessionToken><Expiration>${expiration}</Expiration></Credentials><AssumedRoleUser><Arn>arn:aws:sts::${account}:assumed-role/${name}/${escapeXml(session)}</Arn><AssumedRoleId>AROA${idOf(name ?? '')}:${escapeXml(session)}</AssumedRoleId></AssumedRoleUser></AssumeRoleResult>${meta()}</AssumeRoleResponse>`,
+  );
+}
+
 // --- SNS, SQS, S3 -------------------------------------------------------------------------------------------
 
-function snsKey(query: URLSearchParams | undefined): string {
-  return query?.get('ResourceArn') ?? '';
+/** The topic's ARN; one of another account than the request's is refused, as AWS refuses it without a policy. */
+function snsKey(query: URLSearchParams | undefined, call: Call, operation: string): string {
+  const arn = query?.get('ResourceArn') ?? '';
+  const account = arn.split(':')[4];
+  if (account && account !== call.account) {
+    throw new AwsFault(
+      'AuthorizationError',
+      `User: arn:aws:iam::${call.account}:user/bench is not authorized to perform: SNS:${operation} on resource: ${arn}`,
+      403,
+    );
+  }
+  return arn;
 }
 const snsMissing = () => new AwsFault('ResourceNotFound', 'Resource does not exist', 404);
 
-/** The queue's ARN from its URL (`http://host/123456789012/name`); the region is the request's. */
+/**
+ * The queue's ARN from its URL (`http://host/123456789012/name`); the region is the request's. A queue of another
+ * account than the request's does not exist for it.
+ */
 function queueKey(json: Record<string, unknown> | undefined, call: Call): string {
   const url = String(json?.QueueUrl ?? '');
   const [account = '', name = ''] = new URL(url, 'http://localhost').pathname
     .split('/')
     .filter(Boolean)
     .slice(-2);
+  if (account !== call.account) throw sqsMissing();
   const host = /^sqs\.([a-z0-9-]+)\./.exec(new URL(url, 'http://localhost').hostname)?.[1];
   return `arn:aws:sqs:${host ?? call.region}:${account}:${name}`;
 }
 const sqsMissing = () => new AwsFault('QueueDoesNotExist', 'The specified queue does not exist.', 400);
 
-function s3Key(bucket: string | undefined, key?: string): string {
-  return key === undefined ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
+/** The bucket's (or object's) ARN; one of another account than the request's is AccessDenied, as on AWS. */
+function s3Key(store: Store, call: Call, bucket: string | undefined, key?: string): string {
+  const arn = key === undefined ? `arn:aws:s3:::${bucket}` : `arn:aws:s3:::${bucket}/${key}`;
+  if (store.has(arn) && store.accountOf(arn) !== call.account) {
+    throw new AwsFault('AccessDenied', 'Access Denied', 403);
+  }
+  return arn;
 }
 const noBucket = () => new AwsFault('NoSuchBucket', 'The specified bucket does not exist', 404);
 const noKey = () => new AwsFault('NoSuchKey', 'The specified key does not exist.', 404);
@@ -546,8 +638,8 @@ function s3TagSet(body: string): Tags {
 // --- EC2 ----------------------------------------------------------------------------------------------------
 
 /** The store keys of `ResourceId.N`, every one of which must exist (one missing id fails the whole call). */
-function ec2Ids(store: Store, query: URLSearchParams, region: string): string[] {
-  const keys = list(query, 'ResourceId').map((id) => `ec2|${region}|${id}`);
+function ec2Ids(store: Store, query: URLSearchParams, call: Call): string[] {
+  const keys = list(query, 'ResourceId').map((id) => `ec2|${call.account}|${call.region}|${id}`);
   const missing = keys.find((key) => !store.has(key));
   if (missing) throw ec2Missing(missing);
   return keys;
@@ -598,7 +690,7 @@ function describeTags(store: Store, { query }: Params, call: Call): Answer {
   const items: string[] = [];
   for (const id of ids) {
     // AWS answers an unknown id with no tags, not an error.
-    const tags = store.get(`ec2|${call.region}|${id}`);
+    const tags = store.get(`ec2|${call.account}|${call.region}|${id}`);
     if (!tags) continue;
     const type = ec2TypeOf(id);
     for (const [k, v] of tags) {
@@ -619,18 +711,30 @@ function describeTags(store: Store, { query }: Params, call: Call): Answer {
 
 // --- IAM ----------------------------------------------------------------------------------------------------
 
-function iamKey(query: URLSearchParams, type: 'role' | 'user'): string {
-  return `iam|${type}|${query.get(type === 'role' ? 'RoleName' : 'UserName') ?? ''}`;
+/** An IAM request: its query, the entity's type, and its store key in the request's account. */
+interface IamEntity {
+  query: URLSearchParams;
+  type: 'role' | 'user';
+  key: string;
 }
 
-function iamMissing(query: URLSearchParams, type: 'role' | 'user'): () => AwsFault {
+function iamOf(query: URLSearchParams | undefined, call: Call, type: 'role' | 'user'): IamEntity {
+  const q = query as URLSearchParams;
+  return {
+    query: q,
+    type,
+    key: `iam|${call.account}|${type}|${q.get(type === 'role' ? 'RoleName' : 'UserName') ?? ''}`,
+  };
+}
+
+function iamMissing({ query, type }: IamEntity): () => AwsFault {
   const name = query.get(type === 'role' ? 'RoleName' : 'UserName');
   return () => new AwsFault('NoSuchEntity', `The ${type} with name ${name} cannot be found.`, 404);
 }
 
-function iamGet(store: Store, query: URLSearchParams, type: 'role' | 'user'): Answer {
-  const key = iamKey(query, type);
-  const tags = store.get(key, iamMissing(query, type));
+function iamGet(store: Store, request: IamEntity): Answer {
+  const { key, type } = request;
+  const tags = store.get(key, iamMissing(request));
   const arn = store.iamArn(key) as string;
   const resource = arn.slice(arn.indexOf(':', 'arn:aws:iam::'.length) + 1);
   const path = `/${resource.slice(type.length + 1, resource.lastIndexOf('/') + 1)}`;
@@ -646,9 +750,9 @@ function iamGet(store: Store, query: URLSearchParams, type: 'role' | 'user'): An
   );
 }
 
-function iamTag(store: Store, query: URLSearchParams, type: 'role' | 'user', operation: string): Answer {
-  const tags = store.writable(iamKey(query, type), iamMissing(query, type));
-  for (const [k, v] of memberTags(query, 'Tags.member')) {
+function iamTag(store: Store, entity: IamEntity, operation: string): Answer {
+  const tags = store.writable(entity.key, iamMissing(entity));
+  for (const [k, v] of memberTags(entity.query, 'Tags.member')) {
     // Keys of users and roles ignore case: a key in another spelling replaces the stored one.
     for (const stored of tags.keys()) if (stored.toLowerCase() === k.toLowerCase()) tags.delete(stored);
     tags.set(k, v);
@@ -656,15 +760,15 @@ function iamTag(store: Store, query: URLSearchParams, type: 'role' | 'user', ope
   return queryOk(operation, XMLNS.iam);
 }
 
-function iamUntag(store: Store, query: URLSearchParams, type: 'role' | 'user', operation: string): Answer {
-  const tags = store.writable(iamKey(query, type), iamMissing(query, type));
-  const drop = new Set(list(query, 'TagKeys.member').map((k) => k.toLowerCase()));
+function iamUntag(store: Store, entity: IamEntity, operation: string): Answer {
+  const tags = store.writable(entity.key, iamMissing(entity));
+  const drop = new Set(list(entity.query, 'TagKeys.member').map((k) => k.toLowerCase()));
   for (const stored of [...tags.keys()]) if (drop.has(stored.toLowerCase())) tags.delete(stored);
   return queryOk(operation, XMLNS.iam);
 }
 
-function iamList(store: Store, query: URLSearchParams, type: 'role' | 'user', operation: string): Answer {
-  const tags = store.get(iamKey(query, type), iamMissing(query, type));
+function iamList(store: Store, entity: IamEntity, operation: string): Answer {
+  const tags = store.get(entity.key, iamMissing(entity));
   return xml(
     `<${operation}Response xmlns="${XMLNS.iam}"><${operation}Result><IsTruncated>false</IsTruncated><Tags>${xmlMembers(tags, 'member')}</Tags></${operation}Result>${meta()}</${operation}Response>`,
   );
@@ -678,11 +782,18 @@ function idOf(name: string): string {
 
 // --- Resource Groups Tagging API ----------------------------------------------------------------------------
 
+/** The store key of an ARN the request's account may act on; undefined when none exists there. */
+function ownKey(store: Store, arn: string, call: Call): string | undefined {
+  const key = store.keyOfArn(arn);
+  return store.has(key) && store.accountOf(key) === call.account ? key : undefined;
+}
+
 /**
- * GetResources: by ResourceARNList (at most 100), or every resource; TagFilters and ResourceTypeFilters narrow
- * it. Like AWS, a resource that was never tagged (and an ARN that does not exist) is left out.
+ * GetResources: by ResourceARNList (at most 100), or every resource of the request's account; TagFilters and
+ * ResourceTypeFilters narrow it. Like AWS, a resource that was never tagged (and an ARN that does not exist in the
+ * request's account) is left out.
  */
-function getResources(store: Store, { json }: Params): Answer {
+function getResources(store: Store, { json }: Params, call: Call): Answer {
   const input = json ?? {};
   const arns = input.ResourceARNList as string[] | undefined;
   if (arns && arns.length > 100) {
@@ -691,8 +802,11 @@ function getResources(store: Store, { json }: Params): Answer {
   const filters = (input.TagFilters ?? []) as { Key: string; Values?: string[] }[];
   const types = (input.ResourceTypeFilters ?? []) as string[];
   const candidates: [string, Tags | undefined][] = arns
-    ? arns.map((arn) => [arn, store.has(store.keyOfArn(arn)) ? store.get(store.keyOfArn(arn)) : undefined])
-    : [...store.arns()];
+    ? arns.map((arn) => {
+        const key = ownKey(store, arn, call);
+        return [arn, key === undefined ? undefined : store.get(key)];
+      })
+    : [...store.arns(call.account)];
   const matches = candidates.filter(([arn, tags]) => {
     if (!tags || tags.size === 0) return false;
     const [, , service = '', , , resource = ''] = arn.split(':');
@@ -716,6 +830,7 @@ function getResources(store: Store, { json }: Params): Answer {
 function taggingWrite(
   store: Store,
   json: Record<string, unknown> | undefined,
+  call: Call,
   change: (tags: Tags) => void,
 ): Answer {
   const arns = (json?.ResourceARNList ?? []) as string[];
@@ -724,8 +839,8 @@ function taggingWrite(
   }
   const failed: Record<string, unknown> = {};
   for (const arn of arns) {
-    const key = store.keyOfArn(arn);
-    if (!store.has(key)) {
+    const key = ownKey(store, arn, call);
+    if (key === undefined) {
       failed[arn] = {
         StatusCode: 400,
         ErrorCode: 'InvalidParameterException',

@@ -39,10 +39,10 @@ import {
 import type { BulkOptions, BulkSettings } from './jobs/bulk.js';
 import { listMany, prepareReads } from './jobs/bulk-read.js';
 import { prepareWrites, writeMany } from './jobs/bulk-write.js';
-import { type FindOptions, find } from './jobs/find.js';
+import { type FindOptions, type FoundResource, find } from './jobs/find.js';
 import type { TagReader } from './jobs/inventory.js';
 import { apply, checkOne, type Plan, type PlanOptions, plan } from './jobs/plan.js';
-import type { Change } from './jobs/plan-change.js';
+import type { Change, OnConflict } from './jobs/plan-change.js';
 import type { BulkReport, ReadReport, ReadResult } from './jobs/report.js';
 
 /** Options of {@link createTagger}. All optional: the SDK's own configuration chain fills what is missing. */
@@ -64,6 +64,12 @@ export interface TaggerOptions extends EngineOptions {
    * sent at most 3 times in all, the SDK's attempts counted, within this budget.
    */
   retryFor?: number | undefined;
+  /**
+   * A plan's rename or copy onto a key the resource already carries with another value: `fail` (default) fails
+   * that resource with `TagConflict`, `overwrite` replaces the value, `keep` leaves both keys. `plan`'s own
+   * `onConflict` wins over it.
+   */
+  onConflict?: OnConflict | undefined;
 }
 
 /**
@@ -125,14 +131,16 @@ export interface Tagger {
   /**
    * Tagged resources matching tag filters, through GetResources. It cannot see resources that were never
    * tagged, nor IAM users and roles. With `missing` or `untagged` it lists resources with each service's own
-   * calls instead (SNS, SQS, S3, EC2, IAM, Lambda) and yields those that lack a key (or every user tag);
-   * `options.onFailure` hears of each resource or listing that failed (without it, the first is thrown at the end).
+   * calls instead (SNS, SQS, S3, EC2, IAM, Lambda) and yields those that lack a key (or every user tag); with
+   * `all`, every resource they list. Across the accounts of `query.accounts` (default: the accounts file's), side
+   * by side, each resource with its account. `options.onFailure` hears of each account, region, listing or
+   * resource that failed, and the search goes on (without it, the first is thrown at the end).
    *
    * @example
    * for await (const { arn, tags } of tagger.find({ tags: { team: 'payments' }, regions: ['eu-west-1'] })) {}
    * for await (const { arn } of tagger.find({ missing: ['owner'] }, { onFailure: (f) => console.error(f.error) })) {}
    */
-  find(query?: FindQuery, options?: FindOptions): AsyncIterable<{ arn: string; tags: Tags; type?: string }>;
+  find(query?: FindQuery, options?: FindOptions): AsyncIterable<FoundResource>;
   /**
    * What is wrong with one change of a plan, found with no AWS call: its shape (a change that is not an object,
    * a field of the wrong type or one a change does not have), its ARN (and its copy source's), its keys and values
@@ -214,6 +222,11 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
   };
 }
 
+/** A plan's options with the tagger's `onConflict` where the plan names none. */
+function withConflict(given: PlanOptions | undefined, options: TaggerOptions): PlanOptions {
+  return { ...given, onConflict: given?.onConflict ?? options.onConflict };
+}
+
 /** What a tagger's methods share: its options, engine, tagging-API policy, bulk settings and bulk read. */
 interface Parts {
   options: TaggerOptions;
@@ -254,6 +267,7 @@ function oneResource(engine: Engine): Pick<Tagger, 'tag' | 'untag' | 'list'> {
 
 /** The bulk methods: writes and reads of many resources, and plans. */
 function manyResources({
+  options,
   engine,
   policy,
   settings,
@@ -283,7 +297,7 @@ function manyResources({
         policy,
         changesArgument(changes, 'plan: changes'),
         settings,
-        optionsArgument<PlanOptions>(planOptions, 'plan: options', PLAN_OPTIONS),
+        withConflict(optionsArgument<PlanOptions>(planOptions, 'plan: options', PLAN_OPTIONS), options),
       ),
     apply: async (planned, bulk) =>
       apply(

@@ -2,6 +2,22 @@
 // one that does not exist) and passes every other request through as it is. It counts the AssumeRole calls.
 import { createServer, request as forward, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { awsConfig, endpoint } from './helpers.js';
+
+/** LocalStack's client configuration acting in `account` (LocalStack takes a 12-digit access key id as it). */
+export function as(account: string) {
+  return { ...awsConfig(), credentials: { accessKeyId: account, secretAccessKey: 'test' } };
+}
+
+/** A queue's tags, read straight from LocalStack with `account`'s credentials. */
+export async function queueTags(account: string, arn: string): Promise<Record<string, string>> {
+  const client = new SQSClient(as(account));
+  const url = `${endpoint()}/${account}/${arn.split(':').pop()}`;
+  const out = await client.send(new ListQueueTagsCommand({ QueueUrl: url }));
+  client.destroy();
+  return out.Tags ?? {};
+}
 
 export interface RolesProxy {
   endpoint: string;

@@ -37,6 +37,8 @@ export class UsageError extends Error {}
 
 /** The options every command takes. */
 export interface GlobalOptions extends AccountOptions {
+  /** plan and apply: `--on-conflict` (the command's own option, read through optsWithGlobals). */
+  onConflict?: 'fail' | 'overwrite' | 'keep';
   region?: string;
   profile?: string;
   endpointUrl?: string;
@@ -77,6 +79,7 @@ export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
     roleSessionName: global.roleSessionName,
     roleDuration: global.roleDuration,
     accounts: await accountsOf(global),
+    onConflict: global.onConflict,
     onNotice,
     onUnanswered: unansweredNotices(onNotice),
   });

@@ -6,7 +6,7 @@ import type {
   ReadResult,
   WriteResult,
 } from '../jobs/report.js';
-import { reportToJson } from '../jobs/report.js';
+import { reportToJson, withAccounts } from '../jobs/report.js';
 import { EXIT, exitCodeOf, type GlobalOptions, print, UsageError } from './common.js';
 import { search } from './jmespath.js';
 import { type OutputFormat, printable, renderReport, summary } from './render.js';
@@ -26,7 +26,7 @@ export function errorLine(r: WriteResult | ReadResult): void {
  * document of the others, or what `--query` (JMESPath, as the AWS CLI takes it) selects from it.
  */
 export function printJson(json: OutputJson | object, global: GlobalOptions): void {
-  let value: unknown = json;
+  let value: unknown = acrossAccounts(json, global) ? withAccounts(json, json.job?.account) : json;
   if (global.query) {
     try {
       value = search(json, global.query);
@@ -35,6 +35,19 @@ export function printJson(json: OutputJson | object, global: GlobalOptions): voi
     }
   }
   print(JSON.stringify(value, null, 2));
+}
+
+/**
+ * True for the envelope of a run across accounts (`--accounts`, `--role-name`, or lines of several accounts): its
+ * lines then carry their account, and the envelope the totals of each.
+ */
+function acrossAccounts(json: OutputJson | object, global: GlobalOptions): json is OutputJson {
+  if (!('resources' in json && 'totals' in json) || 'accounts' in json) return false;
+  if (global.accounts !== undefined || global.roleName !== undefined) return true;
+  const accounts = new Set(json.resources.map((line) => line.account ?? line.arn.split(':', 5)[4]));
+  accounts.delete('');
+  accounts.delete(undefined);
+  return accounts.size > 1;
 }
 
 /** True when the command prints JSON: `--output json`, or any `--query`. */

@@ -275,7 +275,7 @@ function withWaiting(plan: Plan, waiting: Change[]): void {
 }
 
 function empty(): Plan {
-  return { entries: [], totals: { total: 0, change: 0, noop: 0, failed: 0 }, calls: 0 };
+  return { entries: [], totals: { total: 0, change: 0, noop: 0, failed: 0, conflicts: 0 }, calls: 0 };
 }
 
 /** The carried tags of the resources (and copy sources) a window names, or undefined when there are none. */

@@ -114,7 +114,9 @@ export function renderPlan(plan: Plan): string {
 /** The closing line of a plan. */
 export function planSummary(plan: { totals: Plan['totals']; calls: number }): string {
   const t = plan.totals;
-  return `Plan: ${t.change} to change, ${t.noop} unchanged, ${t.failed} failed (read calls: ${plan.calls}). Nothing was written.`;
+  // Conflicts: renames or copies onto a key the resource already carries with another value.
+  const conflicts = t.conflicts > 0 ? `, ${t.conflicts} with conflicts (--on-conflict)` : '';
+  return `Plan: ${t.change} to change, ${t.noop} unchanged, ${t.failed} failed${conflicts} (read calls: ${plan.calls}). Nothing was written.`;
 }
 
 /** The per-resource diff of a plan's entries. */

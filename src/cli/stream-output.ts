@@ -122,6 +122,7 @@ export class StreamOutput {
         change: totals.change ?? 0,
         noop: totals.noop ?? 0,
         failed: totals.failed ?? 0,
+        conflicts: totals.conflicts ?? 0,
       };
       await write(`${this.#started ? '\n' : ''}${planSummary({ totals: t, calls })}\n`);
     }

@@ -190,7 +190,7 @@ export function allIndexes(list: unknown[], test: (item: unknown) => boolean): b
   return true;
 }
 
-const QUERY_FIELDS = ['tags', 'resourceTypes', 'regions', 'missing', 'untagged'];
+const QUERY_FIELDS = ['tags', 'resourceTypes', 'regions', 'missing', 'untagged', 'all', 'accounts'];
 
 /** What `find` looks for, its shape checked (an unknown field would silently widen the search). */
 export function queryArgument(value: unknown, field: string): FindQuery {
@@ -206,7 +206,7 @@ export function queryArgument(value: unknown, field: string): FindQuery {
       value,
     );
   }
-  const { tags, resourceTypes, regions, missing, untagged } = value;
+  const { tags, resourceTypes, regions, missing, untagged, all, accounts } = value;
   if (tags !== undefined) {
     if (!isPlainObject(tags))
       refuse(
@@ -237,6 +237,17 @@ export function queryArgument(value: unknown, field: string): FindQuery {
   });
   stringList(missing, `${field}.missing`, 'tag keys such as "owner"');
   optional.boolean(untagged, `${field}.untagged`);
+  optional.boolean(all, `${field}.all`);
+  if (all === true && (missing !== undefined || untagged === true)) {
+    throw new ConfigurationError(
+      `${field}: all lists every resource, missing and untagged only some of them: use one of the three.`,
+    );
+  }
+  stringList(accounts, `${field}.accounts`, '12-digit account ids');
+  (accounts as string[] | undefined)?.forEach((account, i) => {
+    if (!/^\d{12}$/.test(account))
+      refuse(ConfigurationError, `${field}.accounts[${i}]`, 'a 12-digit account id', account);
+  });
   return value as FindQuery;
 }
 
@@ -300,6 +311,7 @@ export function taggerArgument<T>(value: unknown, field: string, methods: readon
   if (
     typeof value !== 'object' ||
     tagger === null ||
+    Array.isArray(value) ||
     !methods.every((m) => typeof tagger[m] === 'function')
   ) {
     refuse(ConfigurationError, field, 'a tagger from createTagger()', value);

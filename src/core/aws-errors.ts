@@ -221,6 +221,8 @@ const ADVICE: Record<ErrorCode, string> = {
   LocalStackUnavailable: 'do as said above, or start LocalStack yourself and set LOCALSTACK_ENDPOINT',
   EarlierLineFailed:
     'fix the earlier failure, then run the job again with --resume: both lines apply, in order',
+  TagConflict:
+    'nothing was written to it; choose with --on-conflict overwrite (replace the value) or keep (leave both keys as they are), library option onConflict',
 };
 
 // A write whose outcome is unknown (see isOutcomeUnknown) is never said to have written nothing.

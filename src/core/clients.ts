@@ -2,6 +2,8 @@
 // requests, waits for the rate limits, and checks each answer (answer-documents.ts).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { STSClient } from '@aws-sdk/client-sts';
+import { AccountCredentials } from './account-credentials.js';
+import type { Account } from './accounts.js';
 import { type RawAnswer, requireDocument } from './answer-documents.js';
 import { PARTITIONS } from './arn.js';
 import {
@@ -16,7 +18,7 @@ import {
 import { once } from './collections.js';
 import { AccountMismatchError } from './errors.js';
 import { familyOf } from './rates.js';
-import { assumeRoles, profileCredentials, type RoleOptions } from './roles.js';
+import type { RoleOptions } from './roles.js';
 import type { Scheduler } from './scheduler.js';
 import type { ClientLoader, ClientScope, Document } from './types.js';
 
@@ -101,6 +103,14 @@ export function withSignal<T>(signal: AbortSignal | undefined, task: () => Promi
   return signal ? signalScope.run(signal, task) : task();
 }
 
+// The account of the resources a task names by ARNs without one (S3 buckets), in a search across accounts.
+const accountScope = new AsyncLocalStorage<string>();
+
+/** Runs `task` acting in `account` for the ARNs it names that carry no account (S3 buckets). */
+export function withAccount<T>(account: string, task: () => Promise<T>): Promise<T> {
+  return account ? accountScope.run(account, task) : task();
+}
+
 /** Runs `task` and returns its result with the number of AWS requests it made (retries included). */
 export async function countCalls<T>(task: () => Promise<T>): Promise<{ value: T; calls: number }> {
   // Scopes nest (a plan counts the listMany inside it): each request counts in every enclosing scope.
@@ -146,12 +156,17 @@ export class ClientCache {
   readonly #clients = new Map<string, Promise<unknown>>();
   /** The account each credentials set acts in, by `partition|account` ('' for the tagger's own credentials). */
   readonly #accounts = new Map<string, Promise<string>>();
-  /** Credentials of other accounts (assumed roles, profiles), by `partition|account`. */
-  readonly #roleCredentials = new Map<string, Promise<Credentials | undefined>>();
   readonly #options: ClientOptions;
+  /** Credentials of other accounts (assumed roles, profiles). */
+  readonly #roles: AccountCredentials;
 
   constructor(options: ClientOptions) {
     this.#options = options;
+    this.#roles = new AccountCredentials(options, {
+      sts: (region, key, credentials) =>
+        this.#client(stsLoader, region, key, credentials ?? this.#options.credentials),
+      callerAccount: (partition, signal) => this.account(partition, signal),
+    });
   }
 
   /** The configured default region, from the options or the environment. */
@@ -160,83 +175,65 @@ export class ClientCache {
   }
 
   /**
-   * The client of `loader` for the scope's region (or the default) and account. For a service that names
-   * resources without their account (`loader.namesWithoutAccount`), first checks that the credentials in use act
-   * in the scope's account, and throws `AccountMismatch` when they do not.
+   * The client of `loader` for the scope's region (or the default) and account (or the account of
+   * {@link withAccount} around the call, for an ARN that names none). For a service that names resources without
+   * their account (`loader.namesWithoutAccount`), first checks that the credentials in use act in the scope's
+   * account, and throws `AccountMismatch` when they do not.
    */
-  async get<C>(loader: ClientLoader<C>, scope: ClientScope, signal?: AbortSignal): Promise<C> {
-    // Without a region here the SDK's own chain (the profile's region) decides, or says none is configured.
-    const region = scope.region || this.defaultRegion;
-    const forAccount = scope.account
-      ? (this.#options.credentialsForAccount?.(scope.account) ??
-        (await this.#accountCredentials(scope, signal)))
-      : undefined;
-    const credentials = forAccount ?? this.#options.credentials;
-    const account = forAccount ? scope.account : '';
-    if (loader.namesWithoutAccount && scope.account !== '') {
-      // One STS call serves every caller of a credentials set: a caller's signal stops its own wait only.
-      const stsRegion = region || PARTITIONS[scope.partition]?.globalRegion;
-      const actual = await abortable(
-        this.#callerAccount(scope.partition, stsRegion, account, credentials),
-        signal,
-      );
-      if (actual !== scope.account) {
-        throw new AccountMismatchError(
-          `The ARN is in account ${scope.account}, but the credentials in use act in account ${actual}; this ` +
-            `service names resources without their account, so unitag refuses rather than act on a resource of ` +
-            `account ${actual}. Use credentials of account ${scope.account}, or give credentialsForAccount for it.`,
-        );
-      }
-    }
+  async get<C>(loader: ClientLoader<C>, given: ClientScope, signal?: AbortSignal): Promise<C> {
+    const scope = given.account ? given : { ...given, account: accountScope.getStore() ?? '' };
+    const { region, account, credentials } = await this.#credentialsOf(scope, signal);
+    if (loader.namesWithoutAccount && scope.account !== '') await this.#check(scope, signal);
     return this.#client(loader, region, account, credentials);
   }
 
   /**
-   * The credentials of the scope's account, when the run has some for it: the accounts file's role or profile for
-   * it, else `roleName` when it is not the caller's account (one GetCallerIdentity says which that is); undefined:
-   * the caller's own. One provider per account, renewing its session before it expires.
+   * Checks that the credentials the run uses in the scope's account act in it (one STS GetCallerIdentity per
+   * credentials set), and throws `AccountMismatch` when they do not; a role that cannot be assumed throws too.
    */
-  #accountCredentials(scope: ClientScope, signal: AbortSignal | undefined): Promise<Credentials | undefined> {
-    const roles = this.#options;
-    if (!roles.roleName && !roles.accounts) return Promise.resolve(undefined);
-    const key = `${scope.partition}|${scope.account}`;
-    let known = this.#roleCredentials.get(key);
-    if (!known) {
-      known = this.#credentialsOf(scope, roles, signal);
-      this.#roleCredentials.set(key, known);
-      known.catch(() => this.#roleCredentials.delete(key));
-    }
-    return known;
+  async checkAccount(scope: ClientScope, signal?: AbortSignal): Promise<void> {
+    await this.#check(scope, signal);
   }
 
-  async #credentialsOf(
-    scope: ClientScope,
-    roles: RoleOptions,
-    signal: AbortSignal | undefined,
-  ): Promise<Credentials | undefined> {
-    const entry = roles.accounts?.find((account) => account.id === scope.account);
-    if (roles.accounts && !entry) {
+  /** The accounts of the run's accounts file (after its filter), when it has one. */
+  get accounts(): readonly Account[] | undefined {
+    return this.#options.accounts;
+  }
+
+  /** True when the run may act with other credentials than the caller's in some account (roles, accounts). */
+  get acrossAccounts(): boolean {
+    return this.#roles.acrossAccounts || this.#options.credentialsForAccount !== undefined;
+  }
+
+  async #check(scope: ClientScope, signal: AbortSignal | undefined): Promise<void> {
+    const { region, account, credentials } = await this.#credentialsOf(scope, signal);
+    // One STS call serves every caller of a credentials set: a caller's signal stops its own wait only.
+    const stsRegion = region || PARTITIONS[scope.partition]?.globalRegion;
+    const actual = await abortable(
+      this.#callerAccount(scope.partition, stsRegion, account, credentials),
+      signal,
+    );
+    if (actual !== scope.account) {
       throw new AccountMismatchError(
-        `Account ${scope.account} is not one of the run's accounts (the accounts file, after its filter): unitag ` +
-          'acts only in those. Add the account to the file, or widen the filter.',
+        `The ARN is in account ${scope.account}, but the credentials in use act in account ${actual}; this ` +
+          `service names resources without their account, so unitag refuses rather than act on a resource of ` +
+          `account ${actual}. Use credentials of account ${scope.account}, or give credentialsForAccount for it.`,
       );
     }
-    if (entry?.profile) return profileCredentials(entry.profile);
-    let chain = entry?.role;
-    if (!chain && roles.roleName && (await this.account(scope.partition, signal)) !== scope.account) {
-      chain = [roles.roleName];
-    }
-    if (!chain) return undefined;
-    const stsRegion = scope.region || PARTITIONS[scope.partition]?.globalRegion;
-    // Each hop's client signs with the hop before's credentials (the first with the caller's), renewed as they go.
-    return assumeRoles(chain, entry ?? { id: scope.account }, scope.partition, roles, (credentials, hop) =>
-      this.#client(
-        stsLoader,
-        stsRegion,
-        `assume:${scope.account}:${hop}`,
-        credentials ?? this.#options.credentials,
-      ),
-    );
+  }
+
+  /** The region, the account key of the client cache ('' for the caller's credentials) and the credentials. */
+  async #credentialsOf(scope: ClientScope, signal: AbortSignal | undefined) {
+    // Without a region here the SDK's own chain (the profile's region) decides, or says none is configured.
+    const region = scope.region || this.defaultRegion;
+    const forAccount = scope.account
+      ? (this.#options.credentialsForAccount?.(scope.account) ?? (await this.#roles.of(scope, signal)))
+      : undefined;
+    return {
+      region,
+      account: forAccount ? scope.account : '',
+      credentials: forAccount ?? this.#options.credentials,
+    };
   }
 
   /** The account the tagger's own credentials act in (one STS GetCallerIdentity, shared with the account check). */

@@ -19,7 +19,8 @@ export type ErrorCode =
   | 'InvalidPolicy'
   | 'ClientMissing'
   | 'LocalStackUnavailable'
-  | 'EarlierLineFailed';
+  | 'EarlierLineFailed'
+  | 'TagConflict';
 
 /** Where an error happened and what caused it. */
 export interface ErrorContext {
@@ -142,6 +143,17 @@ export class AccountMismatchError extends UnitagError {
   override name = 'AccountMismatchError';
   constructor(message: string, context?: ErrorContext) {
     super('AccountMismatch', message, context);
+  }
+}
+
+/**
+ * A rename or copy would replace a tag the resource already carries under the destination key, with another
+ * value. Refused by default, for that resource alone; `onConflict: 'overwrite'` replaces it, `'keep'` keeps it.
+ */
+export class TagConflictError extends UnitagError {
+  override name = 'TagConflictError';
+  constructor(message: string, context?: ErrorContext) {
+    super('TagConflict', message, context);
   }
 }
 
@@ -291,6 +303,7 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   ClientMissing: ClientMissingError,
   LocalStackUnavailable: LocalStackError,
   EarlierLineFailed: EarlierLineFailedError,
+  TagConflict: TagConflictError,
 };
 
 /** Builds the error subclass that belongs to `code`. */

@@ -30,6 +30,7 @@ export {
   ReservedKeyError,
   ResourceNotFoundError,
   ServiceError,
+  TagConflictError,
   TagLimitExceededError,
   ThrottledError,
   TimeoutError,

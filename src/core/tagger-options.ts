@@ -44,6 +44,7 @@ export function taggerOptionsArgument(value: unknown): void {
       }
     },
     ...ROLE_OPTIONS,
+    onConflict: conflictChoice,
     retryFor: (v, at) => {
       // A number that is not one (NaN, a string) would retry for ever, or never run.
       if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
@@ -112,5 +113,12 @@ function credentialsOption(value: unknown, field: string): void {
       '{ accessKeyId, secretAccessKey, sessionToken? } strings, or a function that resolves to them',
       value,
     );
+  }
+}
+
+/** `onConflict`: what a rename or copy does onto a key already carried with another value. */
+export function conflictChoice(value: unknown, at: string): void {
+  if (value !== undefined && !['fail', 'overwrite', 'keep'].includes(value as string)) {
+    refuse(ConfigurationError, at, 'one of "fail", "overwrite" and "keep"', value);
   }
 }

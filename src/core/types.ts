@@ -143,6 +143,17 @@ export interface FindQuery {
   missing?: string[] | undefined;
   /** Resources that carry no user tag at all (`aws:` system tags aside); listed as for `missing`. */
   untagged?: boolean | undefined;
+  /**
+   * Every resource the services list, tagged or not (the `tags` filters still apply); listed as for `missing`.
+   * Not with `missing` or `untagged`.
+   */
+  all?: boolean | undefined;
+  /**
+   * The accounts to search (12-digit ids), side by side, each with its own credentials (the accounts file's role
+   * or profile, or `roleName`) and rates; each account's regions are `regions`, else its regions in the accounts
+   * file, else the tagger's region. Default: every account of the tagger's accounts file, else the caller's alone.
+   */
+  accounts?: string[] | undefined;
 }
 
 /** One resource an adapter's inventory lists. */

@@ -49,3 +49,4 @@ export {
   type PolicyOperator,
 } from './tag-policy-inheritance.js';
 export type { TagPolicyCallOptions } from './tag-policy-organizations.js';
+export { type CheckSearchOptions, checkSearch, type SearchReader } from './tag-policy-search.js';

@@ -164,7 +164,7 @@ export async function checkMany(
 }
 
 /** One resource as read, judged against the policy. */
-function judged(policy: TagPolicy, r: ReadResult): CheckResult {
+export function judged(policy: TagPolicy, r: ReadResult): CheckResult {
   if (r.outcome !== 'read' || !r.tags || r.type === undefined) {
     const outcome = r.outcome === 'skipped' ? 'skipped' : 'failed';
     return { arn: r.arn, type: r.type, outcome, findings: [], error: r.error };
@@ -281,7 +281,7 @@ function lineOf(
 }
 
 /** The report's totals over its lines. */
-function reportOf(results: CheckResult[], calls: number, durationMs: number): CheckReport {
+export function reportOf(results: CheckResult[], calls: number, durationMs: number): CheckReport {
   const totals = { total: results.length, compliant: 0, noncompliant: 0, failed: 0, skipped: 0 };
   for (const r of results) totals[r.outcome]++;
   const findings = results.flatMap((r) => r.findings);

@@ -17,6 +17,7 @@ import {
   isErrorCode,
   isUnitagError,
 } from '../core/errors.js';
+import { conflictChoice } from '../core/tagger-options.js';
 import type { Plan, PlanEntry } from './plan.js';
 import type { Change } from './plan-change.js';
 import type { BulkReport, ReportJson } from './report.js';
@@ -34,7 +35,12 @@ export const BULK_OPTIONS = {
 };
 
 /** The options of `plan`. */
-export const PLAN_OPTIONS = { signal: optional.signal, resume: reportOption, current: currentTags };
+export const PLAN_OPTIONS = {
+  signal: optional.signal,
+  resume: reportOption,
+  current: currentTags,
+  onConflict: conflictChoice,
+};
 
 /** The options of `find`. */
 export const FIND_OPTIONS = {

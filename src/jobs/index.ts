@@ -4,7 +4,7 @@
 // Imports: jobs import the core (src/core) and themselves only; never governance/, cli/ or testing/.
 // This module is the jobs' public surface, re-exported by the package (src/index.ts).
 export type { BulkOptions, Progress } from './bulk.js';
-export type { FindOptions } from './find.js';
+export type { FindOptions, FoundResource } from './find.js';
 export type { FindFailure, InventoryOptions, InventoryProgress } from './inventory.js';
 export type { Plan, PlanEntry, PlanOptions } from './plan.js';
 export type { Change } from './plan-change.js';

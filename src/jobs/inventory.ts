@@ -2,7 +2,7 @@
 // resources are listed with each service's own calls (region by region, once for the global services), and
 // the tags of those whose list answer carries none are read in chunks through the bulk read.
 
-import { withSignal } from '../core/clients.js';
+import { withAccount, withSignal } from '../core/clients.js';
 import type { Engine } from '../core/engine.js';
 import {
   ClientMissingError,
@@ -56,6 +56,8 @@ export interface FindFailure {
   region: string;
   /** True when the listing itself failed: the resources it would have listed are neither matches nor failures. */
   listing: boolean;
+  /** The account searched, where known (a search across accounts names it always). */
+  account?: string | undefined;
   /** Why, typed; a listing's error names the service and the region. */
   error: UnitagError;
 }
@@ -83,8 +85,8 @@ export interface InventoryOptions {
 
 /** One resource of an inventory with its tags (`aws:` tags included), or a failure. */
 export type InventoryEntry =
-  | { outcome: 'read'; arn: string; type: string; tags: Tags }
-  | ({ outcome: 'failed' } & FindFailure);
+  | { outcome: 'read'; arn: string; type: string; tags: Tags; account: string }
+  | ({ outcome: 'failed'; account: string } & FindFailure);
 
 /**
  * The resources that match `query` (`missing`, `untagged`, and the `tags` filters on top), as they are listed
@@ -98,16 +100,17 @@ export async function* findUntagged(
   partition: string,
   query: FindQuery,
   options: InventoryOptions = {},
-): AsyncGenerator<{ arn: string; type: string; tags: Tags }> {
+  account?: string,
+): AsyncGenerator<{ arn: string; type: string; tags: Tags; account: string }> {
   const missing = checkedKeys(query);
   let first: UnitagError | undefined;
-  for await (const entry of inventory(engine, read, partition, query, options)) {
+  for await (const entry of inventory(engine, read, partition, query, options, account)) {
     if (entry.outcome === 'failed') {
       const { outcome: _, ...failure } = entry;
       first ??= failure.error;
       options.onFailure?.(failure);
     } else if (matches(entry.tags, missing, query)) {
-      yield { arn: entry.arn, type: entry.type, tags: entry.tags };
+      yield { arn: entry.arn, type: entry.type, tags: entry.tags, account: entry.account };
     }
   }
   if (first && !options.onFailure) throw first;
@@ -116,7 +119,8 @@ export async function* findUntagged(
 /**
  * Every resource of the types the query names (all the adapters can list, by default), with its tags: the
  * global services once, the others in each region of the query (default: the tagger's). Reads tags in chunks
- * of {@link READ_CHUNK}, so that memory stays bounded however many resources the account holds.
+ * of {@link READ_CHUNK}, so that memory stays bounded however many resources the account holds. In `account`
+ * when given (its credentials, and its S3 buckets read with them), else in the caller's (one STS call says which).
  */
 export async function* inventory(
   engine: Engine,
@@ -124,17 +128,18 @@ export async function* inventory(
   partition: string,
   query: FindQuery,
   options: InventoryOptions = {},
+  named?: string,
 ): AsyncGenerator<InventoryEntry> {
   const listings = plan([...engine.registry.adapters.values()], query.resourceTypes);
   const { signal } = options;
   let account: string;
   try {
-    account = await engine.clients.account(partition, signal);
+    account = named ?? (await engine.clients.account(partition, signal));
   } catch (error) {
     throw engine.fail(error, { service: 'sts' }, signal);
   }
   const regions = query.regions ?? [engine.clients.defaultRegion ?? ''];
-  const run = new Run(engine, read, options);
+  const run = new Run(engine, read, options, named);
   for (const { adapter, inventory, types } of listings) {
     if (inventory.global && options.global === false) continue;
     const scopes = inventory.global ? [''] : regions;
@@ -153,6 +158,8 @@ class Run {
     readonly engine: Engine,
     readonly read: TagReader,
     readonly options: InventoryOptions,
+    /** The account named by the search, whose credentials read ARNs without an account (S3 buckets). */
+    readonly named: string | undefined,
   ) {}
 
   /** Lists one scope; a failed listing ends it with a failure entry, after the resources listed before it. */
@@ -189,36 +196,36 @@ class Run {
         listed++;
         onProgress?.({ service, region, listed, total: ++this.total });
         const { arn, type, tags } = next.value;
-        if (tags) yield { outcome: 'read', arn, type, tags: copyTags(tags) };
-        else if (pending.push(next.value) >= READ_CHUNK) yield* this.tags(pending.splice(0), region);
+        if (tags) yield { outcome: 'read', arn, type, tags: copyTags(tags), account: scope.account };
+        else if (pending.push(next.value) >= READ_CHUNK) yield* this.tags(pending.splice(0), scope, region);
       }
     } finally {
       // The caller stopped early (or a read threw): the listing stops too, and its client calls with it.
       if (!ended) await listing.return?.();
     }
-    yield* this.tags(pending, region);
+    yield* this.tags(pending, scope, region);
     if (failure) {
-      const arn = `arn:${scope.partition}:${service}:${scope.region}:${service === 's3' ? '' : scope.account}:*`;
-      yield { outcome: 'failed', arn, service, region, listing: true, error: failure };
+      const { account } = scope;
+      const arn = `arn:${scope.partition}:${service}:${scope.region}:${service === 's3' ? '' : account}:*`;
+      yield { outcome: 'failed', arn, service, region, listing: true, error: failure, account };
     }
   }
 
   /** The tags of listed resources, through the bulk read; a resource it could not read is a failure. */
-  async *tags(listed: ListedResource[], region: string): AsyncGenerator<InventoryEntry> {
+  async *tags(listed: ListedResource[], scope: ClientScope, region: string): AsyncGenerator<InventoryEntry> {
     if (listed.length === 0) return;
     const { signal } = this.options;
-    const report = await this.read(
-      listed.map((resource) => resource.arn),
-      { signal },
-    );
+    const { account } = scope;
+    const arns = listed.map((resource) => resource.arn);
+    const report = await withAccount(this.named ?? '', () => this.read(arns, { signal }));
     if (signal?.aborted) throw this.engine.fail(signal.reason, { service: 'find' }, signal);
     const typeOf = new Map(listed.map((resource) => [resource.arn, resource.type]));
     for (const { arn, type = typeOf.get(arn) ?? '', outcome, tags, error } of report.results) {
-      if (outcome === 'read' && tags) yield { outcome, arn, type, tags };
+      if (outcome === 'read' && tags) yield { outcome, arn, type, tags, account };
       else {
         const why = error ?? this.engine.fail(new Error('its tags were not read'), { arn }, signal);
         const service = arn.split(':')[2] ?? '';
-        yield { outcome: 'failed', arn, type, service, region, listing: false, error: why };
+        yield { outcome: 'failed', arn, type, service, region, listing: false, error: why, account };
       }
     }
   }

@@ -9,7 +9,14 @@ import type { Tags, Target } from '../core/types.js';
 import { checkTagCount, validateKeys, validateTags, validateWrite } from '../core/validate.js';
 import type { BulkOptions, BulkSettings } from './bulk.js';
 import { type WriteInput, writeMany } from './bulk-write.js';
-import { applyChange, type Change, checkChange, reappliesSame, sourceArn } from './plan-change.js';
+import {
+  applyChange,
+  type Change,
+  checkChange,
+  type OnConflict,
+  reappliesSame,
+  sourceArn,
+} from './plan-change.js';
 import { type Current, entryKey, readCurrent, resolveAll, toRead } from './plan-read.js';
 import {
   type BulkReport,
@@ -36,12 +43,18 @@ export interface PlanEntry {
   error?: UnitagError | undefined;
   /** Done in the report the plan resumes: not read again, nothing to write. */
   resumed?: boolean | undefined;
+  /**
+   * Keys a rename or copy met already carried with another value (see `PlanOptions.onConflict`): refused (the
+   * entry failed with `TagConflict`), kept or overwritten. Absent when none.
+   */
+  conflicts?: number | undefined;
 }
 
 /** A plan: a before -> after diff per resource, and the calls its reads cost. */
 export interface Plan {
   entries: PlanEntry[];
-  totals: { total: number; change: number; noop: number; failed: number };
+  /** `conflicts`: the entries whose renames or copies met a key already carried with another value. */
+  totals: { total: number; change: number; noop: number; failed: number; conflicts: number };
   /** AWS calls made to read the current tags. */
   calls: number;
   /** How long the plan took. */
@@ -63,6 +76,12 @@ export interface PlanOptions {
    * earlier part of a job, planned but not written, leaves them as. A streamed plan passes them on.
    */
   current?: ReadonlyMap<string, Tags> | undefined;
+  /**
+   * A rename or copy onto a key the resource already carries with another value: `fail` (default) fails that
+   * resource with `TagConflict`, showing both values, and writes nothing to it; `overwrite` replaces the value;
+   * `keep` leaves both keys as they are. Counted in `totals.conflicts` whatever the choice.
+   */
+  onConflict?: OnConflict | undefined;
 }
 
 // The target each entry was planned against, so that `apply` neither parses nor validates it again. Kept out of
@@ -126,7 +145,7 @@ export async function plan(
     entries.set(id, entry);
     if (entry.status === 'failed' || !target || target instanceof Error) continue;
     planned.set(entry, target);
-    step(engine, entry, change, target, current);
+    step(engine, entry, change, target, current, options.onConflict ?? 'fail');
     lines.set(entry, [...(lines.get(entry) ?? []), change]);
   }
   for (const entry of entries.values()) if (entry.status !== 'failed' && !entry.resumed) diff(engine, entry);
@@ -135,29 +154,49 @@ export async function plan(
   }
 
   const list = [...entries.values()];
+  return { entries: list, totals: totalsOf(list), calls, durationMs: Date.now() - started };
+}
+
+/** A plan's totals: its entries by status, and those that met a conflict. */
+function totalsOf(list: PlanEntry[]): Plan['totals'] {
   const count = (status: PlanEntry['status']) => list.filter((e) => e.status === status).length;
+  const conflicts = list.filter((e) => (e.conflicts ?? 0) > 0).length;
   return {
-    entries: list,
-    totals: { total: list.length, change: count('change'), noop: count('noop'), failed: count('failed') },
-    calls,
-    durationMs: Date.now() - started,
+    total: list.length,
+    change: count('change'),
+    noop: count('noop'),
+    failed: count('failed'),
+    conflicts,
   };
 }
 
 /** Applies one change to its entry's `after` (one of the changes naming the resource, in order). */
-function step(engine: Engine, entry: PlanEntry, change: Change, target: Target, current: Current): void {
+function step(
+  engine: Engine,
+  entry: PlanEntry,
+  change: Change,
+  target: Target,
+  current: Current,
+  onConflict: OnConflict,
+): void {
+  const conflicts = { count: 0 };
   try {
     const source = sourceArn(change);
     const sourceTags = source === undefined ? undefined : current.get(source);
     if (sourceTags?.error) throw sourceTags.error;
+    const { caseInsensitiveKeys } = target.info.rules;
     entry.after = applyChange(
       entry.after as Tags,
       change,
       sourceTags?.tags,
-      target.info.rules.caseInsensitiveKeys,
+      caseInsensitiveKeys,
+      onConflict,
+      conflicts,
     );
   } catch (error) {
     Object.assign(entry, { status: 'failed', error: engine.fail(error, target) });
+  } finally {
+    if (conflicts.count > 0) entry.conflicts = (entry.conflicts ?? 0) + conflicts.count;
   }
 }
 

@@ -34,10 +34,48 @@ export interface WriteResult {
 /** @deprecated The name of {@link WriteResult} before reads had their own type. */
 export type ResourceResult = WriteResult;
 
+/**
+ * The output of a run across accounts: each line with its account (its own, else its ARN's, else `fallback`, the
+ * caller's account, for an ARN without one such as an S3 bucket's) and the totals of each account, accounts in
+ * order. Placed after `resources`, so that the lines come first as in every other output.
+ */
+export function withAccounts<T extends { resources: LineJson[]; totals: Record<string, number> }>(
+  json: T,
+  fallback: string | undefined,
+): T & { accounts: Record<string, Record<string, number>> } {
+  const resources = json.resources.map((line) => {
+    const account = line.account ?? (arnAccount(line.arn) || fallback);
+    return account === undefined ? line : { ...line, account };
+  });
+  const zero = Object.fromEntries(Object.keys(json.totals).map((key) => [key, 0]));
+  const byAccount = new Map<string, Record<string, number>>();
+  for (const line of resources) {
+    const totals = byAccount.get(line.account ?? '') ?? { ...zero, total: 0 };
+    byAccount.set(line.account ?? '', totals);
+    totals.total = (totals.total ?? 0) + 1;
+    totals[line.outcome] = (totals[line.outcome] ?? 0) + 1;
+    // check's lines: their findings, and those on enforced types, as check's totals count them.
+    const findings = (line as { findings?: { enforced: boolean }[] }).findings ?? [];
+    if ('findings' in totals) totals.findings = (totals.findings ?? 0) + findings.length;
+    if ('enforced' in totals) {
+      totals.enforced = (totals.enforced ?? 0) + findings.filter((f) => f.enforced).length;
+    }
+  }
+  const sorted = [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { ...json, resources, accounts: Object.fromEntries(sorted) };
+}
+
+/** The account field of an ARN as written (`arn:partition:service:region:account:...`); '' when none. */
+function arnAccount(arn: string): string {
+  return arn.startsWith('arn:') ? (arn.split(':', 5)[4] ?? '') : '';
+}
+
 /** One resource's line in a read report (`listMany`). */
 export interface ReadResult {
   arn: string;
   type?: string | undefined;
+  /** `find` across accounts: the account the resource was found in. */
+  account?: string | undefined;
   /** `read`: `tags` holds its tags; `failed`: see `error`; `skipped`: not read (stopped by the signal). */
   outcome: 'read' | 'failed' | 'skipped';
   tags?: Tags | undefined;
@@ -93,6 +131,8 @@ export interface LineJson {
   window?: number | undefined;
   /** A failed write a resume finishes as planned: the keys it sets and removes. */
   planned?: { set: Tags; remove: string[] } | undefined;
+  /** Runs across accounts: the account the resource is in (its ARN's, the account searched, or the caller's). */
+  account?: string | undefined;
   error?: ErrorJson | undefined;
 }
 
@@ -120,6 +160,8 @@ export interface OutputJson {
   calls: number;
   durationMs: number;
   resources: LineJson[];
+  /** Runs across accounts: the totals of each account, by account id, counted as `totals` is. */
+  accounts?: Record<string, Record<string, number> | Totals> | undefined;
 }
 
 /** A write report as JSON: what `reportToJson` writes and `resume` reads back (version 1 is still read). */

@@ -265,3 +265,31 @@ function hash(key: string): number {
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
+
+/**
+ * The parts of a search of several accounts that fall to `shard`, one per account that has a unit in it: the
+ * units are each account's regions (the query's, else the account's own, else the default region) and, with
+ * `global`, each account's global unit. Every machine computes the same split from the same accounts.
+ */
+export function searchesOfShard(
+  query: FindQuery,
+  shard: Shard,
+  global: boolean,
+  accounts: readonly { id: string; regions?: readonly string[] | undefined }[],
+): { query: FindQuery; global: boolean }[] {
+  const units = accounts.flatMap(({ id, regions }) =>
+    [...(query.regions ?? regions ?? [DEFAULT_REGION]), ...(global ? [''] : [])].map((region) => ({
+      account: id,
+      region,
+    })),
+  );
+  const mine = unitsOfShard(units, shard);
+  return accounts.flatMap(({ id, regions }) => {
+    const own = mine.filter((unit) => unit.account === id).map((unit) => unit.region);
+    if (own.length === 0) return [];
+    const regional = own.filter((region) => region !== '');
+    const whole = (query.regions ?? regions) === undefined && regional.length === 1;
+    const part = { ...query, accounts: [id], ...(whole ? {} : { regions: regional }) };
+    return [{ query: part, global: own.includes('') }];
+  });
+}

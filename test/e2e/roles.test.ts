@@ -5,19 +5,15 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue } from '../../fixtures/aws-resources.js';
-import { ACCOUNT, awsConfig, endpoint, uniqueName } from '../helpers.js';
-import { type RolesProxy, startRolesProxy } from '../roles-proxy.js';
+import { createTagger } from '../../src/index.js';
+import { ACCOUNT, endpoint, uniqueName } from '../helpers.js';
+import { as, queueTags, type RolesProxy, startRolesProxy } from '../roles-proxy.js';
 
 const cli = join(new URL('../..', import.meta.url).pathname, 'dist/src/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-roles-'));
 const REFUSED = '333333333333';
-const as = (account: string) => ({
-  ...awsConfig(),
-  credentials: { accessKeyId: account, secretAccessKey: 'test' },
-});
 
 function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
@@ -34,15 +30,6 @@ function run(args: string[]): Promise<{ code: number; stdout: string; stderr: st
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
-}
-
-async function queueTags(account: string, arn: string): Promise<Record<string, string>> {
-  const client = new SQSClient(as(account));
-  const out = await client.send(
-    new ListQueueTagsCommand({ QueueUrl: `${endpoint()}/${account}/${arn.split(':').pop()}` }),
-  );
-  client.destroy();
-  return out.Tags ?? {};
 }
 
 let proxy: RolesProxy;
@@ -101,5 +88,72 @@ describe('the CLI across accounts', () => {
     expect(proxy.bodies.slice(sent).filter((body) => body.includes('/222222222222/'))).toEqual([]);
     expect(await queueTags('111111111111', arns[0] as string)).toEqual({ k: 'v' });
     expect(await queueTags('222222222222', arns[1] as string)).toEqual({});
+  });
+
+  it('find --accounts FILE -o json: one document over every account, the account on each line, totals per account', async () => {
+    const name = uniqueName('e2e-find');
+    const accounts = [ACCOUNT, '111111111111', '222222222222', REFUSED];
+    const arns = await Promise.all(accounts.map((account) => createQueue(as(account), name)));
+    // Tagged as each account's owner would (LocalStack takes the access key id as the account).
+    for (const [i, account] of accounts.entries()) {
+      const own = createTagger({ ...as(account), maxRates: false });
+      await own.tag(arns[i] as string, { run: name });
+      await own.destroy();
+    }
+    const file = join(dir, `${name}.yml`);
+    writeFileSync(
+      file,
+      `accounts:\n- account_id: '${ACCOUNT}'\n  name: own\n` +
+        accounts
+          .slice(1)
+          .map((id, i) => `- account_id: '${id}'\n  name: a${i}\n  role: find-role\n  regions: [us-east-1]\n`)
+          .join(''),
+    );
+    const args = ['find', '--accounts', file, '--all', '--type', 'sqs', '--tag', `run=${name}`, '-o', 'json'];
+    const { code, stdout, stderr } = await run(args);
+    // Assess: exit 1 for the refused account, said on standard error; one JSON document for all four.
+    expect(code).toBe(1);
+    expect(stderr).toContain(`account ${REFUSED} could not be searched`);
+    const json = JSON.parse(stdout);
+    const lines = json.resources as { arn: string; account: string; outcome: string }[];
+    expect(lines.filter((l) => l.outcome === 'read').map((l) => [l.account, l.arn])).toEqual(
+      accounts.slice(0, 3).map((account, i) => [account, arns[i]]),
+    );
+    expect(lines.filter((l) => l.outcome === 'failed').map((l) => l.account)).toEqual([REFUSED]);
+    expect(json.totals).toEqual({ total: 4, read: 3, failed: 1, skipped: 0 });
+    expect(json.accounts).toEqual({
+      [ACCOUNT]: { total: 1, read: 1, failed: 0, skipped: 0 },
+      '111111111111': { total: 1, read: 1, failed: 0, skipped: 0 },
+      '222222222222': { total: 1, read: 1, failed: 0, skipped: 0 },
+      [REFUSED]: { total: 1, read: 0, failed: 1, skipped: 0 },
+    });
+    // The table names each line's account.
+    const table = await run([...args.slice(0, -2), '-o', 'table']);
+    for (const account of accounts.slice(0, 3)) expect(table.stdout).toContain(account);
+  });
+
+  it('check --policy P --accounts FILE: every resource of each account checked, no ARN given', async () => {
+    const name = uniqueName('e2e-check');
+    const arn = await createQueue(as('111111111111'), name);
+    const own = createTagger({ ...as('111111111111'), maxRates: false });
+    await own.tag(arn, { run: 'not-allowed' });
+    await own.destroy();
+    const file = join(dir, `${name}.yml`);
+    writeFileSync(file, "accounts:\n- account_id: '111111111111'\n  name: prod\n  role: check-role\n");
+    const policy = join(dir, `${name}.policy.json`);
+    writeFileSync(
+      policy,
+      JSON.stringify({
+        tags: { run: { tag_key: { '@@assign': 'run' }, tag_value: { '@@assign': ['ok'] } } },
+      }),
+    );
+    const args = ['check', '--policy', policy, '--accounts', file, '--type', 'sqs', '--regions', 'us-east-1'];
+    const { code, stdout } = await run([...args, '-o', 'json']);
+    expect(code).toBe(1);
+    const json = JSON.parse(stdout);
+    const line = json.resources.find((r: { arn: string }) => r.arn === arn);
+    expect(line).toMatchObject({ account: '111111111111', outcome: 'noncompliant' });
+    expect(line.findings[0]).toMatchObject({ key: 'run', kind: 'value-not-allowed' });
+    expect(json.accounts['111111111111'].noncompliant).toBeGreaterThanOrEqual(1);
   });
 });

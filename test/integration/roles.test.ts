@@ -1,27 +1,14 @@
 // Three accounts on one LocalStack (it takes a 12-digit access key id as the account, and an assumed role's
 // credentials act in the role's account): a tagger with --role-name tags in all three, and an account whose role
 // cannot be assumed (a proxy refuses it) fails alone, named in its error, while the others go on.
-import { ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQueue } from '../../fixtures/aws-resources.js';
 import { createTagger } from '../../src/index.js';
 import { ACCOUNT, awsConfig, endpoint, uniqueName } from '../helpers.js';
-import { type RolesProxy, startRolesProxy } from '../roles-proxy.js';
+import { as, queueTags, type RolesProxy, startRolesProxy } from '../roles-proxy.js';
 
 const OTHERS = ['111111111111', '222222222222'];
 const REFUSED = '333333333333';
-const as = (account: string) => ({
-  ...awsConfig(),
-  credentials: { accessKeyId: account, secretAccessKey: 'test' },
-});
-
-async function queueTags(account: string, arn: string): Promise<Record<string, string>> {
-  const client = new SQSClient(as(account));
-  const url = `${endpoint()}/${account}/${arn.split(':').pop()}`;
-  const out = await client.send(new ListQueueTagsCommand({ QueueUrl: url }));
-  client.destroy();
-  return out.Tags ?? {};
-}
 
 let proxy: RolesProxy;
 beforeAll(async () => {

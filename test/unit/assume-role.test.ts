@@ -128,6 +128,20 @@ describe('--role-name: a role assumed in each other account', () => {
     await t.destroy();
   }, 60_000);
 
+  it('names every session of a run alike without roleSessionName: unitag- and the time the run started', async () => {
+    const t = tagger({ roleSessionName: undefined });
+    const before = fake.assumed.length;
+    let calls = 0;
+    // Until a renewal (three-second sessions are renewed after half their life), however fast the machine.
+    while (fake.assumed.length - before < 2) {
+      expect(await t.tag(`arn:aws:sns:us-east-1:${TARGET}:named-${calls++}`, { team: 'a' })).toBe('changed');
+    }
+    const names = new Set(fake.assumed.slice(before).map((form) => form.get('RoleSessionName')));
+    expect(names.size).toBe(1);
+    expect([...names][0]).toMatch(/^unitag-\d{8}T\d{6}Z$/);
+    await t.destroy();
+  }, 60_000);
+
   it("acts with the caller's own credentials in the caller's account (no role assumed)", async () => {
     const t = tagger();
     const before = fake.assumed.length;

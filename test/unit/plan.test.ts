@@ -72,7 +72,7 @@ describe('plan', () => {
       [T1, 'change', { b: '2' }, ['a']],
       [T2, 'noop', {}, []],
     ]);
-    expect(planned.totals).toEqual({ total: 2, change: 1, noop: 1, failed: 0 });
+    expect(planned.totals).toEqual({ total: 2, change: 1, noop: 1, failed: 0, conflicts: 0 });
   });
 
   it('a failed read fails the entry, never reads as no tags, and apply writes nothing for it', async () => {

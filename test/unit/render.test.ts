@@ -16,7 +16,7 @@ describe('render', () => {
           remove: [],
         },
       ],
-      totals: { total: 1, change: 1, noop: 0, failed: 0 },
+      totals: { total: 1, change: 1, noop: 0, failed: 0, conflicts: 0 },
       calls: 1,
     };
     const text = renderPlan(plan);

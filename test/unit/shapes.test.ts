@@ -65,6 +65,8 @@ describe('any key is a key', () => {
       region: 'us-east-1',
       credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
       preferTaggingApi: false,
+      // The model renames over a key already carried (conflicts have their own tests: rename-conflict.test.ts).
+      onConflict: 'overwrite',
     });
     await fc.assert(
       fc.asyncProperty(

@@ -229,7 +229,14 @@ describe('unitag check --from-organizations', () => {
       'noncompliant',
       'compliant',
     ]);
-    expect(output.resources[0]).not.toHaveProperty('account');
+    // Lines of several accounts: each carries its account, and the envelope the totals of each.
+    expect(output.resources.map((r: { account: string }) => r.account)).toEqual([
+      '111111111111',
+      '222222222222',
+      '111111111111',
+    ]);
+    expect(output.accounts['111111111111']).toMatchObject({ total: 2, compliant: 1, noncompliant: 1 });
+    expect(output.accounts['222222222222']).toMatchObject({ total: 1, noncompliant: 1, findings: 1 });
     const changes = readFileSync(fix, 'utf8')
       .trim()
       .split('\n')

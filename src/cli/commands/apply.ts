@@ -16,6 +16,7 @@ import {
   outputOption,
   UsageError,
 } from '../common.js';
+import { conflictOption } from '../conflict-option.js';
 import { type CommandHelp, withHelp } from '../help.js';
 import { shardOf, shardOption } from '../shard-option.js';
 import { type Cut, firstReading, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
@@ -54,6 +55,7 @@ export function registerApply(program: Command, done: (code: number) => void): v
     )
     .addOption(outputOption(['table', 'json', 'csv']))
     .addOption(shardOption('the job'))
+    .addOption(conflictOption())
     .action(async (file: string, opts: ApplyOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const shard = await shardOf(opts.shard);

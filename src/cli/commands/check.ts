@@ -1,20 +1,13 @@
-import {
-  closeSync,
-  fchmodSync,
-  lstatSync,
-  openSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
+import type { FindQuery } from '../../core/types.js';
 import type { TagPolicy } from '../../governance/tag-policy.js';
 import type { CheckReport, CheckResult } from '../../governance/tag-policy-check.js';
 import type { Fix } from '../../governance/tag-policy-fix.js';
 import type { Change } from '../../jobs/plan-change.js';
+import type { Shard } from '../../jobs/shard.js';
 import type { Tagger } from '../../tagger.js';
+import { accountsOf } from '../account-options.js';
 import {
   arnSources,
   collect,
@@ -25,9 +18,11 @@ import {
   print,
   readArns,
   readText,
+  regionName,
   UsageError,
 } from '../common.js';
 import { type CommandHelp, withHelp } from '../help.js';
+import { checkReplaceable, replaceFile } from '../replace-file.js';
 import { shardOf, shardOption } from '../shard-option.js';
 
 // The policy parser, the checker and the renderer are loaded when the command runs, never for --help.
@@ -39,6 +34,7 @@ Examples:
   $ unitag check --policy tag-policy.json arn:aws:sns:us-east-1:123456789012:orders
   $ unitag check --policy root.json --policy ou.json --policy account.json --file arns.txt
   $ unitag check --from-organizations --file arns.txt
+  $ unitag check --policy tag-policy.json --accounts accounts.yml   (every resource of every account)
   $ unitag find --missing owner | unitag check --policy tag-policy.json -
   $ unitag check --policy tag-policy.json --file arns.txt --fix fix.ndjson; unitag apply fix.ndjson`,
   exitCodes: {
@@ -50,6 +46,8 @@ Examples:
 
 interface CheckOptions {
   policy: string[];
+  regions?: string;
+  type: string[];
   fromOrganizations?: boolean;
   file?: string;
   fix?: string;
@@ -74,6 +72,16 @@ export function registerCheck(program: Command, done: (code: number) => void): v
       '--from-organizations',
       "check each resource against its account's effective tag policy, read from AWS Organizations (management account or delegated administrator)",
     )
+    .option(
+      '--regions <list>',
+      "with --accounts and no ARN: the regions to search (default: each account's own)",
+    )
+    .option(
+      '--type <type>',
+      'with --accounts and no ARN: the resource types to check, e.g. ec2:volume (repeatable)',
+      collect,
+      [],
+    )
     .option('--fix <file>', 'write the job that fixes what can be fixed (.ndjson, for unitag plan and apply)')
     .addOption(outputOption())
     .addOption(shardOption('the resources'))
@@ -92,17 +100,27 @@ async function runCheck(global: GlobalOptions, args: string[], opts: CheckOption
   ]);
   const policy = await policyOf(opts);
   if (opts.fix !== undefined) checkFixPath(opts.fix, [...opts.policy, opts.file]);
-  const arns = await readArns(args, opts.file);
+  const searching = args.length === 0 && opts.file === undefined && global.accounts !== undefined;
+  if (!searching && (opts.regions !== undefined || opts.type.length > 0)) {
+    throw new UsageError(
+      '--regions and --type choose what a search of --accounts checks: ARNs say it themselves',
+    );
+  }
+  const query = searching ? searchQuery(opts) : undefined;
+  const arns = searching ? [] : await readArns(args, opts.file);
   const tagger = await makeTagger(global);
-  const bad = badArns(tagger, arns);
-  for (const line of bad) process.stderr.write(`unitag: ${printable(line)}\n`);
-  if (bad.length > 0) return EXIT.usage;
-  // A shard checks its part of the resources (every shard refuses bad ones, above).
-  const mine = shard ? (await import('../../jobs/shard.js')).arnsOfShard(arns, shard) : arns;
-
-  const report = policy
-    ? await checkMany(tagger, policy, mine)
-    : await checkMany(tagger, { fromOrganizations: true }, mine);
+  let report: CheckReport;
+  if (query) report = await checkAccounts(tagger, global, query, policy, shard);
+  else {
+    const bad = badArns(tagger, arns);
+    for (const line of bad) process.stderr.write(`unitag: ${printable(line)}\n`);
+    if (bad.length > 0) return EXIT.usage;
+    // A shard checks its part of the resources (every shard refuses bad ones, above).
+    const mine = shard ? (await import('../../jobs/shard.js')).arnsOfShard(arns, shard) : arns;
+    report = policy
+      ? await checkMany(tagger, policy, mine)
+      : await checkMany(tagger, { fromOrganizations: true }, mine);
+  }
   // The fix is written before the output: a reader that stops early (| head) must not cost the file.
   const fix =
     opts.fix === undefined ? undefined : await fitFix(tagger, await fixOf(policy, report), report.results);
@@ -116,6 +134,52 @@ async function runCheck(global: GlobalOptions, args: string[], opts: CheckOption
   if (failedQuery !== undefined) throw failedQuery;
   const failed = report.totals.failed + report.totals.skipped;
   return failed > 0 || report.totals.noncompliant > 0 ? EXIT.failed : EXIT.ok;
+}
+
+/** What a check of `--accounts` without ARNs searches: every resource listed, of the types and regions given. */
+function searchQuery(opts: CheckOptions): FindQuery {
+  const regions = opts.regions?.split(',').map((name) => regionName(name.trim(), '--regions'));
+  if (regions?.length === 0 || regions?.includes('')) {
+    throw new UsageError(`--regions "${opts.regions}": write them as us-east-1,eu-west-1`);
+  }
+  return {
+    all: true,
+    ...(regions ? { regions: [...new Set(regions)] } : {}),
+    ...(opts.type.length > 0 ? { resourceTypes: opts.type } : {}),
+  };
+}
+
+/**
+ * Checks every resource of the accounts file's accounts (after --account-filter), each in its regions, side by
+ * side; with --shard, the (account, region) pairs of this shard.
+ */
+async function checkAccounts(
+  tagger: Tagger,
+  global: GlobalOptions,
+  query: FindQuery,
+  policy: TagPolicy | undefined,
+  shard: Shard | undefined,
+): Promise<CheckReport> {
+  const { checkSearch } = await import('../../governance/tag-policy-search.js');
+  const against = policy ?? ({ fromOrganizations: true } as const);
+  if (!shard) return checkSearch(tagger, against, query);
+  const [{ searchesOfShard }, accounts] = await Promise.all([
+    import('../../jobs/shard.js'),
+    accountsOf(global),
+  ]);
+  const parts = searchesOfShard(query, shard, true, accounts ?? []);
+  const reports = [];
+  for (const part of parts)
+    reports.push(await checkSearch(tagger, against, part.query, { global: part.global }));
+  const { reportOf } = await import('../../governance/tag-policy-check.js');
+  const results = reports.flatMap((r) => r.results);
+  const merged = reportOf(
+    results,
+    tagger.calls,
+    reports.reduce((sum, r) => sum + r.durationMs, 0),
+  );
+  const policies = Object.assign({}, ...reports.map((r) => r.policies ?? {}));
+  return policy ? merged : { ...merged, policies };
 }
 
 /**
@@ -201,7 +265,7 @@ function badArns(tagger: Tagger, arns: string[]): string[] {
 /** The findings on standard output: a line per finding (table, CSV), or a line per resource (JSON). */
 async function printOutput(report: CheckReport, format: CheckOptions['output'], global: GlobalOptions) {
   const [{ csv, table }, { wantsJson }] = await Promise.all([import('../render.js'), import('../output.js')]);
-  if (wantsJson(format, global)) return print(await renderJson(report, global));
+  if (wantsJson(format, global)) return renderJson(report, global);
   const rows = report.results.flatMap((r) =>
     r.findings.map((f) => ({ arn: r.arn, type: r.type ?? '', ...f })),
   );
@@ -225,27 +289,24 @@ async function printOutput(report: CheckReport, format: CheckOptions['output'], 
 }
 
 /** The envelope every command's JSON has, with `check` lines; or what `--query` selects from it. */
-async function renderJson(report: CheckReport, global: GlobalOptions): Promise<string> {
+async function renderJson(report: CheckReport, global: GlobalOptions): Promise<void> {
+  const { printJson } = await import('../output.js');
   const json = {
     version: 2,
     command: 'check',
     totals: report.totals,
     calls: report.calls,
     durationMs: report.durationMs,
-    resources: report.results.map(lineJson),
+    resources: report.results.map((line) => lineJson(line, global.accounts !== undefined)),
   };
-  if (global.query === undefined) return JSON.stringify(json, null, 2);
-  const { search } = await import('../jmespath.js');
-  try {
-    return JSON.stringify(search(json, global.query), null, 2);
-  } catch (error) {
-    throw new UsageError(`--query could not be applied: ${(error as Error).message}`);
-  }
+  printJson(json, global);
 }
 
-function lineJson({ error, findings, tags: _tags, account: _account, ...rest }: CheckResult) {
+/** A line of the JSON: its account only across accounts (--accounts), where every line has one. */
+function lineJson({ error, findings, tags: _tags, account, ...rest }: CheckResult, across: boolean) {
   return {
     ...rest,
+    ...(across && account ? { account } : {}),
     ...(findings.length > 0 ? { findings } : {}),
     ...(error ? { error: error.toJSON() } : {}),
   };
@@ -284,7 +345,7 @@ function checkFixPath(path: string, inputs: (string | undefined)[]): void {
   if (!/\.(ndjson|jsonl)$/i.test(path)) {
     throw new UsageError(`--fix ${path}: name it .ndjson (or .jsonl), so that unitag plan and apply read it`);
   }
-  refuseLink(path);
+  checkReplaceable(path, '--fix');
   // The fix must never replace what the check reads: the policy, or the file of ARNs.
   const fix = statSync(path, { throwIfNoEntry: false });
   for (const input of inputs) {
@@ -293,47 +354,9 @@ function checkFixPath(path: string, inputs: (string | undefined)[]): void {
     if (fix && read && fix.dev === read.dev && fix.ino === read.ino)
       throw new UsageError(`--fix ${path} is ${input}, which the check reads: name another file`);
   }
-  const probe = temporary(path);
-  try {
-    closeSync(openSync(probe, 'wx', 0o600));
-    unlinkSync(probe);
-  } catch (error) {
-    throw new UsageError(`cannot write --fix ${path}: ${(error as Error).message}`);
-  }
 }
 
-function refuseLink(path: string): void {
-  const stat = lstatSync(path, { throwIfNoEntry: false });
-  if (stat?.isSymbolicLink()) throw new UsageError(`--fix ${path} is a symbolic link: name a file`);
-  if (stat?.isDirectory()) throw new UsageError(`--fix ${path} is a directory: name a file`);
-}
-
-/**
- * Writes the job, one change per line: to a new file of an unpredictable name, created exclusively (a file or
- * link planted there makes it fail rather than be followed), then renamed over the path. An existing file's mode
- * is kept.
- */
+/** Writes the job, one change per line, replacing the file whole (replace-file.ts). */
 function writeFix(path: string, changes: Change[]): void {
-  refuseLink(path);
-  const mode = lstatSync(path, { throwIfNoEntry: false })?.mode;
-  const file = temporary(path);
-  const fd = openSync(file, 'wx', 0o666);
-  try {
-    writeSync(fd, changes.map((c) => `${JSON.stringify(c)}\n`).join(''));
-    if (mode !== undefined) fchmodSync(fd, mode & 0o777);
-    closeSync(fd);
-    renameSync(file, path);
-  } catch (error) {
-    try {
-      closeSync(fd);
-    } catch {}
-    try {
-      unlinkSync(file);
-    } catch {}
-    throw error;
-  }
-}
-
-function temporary(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
+  replaceFile(path, changes.map((c) => `${JSON.stringify(c)}\n`).join(''), '--fix');
 }

@@ -1,13 +1,16 @@
 import type { Command } from 'commander';
+import type { Account } from '../../core/accounts.js';
 import type { FindQuery } from '../../core/types.js';
-import type { FindOptions as SearchOptions } from '../../jobs/find.js';
+import type { FoundResource, FindOptions as SearchOptions } from '../../jobs/find.js';
 import type { FindFailure, InventoryProgress } from '../../jobs/inventory.js';
 import type { ReadResult } from '../../jobs/report.js';
 import type { Shard } from '../../jobs/shard.js';
 import type { Tagger } from '../../tagger.js';
+import { accountsOf } from '../account-options.js';
 import {
   collect,
   EXIT,
+  exitCodeOf,
   type GlobalOptions,
   makeTagger,
   outputOption,
@@ -28,11 +31,14 @@ Examples:
   $ unitag find --missing owner --regions us-east-1,eu-west-1   (tagged or never tagged)
   $ unitag find --untagged --type ec2:volume --type iam -o table
   $ unitag find --missing owner --missing cost-center | unitag check --policy tag-policy.json -
---missing and --untagged list resources with each service's own calls (SNS, SQS, S3, EC2 instances, volumes,
-snapshots, security groups and VPCs, IAM roles, users and policies, Lambda).`,
+  $ unitag find --accounts accounts.yml --missing owner --output json   (every account, side by side)
+--missing, --untagged and --all list resources with each service's own calls (SNS, SQS, S3, EC2 instances,
+volumes, snapshots, security groups and VPCs, IAM roles, users and policies, Lambda). With --accounts, every
+account of the file (after --account-filter) is searched in its own regions (--regions overrides them), with its
+role or profile; an account that cannot be searched fails alone, and the others go on.`,
   exitCodes: {
     0: 'the search ran to its end',
-    1: "a region or service could not be listed, or a resource's tags could not be read (the others are still listed)",
+    1: "an account, region or service could not be searched or listed, or a resource's tags could not be read (the others are still listed)",
   },
 };
 
@@ -42,6 +48,7 @@ interface FindOptions {
   regions?: string;
   missing: string[];
   untagged?: boolean;
+  all?: boolean;
   output: 'arn' | 'table' | 'json' | 'csv';
   shard?: string;
 }
@@ -68,6 +75,7 @@ export function registerFind(program: Command, done: (code: number) => void): vo
       [],
     )
     .option('--untagged', 'resources without any user tag (aws: tags aside)')
+    .option('--all', 'every resource the services list, tagged or not (--tag filters still apply)')
     .addOption(outputOption(['arn', 'table', 'json', 'csv'], 'arn', 'arn: one ARN per line, for piping'))
     .addOption(shardOption('the search (its regions; IAM and S3, which are global, one part)'))
     .action(async (opts: FindOptions, command: Command) => {
@@ -77,34 +85,31 @@ export function registerFind(program: Command, done: (code: number) => void): vo
 
 /** Runs the search and prints what it found; the exit code (1 when something could not be listed or read). */
 async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number> {
-  const [{ csv, renderTags, table }, { readReportToJson }, { errorLine, printJson, wantsJson }] =
-    await Promise.all([import('../render.js'), import('../../jobs/report.js'), import('../output.js')]);
+  const [{ readReportToJson }, { errorLine, printJson, wantsJson }] = await Promise.all([
+    import('../../jobs/report.js'),
+    import('../output.js'),
+  ]);
   const query = queryOf(opts);
   const shard = await shardOf(opts.shard);
-  const listing = query.missing !== undefined || query.untagged === true;
+  const listing = query.missing !== undefined || query.untagged === true || query.all === true;
+  const accounts = await accountsOf(global);
+  const across = accounts !== undefined;
   const tagger = await makeTagger(global);
   const started = Date.now();
   const json = wantsJson(opts.output, global);
   const found: ReadResult[] = [];
   const failed: ReadResult[] = [];
   const progress = progressLine(global);
-  const onFailure = (failure: FindFailure) => {
-    progress.clear();
-    const line: ReadResult = {
-      arn: failure.arn,
-      type: failure.type,
-      outcome: 'failed',
-      error: failure.error,
-    };
-    errorLine(line);
-    failed.push(line);
-  };
+  const onFailure = failureLine(progress, failed, across, errorLine);
   const closed = stdoutClosed();
   try {
-    const options = listing ? { onFailure, onProgress: progress.update } : {};
-    for await (const { arn, type, tags } of matches(tagger, query, shard, options, closed.signal)) {
-      if (opts.output !== 'arn' || json) found.push({ arn, type, outcome: 'read', tags });
-      else {
+    const options = listing ? { onFailure, onProgress: progress.update } : { onFailure };
+    const search = matches(tagger, { query, shard, options, listing, accounts }, closed.signal);
+    for await (const { arn, type, tags, account } of search) {
+      if (opts.output !== 'arn' || json) {
+        // The account is said across accounts only (a search of one account names it in every ARN but S3's).
+        found.push({ arn, type, ...(across && account ? { account } : {}), outcome: 'read', tags });
+      } else {
         // An ARN printed on the same terminal would land on the progress line.
         if (process.stdout.isTTY) progress.clear();
         print(arn);
@@ -119,6 +124,8 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
     progress.clear();
     closed.dispose();
   }
+  // Across accounts, the lines are grouped by account (found side by side, they come interleaved).
+  if (across) sortByAccount(found);
   if (json) {
     const results = [...found, ...failed];
     const totals = { total: results.length, read: found.length, failed: failed.length, skipped: 0 };
@@ -126,30 +133,98 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
       readReportToJson({ results, totals, calls: tagger.calls, durationMs: Date.now() - started }, 'find'),
       global,
     );
-  } else if (opts.output !== 'arn' && listing) {
-    const rows = found.map((r) => [r.arn, r.type ?? '', lacking(r, query).join(' ')]);
-    print(
-      opts.output === 'csv' ? csv(['arn', 'type', 'missing'], rows) : table(['ARN', 'TYPE', 'MISSING'], rows),
-    );
-  } else if (opts.output !== 'arn') print(renderTags(found, opts.output));
-  return failed.length > 0 ? EXIT.failed : EXIT.ok;
+  } else if (opts.output !== 'arn') await printFound(found, opts.output, { query, listing, across });
+  // A failure of the input (no region configured) is bad usage, exit 2, as for every other command.
+  return exitCodeOf(failed);
 }
 
-/** The search's matches; with `--shard`, only those of its part (none when no region falls to it). */
+/** What a failure of the search does: a line on standard error (the progress line cleared first), kept for the output. */
+function failureLine(
+  progress: { clear: () => void },
+  failed: ReadResult[],
+  across: boolean,
+  say: (line: ReadResult) => void,
+) {
+  return (failure: FindFailure) => {
+    progress.clear();
+    const { arn, type, account, error } = failure;
+    const line: ReadResult = {
+      arn,
+      type,
+      ...(across && account ? { account } : {}),
+      outcome: 'failed',
+      error,
+    };
+    say(line);
+    failed.push(line);
+  };
+}
+
+/** The resources found as a table or CSV: with their account across accounts, what they lack with --missing. */
+async function printFound(
+  found: ReadResult[],
+  output: 'table' | 'csv' | 'json',
+  { query, listing, across }: { query: FindQuery; listing: boolean; across: boolean },
+): Promise<void> {
+  const { csv, renderTags, table } = await import('../render.js');
+  if (!listing && !across) return print(renderTags(found, output));
+  const missing = listing && query.all !== true;
+  const head = ['arn', ...(across ? ['account'] : []), 'type', missing ? 'missing' : 'tags'];
+  const rows = found.map((r) => [
+    r.arn,
+    ...(across ? [r.account ?? ''] : []),
+    r.type ?? '',
+    missing ? lacking(r, query).join(' ') : tagText(r),
+  ]);
+  const upper = head.map((name) => name.toUpperCase());
+  print(output === 'csv' ? csv(head, rows) : table(upper, rows));
+}
+
+/** A search as the command runs it. */
+interface Search {
+  query: FindQuery;
+  shard: Shard | undefined;
+  options: SearchOptions;
+  listing: boolean;
+  /** The accounts file's accounts (after --account-filter), when one is given. */
+  accounts: readonly Account[] | undefined;
+}
+
+/**
+ * The search's matches; with `--shard`, only those of its part (none when no unit falls to it): across the
+ * accounts of an accounts file, its (account, region) pairs, searched side by side.
+ */
 async function* matches(
   tagger: Tagger,
-  query: FindQuery,
-  shard: Shard | undefined,
-  options: SearchOptions,
+  { query, shard, options, listing, accounts }: Search,
   signal: AbortSignal,
-) {
+): AsyncGenerator<FoundResource> {
   if (!shard) return yield* tagger.find(query, { ...options, signal });
-  const { searchOfShard } = await import('../../jobs/shard.js');
-  const listing = query.missing !== undefined || query.untagged === true;
-  const part = searchOfShard(query, shard, listing);
-  // The global services (IAM, S3) are listed by the one shard their unit falls to.
-  if (!part) return;
-  yield* tagger.find(part.query, { ...options, signal, ...(listing ? { global: part.global } : {}) });
+  const [{ searchOfShard, searchesOfShard }, { merge }] = await Promise.all([
+    import('../../jobs/shard.js'),
+    import('../../core/collections.js'),
+  ]);
+  // The global services (IAM, S3) are listed by the one shard their unit falls to (per account).
+  const parts = accounts
+    ? searchesOfShard(query, shard, listing, accounts)
+    : [searchOfShard(query, shard, listing)].filter((part) => part !== undefined);
+  const search = (part: { query: FindQuery; global: boolean }) => () =>
+    tagger.find(part.query, { ...options, signal, ...(listing ? { global: part.global } : {}) });
+  yield* merge(parts.map(search), 8);
+}
+
+/** Sorts lines by account, keeping their order within one (a stable sort). */
+function sortByAccount(lines: ReadResult[]): void {
+  lines.sort((a, b) =>
+    (a.account ?? '') < (b.account ?? '') ? -1 : (a.account ?? '') > (b.account ?? '') ? 1 : 0,
+  );
+}
+
+/** A resource's tags in a table cell: `k=v`, space-separated. */
+function tagText({ tags = {} }: ReadResult): string {
+  return Object.entries(tags)
+    .map(([key, value]) => `${key}=${value}`)
+    .join(' ');
 }
 
 /** A signal that aborts when standard output fails (EPIPE, ENOSPC, EFBIG), and a way to stop listening. */
@@ -170,6 +245,11 @@ function queryOf(opts: FindOptions): FindQuery {
       '--missing and --untagged together: an untagged resource lacks every key; use one of the two',
     );
   }
+  if (opts.all && (missing || opts.untagged)) {
+    throw new UsageError(
+      '--all lists every resource, --missing and --untagged only some: use one of the three',
+    );
+  }
   const regions = opts.regions === undefined ? undefined : regionList(opts.regions);
   return {
     tags: tagFilters(opts.tag),
@@ -177,6 +257,7 @@ function queryOf(opts: FindOptions): FindQuery {
     regions,
     missing,
     untagged: opts.untagged === true ? true : undefined,
+    all: opts.all === true ? true : undefined,
   };
 }
 

@@ -15,6 +15,7 @@ import {
   readStdin,
   UsageError,
 } from '../common.js';
+import { conflictOption } from '../conflict-option.js';
 import { type CommandHelp, withHelp } from '../help.js';
 import { shardOf, shardOption } from '../shard-option.js';
 
@@ -50,6 +51,7 @@ export function registerPlan(program: Command, done: (code: number) => void): vo
   )
     .addOption(outputOption(PLAN_FORMATS, 'table', 'output format (text is table)'))
     .addOption(shardOption('the job'))
+    .addOption(conflictOption())
     .action(async (file: string, opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const shard = await shardOf(opts.shard);
@@ -146,7 +148,7 @@ export async function streamPlan(
   ]);
   const started = Date.now();
   const out = new StreamOutput(output, global, 'plan');
-  const totals = { total: 0, change: 0, noop: 0, failed: 0 };
+  const totals = { total: 0, change: 0, noop: 0, failed: 0, conflicts: 0 };
   let code: number = EXIT.ok;
   // Every line is checked, and the resources named more than once found, before the first read.
   const first = await firstReading(tagger, source, kind, file, shard);
@@ -158,7 +160,7 @@ export async function streamPlan(
     repeated: first.repeated,
     onBadLine: () => {},
     onWindow: async (window) => {
-      for (const key of ['total', 'change', 'noop', 'failed'] as const)
+      for (const key of ['total', 'change', 'noop', 'failed', 'conflicts'] as const)
         totals[key] += window.plan.totals[key];
       code = Math.max(code, planExitCode(window.plan, false));
       await out.window(window);
