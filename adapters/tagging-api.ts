@@ -238,8 +238,15 @@ async function readBatch(
     const client = await ctx.client(loader, scopeOf(group[0] as ParsedArn), signal);
     for (const part of chunk(group, MAX_ARNS_PER_READ)) {
       const wanted = new Set(part.map((arn) => arn.arn));
+      let left = wanted.size;
       for await (const mapping of pages(client, { ResourceARNList: [...wanted] }, signal)) {
-        if (wanted.has(mapping.arn)) result.set(mapping.arn, mapping.tags);
+        if (wanted.has(mapping.arn)) {
+          if (!result.has(mapping.arn)) left--;
+          result.set(mapping.arn, mapping.tags);
+        } else ctx.note?.('ignores-arn-list');
+        // An ARN not asked for: the endpoint ignores ResourceARNList (LocalStack); later reads go elsewhere. Once
+        // every ARN asked for is answered, its other pages are not fetched.
+        if (left === 0) break;
       }
     }
   }

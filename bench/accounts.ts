@@ -202,7 +202,18 @@ async function runCli(
   lines: number,
 ): Promise<Run> {
   const report = `${base}.report.json`;
-  const cli = [CLI, ...args, '--endpoint-url', fake.endpoint, '--region', REGION, '--report', report];
+  const cli = [
+    CLI,
+    ...args,
+    '--endpoint-url',
+    fake.endpoint,
+    '--max-rate',
+    'aws',
+    '--region',
+    REGION,
+    '--report',
+    report,
+  ];
   const { ms, exit } = await spawnTimed(cli, key, base);
   const [, rss, user, system] = /^(\d+) ([\d.]+) ([\d.]+)\s*$/m.exec(readText(`${base}.rss`)) ?? [];
   let totals: Record<string, number> | undefined;

@@ -26,16 +26,20 @@ try {
   writeFileSync(job, `arn,action,key,value\n${arns.map((a) => `${a},set,cost,cc`).join('\n')}\n`);
   const report = join(dir, 'report.json');
   const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
-  const child = spawn(process.execPath, [cli, 'apply', job, '--report', report, '--output', 'json'], {
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL: fake.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'bench',
-      AWS_SECRET_ACCESS_KEY: 'bench',
+  const child = spawn(
+    process.execPath,
+    [cli, '--max-rate', 'aws', 'apply', job, '--report', report, '--output', 'json'],
+    {
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL: fake.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'bench',
+        AWS_SECRET_ACCESS_KEY: 'bench',
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  );
   const journal = `${report}.journal`;
   while (!existsSync(journal) || statSync(journal).size < AT * LINE_BYTES) {
     await new Promise((resolve) => setTimeout(resolve, 200));

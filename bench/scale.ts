@@ -286,7 +286,12 @@ async function runCli(lines: number): Promise<CliRun> {
   fake.create(arns);
   arns.length = 0;
   console.log(`\n(c) unitag apply of ${lines} EC2 lines (${job}) ...`);
-  const run = await runChild(['apply', job, '--report', report, '--output', 'json'], stdout, stderr, rssFile);
+  const run = await runChild(
+    ['--max-rate', 'aws', 'apply', job, '--report', report, '--output', 'json'],
+    stdout,
+    stderr,
+    rssFile,
+  );
   const rss = existsSync(rssFile) ? /^(\d+)\s*$/m.exec(readFileSync(rssFile, 'utf8'))?.[1] : undefined;
   const result: CliRun = {
     lines,

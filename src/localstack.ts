@@ -153,14 +153,27 @@ async function lockPort(
 
 /** A LocalStack named or found running: it must answer, and its services must come up in time. */
 async function useRunning(endpoint: string, options: Settled): Promise<RunningLocalStack> {
-  if (!(await health(endpoint))) {
+  const found = await health(endpoint);
+  if (!found) {
     throw new LocalStackError(
       `no LocalStack answers at ${endpoint} (from the endpoint option, LOCALSTACK_ENDPOINT or AWS_ENDPOINT_URL): ` +
         'start it, or unset those to have one started here.',
       { reason: 'not-answering' },
     );
   }
+  const version = found.version ?? '(version not said)';
+  if (!options.reuse) {
+    throw new LocalStackError(
+      `a LocalStack ${version} already answers at ${endpoint}, and reuse is false: stop it, pass another port ` +
+        '(port: 0 picks a free one), or allow reuse.',
+      { reason: 'port-in-use' },
+    );
+  }
   await waitForServices(endpoint, options.services, options.startTimeout, undefined);
+  options.log(
+    `using the LocalStack ${version} already at ${endpoint} (not started here; stop() leaves it running), ` +
+      `with ${options.services.join(', ')} up`,
+  );
   return { endpoint, started: false, stop: async () => {} };
 }
 
@@ -194,6 +207,13 @@ async function onPort(options: Settled): Promise<RunningLocalStack | undefined> 
   if (left.kind === 'ending') {
     await ended(left, runDir, endpoint, options.log);
     return undefined;
+  }
+  if (!options.reuse) {
+    throw new LocalStackError(
+      `the LocalStack (pid ${left.pid}) left on ${endpoint} by pid ${left.owner}, which has exited, still answers, ` +
+        'and reuse is false: stop it (stopLocalStack, or unitag localstack stop), or pass another port.',
+      { reason: 'port-in-use' },
+    );
   }
   const runtime = runtimeAt(runDir, options.port, left.pid);
   options.log(

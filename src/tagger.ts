@@ -199,7 +199,9 @@ export interface Tagger {
 export function createTagger(options: TaggerOptions = {}): Tagger {
   taggerOptionsArgument(options);
   const engine = new Engine(options);
-  const policy = new TaggingApiPolicy(engine.registry.fallback, options.preferTaggingApi ?? true);
+  const policy = new TaggingApiPolicy(engine.registry.fallback, options.preferTaggingApi ?? true, () =>
+    engine.noted('ignores-arn-list'),
+  );
   const settings = { concurrency: options.concurrency ?? 16, retryFor: options.retryFor };
   const read: TagReader = (arns, bulk) =>
     listMany(engine, policy, prepareReads(engine, unique(arns)), settings, bulk);

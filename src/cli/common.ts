@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
 import type { UnansweredRequest } from '../core/clients.js';
 import type { UnitagError } from '../core/errors.js';
-import { FAMILIES } from '../core/rates.js';
 import type { Progress } from '../jobs/bulk.js';
 import type { Tagger } from '../tagger.js';
 import { compile } from './jmespath.js';
@@ -28,12 +27,16 @@ export type Option = Commander.Option;
 const MAX_TIMEOUT_MS: typeof import('../core/clients.js').MAX_TIMEOUT_MS = 2_147_483_647;
 
 import { type AccountOptions, accountsOf } from './account-options.js';
+import { loopbackRates } from './rate-options.js';
+
+export { maxRate } from './rate-options.js';
+
+import { UsageError } from './usage-error.js';
 
 /** Exit codes, as documented in docs/reference/cli.md (src/cli/help.ts). */
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
-/** Bad usage or input: the CLI says why and exits 2. */
-export class UsageError extends Error {}
+export { UsageError } from './usage-error.js';
 
 /** The options every command takes. */
 export interface GlobalOptions extends AccountOptions {
@@ -72,7 +75,7 @@ export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
     clientConfig: global.profile ? { profile: global.profile } : undefined,
     connectTimeout: global.connectTimeout * 1000,
     readTimeout: global.readTimeout * 1000,
-    maxRates: global.maxRate,
+    maxRates: global.maxRate ?? loopbackRates(global.endpointUrl ?? process.env.AWS_ENDPOINT_URL),
     retryFor: global.retryFor * 1000,
     roleName: global.roleName,
     externalId: global.externalId,
@@ -186,42 +189,6 @@ export function secondsFor(flag: string, zero: string): (value: string) => numbe
 
 /** A timeout in seconds: a number of 0 or more (0 waits forever). */
 export const seconds = secondsFor('a timeout', 'waits forever');
-
-/**
- * `--max-rate family=N[,family=N]` (repeatable): requests a second for a family (`ec2:mutating`) or a service
- * (`sns`); `N` may be `off` to lift that limit; `--max-rate off` lifts every limit.
- */
-export function maxRate(
-  value: string,
-  earlier: Record<string, number> | false | undefined,
-): Record<string, number> | false {
-  if (value.trim() === 'off' || earlier === false) {
-    if (earlier !== undefined) {
-      throw new UsageError('--max-rate off lifts every limit: give it alone, or give family=N limits only');
-    }
-    return false;
-  }
-  const rates: Record<string, number> = Object.create(null);
-  if (earlier) Object.assign(rates, earlier);
-  const named = new Set<string>();
-  for (const part of value.split(',')) {
-    const [name = '', rate = '', ...extra] = part.split('=').map((s) => s.trim());
-    if (named.has(name)) throw new UsageError(`--max-rate "${value}" names ${name} twice`);
-    named.add(name);
-    // Requests a second in decimal, at least one a hundred seconds (a smaller rate is a typing mistake).
-    const n =
-      rate === 'off' ? Number.POSITIVE_INFINITY : /^\d+(\.\d+)?$/.test(rate) ? Number(rate) : Number.NaN;
-    const known = Object.keys(FAMILIES).some((f) => f === name || f.startsWith(`${name}:`));
-    if (!known || extra.length > 0 || Number.isNaN(n) || n < 0.01) {
-      throw new UsageError(
-        `--max-rate "${part}": write family=N or service=N with N requests a second, 0.01 or more (or off); ` +
-          `families: ${Object.keys(FAMILIES).join(', ')}`,
-      );
-    }
-    rates[name] = n;
-  }
-  return rates;
-}
 
 /** `-o, --output` with the given formats. */
 export function outputOption(

@@ -12,6 +12,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerFind } from './commands/find.js';
 import { registerLintPolicy } from './commands/lint-policy.js';
 import { registerList } from './commands/list.js';
+import { registerLocalStack } from './commands/localstack.js';
 import { registerPermissions } from './commands/permissions.js';
 import { registerPlan } from './commands/plan.js';
 import { registerReport } from './commands/report.js';
@@ -69,6 +70,7 @@ const COMMANDS = [
   registerExplain,
   registerPermissions,
   registerAccounts,
+  registerLocalStack,
 ];
 
 /** The `unitag` program: its global options and one command per module; `done` receives the exit code. */
@@ -106,7 +108,7 @@ export function buildProgram(done: (code: number) => void): Command {
     .addOption(
       new Option(
         '--max-rate <family=N>',
-        "requests a second for a family of calls or a service (e.g. ec2:mutating=20, sns=5; N may be off), where your account's quotas differ from AWS's defaults; off lifts every limit",
+        "requests a second for a family of calls or a service (e.g. ec2:mutating=20, sns=5; N may be off), where your account's quotas differ from AWS's defaults; off lifts every limit; aws applies AWS's defaults (default, but for an endpoint on this machine, where none apply)",
       ).argParser(maxRate),
     )
     .option(

@@ -104,16 +104,19 @@ export class StreamOutput {
     calls: number,
     durationMs: number,
     job?: JobIdentity,
+    accounts?: Record<string, Record<string, number>>,
   ): Promise<void> {
     if (this.#json && this.global.query) {
       const envelope = { version: 2 as const, command: this.command, ...(job ? { job } : {}) };
-      return printJson({ ...envelope, totals, calls, durationMs, resources: this.#kept }, this.global);
+      const perAccount = accounts ? { accounts } : {};
+      const json = { ...envelope, totals, calls, durationMs, resources: this.#kept, ...perAccount };
+      return printJson(json, this.global);
     }
     if (this.#json) {
       const head = this.#started
         ? '\n  ],'
         : `{\n  "version": 2,\n  "command": "${this.command}",\n  "resources": [],`;
-      const tail = { totals, calls, durationMs, ...(job ? { job } : {}) };
+      const tail = { totals, calls, durationMs, ...(job ? { job } : {}), ...(accounts ? { accounts } : {}) };
       return write(`${head}\n${JSON.stringify(tail, null, 2).slice(2)}\n`);
     }
     if (this.command === 'plan' && this.format !== 'csv') {

@@ -10,6 +10,7 @@ import type {
   AdapterContext,
   BatchResult,
   CallOptions,
+  EndpointFact,
   Tags,
   Target,
   WriteOutcome,
@@ -65,7 +66,15 @@ export class Engine {
     this.context = {
       client: (loader, scope, signal) => clients.get(loader, scope, signal),
       exclusive,
+      note: (fact) => this.#facts.add(fact),
     };
+  }
+
+  readonly #facts = new Set<EndpointFact>();
+
+  /** True once an adapter has noted `fact` about the endpoint (see `AdapterContext.note`). */
+  noted(fact: EndpointFact): boolean {
+    return this.#facts.has(fact);
   }
 
   /** Parses the ARN and finds its adapter and rules; throws `InvalidArn` or `UnsupportedResource`. */

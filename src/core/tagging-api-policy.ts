@@ -39,6 +39,8 @@ export class TaggingApiPolicy {
     readonly fallback: Adapter,
     /** Prefer the tagging API for the types it tags besides those without an adapter. */
     readonly prefer: boolean,
+    /** Whether the endpoint was found to ignore GetResources' ResourceARNList (see `AdapterContext.note`). */
+    readonly ignoresArnList: () => boolean = () => false,
   ) {}
 
   /** Whether a bulk write to (or read of) `target` goes to the tagging API first. */
@@ -47,26 +49,52 @@ export class TaggingApiPolicy {
     return this.prefer && target.info.taggingApi === true && !this.#refused.has(key(target));
   }
 
+  /**
+   * Whether a bulk read of `target`, one of `together` ARNs of its service, region and account in the read, goes
+   * to the tagging API: only where it saves calls. One GetResources call reads up to 100 ARNs, so it does for
+   * several ARNs that their adapter reads one by one, never for one alone, nor for an adapter that reads in
+   * batches of its own (EC2), nor once the endpoint answered ARNs it was not asked for (LocalStack pages through
+   * every resource it holds). Resources without an adapter of their own always read through it.
+   */
+  routesRead(target: Target, together: number): boolean {
+    if (target.adapter === this.fallback) return true;
+    if (!this.routes(target) || this.ignoresArnList()) return false;
+    return together >= 2 && !target.adapter.listBatch;
+  }
+
   /** Writes `jobs` (all routed here) through the tagging API, probe first, falling back per ARN. */
   write<J extends { target: Target }>(jobs: J[], io: PolicyIo<J>): Promise<void> {
     return this.#route(jobs, io);
   }
 
-  /** Reads `jobs` (all routed here) through the tagging API, as `write` writes them. */
+  /**
+   * Reads `jobs` (all routed here) through the tagging API, as `write` writes them; once the endpoint is found to
+   * ignore ResourceARNList, the rest of each group goes to its own adapter.
+   */
   read<J extends { target: Target }, T>(jobs: J[], io: PolicyIo<J, T>): Promise<void> {
-    return this.#route(jobs, io);
+    return this.#route(jobs, io, true);
   }
 
-  async #route<J extends { target: Target }, T>(jobs: J[], io: PolicyIo<J, T>): Promise<void> {
+  async #route<J extends { target: Target }, T>(
+    jobs: J[],
+    io: PolicyIo<J, T>,
+    reading = false,
+  ): Promise<void> {
     const groups = [...groupBy(jobs, (job) => key(job.target)).values()];
-    await Promise.all(groups.map((group) => this.#group(group, io)));
+    await Promise.all(groups.map((group) => this.#group(group, io, reading)));
   }
 
   // The probe first; the rest of the group after it, or straight to their own adapter once it was refused.
-  async #group<J extends { target: Target }, T>(group: J[], io: PolicyIo<J, T>): Promise<void> {
+  async #group<J extends { target: Target }, T>(
+    group: J[],
+    io: PolicyIo<J, T>,
+    reading: boolean,
+  ): Promise<void> {
     const [probe, ...rest] = io.parts(group);
     const fallbacks = probe ? (await this.#send(probe, io)).map(io.own) : [];
-    const refused = this.#refused.has(key((group[0] as J).target));
+    const first = (group[0] as J).target;
+    const ignored = reading && first.adapter !== this.fallback && this.ignoresArnList();
+    const refused = this.#refused.has(key(first)) || ignored;
     const later = refused
       ? rest.flat().map(io.own)
       : rest.map(async (part) => Promise.all((await this.#send(part, io)).map(io.own)));

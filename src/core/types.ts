@@ -119,7 +119,16 @@ export interface AdapterContext {
    * (read-modify-write serialization).
    */
   exclusive<T>(key: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Tells the core a fact about the endpoint that changes how later calls go: `ignores-arn-list`, an endpoint
+   * whose GetResources answered ARNs it was not asked for (LocalStack), so that reads go to each service's own
+   * calls for the rest of the run.
+   */
+  note?(fact: EndpointFact): void;
 }
+
+/** What an adapter may learn about the endpoint it calls (see `AdapterContext.note`). */
+export type EndpointFact = 'ignores-arn-list';
 
 /** Per resource of a batch write: its outcome, or the error AWS gave for it (typed by the core). */
 export type BatchResult = Map<string, WriteOutcome | Error>;

@@ -88,7 +88,13 @@ class Reads {
     // Decided once, before any call: a refusal met during this run reroutes the rest of its group itself.
     const viaApi: Indexed<Target>[] = [];
     const rest: Indexed<Target>[] = [];
-    for (const item of targets) (this.policy.routes(item.job) ? viaApi : rest).push(item);
+    const together = new Map<string, number>();
+    const groupOf = ({ job }: Indexed<Target>) =>
+      `${job.parsed.service}|${job.parsed.region}|${job.parsed.accountId}`;
+    for (const item of targets) together.set(groupOf(item), (together.get(groupOf(item)) ?? 0) + 1);
+    for (const item of targets) {
+      (this.policy.routesRead(item.job, together.get(groupOf(item)) ?? 1) ? viaApi : rest).push(item);
+    }
     const batched = rest.filter(({ job }) => job.adapter.listBatch);
     const parts = [...groupBy(batched, ({ job }) => job.adapter.name).values()].flatMap((group) =>
       chunk(group, (group[0] as Indexed<Target>).job.adapter.listBatchSize ?? 1),

@@ -158,7 +158,14 @@ export class ReportFile {
     this.#counts[result.outcome]++;
     this.#counts.total++;
     this.#line(lineToJson(result));
-    if (this.#bytes < BUFFER_BYTES && Date.now() - this.#written < BUFFER_MS) return;
+    if (this.#bytes >= BUFFER_BYTES || Date.now() - this.#written >= BUFFER_MS) this.#flushed();
+    // Nothing else may come for a while (the other writes wait on a slow answer): a line waits 200 ms at most.
+    else this.#timer ??= setTimeout(() => this.#flushed(), BUFFER_MS).unref();
+  }
+
+  #timer: NodeJS.Timeout | undefined;
+
+  #flushed(): void {
     try {
       this.flush();
     } catch (error) {
@@ -196,6 +203,8 @@ export class ReportFile {
 
   /** Writes what waits to the journal now. */
   flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#written = Date.now();
     if (this.#fd === undefined || this.#buffer.length === 0) return;
     const text = this.#buffer.join('');

@@ -24,6 +24,8 @@ export interface WriteResult {
   resumed?: boolean | undefined;
   /** Streamed jobs (the CLI's `apply`): the window of the job whose lines this write carried out. */
   window?: number | undefined;
+  /** Runs across accounts (the CLI's `--accounts`, `--role-name`): the account the resource is in. */
+  account?: string | undefined;
   /**
    * A failed write that a resume finishes as planned (it may have been made): the keys it sets and removes. Said
    * where neither `before` nor `after` can say it (the resource could not be read this time).
@@ -66,7 +68,7 @@ export function withAccounts<T extends { resources: LineJson[]; totals: Record<s
 }
 
 /** The account field of an ARN as written (`arn:partition:service:region:account:...`); '' when none. */
-function arnAccount(arn: string): string {
+export function arnAccount(arn: string): string {
   return arn.startsWith('arn:') ? (arn.split(':', 5)[4] ?? '') : '';
 }
 

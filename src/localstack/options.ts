@@ -23,6 +23,12 @@ export interface LocalStackOptions {
    * Default false: it ends with the process that started it, however that process ends.
    */
   keep?: boolean | undefined;
+  /**
+   * Use a LocalStack that already answers (the endpoint given, or one on the port). Default true, and said on
+   * the log with its version and services; false refuses it (`port-in-use`), so that a test run never acts on
+   * another's LocalStack by mistake.
+   */
+  reuse?: boolean | undefined;
   /** Progress lines (installing, started); default: standard error. */
   log?: ((line: string) => void) | undefined;
 }
@@ -56,10 +62,11 @@ export interface Settled {
   python: string | undefined;
   startTimeout: number;
   keep: boolean;
+  reuse: boolean;
   log: (line: string) => void;
 }
 
-const KNOWN = ['services', 'endpoint', 'port', 'cacheDir', 'python', 'startTimeout', 'keep', 'log'];
+const KNOWN = ['services', 'endpoint', 'port', 'cacheDir', 'python', 'startTimeout', 'keep', 'reuse', 'log'];
 const SERVICE_NAME = /^[a-z0-9][a-z0-9-]*$/;
 
 /** Checks `options` and applies the defaults; throws ConfigurationError naming the first option that is wrong. */
@@ -79,6 +86,7 @@ export function settle(options: LocalStackOptions): Settled {
     python: text(options.python, 'python', 'a path or command name of a Python 3.12 or later'),
     startTimeout: startTimeout(options.startTimeout),
     keep: keep(options.keep),
+    reuse: reuse(options.reuse),
     log: log(options.log),
   };
 }
@@ -136,6 +144,11 @@ function startTimeout(given: number | undefined): number {
   if (given === undefined) return START_TIMEOUT;
   if (typeof given === 'number' && Number.isFinite(given) && given > 0) return given;
   return refuse('startTimeout', 'a positive number of milliseconds', given);
+}
+
+function reuse(given: boolean | undefined): boolean {
+  if (given === undefined || typeof given === 'boolean') return given ?? true;
+  return refuse('reuse', 'true or false', given);
 }
 
 function keep(given: boolean | undefined): boolean {

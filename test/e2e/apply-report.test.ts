@@ -83,7 +83,7 @@ function unitag(args: string[]): Promise<Run> {
     AWS_SECRET_ACCESS_KEY: 'b',
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) =>
+    execFile(process.execPath, [cli, '--max-rate', 'aws', ...args], { env }, (error, stdout, stderr) =>
       resolve({ code: error ? (error.code as number) : 0, stdout, stderr }),
     );
   });

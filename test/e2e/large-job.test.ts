@@ -38,7 +38,7 @@ function start(args: string[]): {
   child: ChildProcess;
   done: Promise<{ code: number | null; stderr: string }>;
 } {
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, [cli, '--max-rate', 'aws', ...args], {
     env: {
       ...process.env,
       AWS_ENDPOINT_URL: fake.endpoint,

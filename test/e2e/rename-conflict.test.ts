@@ -78,4 +78,39 @@ describe('rename onto a key already carried (built CLI, LocalStack)', () => {
     expect(bad.code).toBe(2);
     await tagger.destroy();
   });
+
+  it('find --output job writes the job a search names: plan and apply take it as it is', async () => {
+    const tagger = localTagger();
+    const name = uniqueName('findjob');
+    const queues = await Promise.all([0, 1].map((i) => createQueue(awsConfig(), `${name}-${i}`)));
+    await tagger.tagMany(queues, { CostCenter: 'CC-1', run: name });
+    const search = ['find', '--all', '--type', 'sqs', '--tag', `run=${name}`, '--regions', REGION];
+    const made = await unitag([
+      ...search,
+      '-o',
+      'job',
+      '--action',
+      'rename',
+      '--key',
+      'CostCenter',
+      '--value',
+      'cost-center',
+    ]);
+    expect(made.code).toBe(0);
+    const lines = made.stdout.trim().split('\n');
+    expect(lines[0]).toBe('arn,action,key,value');
+    expect(lines.slice(1).sort()).toEqual(queues.map((arn) => `${arn},rename,CostCenter,cost-center`).sort());
+    const job = join(dir, `${name}.csv`);
+    writeFileSync(job, made.stdout);
+    expect((await unitag(['apply', job])).code).toBe(0);
+    for (const arn of queues) expect(await tagger.list(arn)).toEqual({ 'cost-center': 'CC-1', run: name });
+    // A remove line has an empty value cell; a job line plan would refuse is bad usage, before any call.
+    const removal = await unitag([...search, '-o', 'job', '--action', 'remove', '--key', 'run']);
+    expect(removal.stdout.trim().split('\n').slice(1)).toEqual(
+      expect.arrayContaining([`${queues[0]},remove,run,`]),
+    );
+    expect((await unitag([...search, '-o', 'job', '--action', 'rename', '--key', 'a'])).code).toBe(2);
+    expect((await unitag([...search, '--key', 'a'])).code).toBe(2);
+    await tagger.destroy();
+  });
 });

@@ -65,7 +65,7 @@ function start(
   child: ChildProcess;
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 } {
-  const child = spawn(process.execPath, [cli, ...args], {
+  const child = spawn(process.execPath, [cli, '--max-rate', 'aws', ...args], {
     env: {
       ...process.env,
       AWS_ENDPOINT_URL: awsEndpoint,

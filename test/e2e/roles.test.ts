@@ -46,13 +46,23 @@ describe('the CLI across accounts', () => {
     const job = join(dir, `${name}.csv`);
     writeFileSync(job, `arn,key,value\n${arns.map((arn) => `${arn},cost-center,cc-7`).join('\n')}\n`);
     const report = join(dir, `${name}.json`);
-    const { code, stderr } = await run(['apply', job, '--role-name', 'unitag-e2e', '--report', report]);
+    const args = ['apply', job, '--role-name', 'unitag-e2e', '--report', report, '-o', 'json'];
+    const { code, stderr, stdout } = await run(args);
     expect(code).toBe(1);
     const lines = JSON.parse(readFileSync(report, 'utf8')).resources as {
       arn: string;
+      account: string;
       outcome: string;
       error?: { code: string; message: string };
     }[];
+    // Each line of the report and of the output names its account; the output has the totals of each.
+    expect(lines.map((line) => line.account).sort()).toEqual([...accounts].sort());
+    const output = JSON.parse(stdout);
+    expect(output.resources.map((line: { account: string }) => line.account).sort()).toEqual(
+      [...accounts].sort(),
+    );
+    expect(output.accounts[REFUSED]).toEqual({ total: 1, changed: 0, unchanged: 0, failed: 1, skipped: 0 });
+    expect(output.accounts[ACCOUNT]).toEqual({ total: 1, changed: 1, unchanged: 0, failed: 0, skipped: 0 });
     const byArn = new Map(lines.map((line) => [line.arn, line]));
     expect(arns.map((arn) => byArn.get(arn)?.outcome)).toEqual(['changed', 'changed', 'changed', 'failed']);
     const refused = byArn.get(arns[3] as string);

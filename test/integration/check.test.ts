@@ -132,7 +132,7 @@ describe('tag policy check on LocalStack', () => {
     const again = await unitag(['check', '--policy', policyFile, ...arns]);
     expect(again).toMatchObject({ code: 0, stdout: '' });
     expect(again.stderr).toMatch(
-      /^Check: 5 compliant, 0 noncompliant \(0 findings, 0 on enforced types\), 0 not read/,
+      /^Check: 5 compliant, 0 noncompliant \(0 findings, 0 on enforced types\), 0 not read/m,
     );
     expect(await tagger.list(bucket)).toEqual({ CostCenter: '100', Team: 'Search', Owner: 'platform' });
   });

@@ -18,7 +18,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   library: ['core', 'jobs', 'governance', 'adapters'],
   localstack: ['core'],
   testing: ['core', 'jobs', 'library'],
-  cli: ['core', 'jobs', 'governance', 'library'],
+  cli: ['core', 'jobs', 'governance', 'library', 'localstack'],
 };
 
 /** The subsystem a file belongs to, from its path. */

@@ -448,6 +448,18 @@ describe('ReportFile', () => {
     expect(existsSync(`${path}.journal`)).toBe(false);
   });
 
+  it('writes a recorded line to the journal though no other line follows it (the other writes wait on a slow answer)', async () => {
+    const path = join(dir, 'r-idle.json');
+    const report = new ReportFile(path);
+    await report.open(undefined);
+    report.record(result(1, 'changed'));
+    // Nothing else is recorded and nothing flushes by hand: the line must reach the file on its own.
+    const journal = () => readFileSync(`${path}.journal`, 'utf8');
+    while (!journal().includes(topic(1))) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(journal().trim().split('\n')).toHaveLength(2);
+    await report.finish(1);
+  });
+
   it("copies a new run's lines as written when no resource can repeat, in one pass", async () => {
     const path = join(dir, 'r7.json');
     const report = new ReportFile(path);

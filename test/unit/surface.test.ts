@@ -144,12 +144,15 @@ describe('public surface', () => {
       untag: ['-f, --file <path>', '-k, --key <key>', '-o, --output <format>'],
       list: ['-f, --file <path>', '-o, --output <format>'],
       find: [
+        '--action <action>',
         '--all',
+        '--key <key>',
         '--missing <key>',
         '--regions <list>',
         '--shard <I/N>',
         '--type <type>',
         '--untagged',
+        '--value <value>',
         '-o, --output <format>',
         '-t, --tag <key[=value]>',
       ],
@@ -165,6 +168,7 @@ describe('public surface', () => {
         '-o, --output <format>',
       ],
       report: [],
+      localstack: [],
       check: [
         '--fix <file>',
         '--from-organizations',

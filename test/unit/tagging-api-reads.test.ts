@@ -92,11 +92,53 @@ describe('listMany through the tagging API', () => {
   it('groups calls per service, region and account', async () => {
     answerAsked();
     answerOwn();
-    const arns = [topic(1), queue(1), topic(2, 'eu-west-1'), topic(3)];
+    const arns = [topic(1), queue(1), queue(2), topic(2, 'eu-west-1'), topic(3)];
     const report = await mockedTagger().listMany(arns);
-    expect(asked().sort()).toEqual([[queue(1)], [topic(1), topic(3)], [topic(2, 'eu-west-1')]].sort());
-    expect(report.totals).toMatchObject({ read: 4, failed: 0 });
+    expect(asked().sort()).toEqual(
+      [
+        [queue(1), queue(2)],
+        [topic(1), topic(3)],
+      ].sort(),
+    );
+    expect(report.totals).toMatchObject({ read: 5, failed: 0 });
     expect(sqs.calls()).toEqual([]);
+    // Alone in its region, the eu-west-1 topic is read with its own call: one GetResources would save nothing.
+    expect(ownReads()).toEqual([topic(2, 'eu-west-1')]);
+  });
+
+  it('never reads one ARN of a service and region through it: its own call is one call too', async () => {
+    answerAsked();
+    answerOwn();
+    const report = await mockedTagger().listMany([topic(1)]);
+    expect(rgta.calls()).toEqual([]);
+    expect(ownReads()).toEqual([topic(1)]);
+    expect(report.results[0]).toMatchObject({ outcome: 'read', tags: tagsOf(topic(1)) });
+  });
+
+  it('once an answer holds ARNs it was not asked for (LocalStack), later reads go to the services own calls', async () => {
+    // LocalStack ignores ResourceARNList and answers every resource it holds.
+    rgta.on(GetResourcesCommand).resolves({ ResourceTagMappingList: topics(5).map(mapping) });
+    answerOwn();
+    const tagger = mockedTagger();
+    const first = await tagger.listMany([topic(1), topic(2)]);
+    expect(first.results.map((r) => r.tags)).toEqual([tagsOf(topic(1)), tagsOf(topic(2))]);
+    expect(asked()).toEqual([[topic(1), topic(2)]]);
+    const second = await tagger.listMany([topic(3), topic(4), queue(1), queue(2)]);
+    expect(asked()).toHaveLength(1);
+    expect(ownReads()).toEqual([topic(3), topic(4)]);
+    expect(sqs.commandCalls(ListQueueTagsCommand)).toHaveLength(2);
+    expect(second.totals).toMatchObject({ read: 4, failed: 0 });
+  });
+
+  it('stops paging once every ARN asked for is answered (LocalStack pages through everything)', async () => {
+    rgta
+      .on(GetResourcesCommand)
+      .resolvesOnce({ ResourceTagMappingList: [mapping(topic(0)), mapping(topic(1))], PaginationToken: 'p2' })
+      .resolves({ ResourceTagMappingList: [mapping(topic(9))], PaginationToken: 'p3' });
+    answerOwn();
+    const report = await mockedTagger().listMany(topics(2));
+    expect(rgta.commandCalls(GetResourcesCommand)).toHaveLength(1);
+    expect(report.totals).toMatchObject({ read: 2, failed: 0 });
   });
 
   it('follows PaginationToken across pages', async () => {
@@ -130,9 +172,13 @@ describe('answers that are not what was asked', () => {
 
   it('does not take an ARN in another case for the one asked', async () => {
     const asked = 'arn:aws:sns:us-east-1:123456789012:Orders';
-    rgta.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [mapping(asked.toLowerCase())] });
+    rgta.on(GetResourcesCommand).resolves({
+      ResourceTagMappingList: [mapping(asked.toLowerCase()), mapping(topic(1))],
+    });
     answerOwn();
-    const report = await mockedTagger().listMany([asked]);
+    const report = await mockedTagger().listMany([asked, topic(1)]);
+    expect(asked).not.toBe(asked.toLowerCase());
+    expect(rgta.commandCalls(GetResourcesCommand)).toHaveLength(1);
     expect(ownReads()).toEqual([asked]);
     expect(report.results[0]).toMatchObject({ outcome: 'read', tags: tagsOf(asked) });
   });
@@ -185,18 +231,18 @@ describe('refusals and preferences', () => {
     expect(asked().map((arns) => arns.length)).toEqual([100]);
     expect(ownReads()).toHaveLength(250);
     expect(first.totals).toMatchObject({ read: 250, failed: 0 });
-    const second = await tagger.listMany([...topics(3), queue(1)]);
-    expect(asked().map((arns) => arns.length)).toEqual([100, 1]);
-    expect(asked()[1]).toEqual([queue(1)]);
+    const second = await tagger.listMany([...topics(3), queue(1), queue(2)]);
+    expect(asked().map((arns) => arns.length)).toEqual([100, 2]);
+    expect(asked()[1]).toEqual([queue(1), queue(2)]);
     expect(ownReads()).toHaveLength(253);
-    expect(second.totals).toMatchObject({ read: 4, failed: 0 });
+    expect(second.totals).toMatchObject({ read: 5, failed: 0 });
   });
 
   it('shares refusals between writes and reads of one tagger', async () => {
     rgta.on(GetResourcesCommand).rejects(awsError('AccessDeniedException', 403));
     answerOwn();
     const tagger = mockedTagger();
-    await tagger.listMany([topic(1)]);
+    await tagger.listMany([topic(1), topic(2)]);
     rgta.reset();
     await tagger.tagMany([topic(1)], { a: '1' }).catch(() => undefined);
     expect(rgta.calls()).toEqual([]);

@@ -178,7 +178,7 @@ interface RunContext {
   /** The tagger's calls before the job's identity was asked for: the output counts that STS call too. */
   callsBefore: number;
   /** What the first reading of the job found (and, for a shard, its split). */
-  first: { badLines: number; repeated: Set<string>; cut: Cut | undefined };
+  first: { badLines: number; changes: number; repeated: Set<string>; cut: Cut | undefined };
 }
 
 /** Runs the job through the pipeline, writing output and report as windows finish; the exit code. */
@@ -199,7 +199,8 @@ async function run(
   const totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
   let code: number = EXIT.ok;
   if (earlier && opts.resume) await reportResumed(opts.resume, earlier, out, totals);
-  const progress = await progressBar(global, source, first.cut);
+  const progress = await progressBar(global, first);
+  const accounts = byAccount(global, job);
   const result = await runPipeline({
     tagger,
     windows: await windowsOf(tagger, source, kind, first.cut),
@@ -211,6 +212,7 @@ async function run(
     repeated: first.repeated,
     onBadLine: () => {},
     onResult: (r) => {
+      accounts?.name(r);
       reportFile.record(r);
       progress?.(r);
     },
@@ -218,6 +220,7 @@ async function run(
       const results = window.results ?? [];
       for (const r of results) {
         count(totals, r.outcome);
+        accounts?.count(r);
         if (r.error) errorLine(r);
       }
       code = Math.max(code, exitCodeOf(results));
@@ -229,10 +232,31 @@ async function run(
   const durationMs = Date.now() - started;
   reportFile.addCalls(calls);
   await reportFile.finish(durationMs);
-  await out.end(totals, calls, durationMs, job);
+  await out.end(totals, calls, durationMs, job, accounts?.totals());
   process.stderr.write(`${summary({ results: [], totals, calls, durationMs })}\n`);
   if (result.stopped) return EXIT.interrupted;
   return first.badLines > 0 ? EXIT.usage : code;
+}
+
+/**
+ * Across accounts (`--accounts`, `--role-name`): each line named with its account (its ARN's, else the job's, for
+ * an S3 line) in the report and the output, and the totals of each account for the output's JSON.
+ */
+function byAccount(global: GlobalOptions, job: JobIdentity | undefined) {
+  if (global.accounts === undefined && global.roleName === undefined) return undefined;
+  const counts = new Map<string, Record<string, number>>();
+  return {
+    name: (r: WriteResult) => {
+      const account = (r.arn.startsWith('arn:') ? r.arn.split(':', 5)[4] : '') || job?.account;
+      if (account && r.account === undefined) r.account = account;
+    },
+    count: (r: WriteResult) => {
+      const key = r.account ?? '';
+      if (!counts.has(key)) counts.set(key, { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 });
+      count(counts.get(key) as Record<string, number>, r.outcome);
+    },
+    totals: () => Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+  };
 }
 
 /** What the resumed run did, reported as it was. */
@@ -260,11 +284,11 @@ function count(totals: Record<string, number>, outcome: string): void {
 /** A progress bar on standard error for a file job (its lines, or a shard's changes, as the total), on a terminal. */
 async function progressBar(
   global: GlobalOptions,
-  source: { text: string } | { path: string },
-  cut: Cut | undefined,
+  first: { changes: number; cut: Cut | undefined },
 ): Promise<((r: WriteResult | undefined) => void) | undefined> {
   if (!global.progress || !process.stderr.isTTY) return undefined;
-  const total = cut ? cut.split.sizeOf(cut.shard) : await lineCount(source);
+  // The job's changes as its first reading counted them (never its header, nor its bad lines).
+  const total = first.cut ? first.cut.split.sizeOf(first.cut.shard) : first.changes;
   const { default: progress } = await import('cli-progress');
   const bar = new progress.SingleBar(
     {
@@ -284,15 +308,6 @@ async function progressBar(
     if (r.outcome === 'failed') failed++;
     bar.update(done, { failed });
   };
-}
-
-async function lineCount(source: { text: string } | { path: string }): Promise<number> {
-  if ('text' in source) return source.text.split('\n').length;
-  let lines = 0;
-  for await (const chunk of createReadStream(source.path)) {
-    for (const byte of chunk as Buffer) if (byte === 10) lines++;
-  }
-  return lines;
 }
 
 /** What the run resumed left; an unfinished run is resumed only into its own report. */

@@ -49,7 +49,10 @@ interface FindOptions {
   missing: string[];
   untagged?: boolean;
   all?: boolean;
-  output: 'arn' | 'table' | 'json' | 'csv';
+  output: 'arn' | 'table' | 'json' | 'csv' | 'job';
+  action?: string;
+  key?: string;
+  value?: string;
   shard?: string;
 }
 
@@ -76,7 +79,22 @@ export function registerFind(program: Command, done: (code: number) => void): vo
     )
     .option('--untagged', 'resources without any user tag (aws: tags aside)')
     .option('--all', 'every resource the services list, tagged or not (--tag filters still apply)')
-    .addOption(outputOption(['arn', 'table', 'json', 'csv'], 'arn', 'arn: one ARN per line, for piping'))
+    .addOption(
+      outputOption(
+        ['arn', 'table', 'json', 'csv', 'job'],
+        'arn',
+        'arn: one ARN per line, for piping; job: a CSV job (arn,action,key,value) of --action, --key, --value',
+      ),
+    )
+    .option(
+      '--action <action>',
+      'with --output job: set, set-if-absent, remove, rename or copy-from (default set)',
+    )
+    .option('--key <key>', 'with --output job: the key of each line (rename: the key renamed)')
+    .option(
+      '--value <value>',
+      'with --output job: the value (rename: the new key; copy-from: the source ARN)',
+    )
     .addOption(shardOption('the search (its regions; IAM and S3, which are global, one part)'))
     .action(async (opts: FindOptions, command: Command) => {
       done(await runFind(command.optsWithGlobals<GlobalOptions>(), opts));
@@ -85,11 +103,10 @@ export function registerFind(program: Command, done: (code: number) => void): vo
 
 /** Runs the search and prints what it found; the exit code (1 when something could not be listed or read). */
 async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number> {
-  const [{ readReportToJson }, { errorLine, printJson, wantsJson }] = await Promise.all([
-    import('../../jobs/report.js'),
-    import('../output.js'),
-  ]);
+  const [{ readReportToJson }, { errorLine, printJson, wantsJson }, { jobHeader, jobLineOf, jobRow }] =
+    await Promise.all([import('../../jobs/report.js'), import('../output.js'), import('../find-job.js')]);
   const query = queryOf(opts);
+  const jobLine = jobLineOf(opts);
   const shard = await shardOf(opts.shard);
   const listing = query.missing !== undefined || query.untagged === true || query.all === true;
   const accounts = await accountsOf(global);
@@ -102,11 +119,15 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
   const progress = progressLine(global);
   const onFailure = failureLine(progress, failed, across, errorLine);
   const closed = stdoutClosed();
+  if (jobLine && !json) print(jobHeader());
   try {
     const options = listing ? { onFailure, onProgress: progress.update } : { onFailure };
     const search = matches(tagger, { query, shard, options, listing, accounts }, closed.signal);
     for await (const { arn, type, tags, account } of search) {
-      if (opts.output !== 'arn' || json) {
+      if (jobLine && !json) {
+        if (process.stdout.isTTY) progress.clear();
+        print(jobRow(arn, jobLine));
+      } else if (opts.output !== 'arn' || json) {
         // The account is said across accounts only (a search of one account names it in every ARN but S3's).
         found.push({ arn, type, ...(across && account ? { account } : {}), outcome: 'read', tags });
       } else {
@@ -133,7 +154,9 @@ async function runFind(global: GlobalOptions, opts: FindOptions): Promise<number
       readReportToJson({ results, totals, calls: tagger.calls, durationMs: Date.now() - started }, 'find'),
       global,
     );
-  } else if (opts.output !== 'arn') await printFound(found, opts.output, { query, listing, across });
+  } else if (opts.output !== 'arn' && opts.output !== 'job') {
+    await printFound(found, opts.output, { query, listing, across });
+  }
   // A failure of the input (no region configured) is bad usage, exit 2, as for every other command.
   return exitCodeOf(failed);
 }
