@@ -61,6 +61,8 @@ export interface RatedAws {
    * never answered, nor carried out: a write under way when a test kills its client.
    */
   hold: { operations: Set<string>; text: string } | undefined;
+  /** Requests taken by `hold` so far (a test waits for one to arrive). */
+  heldCount: number;
   close(): Promise<void>;
 }
 
@@ -129,7 +131,9 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
     try {
       decoded = decodeURIComponent(text.replaceAll('+', ' '));
     } catch {}
-    return text.includes(hold.text) || decoded.includes(hold.text);
+    const taken = text.includes(hold.text) || decoded.includes(hold.text);
+    if (taken) api.heldCount++;
+    return taken;
   };
 
   /** Takes a token from the family's bucket for the request's account and region; false when there is none. */
@@ -221,6 +225,7 @@ export async function startRatedAws(options: RatedAwsOptions = {}): Promise<Rate
     accounts: () => [...new Set([...counts.keys()].map((key) => key.slice(0, key.indexOf(' '))))].sort(),
     unknown: () => Object.fromEntries(unknown),
     hold: undefined,
+    heldCount: 0,
     rateOf: (family) => limits.get(family) ?? { rate: Number.POSITIVE_INFINITY, burst: 0 },
     reset: () => {
       counts = new Map();

@@ -58,10 +58,12 @@ export interface PipelineOptions {
 }
 
 /** Runs the job: the number of bad lines, and whether it stopped early. */
-export async function runPipeline(options: PipelineOptions): Promise<{ badLines: number; stopped: boolean }> {
+export async function runPipeline(
+  options: PipelineOptions,
+): Promise<{ badLines: number; stopped: boolean; unwritten: number }> {
   const { signal } = options;
   const inFlight = options.inFlight ?? 2;
-  const state: RunState = { seen: new SeenFilter(), carried: new Map(), failed: new Set() };
+  const state: RunState = { seen: new SeenFilter(), carried: new Map(), failed: new Set(), unwritten: 0 };
   const running: Promise<void>[] = [];
   let emitted: Promise<void> = Promise.resolve();
   let badLines = 0;
@@ -92,7 +94,7 @@ export async function runPipeline(options: PipelineOptions): Promise<{ badLines:
   }
   await Promise.all(running);
   await emitted;
-  return { badLines, stopped: signal.aborted };
+  return { badLines, stopped: signal.aborted, unwritten: state.unwritten };
 }
 
 /** What the windows of one run share. */
@@ -104,6 +106,8 @@ interface RunState {
   seen: SeenFilter;
   /** A plan only: the planned tags of resources named again later, by ARN. */
   carried: Map<string, Tags>;
+  /** Lines of windows stopped while they were planned: none of them was written. */
+  unwritten: number;
   /**
    * Resources named again later whose write in a window failed: their later lines fail too, without a call,
    * until a resume does them all in file order (a later line written first would be undone by the earlier one).
@@ -159,8 +163,9 @@ function runWindow(
     },
     (error: unknown) => {
       // Aborted before its writes: nothing of this window was written, and a resumed run does all of it.
-      if (signal.aborted) return undefined;
-      throw error;
+      if (!signal.aborted) throw error;
+      state.unwritten += undone.length;
+      return undefined;
     },
   );
 }

@@ -72,6 +72,13 @@ export class Engine {
 
   readonly #facts = new Set<EndpointFact>();
 
+  /** Says `message` once per engine, as notices are said (the CLI: `unitag: note: ...` on standard error). */
+  notice(message: string): void {
+    if (this.#noticed.has(message)) return;
+    this.#noticed.add(message);
+    this.#onNotice(message);
+  }
+
   /** True once an adapter has noted `fact` about the endpoint (see `AdapterContext.note`). */
   noted(fact: EndpointFact): boolean {
     return this.#facts.has(fact);

@@ -13,6 +13,7 @@ export type {
   PolicyDocument,
   PolicyStatement,
 } from './permissions.js';
+export { type FitOptions, type FittedPolicy, fitPolicy, type Widening } from './permissions-fit.js';
 export {
   type LintFinding,
   type LintOptions,

@@ -2,6 +2,7 @@
 // resources are listed with each service's own calls (region by region, once for the global services), and
 // the tags of those whose list answer carries none are read in chunks through the bulk read.
 
+import { httpStatus } from '../core/aws-errors.js';
 import { withAccount, withSignal } from '../core/clients.js';
 import type { Engine } from '../core/engine.js';
 import {
@@ -131,6 +132,7 @@ export async function* inventory(
   named?: string,
 ): AsyncGenerator<InventoryEntry> {
   const listings = plan([...engine.registry.adapters.values()], query.resourceTypes);
+  if (query.resourceTypes === undefined) noticeUnlisted(engine);
   const { signal } = options;
   let account: string;
   try {
@@ -139,7 +141,7 @@ export async function* inventory(
     throw engine.fail(error, { service: 'sts' }, signal);
   }
   const regions = query.regions ?? [engine.clients.defaultRegion ?? ''];
-  const run = new Run(engine, read, options, named);
+  const run = new Run(engine, read, options, named, query.resourceTypes !== undefined);
   for (const { adapter, inventory, types } of listings) {
     if (inventory.global && options.global === false) continue;
     const scopes = inventory.global ? [''] : regions;
@@ -160,6 +162,8 @@ class Run {
     readonly options: InventoryOptions,
     /** The account named by the search, whose credentials read ARNs without an account (S3 buckets). */
     readonly named: string | undefined,
+    /** The search named its types: a service the endpoint does not serve is then a failure, not a notice. */
+    readonly typesNamed: boolean,
   ) {}
 
   /** Lists one scope; a failed listing ends it with a failure entry, after the resources listed before it. */
@@ -204,7 +208,12 @@ class Run {
       if (!ended) await listing.return?.();
     }
     yield* this.tags(pending, scope, region);
-    if (failure) {
+    if (failure && !this.typesNamed && notServed(failure)) {
+      // LocalStack started without it ("Service 'lambda' is not enabled"): nothing of it to list, and not asked for.
+      const said = /Service '[^']+' is not enabled/.exec(failure.message)?.[0];
+      const why = said ?? `it answered HTTP ${httpStatus(failure.cause) ?? 501}`;
+      this.engine.notice(`find: ${service} is not listed: the endpoint does not serve it (${why})`);
+    } else if (failure) {
       const { account } = scope;
       const arn = `arn:${scope.partition}:${service}:${scope.region}:${service === 's3' ? '' : account}:*`;
       yield { outcome: 'failed', arn, service, region, listing: true, error: failure, account };
@@ -237,6 +246,23 @@ class Run {
       service,
       cause: typed.cause ?? error,
     });
+  }
+}
+
+/** True when the endpoint does not serve the service at all (HTTP 501: LocalStack's "Service ... is not enabled"). */
+function notServed(error: UnitagError): boolean {
+  return httpStatus(error.cause) === 501 || /Service '[^']+' is not enabled/.test(error.message);
+}
+
+/** Says which types a search of every type leaves out, because their adapter's SDK package is not installed. */
+function noticeUnlisted(engine: Engine): void {
+  for (const adapter of engine.registry.adapters.values()) {
+    const pkg = adapter.optionalPackage;
+    if (!adapter.inventory || !pkg || pkg.installed() !== false) continue;
+    engine.notice(
+      `find: ${adapter.inventory.types.join(', ')} are not listed: ${pkg.name} is not installed, and the tagging ` +
+        `API returns only resources that were tagged once. \`npm install ${pkg.name}\` lists them.`,
+    );
   }
 }
 

@@ -112,4 +112,30 @@ describe('a job of many windows', () => {
     expect(final.totals).toMatchObject({ total: LINES, changed: LINES, failed: 0, skipped: 0 });
     for (const arn of arns) expect(fake.tagsOf(arn)?.cost).toBe('a');
   }, 600_000); // a minute here; several on a loaded machine, which the test waits out rather than times
+
+  it('Ctrl-C while the first window is planned: exit 130, nothing written, and standard error says so', async () => {
+    // A small job: only its first window's plan matters here.
+    const arns = Array.from({ length: 50 }, (_, i) => volume('c', i));
+    fake.create(arns, { env: 'prod' });
+    const path = join(dir, 'c.csv');
+    writeFileSync(path, `arn,action,key,value\n${arns.map((a) => `${a},set,cost,c`).join('\n')}\n`);
+    const report = join(dir, 'c.json');
+    // The plan's reads of the volumes (DescribeTags naming the job's first volume) are never answered.
+    const first = arns[0]?.slice(arns[0].lastIndexOf('/') + 1) as string;
+    fake.hold = { operations: new Set(['ec2:DescribeTags']), text: first };
+    const held = fake.heldCount;
+    const run = start(['apply', path, '--report', report]);
+    while (fake.heldCount === held) {
+      if (run.child.exitCode !== null) throw new Error('the run ended before its plan read was held');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    run.child.kill('SIGINT');
+    const { code, stderr } = await run.done;
+    fake.hold = undefined;
+    expect(code).toBe(130);
+    expect(stderr).toMatch(
+      /interrupted while \d+ line\(s\) were being planned: .*nothing of them was written/,
+    );
+    expect(arns.every((arn) => fake.tagsOf(arn)?.cost === undefined)).toBe(true);
+  }, 120_000);
 });

@@ -277,14 +277,38 @@ describe('unitag explain and permissions as a new user runs them', () => {
     expect(JSON.parse(run.stdout)).toEqual(['sqs:ListQueueTags']);
   });
 
-  it('says when the policy is longer than a managed policy may be', async () => {
+  it('fits a managed policy: widened to the narrowest patterns that fit, said; --exact keeps every ARN in several', async () => {
+    // Prepare: 200 topics named topic-N and 100 queues named jobs-N: every ARN listed is 16,000 characters and more.
     const job = join(dir, 'big.ndjson');
-    const line = (i: number) =>
-      JSON.stringify({ arn: `arn:aws:sns:us-east-1:123456789012:topic-${i}`, set: { a: '1' } });
-    writeFileSync(job, Array.from({ length: 200 }, (_, i) => line(i)).join('\n'));
+    const line = (arn: string) => JSON.stringify({ arn, set: { a: '1' } });
+    const topics = Array.from({ length: 200 }, (_, i) => `arn:aws:sns:us-east-1:123456789012:topic-${i}`);
+    const queues = Array.from({ length: 100 }, (_, i) => `arn:aws:sqs:eu-west-1:123456789012:jobs-${i}`);
+    writeFileSync(job, [...topics, ...queues].map(line).join('\n'));
+    // Act
     const run = await offline(['permissions', job]);
+    // Assess: one policy within 6,144 characters, naming the topics and queues by their first word.
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).Statement).toHaveLength(2);
-    expect(run.stderr).toMatch(/more than a managed policy's 6144/);
+    const policy = JSON.parse(run.stdout);
+    expect(JSON.stringify(policy).length).toBeLessThanOrEqual(6144);
+    const resources = policy.Statement.flatMap((s: { Resource: string | string[] }) => [s.Resource].flat());
+    expect(resources).toEqual(
+      expect.arrayContaining([
+        'arn:aws:sns:us-east-1:123456789012:topic-*',
+        'arn:aws:sqs:eu-west-1:123456789012:jobs-*',
+      ]),
+    );
+    expect(run.stderr).toContain('arn:aws:sns:us-east-1:123456789012:topic-* (200)');
+    expect(run.stderr).toContain('arn:aws:sqs:eu-west-1:123456789012:jobs-* (100)');
+    // --exact: every ARN, in as many policies as it takes, each within the size asked.
+    const exact = await offline(['permissions', job, '--exact', '--max-size', '10240']);
+    expect(exact.code).toBe(0);
+    const { policies } = JSON.parse(exact.stdout);
+    expect(policies.length).toBeGreaterThan(1);
+    for (const p of policies) expect(JSON.stringify(p).length).toBeLessThanOrEqual(10240);
+    const named = policies.flatMap((p: { Statement: { Resource: string | string[] }[] }) =>
+      p.Statement.flatMap((s) => [s.Resource].flat()),
+    );
+    expect(named.filter((r: string) => r !== '*').sort()).toEqual([...topics, ...queues].sort());
+    expect((await offline(['permissions', job, '--max-size', 'big'])).code).toBe(2);
   });
 });

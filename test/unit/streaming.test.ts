@@ -114,7 +114,7 @@ describe('runPipeline', () => {
         for (const r of out.results ?? []) order.push(`${r.arn.slice(-2)}:${r.outcome}`);
       },
     });
-    expect(run).toEqual({ badLines: 0, stopped: false });
+    expect(run).toEqual({ badLines: 0, stopped: false, unwritten: 0 });
     expect(order).toEqual(['s1:changed', 's2:changed', 's1:changed', 's3:changed']);
     expect(tags.get(topic(1))).toEqual({ a: '3' });
   });

@@ -46,6 +46,7 @@ describe('public surface', () => {
       'effectiveTagPolicy',
       'filterAccounts',
       'fitFix',
+      'fitPolicy',
       'fixResources',
       'formatArn',
       'isUnitagError',
@@ -181,7 +182,7 @@ describe('public surface', () => {
       ],
       explain: ['-f, --file <path>', '-o, --output <format>'],
       'lint-policy': ['--protect <key>', '-o, --output <format>'],
-      permissions: ['--for <operations>', '--format <format>'],
+      permissions: ['--exact', '--for <operations>', '--format <format>', '--max-size <n>'],
       accounts: [
         '--active',
         '--from-organizations',

@@ -828,6 +828,32 @@ const PUBLIC: [string, fc.Arbitrary<unknown[]>, (args: unknown[]) => unknown][] 
     ([t, p, q, o]) => unitag.checkSearch(the(t), p as never, q as never, o as never),
   ],
   [
+    'fitPolicy',
+    fc.tuple(
+      fc.oneof(
+        fc.record({
+          Version: fc.constant('2012-10-17'),
+          Statement: fc.array(
+            fc.record({
+              Sid: fc.string(),
+              Effect: fc.constant('Allow'),
+              Action: fc.array(fc.string()),
+              Resource: fc.oneof(fc.string(), fc.array(fc.string())),
+            }),
+            { maxLength: 3 },
+          ),
+        }),
+        anyValue,
+      ),
+      fc.oneof(
+        fc.constant(undefined),
+        fc.record({ maxSize: fc.oneof(fc.integer(), anyValue), exact: fc.oneof(fc.boolean(), anyValue) }),
+        anyValue,
+      ),
+    ),
+    ([d, o]) => unitag.fitPolicy(d as never, o as never),
+  ],
+  [
     'fixResources',
     fc.tuple(tagPolicy, fc.oneof(fc.array(resource, { maxLength: 2 }), anyValue)),
     ([p, r]) => unitag.fixResources(p as never, r as never),

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { JobFormat } from '../../jobs/job.js';
@@ -234,7 +234,7 @@ async function run(
   await reportFile.finish(durationMs);
   await out.end(totals, calls, durationMs, job, accounts?.totals());
   process.stderr.write(`${summary({ results: [], totals, calls, durationMs })}\n`);
-  if (result.stopped) return EXIT.interrupted;
+  if (result.stopped) return interrupted(result.unwritten);
   return first.badLines > 0 ? EXIT.usage : code;
 }
 
@@ -257,6 +257,19 @@ function byAccount(global: GlobalOptions, job: JobIdentity | undefined) {
     },
     totals: () => Object.fromEntries([...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
   };
+}
+
+/**
+ * Exit 130; stopped while planning, says what the lines were doing, so that totals of 0 never read as "nothing to
+ * do".
+ */
+function interrupted(unwritten: number): number {
+  if (unwritten > 0) {
+    process.stderr.write(
+      `unitag: interrupted while ${unwritten} line(s) were being planned: their tags were being read, and nothing of them was written; --resume does them\n`,
+    );
+  }
+  return EXIT.interrupted;
 }
 
 /** What the resumed run did, reported as it was. */

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Permissions } from '../../core/types.js';
-import type { PermissionRequest } from '../../governance/permissions.js';
+import type { PermissionRequest, PolicyDocument } from '../../governance/permissions.js';
 import type { Tagger } from '../../tagger.js';
 import { EXIT, type GlobalOptions, jobSource, onNotice, readStdin, UsageError } from '../common.js';
 import { type CommandHelp, withHelp } from '../help.js';
@@ -13,8 +13,11 @@ Examples:
   $ unitag permissions job.ndjson > policy.json          (what running the job needs)
   $ unitag permissions arn:aws:sns:us-east-1:123456789012:orders --for tag,list
   $ unitag permissions --no-tagging-api job.csv          (the job run with --no-tagging-api)
-Needs no credentials and makes no AWS call. Prints an IAM policy document; a note on standard error when it is
-longer than a managed policy may be (6,144 characters).`,
+Needs no credentials and makes no AWS call. Prints an IAM policy document that fits a managed policy (6,144
+characters, whitespace aside; --max-size 10240 for a role's inline policies): where every ARN would not fit, the
+resources are widened to the narrowest patterns that do (names sharing a first word, orders-*; then a service's
+region and account; then its account; then the service), each said on standard error. --exact keeps every ARN
+and prints {"policies": [...]}, as many policies as it takes, each within the size.`,
   exitCodes: {
     0: 'the policy printed',
     1: 'standard output could not be written',
@@ -33,6 +36,11 @@ export function registerPermissions(program: Command, done: (code: number) => vo
   )
     .argument('[arns...]', 'more ARNs, when the first argument is one')
     .option('--for <operations>', 'with ARNs: what will be done, of tag,untag,list (default: all three)')
+    .option(
+      '--max-size <n>',
+      'characters a policy may hold, whitespace aside (default 6144, a managed policy)',
+    )
+    .option('--exact', 'every ARN as it is: as many policies as it takes, printed as {"policies": [...]}')
     .action(async (first: string, rest: string[], opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const tagger = await offlineTagger(global);
@@ -42,20 +50,49 @@ export function registerPermissions(program: Command, done: (code: number) => vo
       const requests = first.startsWith('arn:')
         ? [first, ...rest].map((arn) => ({ arn, operations: operationsOf(opts.for ?? 'tag,untag,list') }))
         : await jobRequests(tagger, first, rest, opts.format);
-      const [{ policySize, MANAGED_POLICY_LIMIT }, { printJson }] = await Promise.all([
-        import('../../governance/permissions.js'),
-        import('../output.js'),
-      ]);
+      const maxSize = sizeOf(opts.maxSize);
       const document = await tagger.permissions(requests, { bulk: global.taggingApi });
-      printJson(document, global);
-      const size = policySize(document);
-      if (size > MANAGED_POLICY_LIMIT) {
-        process.stderr.write(
-          `unitag: the policy is ${size} characters, more than a managed policy's ${MANAGED_POLICY_LIMIT}: split the job, or attach it in parts\n`,
-        );
-      }
+      await printFitted(document, { maxSize, exact: opts.exact === true }, global);
       done(EXIT.ok);
     });
+}
+
+/** `--max-size`: a whole number of characters, 200 or more. */
+function sizeOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const size = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(size >= 200))
+    throw new UsageError(`--max-size "${value}": a whole number of characters, 200 or more`);
+  return size;
+}
+
+/** The policy fitted to the size, printed; what was widened (or what does not fit) said on standard error. */
+async function printFitted(
+  document: PolicyDocument,
+  options: { maxSize: number | undefined; exact: boolean },
+  global: GlobalOptions,
+): Promise<void> {
+  const [{ fitPolicy }, { MANAGED_POLICY_LIMIT, policySize }, { printJson }] = await Promise.all([
+    import('../../governance/permissions-fit.js'),
+    import('../../governance/permissions.js'),
+    import('../output.js'),
+  ]);
+  const limit = options.maxSize ?? MANAGED_POLICY_LIMIT;
+  const fitted = fitPolicy(document, options);
+  printJson(options.exact ? { policies: fitted.policies } : (fitted.policies[0] as PolicyDocument), global);
+  const say = (text: string) => process.stderr.write(`unitag: note: ${text}\n`);
+  if (fitted.widened.length > 0) {
+    const patterns = fitted.widened.map((w) => `${w.pattern} (${w.resources})`).join(', ');
+    say(
+      `to fit ${limit} characters, resources are named by patterns (widened from every ARN): ${patterns}; --exact keeps every ARN in several policies`,
+    );
+  }
+  if (options.exact && fitted.policies.length > 1)
+    say(`${fitted.policies.length} policies, each within ${limit} characters`);
+  if (!fitted.fits) {
+    const size = Math.max(...fitted.policies.map(policySize));
+    say(`the policy is ${size} characters, more than ${limit} even so: split the job, or raise --max-size`);
+  }
 }
 
 /** A tagger for commands that make no AWS call: no credentials are needed or checked. */
