@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, inject, vi } from 'vitest';
 import type { Adapter } from '../src/core/types.js';
@@ -49,4 +50,23 @@ export function withoutOptionalPackage(adapter: Adapter): void {
     restore = pretendNotInstalled(adapter);
   });
   afterAll(() => restore?.());
+}
+
+/** Runs the built CLI (dist/: `npm run build` first) as its own process against LocalStack, as test/test. */
+export function unitagOnLocalStack(
+  args: string[],
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: REGION,
+    AWS_ENDPOINT_URL: endpoint(),
+  };
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
 }

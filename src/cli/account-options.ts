@@ -54,8 +54,21 @@ function roleDuration(value: string): number {
   return seconds;
 }
 
+// The accounts a command's options name, read once however many of its parts ask (the tagger, a search, a shard):
+// every part sees the same file.
+const read = new WeakMap<AccountOptions, Promise<Account[] | undefined>>();
+
 /** The accounts of `--accounts`, filtered by `--account-filter`; none without `--accounts`. */
-export async function accountsOf(options: AccountOptions): Promise<Account[] | undefined> {
+export function accountsOf(options: AccountOptions): Promise<Account[] | undefined> {
+  let known = read.get(options);
+  if (!known) {
+    known = readAccounts(options);
+    read.set(options, known);
+  }
+  return known;
+}
+
+async function readAccounts(options: AccountOptions): Promise<Account[] | undefined> {
   if (options.accounts === undefined) {
     if (options.accountFilter?.length) {
       throw new ConfigurationError(

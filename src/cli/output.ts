@@ -6,7 +6,7 @@ import type {
   ReadResult,
   WriteResult,
 } from '../jobs/report.js';
-import { reportToJson, withAccounts } from '../jobs/report.js';
+import { arnAccount, reportToJson, withAccounts } from '../jobs/report.js';
 import { EXIT, exitCodeOf, type GlobalOptions, print, UsageError } from './common.js';
 import { search } from './jmespath.js';
 import { type OutputFormat, printable, renderReport, summary } from './render.js';
@@ -44,9 +44,8 @@ export function printJson(json: OutputJson | object, global: GlobalOptions): voi
 function acrossAccounts(json: OutputJson | object, global: GlobalOptions): json is OutputJson {
   if (!('resources' in json && 'totals' in json) || 'accounts' in json) return false;
   if (global.accounts !== undefined || global.roleName !== undefined) return true;
-  const accounts = new Set(json.resources.map((line) => line.account ?? line.arn.split(':', 5)[4]));
+  const accounts = new Set(json.resources.map((line) => line.account ?? arnAccount(line.arn)));
   accounts.delete('');
-  accounts.delete(undefined);
   return accounts.size > 1;
 }
 

@@ -118,7 +118,8 @@ export class TaggingApiPolicy {
   }
 }
 
-function key(target: Target): string {
+/** The service, region and account of a target: the tagging API's calls (and its refusals) are per such group. */
+export function key(target: Target): string {
   const { service, region, accountId } = target.parsed;
   return `${service}|${region}|${accountId}`;
 }

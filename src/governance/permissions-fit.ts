@@ -97,12 +97,17 @@ function widen(statements: readonly PolicyStatement[], step: (arn: string) => st
     const patterns = new Map<string, string[]>();
     for (const arn of resources) {
       const pattern = step(arn);
-      patterns.set(pattern, [...(patterns.get(pattern) ?? []), arn]);
+      const arns = patterns.get(pattern);
+      if (arns) arns.push(arn);
+      else patterns.set(pattern, [arn]);
     }
     // A pattern that stands for one resource only is that resource, as it was.
     const kept = [...patterns].map(([pattern, arns]) => (arns.length > 1 ? pattern : (arns[0] as string)));
     for (const [pattern, arns] of patterns) {
-      if (arns.length > 1) counts.set(pattern, new Set([...(counts.get(pattern) ?? []), ...arns]));
+      if (arns.length < 2) continue;
+      const named = counts.get(pattern) ?? new Set<string>();
+      for (const arn of arns) named.add(arn);
+      counts.set(pattern, named);
     }
     const unique = [...new Set(kept)].sort();
     return { ...statement, Resource: unique.length === 1 ? (unique[0] as string) : unique };
@@ -146,29 +151,34 @@ function byScope(arn: string, keep: number, anyRegion = false): string {
 function split(document: PolicyDocument, maxSize: number): FittedPolicy {
   const policies: PolicyDocument[] = [];
   let current: PolicyStatement[] = [];
-  const size = (statements: PolicyStatement[]) => policySize({ ...document, Statement: statements });
+  // The policy's size with `part` as its last statement's resources, kept as they are added (one serialization
+  // per part, not per resource: a job of many thousand ARNs is split in linear time).
+  const opened = (statement: PolicyStatement) =>
+    policySize({ ...document, Statement: [...current, partOf(statement, [], policies.length)] });
   for (const statement of document.Statement) {
-    const resources = [statement.Resource].flat();
     let part: string[] = [];
-    for (const resource of resources) {
-      const trial = [
-        ...current,
-        { ...statement, Sid: `${statement.Sid}P${policies.length + 1}`, Resource: [...part, resource] },
-      ];
-      if (size(trial) > maxSize && (part.length > 0 || current.length > 0)) {
-        if (part.length > 0)
-          current.push({ ...statement, Sid: `${statement.Sid}P${policies.length + 1}`, Resource: part });
+    let size = 0;
+    for (const resource of [statement.Resource].flat()) {
+      if (part.length === 0) size = opened(statement);
+      const grown = size + JSON.stringify(resource).length + (part.length > 0 ? 1 : 0);
+      if (grown > maxSize && (part.length > 0 || current.length > 0)) {
+        if (part.length > 0) current.push(partOf(statement, part, policies.length));
         policies.push({ ...document, Statement: current });
         current = [];
         part = [];
-      }
+        size = opened(statement) + JSON.stringify(resource).length;
+      } else size = grown;
       part.push(resource);
     }
     if (part.length > 0) {
-      const one = statement.Resource === '*' ? '*' : part;
-      current.push({ ...statement, Sid: `${statement.Sid}P${policies.length + 1}`, Resource: one });
+      current.push(partOf(statement, statement.Resource === '*' ? '*' : part, policies.length));
     }
   }
   if (current.length > 0) policies.push({ ...document, Statement: current });
   return { policies, widened: [], fits: policies.every((p) => policySize(p) <= maxSize) };
+}
+
+/** A statement's part in the policy numbered `done + 1`. */
+function partOf(statement: PolicyStatement, resources: string | string[], done: number): PolicyStatement {
+  return { ...statement, Sid: `${statement.Sid}P${done + 1}`, Resource: resources };
 }

@@ -6,7 +6,7 @@ import { chunk, groupBy } from '../core/collections.js';
 import type { Engine, TypedBatch } from '../core/engine.js';
 import { isUnitagError, type UnitagError } from '../core/errors.js';
 import { DEFAULT_RETRY_FOR_MS, limitsPerService, Retry } from '../core/retry.js';
-import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
+import { key, type TaggingApiPolicy } from '../core/tagging-api-policy.js';
 import type { Adapter, CallOptions, Tags, Target } from '../core/types.js';
 import { type BulkOptions, type BulkSettings, type Indexed, Run, retryable } from './bulk.js';
 import type { ReadReport, ReadResult } from './report.js';
@@ -89,8 +89,7 @@ class Reads {
     const viaApi: Indexed<Target>[] = [];
     const rest: Indexed<Target>[] = [];
     const together = new Map<string, number>();
-    const groupOf = ({ job }: Indexed<Target>) =>
-      `${job.parsed.service}|${job.parsed.region}|${job.parsed.accountId}`;
+    const groupOf = ({ job }: Indexed<Target>) => key(job);
     for (const item of targets) together.set(groupOf(item), (together.get(groupOf(item)) ?? 0) + 1);
     for (const item of targets) {
       (this.policy.routesRead(item.job, together.get(groupOf(item)) ?? 1) ? viaApi : rest).push(item);

@@ -2,8 +2,7 @@
 // distinct shards of the same N, become the report one run of the whole job would have written (its lines, totals
 // counted from them, calls added up), with the totals per account and the shards merged and missing.
 import { ConfigurationError } from '../core/errors.js';
-import type { JobIdentity, LineJson, OutputJson, Totals } from './report.js';
-import { unitOf } from './shard.js';
+import { type JobIdentity, type LineJson, type OutputJson, type Totals, totalsByAccount } from './report.js';
 
 /** Why reports cannot be merged. */
 export type MergeRefusal =
@@ -112,7 +111,8 @@ function merged(checked: Checked[], first: Checked): MergedJson {
     calls: checked.reduce((sum, r) => sum + r.calls, 0),
     durationMs: Math.max(...checked.map((r) => r.durationMs)),
     resources,
-    accounts: perAccount(resources, job.account),
+    // A line whose ARN has no account (an S3 bucket's) counts under the job's.
+    accounts: totalsByAccount(resources, emptyTotals(), job.account),
     shards: { count, merged: all.filter((i) => given.has(i)), missing: all.filter((i) => !given.has(i)) },
   };
 }
@@ -160,18 +160,6 @@ function countLines(lines: readonly LineJson[]): Totals {
   const totals = emptyTotals();
   for (const line of lines) count(totals, line.outcome);
   return totals;
-}
-
-/** The totals of each account the lines are in, accounts in order. */
-function perAccount(lines: readonly LineJson[], jobAccount: string | undefined): Record<string, Totals> {
-  const byAccount = new Map<string, Totals>();
-  for (const line of lines) {
-    const account = unitOf(line.arn).account || jobAccount || '';
-    const totals = byAccount.get(account) ?? emptyTotals();
-    byAccount.set(account, totals);
-    count(totals, line.outcome);
-  }
-  return Object.fromEntries([...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 function emptyTotals(): Totals {

@@ -50,10 +50,23 @@ export function withAccounts<T extends { resources: LineJson[]; totals: Record<s
     return account === undefined ? line : { ...line, account };
   });
   const zero = Object.fromEntries(Object.keys(json.totals).map((key) => [key, 0]));
+  return { ...json, resources, accounts: totalsByAccount(resources, zero, undefined) };
+}
+
+/**
+ * The totals of each account the lines are in (a line's own account, else its ARN's, else `fallback`, else ''),
+ * each starting from `zero` and counted as the envelope's totals are; accounts in order.
+ */
+export function totalsByAccount<T extends object>(
+  lines: readonly LineJson[],
+  zero: T,
+  fallback: string | undefined,
+): Record<string, T> {
   const byAccount = new Map<string, Record<string, number>>();
-  for (const line of resources) {
-    const totals = byAccount.get(line.account ?? '') ?? { ...zero, total: 0 };
-    byAccount.set(line.account ?? '', totals);
+  for (const line of lines) {
+    const account = line.account ?? (arnAccount(line.arn) || fallback || '');
+    const totals = byAccount.get(account) ?? { ...(zero as Record<string, number>), total: 0 };
+    byAccount.set(account, totals);
     totals.total = (totals.total ?? 0) + 1;
     totals[line.outcome] = (totals[line.outcome] ?? 0) + 1;
     // check's lines: their findings, and those on enforced types, as check's totals count them.
@@ -64,7 +77,7 @@ export function withAccounts<T extends { resources: LineJson[]; totals: Record<s
     }
   }
   const sorted = [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { ...json, resources, accounts: Object.fromEntries(sorted) };
+  return Object.fromEntries(sorted) as Record<string, T>;
 }
 
 /** The account field of an ARN as written (`arn:partition:service:region:account:...`); '' when none. */

@@ -2,28 +2,11 @@
 // with one call, never through the tagging API (which LocalStack answers with every resource it holds); once an
 // answer holds ARNs not asked for, later reads go to the services' own calls; AWS's rates are off on a loopback
 // endpoint, said once, and --max-rate aws brings them back.
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEc2, createQueue } from '../../fixtures/aws-resources.js';
-import { awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
+import { awsConfig, localTagger, uniqueName, unitagOnLocalStack } from '../helpers.js';
 
-const cli = join(new URL('../..', import.meta.url).pathname, 'dist/src/cli.js');
-
-function unitag(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL: endpoint(),
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+const unitag = unitagOnLocalStack;
 
 describe('LocalStack runs fast and says why', () => {
   it('lists one queue with one call, and says once that AWS rates are off on this machine', async () => {

@@ -1,31 +1,16 @@
 // `unitag plan` and `apply` of a rename job on LocalStack, where some queues already carry the destination key
 // with another value: those are refused (TagConflict, both values on standard error, counted in the plan's
 // summary and JSON), the others renamed; `--on-conflict overwrite` replaces, `keep` leaves both keys.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createQueue } from '../../fixtures/aws-resources.js';
-import { awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
+import { awsConfig, localTagger, REGION, uniqueName, unitagOnLocalStack } from '../helpers.js';
 
-const cli = join(new URL('../..', import.meta.url).pathname, 'dist/src/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-conflict-'));
 
-function unitag(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL: endpoint(),
-  };
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { env }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
-}
+const unitag = unitagOnLocalStack;
 
 /** Two queues: one with only CostCenter, one that also carries cost-center with another value. */
 async function queues() {

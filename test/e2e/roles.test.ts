@@ -165,5 +165,11 @@ describe('the CLI across accounts', () => {
     expect(line).toMatchObject({ account: '111111111111', outcome: 'noncompliant' });
     expect(line.findings[0]).toMatchObject({ key: 'run', kind: 'value-not-allowed' });
     expect(json.accounts['111111111111'].noncompliant).toBeGreaterThanOrEqual(1);
+    // Two shards check every resource of the one search once between them.
+    const lines = (out: string) =>
+      (JSON.parse(out).resources as { arn: string; outcome: string }[]).map((r) => `${r.arn} ${r.outcome}`);
+    const shards = await Promise.all(['0/2', '1/2'].map((i) => run([...args, '--shard', i, '-o', 'json'])));
+    const sharded = shards.flatMap((shard) => lines(shard.stdout));
+    expect(sharded.sort()).toEqual(lines(stdout).sort());
   });
 });
