@@ -50,6 +50,13 @@ export function kindOf(value: unknown): string {
   }
 }
 
+/** An abort signal's reason for a message: its text when it has one, else what it is (never throws). */
+export function reasonOf(reason: unknown): string {
+  if (reason === undefined) return 'aborted';
+  if (reason instanceof Error) return reason.message || reason.name;
+  return typeof reason === 'string' ? reason : kindOf(reason);
+}
+
 /** Throws `make`'s error: `${field} must be ${wanted}; got ${what value is}.` */
 export function refuse(make: ErrorClass, field: string, wanted: string, value: unknown): never {
   throw new make(`${field} must be ${wanted}; got ${kindOf(value)}.`);

@@ -1,3 +1,4 @@
+import { reasonOf } from './arguments.js';
 import { parseArn } from './arn.js';
 import { isOutcomeUnknown, toUnitagError } from './aws-errors.js';
 import { ClientCache, type ClientOptions, withSignal } from './clients.js';
@@ -235,7 +236,7 @@ export class Engine {
     const context = 'parsed' in target ? { arn: target.arn, service: target.parsed.service } : target;
     if (signal?.aborted && !(error instanceof AbortedError)) {
       const where = context.arn ?? context.service ?? 'the call';
-      return new AbortedError(`${where}: aborted by its signal (${String(signal.reason ?? 'aborted')}).`, {
+      return new AbortedError(`${where}: aborted by its signal (${reasonOf(signal.reason)}).`, {
         ...context,
         cause: error,
       });

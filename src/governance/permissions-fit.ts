@@ -2,7 +2,7 @@
 // by step to the narrowest patterns that fit (names that share a first word, then a service's region and
 // account, then its account, then the service), saying what was widened; or, exact, every ARN kept and the
 // statements spread over as many policies as it takes.
-import { isPlainObject, optional, optionsArgument, refuse } from '../core/arguments.js';
+import { isPlainObject, kindOf, optional, optionsArgument, refuse } from '../core/arguments.js';
 import { ConfigurationError } from '../core/errors.js';
 import {
   MANAGED_POLICY_LIMIT,
@@ -56,7 +56,7 @@ export function fitPolicy(document: PolicyDocument, options: FitOptions = {}): F
   const maxSize = options?.maxSize ?? MANAGED_POLICY_LIMIT;
   if (!Number.isInteger(maxSize) || maxSize < 200) {
     throw new ConfigurationError(
-      `fitPolicy: maxSize must be a whole number of characters, 200 or more; got ${String(maxSize)}.`,
+      `fitPolicy: maxSize must be a whole number of characters, 200 or more; got ${kindOf(maxSize)}.`,
     );
   }
   if (policySize(document) <= maxSize) return { policies: [document], widened: [], fits: true };

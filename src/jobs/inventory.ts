@@ -2,6 +2,7 @@
 // resources are listed with each service's own calls (region by region, once for the global services), and
 // the tags of those whose list answer carries none are read in chunks through the bulk read.
 
+import { kindOf } from '../core/arguments.js';
 import { httpStatus } from '../core/aws-errors.js';
 import { withAccount, withSignal } from '../core/clients.js';
 import type { Engine } from '../core/engine.js';
@@ -321,7 +322,7 @@ function checkedKeys({ missing, untagged }: FindQuery): string[] {
   if (missing === undefined) return [];
   if (!Array.isArray(missing) || missing.some((key) => typeof key !== 'string')) {
     throw new ConfigurationError(
-      `missing must be a list of tag keys, such as ['owner']: not ${String(missing)}.`,
+      `missing must be a list of tag keys, such as ['owner']: not ${kindOf(missing)}.`,
     );
   }
   if (missing.length === 0) {

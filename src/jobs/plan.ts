@@ -1,5 +1,6 @@
 // Planning a job: each resource's current tags read once, its changes applied in order to work out before ->
 // after and the writes that make it, checked before any write; and applying a plan, exactly the writes it lists.
+import { reasonOf } from '../core/arguments.js';
 import { countCalls } from '../core/clients.js';
 import type { Engine } from '../core/engine.js';
 import { AbortedError, InvalidTagError, type UnitagError } from '../core/errors.js';
@@ -124,9 +125,7 @@ export async function plan(
   );
   for (const [arn, tags] of given ?? []) current.set(arn, { tags });
   if (options.signal?.aborted) {
-    throw new AbortedError(
-      `The plan was aborted by its signal (${String(options.signal.reason ?? 'aborted')}).`,
-    );
+    throw new AbortedError(`The plan was aborted by its signal (${reasonOf(options.signal.reason)}).`);
   }
   const entries = new Map<string, PlanEntry>();
   const lines = new Map<PlanEntry, Change[]>();

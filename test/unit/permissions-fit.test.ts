@@ -105,4 +105,17 @@ describe('fitPolicy', () => {
       /maxSize must be/,
     );
   });
+
+  it('says what an odd size is, even one that has no text (an object without a prototype)', () => {
+    for (const maxSize of [Object.create(null), Symbol('x'), '2000', 1500.5]) {
+      expect(() =>
+        fitPolicy(document([['arn:aws:sns:us-east-1:1:a']]), { maxSize: maxSize as number }),
+      ).toThrow(
+        expect.objectContaining({
+          code: 'ConfigurationError',
+          message: expect.stringMatching(/got (an object|a symbol|the string "2000"|the number 1500.5)\./),
+        }),
+      );
+    }
+  });
 });
