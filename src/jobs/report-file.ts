@@ -14,15 +14,7 @@ import {
 } from 'node:fs';
 import { resolve } from 'node:path';
 import { type JobIdentity, type LineJson, lineToJson, type Totals, type WriteResult } from './report.js';
-import {
-  doneKey,
-  doneLines,
-  type Earlier,
-  type Intent,
-  journalLines,
-  lastLines,
-  rawResourceLines,
-} from './report-journal.js';
+import { doneKey, doneLines, type Earlier, type Intent, journalLines, lastLines } from './report-journal.js';
 import { replaceFile, temporaryBeside } from './report-write.js';
 
 /** Lines are written out when this many bytes wait, or when the last write is this old. */
@@ -157,6 +149,7 @@ export class ReportFile {
     if (!this.path || this.failure) return;
     this.#counts[result.outcome]++;
     this.#counts.total++;
+    if (result.account !== undefined) countLine(this.#accounts, result.account, result.outcome);
     this.#line(lineToJson(result));
     if (this.#bytes >= BUFFER_BYTES || Date.now() - this.#written >= BUFFER_MS) this.#flushed();
     // Nothing else may come for a while (the other writes wait on a slow answer): a line waits 200 ms at most.
@@ -189,6 +182,8 @@ export class ReportFile {
   #headerBytes = 0;
   /** The outcomes recorded: the report's totals when no resource can repeat. */
   readonly #counts: Totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+  /** The outcomes recorded per account, for lines that name their account (a run across accounts). */
+  readonly #accounts = new Map<string, Totals>();
 
   /** Adds calls made by this run (the plan's reads, the writes). */
   addCalls(calls: number): void {
@@ -250,6 +245,7 @@ export class ReportFile {
     const totals = { ...this.#counts };
     const tail = {
       totals,
+      ...accountsMember(this.#accounts),
       calls: this.#callsWritten + this.#calls,
       durationMs,
       ...(this.job ? { job: this.job } : {}),
@@ -263,47 +259,43 @@ export class ReportFile {
   }
 
   /**
-   * The journal as the JSON report. Where a write may have several lines (see `mayRepeat`), a first pass finds
-   * each one's last line; otherwise every resource line is copied as it is, in one pass, without parsing it.
+   * The journal of a run in which a write may have several lines (see `mayRepeat`) as the JSON report: a first
+   * pass finds each one's last line, the second writes those lines and counts them (per account too).
    */
   async #convert(durationMs: number): Promise<Totals> {
-    let lines: Iterable<{ text: string; outcome: unknown }>;
-    let calls = this.#callsWritten;
     let job = this.job;
-    if (this.#mayRepeat) {
-      const last = new Map<string, number>();
-      let index = 0;
-      calls = 0;
-      for (const line of journalLines(this.journal)) {
-        index++;
-        if (typeof line.arn === 'string') last.set(doneKey(line as unknown as LineJson), index);
-        else if (typeof line.calls === 'number') calls += line.calls;
-        else if (line.unitag === 'journal') job = line.job as JobIdentity | undefined;
-      }
-      lines = lastLines(this.journal, last);
-    } else {
-      lines = rawResourceLines(this.journal);
+    const last = new Map<string, number>();
+    let index = 0;
+    let calls = 0;
+    for (const line of journalLines(this.journal)) {
+      index++;
+      if (typeof line.arn === 'string') last.set(doneKey(line as unknown as LineJson), index);
+      else if (typeof line.calls === 'number') calls += line.calls;
+      else if (line.unitag === 'journal') job = line.job as JobIdentity | undefined;
     }
-    return this.#writeReport(lines, { calls, durationMs, job });
+    return this.#writeReport(lastLines(this.journal, last), { calls, durationMs, job });
   }
 
   #writeReport(
-    lines: Iterable<{ text: string; outcome: unknown }>,
+    lines: Iterable<{ text: string; outcome: unknown; account: unknown }>,
     tail: { calls: number; durationMs: number; job: JobIdentity | undefined },
   ): Totals {
     const totals: Totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+    const accounts = new Map<string, Totals>();
     this.#writeJson((fd) => {
       const parts: string[] = [];
-      for (const { text, outcome } of lines) {
-        if (typeof outcome === 'string' && Object.hasOwn(totals, outcome) && outcome !== 'total')
-          totals[outcome as keyof Totals]++;
+      for (const { text, outcome, account } of lines) {
+        if (isOutcome(outcome)) {
+          totals[outcome]++;
+          if (typeof account === 'string') countLine(accounts, account, outcome);
+        }
         parts.push(`${totals.total === 0 ? '' : ','}\n    ${text}`);
         totals.total++;
         if (parts.length >= 1000) writeSync(fd, parts.splice(0).join(''));
       }
       writeSync(fd, parts.join(''));
       const { job, ...rest } = tail;
-      return { totals, ...rest, ...(job ? { job } : {}) };
+      return { totals, ...accountsMember(accounts), ...rest, ...(job ? { job } : {}) };
     });
     return totals;
   }
@@ -380,4 +372,27 @@ function endsWithNewline(path: string): boolean {
   } finally {
     closeSync(fd);
   }
+}
+
+/** An outcome a report counts. */
+function isOutcome(outcome: unknown): outcome is WriteResult['outcome'] {
+  return outcome === 'changed' || outcome === 'unchanged' || outcome === 'failed' || outcome === 'skipped';
+}
+
+/** Counts one line of `account` in `byAccount`. */
+function countLine(byAccount: Map<string, Totals>, account: string, outcome: WriteResult['outcome']): void {
+  let totals = byAccount.get(account);
+  if (!totals) {
+    totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+    byAccount.set(account, totals);
+  }
+  totals[outcome]++;
+  totals.total++;
+}
+
+/** The report's `accounts` member (totals per account, accounts in order) when any line named its account. */
+function accountsMember(byAccount: Map<string, Totals>): { accounts?: Record<string, Totals> } {
+  if (byAccount.size === 0) return {};
+  const sorted = [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { accounts: Object.fromEntries(sorted) };
 }

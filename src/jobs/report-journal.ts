@@ -139,24 +139,13 @@ export function* journalLines(path: string): Generator<Record<string, unknown>> 
 export function* lastLines(
   path: string,
   last: Map<string, number>,
-): Generator<{ text: string; outcome: unknown }> {
+): Generator<{ text: string; outcome: unknown; account: unknown }> {
   let index = 0;
   for (const line of journalLines(path)) {
     index++;
     if (typeof line.arn !== 'string') continue;
     if (last.get(doneKey(line as unknown as LineJson)) !== index) continue;
-    yield { text: JSON.stringify(line), outcome: line.outcome };
-  }
-}
-
-/**
- * The resource lines of a journal this run wrote alone (no line cut short, none repeated), as written: every
- * line but the header and the calls lines, which start with another member than `arn`.
- */
-export function* rawResourceLines(path: string): Generator<{ text: string; outcome: unknown }> {
-  for (const text of fileLines(path)) {
-    if (!text.startsWith('{"arn":')) continue;
-    yield { text, outcome: /"outcome":"([a-z]+)"/.exec(text)?.[1] };
+    yield { text: JSON.stringify(line), outcome: line.outcome, account: line.account };
   }
 }
 

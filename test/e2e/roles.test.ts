@@ -74,6 +74,26 @@ describe('the CLI across accounts', () => {
     for (const [i, account] of accounts.slice(0, 3).entries()) {
       expect(await queueTags(account, arns[i] as string)).toEqual({ 'cost-center': 'cc-7' });
     }
+    // The report file has the same totals per account as the output.
+    const counted = (changed: number, failed: number) => ({
+      total: 1,
+      changed,
+      unchanged: 0,
+      failed,
+      skipped: 0,
+    });
+    const perAccount = Object.fromEntries(
+      accounts.map((a) => [a, counted(a === REFUSED ? 0 : 1, a === REFUSED ? 1 : 0)]),
+    );
+    expect(JSON.parse(readFileSync(report, 'utf8')).accounts).toEqual(perAccount);
+    expect(output.accounts).toEqual(perAccount);
+    // Resumed (the report rewritten from its journal, each line's last kept): the done lines stay done, the
+    // refused one fails again, and the totals per account are counted again from the lines.
+    const resumed = await run([...args, '--resume', report]);
+    expect(resumed.code).toBe(1);
+    const again = JSON.parse(readFileSync(report, 'utf8'));
+    expect(again.resources).toHaveLength(4);
+    expect(again.accounts).toEqual(perAccount);
   });
 
   it('--accounts FILE --account-filter: lines of accounts the filter leaves out are refused, no call made for them', async () => {
