@@ -10,6 +10,7 @@ import {
   optionalSdk,
   type ParsedArn,
   requiredTagList,
+  sdkPackage,
   stringMember,
   toTagList,
   UnsupportedResourceError,
@@ -21,7 +22,7 @@ export const name = 'cloudwatch';
 type Sdk = typeof import('@aws-sdk/client-cloudwatch');
 const sdk = optionalSdk(
   '@aws-sdk/client-cloudwatch',
-  (): Promise<Sdk> => import('@aws-sdk/client-cloudwatch'),
+  (): Promise<Sdk> => sdkPackage<Sdk>('@aws-sdk/client-cloudwatch'),
 );
 const loader: ClientLoader<CloudWatchClient> = {
   id: name,

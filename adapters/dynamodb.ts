@@ -13,6 +13,7 @@ import {
   type ResourceInfo,
   requiredTagList,
   scopeOf,
+  sdkPackage,
   stringMember,
   type TagRules,
   toTagList,
@@ -22,7 +23,9 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'dynamodb';
 
-const sdk = optionalSdk('@aws-sdk/client-dynamodb', () => import('@aws-sdk/client-dynamodb'));
+const sdk = optionalSdk('@aws-sdk/client-dynamodb', () =>
+  sdkPackage<typeof import('@aws-sdk/client-dynamodb')>('@aws-sdk/client-dynamodb'),
+);
 const loader: ClientLoader<DynamoDBClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).DynamoDBClient(config),

@@ -20,6 +20,7 @@ import {
   pages,
   regionOf,
   scopeOf,
+  sdkPackage,
   stringMember,
   type TagRules,
   type Tags,
@@ -75,7 +76,7 @@ const LISTED: Readonly<Record<string, Listing>> = {
   'ec2:vpc': { operation: 'DescribeVpcs', member: 'Vpcs', id: 'VpcId' },
 };
 
-const sdk = once(() => import('@aws-sdk/client-ec2'));
+const sdk = once(() => sdkPackage<typeof import('@aws-sdk/client-ec2')>('@aws-sdk/client-ec2'));
 // The inventory's Describe operations, as SDK command classes, all paged by NextToken.
 type Command = new (input: Record<string, unknown>) => Parameters<EC2Client['send']>[0];
 const loader: ClientLoader<EC2Client> = {

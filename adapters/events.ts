@@ -15,6 +15,7 @@ import {
   type ResourceInfo,
   rejectTypeCase,
   requiredTagList,
+  sdkPackage,
   stringMember,
   toTagList,
   UnsupportedResourceError,
@@ -23,7 +24,9 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'events';
 
-const sdk = optionalSdk('@aws-sdk/client-eventbridge', () => import('@aws-sdk/client-eventbridge'));
+const sdk = optionalSdk('@aws-sdk/client-eventbridge', () =>
+  sdkPackage<typeof import('@aws-sdk/client-eventbridge')>('@aws-sdk/client-eventbridge'),
+);
 const loader: ClientLoader<EventBridgeClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).EventBridgeClient(config),

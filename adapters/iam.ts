@@ -1,5 +1,6 @@
 import type { IAMClient } from '@aws-sdk/client-iam';
 import {
+  type Adapter,
   type AdapterContext,
   type AdapterFactory,
   type CallOptions,
@@ -20,6 +21,7 @@ import {
   rejectTypeCase,
   requiredTagList,
   scopeOf,
+  sdkPackage,
   stringMember,
   type TagPair,
   type TagRules,
@@ -27,12 +29,14 @@ import {
   toTagList,
   UnsupportedResourceError,
 } from '../src/core/kit.js';
+import { RecentReads } from './iam-reads.js';
+import { type IamType, TYPES } from './iam-types.js';
 
 /** The ARN service field this adapter serves. */
 export const name = 'iam';
 
 type Sdk = typeof import('@aws-sdk/client-iam');
-const sdk = once((): Promise<Sdk> => import('@aws-sdk/client-iam'));
+const sdk = once((): Promise<Sdk> => sdkPackage<Sdk>('@aws-sdk/client-iam'));
 const loader: ClientLoader<IAMClient> = {
   id: name,
   create: async (config) => new (await sdk()).IAMClient(config),
@@ -75,103 +79,6 @@ interface ListOutput {
 // The operations of one IAM resource type, as SDK command classes, all with the same shapes.
 type Command = new (input: Record<string, unknown>) => Parameters<IAMClient['send']>[0];
 
-/** What a Get operation answers about one entity: its path, name and tags. */
-interface Entity {
-  path: unknown;
-  name: unknown;
-  tags: unknown;
-}
-
-/** One taggable IAM resource type: its operations and how its identifier comes from the ARN. */
-interface IamType {
-  /** Operations by their name in IAM's API (and in its IAM actions): `TagUser`. */
-  tag: string;
-  untag: string;
-  /** The List*Tags operation of the types IAM names by ARN. */
-  list?: string;
-  /**
-   * For the types IAM names by name: the Get operation, which answers path, name and tags at once (so that an
-   * ARN whose path is not the entity's never acts on it), the answer's field, and how to read it.
-   */
-  get?: { operation: string; field: string; read: (entity: Record<string, unknown>) => Entity };
-  /** The request field that names the resource. */
-  field: string;
-  /** AWS treats keys of users and roles case-insensitively (docs/aws-facts.md, IAM). */
-  caseInsensitive?: boolean;
-}
-
-// Users, roles and instance profiles answer `{ Path, <Name field>, Tags }`.
-const plain = (name: string) => (e: Record<string, unknown>) => ({
-  path: e.Path,
-  name: e[name],
-  tags: e.Tags,
-});
-
-/** The eight taggable IAM resource types, by the ARN's resource type. Groups cannot be tagged. */
-const TYPES: Readonly<Record<string, IamType>> = {
-  user: {
-    tag: 'TagUser',
-    untag: 'UntagUser',
-    get: { operation: 'GetUser', field: 'User', read: plain('UserName') },
-    field: 'UserName',
-    caseInsensitive: true,
-  },
-  role: {
-    tag: 'TagRole',
-    untag: 'UntagRole',
-    get: { operation: 'GetRole', field: 'Role', read: plain('RoleName') },
-    field: 'RoleName',
-    caseInsensitive: true,
-  },
-  'instance-profile': {
-    tag: 'TagInstanceProfile',
-    untag: 'UntagInstanceProfile',
-    get: {
-      operation: 'GetInstanceProfile',
-      field: 'InstanceProfile',
-      read: plain('InstanceProfileName'),
-    },
-    field: 'InstanceProfileName',
-  },
-  'server-certificate': {
-    tag: 'TagServerCertificate',
-    untag: 'UntagServerCertificate',
-    get: {
-      operation: 'GetServerCertificate',
-      field: 'ServerCertificate',
-      read: (e) => {
-        const meta = (e.ServerCertificateMetadata ?? {}) as Record<string, unknown>;
-        return { path: meta.Path, name: meta.ServerCertificateName, tags: e.Tags };
-      },
-    },
-    field: 'ServerCertificateName',
-  },
-  policy: {
-    tag: 'TagPolicy',
-    untag: 'UntagPolicy',
-    list: 'ListPolicyTags',
-    field: 'PolicyArn',
-  },
-  'oidc-provider': {
-    tag: 'TagOpenIDConnectProvider',
-    untag: 'UntagOpenIDConnectProvider',
-    list: 'ListOpenIDConnectProviderTags',
-    field: 'OpenIDConnectProviderArn',
-  },
-  'saml-provider': {
-    tag: 'TagSAMLProvider',
-    untag: 'UntagSAMLProvider',
-    list: 'ListSAMLProviderTags',
-    field: 'SAMLProviderArn',
-  },
-  mfa: {
-    tag: 'TagMFADevice',
-    untag: 'UntagMFADevice',
-    list: 'ListMFADeviceTags',
-    field: 'SerialNumber',
-  },
-};
-
 const CASE_INSENSITIVE_RULES: TagRules = { ...DEFAULT_RULES, caseInsensitiveKeys: true };
 
 /** The IAM types the inventory lists, each with its List operation and the answer's list member. */
@@ -197,7 +104,9 @@ const ENTITY_NAME = /^[\w+=,.@-]+$/;
  * updates `Department`), and `untag(['Project'])` removes a stored `project`. The other types are named by
  * their ARN, which IAM matches whole: one call per write.
  */
-const iam: AdapterFactory = () => ({
+const iam: AdapterFactory = () => adapter(new RecentReads());
+
+const adapter = (reads: RecentReads): Adapter => ({
   name,
   describe(arn) {
     const type = typeOf(arn);
@@ -219,10 +128,10 @@ const iam: AdapterFactory = () => ({
       list: [read, sts],
     };
   },
-  list: (ctx, arn, options) => listTags(ctx, arn, options),
-  tag: (ctx, arn, tags, options) => change(ctx, arn, tags, [], options),
-  untag: (ctx, arn, keys, options) => change(ctx, arn, {}, keys, options),
-  change,
+  list: (ctx, arn, options) => listTags(ctx, arn, options, reads),
+  tag: (ctx, arn, tags, options) => change(ctx, arn, tags, [], options, reads),
+  untag: (ctx, arn, keys, options) => change(ctx, arn, {}, keys, options, reads),
+  change: (ctx, arn, set, remove, options) => change(ctx, arn, set, remove, options, reads),
   inventory: { types: Object.keys(LISTED), global: true, enumerate },
 });
 
@@ -262,19 +171,24 @@ function nextMarker(out: ListOutput, operation: string): string | undefined {
   return out.Marker;
 }
 
-/** Sets `set` and removes `remove`; on types named by name, after reading the entity (see `iam`). */
+/**
+ * Sets `set` and removes `remove`; on types named by name, after reading the entity (see `iam`), or, for the
+ * write of a plan, with the read the plan was made from when it is recent (see `RecentReads`).
+ */
 async function change(
   ctx: AdapterContext,
   arn: ParsedArn,
   set: Tags,
   remove: string[],
   options: CallOptions,
+  reads: RecentReads,
 ): Promise<'changed' | 'unchanged'> {
   const type = typeOf(arn);
   let tags = toTagList(set);
   let keys = remove;
   if (type.get) {
-    const current = await readEntity(ctx, arn, type, options);
+    const planned = options.planned ? reads.take(arn.arn) : undefined;
+    const current = planned ?? (await readEntity(ctx, arn, type, options));
     // Where keys ignore case, `Team` and `team` are one key: act on the spelling the entity has stored.
     const fold = (key: string) => (type.caseInsensitive ? key.toLowerCase() : key);
     const stored = new Map(Object.keys(current).map((key) => [fold(key), key]));
@@ -284,8 +198,13 @@ async function change(
     keys = [...new Set(remove.flatMap((key) => stored.get(fold(key)) ?? []))];
   }
   if (tags.length === 0 && keys.length === 0) return 'unchanged';
-  if (tags.length > 0) await send(ctx, arn, options, type.tag, { Tags: tags });
-  if (keys.length > 0) await send(ctx, arn, options, type.untag, { TagKeys: keys });
+  reads.writing(arn.arn);
+  try {
+    if (tags.length > 0) await send(ctx, arn, options, type.tag, { Tags: tags });
+    if (keys.length > 0) await send(ctx, arn, options, type.untag, { TagKeys: keys });
+  } finally {
+    reads.writing(arn.arn);
+  }
   return 'changed';
 }
 
@@ -356,9 +275,19 @@ async function send(
 }
 
 /** Every tag: from the entity (types named by name), or List*Tags to the last page (types named by ARN). */
-async function listTags(ctx: AdapterContext, arn: ParsedArn, options: CallOptions): Promise<Tags> {
+async function listTags(
+  ctx: AdapterContext,
+  arn: ParsedArn,
+  options: CallOptions,
+  reads: RecentReads,
+): Promise<Tags> {
   const type = typeOf(arn);
-  if (type.get) return readEntity(ctx, arn, type, options);
+  if (type.get) {
+    const started = reads.begin();
+    const tags = await readEntity(ctx, arn, type, options);
+    reads.keep(arn.arn, tags, started);
+    return tags;
+  }
   const operation = type.list as string;
   const pairs: TagPair[] = [];
   let Marker: string | undefined;

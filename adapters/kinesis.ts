@@ -18,6 +18,7 @@ import {
   type ResourceInfo,
   rejectTypeCase,
   scopeOf,
+  sdkPackage,
   stringMember,
   type Tags,
   UnsupportedResourceError,
@@ -36,9 +37,11 @@ export const MAX_KEYS_PER_CALL = 10;
 /** Tags asked for per ListTagsForStream page (the API's Limit, 1 to 50). */
 const PAGE_SIZE = 50;
 
-const sdk = optionalSdk('@aws-sdk/client-kinesis', () => import('@aws-sdk/client-kinesis'));
+const sdk = optionalSdk('@aws-sdk/client-kinesis', () =>
+  sdkPackage<typeof import('@aws-sdk/client-kinesis')>('@aws-sdk/client-kinesis'),
+);
 // The SDK's HTTP/1.1 handler, the one every other client uses (a dependency of unitag's and of each SDK client).
-const http1 = once(() => import('@smithy/node-http-handler'));
+const http1 = once(() => sdkPackage<typeof import('@smithy/node-http-handler')>('@smithy/node-http-handler'));
 const loader: ClientLoader<KinesisClient> = {
   id: name,
   async create(config) {

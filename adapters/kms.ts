@@ -17,6 +17,7 @@ import {
   pages,
   type ResourceInfo,
   scopeOf,
+  sdkPackage,
   stringMember,
   type Tags,
   UnsupportedResourceError,
@@ -26,7 +27,7 @@ import {
 export const name = 'kms';
 
 type Sdk = typeof import('@aws-sdk/client-kms');
-const sdk = optionalSdk('@aws-sdk/client-kms', (): Promise<Sdk> => import('@aws-sdk/client-kms'));
+const sdk = optionalSdk('@aws-sdk/client-kms', (): Promise<Sdk> => sdkPackage<Sdk>('@aws-sdk/client-kms'));
 const loader: ClientLoader<KMSClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).KMSClient(config),

@@ -13,6 +13,7 @@ import {
   type ParsedArn,
   type ResourceInfo,
   rejectTypeCase,
+  sdkPackage,
   stringMember,
   type Tags,
   UnsupportedResourceError,
@@ -21,7 +22,9 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'logs';
 
-const sdk = optionalSdk('@aws-sdk/client-cloudwatch-logs', () => import('@aws-sdk/client-cloudwatch-logs'));
+const sdk = optionalSdk('@aws-sdk/client-cloudwatch-logs', () =>
+  sdkPackage<typeof import('@aws-sdk/client-cloudwatch-logs')>('@aws-sdk/client-cloudwatch-logs'),
+);
 const loader: ClientLoader<CloudWatchLogsClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).CloudWatchLogsClient(config),

@@ -15,6 +15,7 @@ import {
   rejectTypeCase,
   requiredTagList,
   scopeOf,
+  sdkPackage,
   toTagList,
   UnsupportedResourceError,
 } from '../src/core/kit.js';
@@ -25,7 +26,7 @@ export const name = 'organizations';
 type Sdk = typeof import('@aws-sdk/client-organizations');
 const sdk = optionalSdk(
   '@aws-sdk/client-organizations',
-  (): Promise<Sdk> => import('@aws-sdk/client-organizations'),
+  (): Promise<Sdk> => sdkPackage<Sdk>('@aws-sdk/client-organizations'),
 );
 const loader: ClientLoader<OrganizationsClient> = {
   id: name,

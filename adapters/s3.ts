@@ -19,6 +19,7 @@ import {
   pages,
   requiredTagList,
   scopeOf,
+  sdkPackage,
   stringMember,
   type TagRules,
   type Tags,
@@ -34,7 +35,7 @@ export const name = 's3';
 const BUCKET_RULES: TagRules = { ...DEFAULT_RULES, maxTags: 50 };
 const OBJECT_RULES: TagRules = { ...DEFAULT_RULES, maxTags: 10 };
 
-const sdk = once(() => import('@aws-sdk/client-s3'));
+const sdk = once(() => sdkPackage<typeof import('@aws-sdk/client-s3')>('@aws-sdk/client-s3'));
 const loader: ClientLoader<S3Client> = {
   id: name,
   create: async (config) =>

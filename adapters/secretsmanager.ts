@@ -14,6 +14,7 @@ import {
   type ResourceInfo,
   ResourceNotFoundError,
   scopeOf,
+  sdkPackage,
   stringMember,
   toTagList,
   UnsupportedResourceError,
@@ -22,7 +23,9 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'secretsmanager';
 
-const sdk = optionalSdk('@aws-sdk/client-secrets-manager', () => import('@aws-sdk/client-secrets-manager'));
+const sdk = optionalSdk('@aws-sdk/client-secrets-manager', () =>
+  sdkPackage<typeof import('@aws-sdk/client-secrets-manager')>('@aws-sdk/client-secrets-manager'),
+);
 // DescribeSecret is the tag read, but its answer describes the whole secret and gains members as Secrets Manager
 // grows, so no `reads` list of its members: `list` instead requires the answer to name the secret's own ARN.
 const loader: ClientLoader<SecretsManagerClient> = {

@@ -13,6 +13,7 @@ import {
   once,
   pages,
   requiredTagList,
+  sdkPackage,
   stringMember,
   toTagList,
   UnsupportedResourceError,
@@ -21,7 +22,7 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'sns';
 
-const sdk = once(() => import('@aws-sdk/client-sns'));
+const sdk = once(() => sdkPackage<typeof import('@aws-sdk/client-sns')>('@aws-sdk/client-sns'));
 const loader: ClientLoader<SNSClient> = {
   id: name,
   create: async (config) => new (await sdk()).SNSClient(config),

@@ -18,6 +18,7 @@ import {
   type ResourceInfo,
   regionOf,
   scopeOf,
+  sdkPackage,
   stringMember,
   UnsupportedResourceError,
   usesCustomEndpoint,
@@ -26,7 +27,7 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'sqs';
 
-const sdk = once(() => import('@aws-sdk/client-sqs'));
+const sdk = once(() => sdkPackage<typeof import('@aws-sdk/client-sqs')>('@aws-sdk/client-sqs'));
 const loader: ClientLoader<SQSClient> = {
   id: name,
   create: async (config) =>

@@ -13,6 +13,7 @@ import {
   rejectTypeCase,
   requiredTagList,
   scopeOf,
+  sdkPackage,
   stringMember,
   toTagList,
   UnsupportedResourceError,
@@ -21,7 +22,9 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'ssm';
 
-const sdk = optionalSdk('@aws-sdk/client-ssm', () => import('@aws-sdk/client-ssm'));
+const sdk = optionalSdk('@aws-sdk/client-ssm', () =>
+  sdkPackage<typeof import('@aws-sdk/client-ssm')>('@aws-sdk/client-ssm'),
+);
 const loader: ClientLoader<SSMClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).SSMClient(config),

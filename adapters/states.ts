@@ -14,6 +14,7 @@ import {
   type ParsedArn,
   type ResourceInfo,
   rejectTypeCase,
+  sdkPackage,
   stringMember,
   type Tags,
   UnsupportedResourceError,
@@ -22,7 +23,9 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'states';
 
-const sdk = optionalSdk('@aws-sdk/client-sfn', () => import('@aws-sdk/client-sfn'));
+const sdk = optionalSdk('@aws-sdk/client-sfn', () =>
+  sdkPackage<typeof import('@aws-sdk/client-sfn')>('@aws-sdk/client-sfn'),
+);
 const loader: ClientLoader<SFNClient> = {
   id: name,
   create: async (config) => new (await sdk.load()).SFNClient(config),

@@ -15,6 +15,7 @@ import {
   once,
   type ParsedArn,
   scopeOf,
+  sdkPackage,
   type Tags,
   UnsupportedResourceError,
 } from '../src/core/kit.js';
@@ -149,7 +150,11 @@ export const SUPPORTED_SERVICES: ReadonlySet<string> = new Set([
   'xray',
 ]);
 
-const sdk = once(() => import('@aws-sdk/client-resource-groups-tagging-api'));
+const sdk = once(() =>
+  sdkPackage<typeof import('@aws-sdk/client-resource-groups-tagging-api')>(
+    '@aws-sdk/client-resource-groups-tagging-api',
+  ),
+);
 const loader: ClientLoader<ResourceGroupsTaggingAPIClient> = {
   id: name,
   create: async (config) => new (await sdk()).ResourceGroupsTaggingAPIClient(config),

@@ -1,5 +1,6 @@
-// `npm run bench:accounts [-- --quick] [--accounts N] [--grouped]`: `unitag apply --accounts` across many accounts
-// against the rated fake AWS (bench/rated-aws.ts, AWS's default rates, buckets per account, region and family).
+// `npm run bench:accounts [-- --quick] [--accounts N] [--grouped] [--across-only]`: `unitag apply --accounts`
+// across many accounts against the rated fake AWS (bench/rated-aws.ts, AWS's default rates, buckets per
+// account, region and family).
 //   (a) the built CLI on one job over N accounts (default 10) of PER_ACCOUNT mixed resources each, with an accounts
 //       file (the caller's account without a role, the others with `role: bench-role`): wall time, failed lines
 //       (the report's totals), peak RSS, calls and throttles by family, STS calls;
@@ -10,7 +11,8 @@
 //   (d) peak RSS of (a)'s run at N accounts and at MEMORY_ACCOUNTS (50) accounts of fewer resources each.
 // The fake runs in this process (bench/scale.ts and bench/trust.ts run it in-process too); the CLI is a child
 // process, run from a copy of dist/ taken at the start (a rebuild meanwhile changes nothing). It prints figures;
-// it asserts nothing. --grouped writes the job account after account instead of interleaving the accounts.
+// it asserts nothing. --grouped writes the job account after account instead of interleaving the accounts;
+// --across-only stops after (b). BENCH_CLI_PROF=DIR runs the CLI with --cpu-prof into DIR.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -28,6 +30,8 @@ import { ACCOUNT, type OperationCount, startRatedAws } from './rated-aws.js';
 
 const QUICK = process.argv.includes('--quick');
 const GROUPED = process.argv.includes('--grouped');
+/** Only (a) and (b): the run across accounts against its bound. */
+const ACROSS_ONLY = process.argv.includes('--across-only');
 const ACCOUNTS = Number(argValue('--accounts') ?? 10);
 /** Resources per account in (a) and (c); --quick takes a tenth. */
 const PER_ACCOUNT = QUICK ? 100 : 1000;
@@ -60,6 +64,7 @@ try {
   const accounts = accountIds(ACCOUNTS);
   const a = await runAcross('(a)', accounts, PER_ACCOUNT);
   const bounds = printBounds(a, accounts);
+  if (ACROSS_ONLY) process.exit(0);
   const c = await runEachAlone(accounts, PER_ACCOUNT);
   const d = await runAcross('(d)', accountIds(MEMORY_ACCOUNTS), MEMORY_PER_ACCOUNT);
   printSummary(a, bounds, c, d);
@@ -250,7 +255,15 @@ function spawnTimed(cli: string[], key: string, base: string): Promise<{ ms: num
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
   // Peak RSS in KB, then user and system CPU seconds.
-  const command = ['-f', '%M %U %S', '-o', `${base}.rss`, process.execPath, ...cli];
+  const command = [
+    '-f',
+    '%M %U %S',
+    '-o',
+    `${base}.rss`,
+    process.execPath,
+    ...(process.env.BENCH_CLI_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CLI_PROF] : []),
+    ...cli,
+  ];
   const start = performance.now();
   const child = spawn('/usr/bin/time', command, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];

@@ -24,6 +24,7 @@ import {
   port as settledPort,
 } from './localstack/options.js';
 import { claim, launch, leftOver, release } from './localstack/owner.js';
+import { probeServices } from './localstack/probe.js';
 import {
   alive,
   endRuntime,
@@ -170,6 +171,7 @@ async function useRunning(endpoint: string, options: Settled): Promise<RunningLo
     );
   }
   await waitForServices(endpoint, options.services, options.startTimeout, undefined);
+  await probeServices(endpoint, options.services, options.startTimeout, undefined);
   options.log(
     `using the LocalStack ${version} already at ${endpoint} (not started here; stop() leaves it running), ` +
       `with ${options.services.join(', ')} up`,
@@ -279,6 +281,7 @@ async function ready(runtime: Runtime, options: Settled): Promise<RunningLocalSt
   const watched = { ...runtime, alive: () => isLocalStack(runtime.pid) };
   try {
     await waitForServices(runtime.endpoint, options.services, options.startTimeout, watched);
+    await probeServices(runtime.endpoint, options.services, options.startTimeout, watched);
   } catch (error) {
     await end(runtime, true);
     throw error;

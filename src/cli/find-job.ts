@@ -32,14 +32,13 @@ export function jobLineOf(opts: {
     throw new UsageError(`--action "${action}": one of ${ACTIONS.join(', ')}`);
   }
   const key = opts.key ?? '';
-  if (key === '' && action !== 'copy-from')
-    throw new UsageError(`--output job --action ${action} needs --key`);
+  if (key === '' && action !== 'copy-from') throw new UsageError(`--action ${action} needs --key`);
   if (action === 'remove' && opts.value !== undefined) {
     throw new UsageError('--action remove takes no --value: it removes the key, whatever its value');
   }
   if (action !== 'remove' && opts.value === undefined) {
     const what = { rename: 'the new key', 'copy-from': 'the ARN to copy from' }[action] ?? 'the value';
-    throw new UsageError(`--output job --action ${action} needs --value (${what})`);
+    throw new UsageError(`--action ${action} needs --value (${what})`);
   }
   return { action, key, value: opts.value ?? '' };
 }

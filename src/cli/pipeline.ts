@@ -45,6 +45,8 @@ export interface PipelineOptions {
   onBadLine: (line: number, message: string) => void;
   /** Called per window, in file order; the pipeline waits for it (output back-pressure). */
   onWindow: (out: WindowOut) => Promise<void>;
+  /** Called once per resource a window's plan has read (or failed to read). */
+  onRead?: (() => void) | undefined;
   /** Called once per finished write (its `window` set). */
   onResult?: ((result: WriteResult) => void) | undefined;
   /** Called when a window may name a resource an earlier window did (it then waits for them). */
@@ -151,7 +153,9 @@ function runWindow(
   const { tagger, signal, planOnly } = options;
   const { changes, waiting } = planOnly ? { changes: undone, waiting: [] } : split(undone, state.failed);
   const current = planOnly ? carriedFor(changes, state.carried) : undefined;
-  const planning = changes.length > 0 ? tagger.plan(changes, { signal, current }) : Promise.resolve(empty());
+  const onRead = options.onRead;
+  const planning =
+    changes.length > 0 ? tagger.plan(changes, { signal, current, onRead }) : Promise.resolve(empty());
   return planning.then(
     async (plan) => {
       if (planOnly) {

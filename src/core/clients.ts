@@ -20,6 +20,7 @@ import { AccountMismatchError } from './errors.js';
 import { familyOf } from './rates.js';
 import type { RoleOptions } from './roles.js';
 import type { Scheduler } from './scheduler.js';
+import { sdkPackage } from './sdk-package.js';
 import type { ClientLoader, ClientScope, Document } from './types.js';
 
 /** Static credentials, or a provider function as the SDK accepts them. */
@@ -140,7 +141,7 @@ interface Middleware {
   };
 }
 
-const sts = once(() => import('@aws-sdk/client-sts'));
+const sts = once(() => sdkPackage<typeof import('@aws-sdk/client-sts')>('@aws-sdk/client-sts'));
 const stsLoader: ClientLoader<STSClient> = {
   id: 'sts',
   create: async (config) => new (await sts()).STSClient(config),

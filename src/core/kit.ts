@@ -19,6 +19,7 @@ export { awsErrorName, awsFailure, isThrottling, malformed } from './aws-errors.
 export { usesCustomEndpoint } from './clients.js';
 export { chunk, groupBy, once } from './collections.js';
 export { InvalidArnError, ResourceNotFoundError, UnsupportedResourceError } from './errors.js';
+export { sdkPackage } from './sdk-package.js';
 export {
   copyTags,
   fromTagList,

@@ -7,6 +7,7 @@ import { type Account, roleArn } from './accounts.js';
 import { toUnitagError } from './aws-errors.js';
 import { once } from './collections.js';
 import { createError } from './errors.js';
+import { sdkPackage } from './sdk-package.js';
 
 /** How roles are assumed in the accounts of a run. */
 export interface RoleOptions {
@@ -33,7 +34,7 @@ export interface SessionCredentials {
 /** A credentials provider: the SDK calls it before each request, and it answers from its cache until renewal. */
 export type CredentialsProvider = () => Promise<SessionCredentials>;
 
-const sts = once(() => import('@aws-sdk/client-sts'));
+const sts = once(() => sdkPackage<typeof import('@aws-sdk/client-sts')>('@aws-sdk/client-sts'));
 
 /** The session name used when none is given: `unitag-20261207T091500Z`, the tagger's start. */
 export function defaultSessionName(now = new Date()): string {
@@ -127,6 +128,8 @@ function renewing(fetch: CredentialsProvider, now: () => number): CredentialsPro
 
 /** A provider of a profile's credentials (the SDK's chain for that profile: its keys, its role, its SSO). */
 export async function profileCredentials(profile: string): Promise<CredentialsProvider> {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  const { defaultProvider } = await sdkPackage<typeof import('@aws-sdk/credential-provider-node')>(
+    '@aws-sdk/credential-provider-node',
+  );
   return defaultProvider({ profile }) as CredentialsProvider;
 }

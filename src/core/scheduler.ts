@@ -1,6 +1,7 @@
 // Every request of one tagger passes through here: a token bucket per account, region and family of calls (as
-// AWS meters them), at AWS's default rates, that halves its rate when AWS answers "throttled" and wins it back
-// slowly (additive increase, multiplicative decrease), shared by every concurrent request of the tagger.
+// AWS meters them), paced a little under AWS's default rates, that stops bursting when AWS answers "throttled",
+// halves its rate while throttles keep coming and wins it back (additive increase, multiplicative decrease),
+// shared by every concurrent request of the tagger.
 import { ConfigurationError } from './errors.js';
 import { FAMILIES, type RateLimit } from './rates.js';
 
@@ -15,6 +16,17 @@ export type MaxRates = Readonly<Record<string, number>> | false;
 const FLOOR = 1 / 64;
 /** A success wins back this share of the ceiling a second (a halved rate recovers in 10 s of steady success). */
 const RECOVERY_PER_SECOND = 0.05;
+/**
+ * Requests are paced at this share of the limit: at exactly the limit, answers that arrive a few milliseconds
+ * early (the network's and the machine's jitter) find AWS's bucket empty and are throttled.
+ */
+export const PACE = 0.97;
+/**
+ * Throttles less than a second apart are one episode. An episode that starts within this many ms of the last one
+ * halves the rate; an isolated one only stops the burst: paced under the limit, it came from an answer's jitter,
+ * not from a rate too high (another client sharing the account's quota throttles again within seconds).
+ */
+const STORM_MS = 5000;
 
 /** The rate limits of one tagger. */
 export class Scheduler {
@@ -70,23 +82,33 @@ function limitsOf(overrides: Readonly<Record<string, number>>): Map<string, Rate
 
 /**
  * One token bucket. A request takes a token, waiting its turn when there is none (waiters are served in order:
- * the deficit is a queue). `throttled` halves the rate (once per second at most, however many requests it
- * answers at once) and empties the burst; each success adds back a little of the rate, up to the ceiling.
+ * the deficit is a queue). Its ceiling is PACE of the limit, its capacity PACE of the burst less one. `throttled`
+ * empties the burst and, while throttles keep coming, halves the rate (once per second at most, however many
+ * requests it answers at once); each success adds back a little of the rate, up to the ceiling.
  */
 export class Bucket {
   /** The rate now, after adapting. */
   rate: number;
+  /** The most it paces at: PACE of the limit. */
+  readonly ceiling: number;
+  /** The most requests it lets through at once: PACE of the burst, less one. */
+  readonly capacity: number;
   #tokens: number;
   #refilled: number;
-  #cut = Number.NEGATIVE_INFINITY;
+  /** When the last episode of throttles began. */
+  #episode = Number.NEGATIVE_INFINITY;
   #grown: number;
 
   constructor(
     readonly limit: RateLimit,
     readonly now: () => number,
   ) {
-    this.rate = limit.rate;
-    this.#tokens = limit.burst;
+    this.ceiling = limit.rate * PACE;
+    this.rate = this.ceiling;
+    // A token of AWS's burst is left unused: after the burst both buckets would be empty, and the first answer
+    // that arrives a little early would be throttled.
+    this.capacity = Math.max(1, Math.round(limit.burst * PACE) - 1);
+    this.#tokens = this.capacity;
     this.#refilled = now();
     this.#grown = this.#refilled;
   }
@@ -118,33 +140,35 @@ export class Bucket {
     });
   }
 
-  /** AWS answered "throttled": halve the rate and stop bursting. */
+  /** AWS answered "throttled": stop bursting, and halve the rate while throttles keep coming (see STORM_MS). */
   throttled(): void {
     const now = this.now();
     this.#refill();
     this.#tokens = Math.min(this.#tokens, 0);
-    if (now - this.#cut < 1000) return;
-    this.#cut = now;
-    this.rate = Math.max(this.limit.rate * FLOOR, this.rate / 2);
+    if (now - this.#episode < 1000) return;
+    const storm = now - this.#episode < STORM_MS;
+    this.#episode = now;
+    if (!storm) return;
+    this.rate = Math.max(this.ceiling * FLOOR, this.rate / 2);
     this.#grown = now;
   }
 
   /** A request went through: win back a little of the rate. */
   succeeded(): void {
     const now = this.now();
-    if (this.rate >= this.limit.rate) {
+    if (this.rate >= this.ceiling) {
       this.#grown = now;
       return;
     }
     this.#refill();
     const seconds = (now - this.#grown) / 1000;
-    this.rate = Math.min(this.limit.rate, this.rate + this.limit.rate * RECOVERY_PER_SECOND * seconds);
+    this.rate = Math.min(this.ceiling, this.rate + this.ceiling * RECOVERY_PER_SECOND * seconds);
     this.#grown = now;
   }
 
   #refill(): void {
     const now = this.now();
-    this.#tokens = Math.min(this.limit.burst, this.#tokens + ((now - this.#refilled) / 1000) * this.rate);
+    this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#refilled) / 1000) * this.rate);
     this.#refilled = now;
   }
 }

@@ -17,6 +17,12 @@ export interface CallOptions {
    * unknown to it) instead of reading them as untagged, so that a bulk read reads them through their own adapter.
    */
   onlyAnswered?: boolean | undefined;
+  /**
+   * A write only: it carries out a plan this tagger made from the resource's tags it read. An adapter that reads
+   * before it writes may then act on that read when it is recent instead of reading again (IAM users and roles:
+   * see docs/aws-facts.md, IAM).
+   */
+  planned?: boolean | undefined;
 }
 
 /** The rules a resource's tags must follow; checked before any AWS call. */

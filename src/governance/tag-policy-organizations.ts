@@ -16,6 +16,7 @@ import {
   type UnitagError,
 } from '../core/errors.js';
 import { optionalSdk } from '../core/kit.js';
+import { sdkPackage as loadSdk } from '../core/sdk-package.js';
 import type { CallOptions, ClientLoader, OptionalPackage } from '../core/types.js';
 import { parseTagPolicy, type TagPolicy } from './tag-policy.js';
 
@@ -30,7 +31,7 @@ const PACKAGE = '@aws-sdk/client-organizations';
 
 type Sdk = typeof import('@aws-sdk/client-organizations');
 
-const sdkPackage = optionalSdk(PACKAGE, (): Promise<Sdk> => import('@aws-sdk/client-organizations'));
+const sdkPackage = optionalSdk(PACKAGE, (): Promise<Sdk> => loadSdk<Sdk>('@aws-sdk/client-organizations'));
 
 /**
  * The SDK client package, loaded on first use (tests make `installed` say no, to play a machine without it). Typed

@@ -40,6 +40,7 @@ export const PLAN_OPTIONS = {
   resume: reportOption,
   current: currentTags,
   onConflict: conflictChoice,
+  onRead: optional.callback,
 };
 
 /** The options of `find`. */

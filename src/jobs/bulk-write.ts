@@ -16,6 +16,8 @@ export interface WriteJob {
   target: Target;
   request: WriteRequest;
   versionId?: string | undefined;
+  /** The write carries out a plan this tagger made (see CallOptions `planned`). */
+  planned?: boolean | undefined;
   /** Fields its report line carries whatever happens (a plan's `before` and `after`). */
   detail?: { before?: Tags | undefined; after?: Tags | undefined } | undefined;
 }
@@ -128,13 +130,13 @@ class Writes {
 
   /** One job through its own adapter, again after a backoff while it fails in passing. */
   async own(item: Indexed<WriteJob>, attempt = 0): Promise<void> {
-    const { target, request, versionId } = item.job;
+    const { target, request, versionId, planned } = item.job;
     // The line is finished inside the job's place, so that a stop it causes (through onProgress) is seen by
     // the next job; only a wait for a retry happens outside it.
     const again = await this.#limitOf(target)(async () => {
       if (attempt === 0 && this.#stopped) return void this.#skip([item]);
       const out = await this.engine
-        .write(target, request, { versionId })
+        .write(target, request, { versionId, planned: planned && attempt === 0 })
         .catch((error: UnitagError) => error);
       const wait = isUnitagError(out) ? this.#retry.delay(item, out, attempt) : undefined;
       if (wait === undefined) return void this.settle(item, this.#retry.final(item, out));

@@ -237,6 +237,8 @@ function withoutBom(text: string): string {
 }
 
 const ACTIONS = ['set', 'set-if-absent', 'remove', 'rename', 'copy-from'];
+/** The ARN columns of the console's and AWS Config's exports (any case). */
+const LIST_COLUMNS = ['arn', 'identifier', 'resource_arn', 'resourcearn'];
 
 /**
  * CSV jobs: a header with `arn` and `key`, and optionally `action` (default `set`), `value`, `version_id`; one
@@ -254,9 +256,14 @@ function parseCsvJob(text: string, check: CheckChange | undefined): Job {
     return { changes: [], errors: [{ line: header.line, message: header.error }] };
   const columns = header?.cells.map((c) => c.text.trim().toLowerCase()) ?? [];
   if (!header || !columns.includes('arn') || !columns.includes('key')) {
+    // A console export lists resources, in a column of its own name, and no change.
+    const listed = header?.cells.find((c) => LIST_COLUMNS.includes(c.text.trim().toLowerCase()))?.text.trim();
+    const hint = listed
+      ? `; this looks like a list of resources (column "${listed}"): the CLI reads one as a job with --arn-column ${JSON.stringify(listed)} and the change to make with --action, --key and --value`
+      : '';
     return {
       changes: [],
-      errors: [{ line: header?.line ?? 1, message: 'the header must name the columns arn and key' }],
+      errors: [{ line: header?.line ?? 1, message: `the header must name the columns arn and key${hint}` }],
     };
   }
   const unknown = columns.filter((c) => !['arn', 'action', 'key', 'value', 'version_id'].includes(c));

@@ -8,6 +8,7 @@ import { awsErrorName, malformed, toUnitagError } from '../core/aws-errors.js';
 import { ClientCache, type ClientOptions } from '../core/clients.js';
 import { ClientMissingError } from '../core/errors.js';
 import { type CommandSender, type ListCall, listEntries, listMember, stringMember } from '../core/kit.js';
+import { sdkPackage } from '../core/sdk-package.js';
 import { fromTagList, type TagPair } from '../core/shapes.js';
 import type { ClientLoader, Tags } from '../core/types.js';
 
@@ -102,9 +103,10 @@ interface Reader {
 
 async function loadSdk(): Promise<Sdk> {
   try {
-    return await import('@aws-sdk/client-organizations');
+    return await sdkPackage<Sdk>('@aws-sdk/client-organizations');
   } catch (error) {
-    if ((error as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'MODULE_NOT_FOUND' && code !== 'ERR_MODULE_NOT_FOUND') throw error;
     throw new ClientMissingError(
       `${PACKAGE} is not installed: unitag reads AWS Organizations with it. \`npm install ${PACKAGE}\` beside unitag.`,
       { service: 'organizations', packageName: PACKAGE },

@@ -8,6 +8,7 @@ import type { Tags, Target } from '../core/types.js';
 import type { BulkSettings } from './bulk.js';
 import { listMany } from './bulk-read.js';
 import { type Change, sourceArn } from './plan-change.js';
+import type { ReadResult } from './report.js';
 
 /** What a plan read: tags or an error, per ARN (and version: see `entryKey`). */
 export type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError | undefined }>;
@@ -55,7 +56,13 @@ export async function readCurrent(
   changes: Change[],
   targets: Map<string, Target | UnitagError>,
   settings: BulkSettings,
-  { signal }: { signal?: AbortSignal | undefined },
+  {
+    signal,
+    onRead,
+  }: {
+    signal?: AbortSignal | undefined;
+    onRead?: ((read: { arn: string; outcome: ReadResult['outcome'] }) => void) | undefined;
+  },
 ): Promise<Current> {
   const current: Current = new Map();
   const plain = new Set(changes.filter((c) => !c.versionId).map((c) => c.arn));
@@ -66,7 +73,8 @@ export async function readCurrent(
       ? { result: { arn, outcome: 'failed' as const, error: target } }
       : { target };
   });
-  for (const r of (await listMany(engine, policy, inputs, settings, { signal })).results)
+  const onProgress = onRead && (({ result }: { result: ReadResult }) => onRead(result));
+  for (const r of (await listMany(engine, policy, inputs, settings, { signal, onProgress })).results)
     current.set(r.arn, r);
   const limit = pLimit(settings.concurrency);
   await Promise.all(
@@ -79,8 +87,10 @@ export async function readCurrent(
           if (target instanceof Error) return void current.set(id, { error: target });
           try {
             current.set(id, { tags: await engine.read(target, { versionId: c.versionId, signal }) });
+            onRead?.({ arn: c.arn, outcome: 'read' });
           } catch (error) {
             current.set(id, { error: error as UnitagError });
+            onRead?.({ arn: c.arn, outcome: 'failed' });
           }
         }),
       ),

@@ -83,6 +83,8 @@ export interface PlanOptions {
    * `keep` leaves both keys as they are. Counted in `totals.conflicts` whatever the choice.
    */
   onConflict?: OnConflict | undefined;
+  /** Called once per resource whose tags the plan has read (or failed to read), as each read ends. */
+  onRead?: ((read: { arn: string; outcome: 'read' | 'failed' | 'skipped' }) => void) | undefined;
 }
 
 // The target each entry was planned against, so that `apply` neither parses nor validates it again. Kept out of
@@ -249,7 +251,13 @@ export function apply(
       const known = planned.get(e);
       const target = known ?? engine.resolve(arn);
       const request = known ? { set: e.set, remove: e.remove } : validateWrite(target, e.set, e.remove);
-      return { target, request, versionId: e.versionId, detail: { before, after } };
+      return {
+        target,
+        request,
+        versionId: e.versionId,
+        planned: known !== undefined,
+        detail: { before, after },
+      };
     } catch (error) {
       return { result: { ...id, type, outcome: 'failed', before, error: engine.fail(error, { arn }) } };
     }

@@ -14,7 +14,17 @@ import {
 } from 'node:fs';
 import { resolve } from 'node:path';
 import { type JobIdentity, type LineJson, lineToJson, type Totals, type WriteResult } from './report.js';
-import { doneKey, doneLines, type Earlier, type Intent, journalLines, lastLines } from './report-journal.js';
+import {
+  accountsMember,
+  countLine,
+  doneKey,
+  doneLines,
+  type Earlier,
+  type Intent,
+  isOutcome,
+  journalLines,
+  lastLines,
+} from './report-journal.js';
 import { replaceFile, temporaryBeside } from './report-write.js';
 
 /** Lines are written out when this many bytes wait, or when the last write is this old. */
@@ -39,6 +49,8 @@ export class ReportFile {
 
   /** The job the report belongs to, once known. */
   job: JobIdentity | undefined;
+  /** Set when the run stopped early: how many lines were being planned, of which nothing was written. */
+  interrupted: { planning: number; note: string } | undefined;
   /** The first write of the report that failed while the job ran. */
   failure: Error | undefined;
   /** Called once, when a write of the report fails while the job runs. */
@@ -249,6 +261,7 @@ export class ReportFile {
       calls: this.#callsWritten + this.#calls,
       durationMs,
       ...(this.job ? { job: this.job } : {}),
+      ...(this.interrupted ? { interrupted: this.interrupted } : {}),
     };
     this.#writeJson((out) => {
       copyLines(this.journal, this.#headerBytes, out);
@@ -295,7 +308,8 @@ export class ReportFile {
       }
       writeSync(fd, parts.join(''));
       const { job, ...rest } = tail;
-      return { totals, ...accountsMember(accounts), ...rest, ...(job ? { job } : {}) };
+      const stopped = this.interrupted ? { interrupted: this.interrupted } : {};
+      return { totals, ...accountsMember(accounts), ...rest, ...(job ? { job } : {}), ...stopped };
     });
     return totals;
   }
@@ -372,27 +386,4 @@ function endsWithNewline(path: string): boolean {
   } finally {
     closeSync(fd);
   }
-}
-
-/** An outcome a report counts. */
-function isOutcome(outcome: unknown): outcome is WriteResult['outcome'] {
-  return outcome === 'changed' || outcome === 'unchanged' || outcome === 'failed' || outcome === 'skipped';
-}
-
-/** Counts one line of `account` in `byAccount`. */
-function countLine(byAccount: Map<string, Totals>, account: string, outcome: WriteResult['outcome']): void {
-  let totals = byAccount.get(account);
-  if (!totals) {
-    totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
-    byAccount.set(account, totals);
-  }
-  totals[outcome]++;
-  totals.total++;
-}
-
-/** The report's `accounts` member (totals per account, accounts in order) when any line named its account. */
-function accountsMember(byAccount: Map<string, Totals>): { accounts?: Record<string, Totals> } {
-  if (byAccount.size === 0) return {};
-  const sorted = [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { accounts: Object.fromEntries(sorted) };
 }

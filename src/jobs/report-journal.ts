@@ -5,7 +5,15 @@ import { closeSync, existsSync, lstatSync, openSync, readFileSync, readSync } fr
 import { StringDecoder } from 'node:string_decoder';
 import { newTags } from '../core/shapes.js';
 import type { Tags } from '../core/types.js';
-import { isTags, type JobIdentity, type LineJson, lineKey, type ReportJson } from './report.js';
+import {
+  isTags,
+  type JobIdentity,
+  type LineJson,
+  lineKey,
+  type ReportJson,
+  type Totals,
+  type WriteResult,
+} from './report.js';
 
 /** What an earlier run of a report left: its job, its calls, and the resources it has done. */
 export interface Earlier {
@@ -219,4 +227,31 @@ function cyrb53(key: string, seed: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** An outcome a report counts. */
+export function isOutcome(outcome: unknown): outcome is WriteResult['outcome'] {
+  return outcome === 'changed' || outcome === 'unchanged' || outcome === 'failed' || outcome === 'skipped';
+}
+
+/** Counts one line of `account` in `byAccount`. */
+export function countLine(
+  byAccount: Map<string, Totals>,
+  account: string,
+  outcome: WriteResult['outcome'],
+): void {
+  let totals = byAccount.get(account);
+  if (!totals) {
+    totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
+    byAccount.set(account, totals);
+  }
+  totals[outcome]++;
+  totals.total++;
+}
+
+/** The report's `accounts` member (totals per account, accounts in order) when any line named its account. */
+export function accountsMember(byAccount: Map<string, Totals>): { accounts?: Record<string, Totals> } {
+  if (byAccount.size === 0) return {};
+  const sorted = [...byAccount].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { accounts: Object.fromEntries(sorted) };
 }

@@ -113,6 +113,45 @@ describe('a job of many windows', () => {
     for (const arn of arns) expect(fake.tagsOf(arn)?.cost).toBe('a');
   }, 600_000); // a minute here; several on a loaded machine, which the test waits out rather than times
 
+  it("on a terminal, the progress bar counts the plan's reads before the first write", async () => {
+    const arns = Array.from({ length: 50 }, (_, i) => volume('e', i));
+    fake.create(arns, { env: 'prod' });
+    const path = join(dir, 'e.csv');
+    writeFileSync(path, `arn,action,key,value\n${arns.map((a) => `${a},set,cost,e`).join('\n')}\n`);
+    // The write of the job's volumes is never answered: the bar stays on what the plan read.
+    const first = arns[0]?.slice(arns[0].lastIndexOf('/') + 1) as string;
+    fake.hold = { operations: new Set(['ec2:CreateTags']), text: first };
+    // `script` gives the CLI a terminal (its standard error), which the bar needs.
+    const command = [process.execPath, cli, '--max-rate', 'aws', 'apply', path]
+      .map((a) => `'${a}'`)
+      .join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: {
+        ...process.env,
+        AWS_ENDPOINT_URL: fake.endpoint,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'a',
+        AWS_SECRET_ACCESS_KEY: 'b',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let terminal = '';
+    child.stdout?.on('data', (chunk) => {
+      terminal += chunk;
+    });
+    try {
+      while (!/\b50 read/.test(terminal)) {
+        if (child.exitCode !== null) throw new Error(`the run ended first:\n${terminal}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(terminal).toMatch(/0\/~50 written \| 50 read \| failed 0/);
+    } finally {
+      if (child.exitCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+      fake.hold = undefined;
+    }
+  }, 120_000);
+
   it('Ctrl-C while the first window is planned: exit 130, nothing written, and standard error says so', async () => {
     // A small job: only its first window's plan matters here.
     const arns = Array.from({ length: 50 }, (_, i) => volume('c', i));
@@ -137,5 +176,12 @@ describe('a job of many windows', () => {
       /interrupted while \d+ line\(s\) were being planned: .*nothing of them was written/,
     );
     expect(arns.every((arn) => fake.tagsOf(arn)?.cost === undefined)).toBe(true);
+    // The report says the same: totals of 0 because the run stopped while planning, not because nothing was to do.
+    const written = JSON.parse(readFileSync(report, 'utf8'));
+    expect(written.totals).toMatchObject({ total: 0, changed: 0 });
+    expect(written.interrupted.planning).toBeGreaterThan(0);
+    expect(written.interrupted.note).toMatch(
+      /being planned: .*nothing of them was written; --resume does them/,
+    );
   }, 120_000);
 });

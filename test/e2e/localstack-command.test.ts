@@ -2,10 +2,15 @@
 // stop is run on a free port only), and startLocalStack's reuse: a LocalStack already on the port is used and said
 // with its version, or refused with reuse: false.
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { type AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isUnitagError } from '../../src/index.js';
+import { DEFAULT_SERVICES } from '../../src/localstack/options.js';
+import { probeServices } from '../../src/localstack/probe.js';
 import { startLocalStack } from '../../src/localstack.js';
 import { endpoint } from '../helpers.js';
 
@@ -78,5 +83,51 @@ describe('startLocalStack reuse', () => {
     );
     expect(isUnitagError(refused) && refused.code).toBe('LocalStackUnavailable');
     expect((refused as { reason?: string }).reason).toBe('port-in-use');
+  });
+});
+
+describe('a first call to each service before startLocalStack returns', () => {
+  it('every service unitag starts answers its cheap call on the LocalStack the tests run on', async () => {
+    const answers = await probeServices(endpoint(), DEFAULT_SERVICES, 60_000, undefined);
+    expect(answers.map((a) => a.service).sort()).toEqual([...DEFAULT_SERVICES].sort());
+    for (const answer of answers) expect(answer.status, answer.service).toBeLessThan(500);
+  });
+
+  it('a service the health check calls running but whose calls fail: start-failed, with its answer and the log lines that say why', async () => {
+    // A LocalStack whose health says dynamodb runs, and whose DynamoDB answers every call with a 500, as it does
+    // when the Java it needs failed to install (the log line is LocalStack's own).
+    const server = createHttpServer((request, response) => {
+      if (request.url === '/_localstack/health') {
+        response.end(JSON.stringify({ services: { dynamodb: 'running', sqs: 'running' }, version: '9.9.9' }));
+        return;
+      }
+      const dynamo = String(request.headers['x-amz-target'] ?? '').startsWith('DynamoDB');
+      response.statusCode = dynamo ? 500 : 200;
+      response.end(
+        dynamo ? '{"__type":"InternalFailure","message":"exception while calling dynamodb"}' : '<ok/>',
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const fake = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const logFile = join(mkdtempSync(join(tmpdir(), 'unitag-probe-')), 'localstack.log');
+    writeFileSync(
+      logFile,
+      'LocalStack version: 4.x\nReady.\n' +
+        'ERROR --- [functhread3] l.s.i.java : Installation of java 21 failed.\n' +
+        'Exception: Installation of dynamodb-local failed: JavaInstaller\n',
+    );
+    try {
+      const failure = await probeServices(fake, ['sqs', 'dynamodb'], 30_000, { logFile }).catch((e) => e);
+      expect(failure).toMatchObject({ code: 'LocalStackUnavailable', reason: 'start-failed' });
+      expect(failure.message).toContain('dynamodb (ListTables: HTTP 500');
+      expect(failure.message).toContain('Installation of java 21 failed');
+      expect(failure.message).not.toContain('sqs (');
+      // Through startLocalStack: the running one is not used.
+      const reused = await startLocalStack({ endpoint: fake, services: ['dynamodb'] }).catch((e) => e);
+      expect(reused).toMatchObject({ reason: 'start-failed' });
+      expect(reused.message).toContain('exception while calling dynamodb');
+    } finally {
+      server.close();
+    }
   });
 });

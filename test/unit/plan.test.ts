@@ -86,6 +86,30 @@ describe('plan', () => {
     expect(sns.commandCalls(TagResourceCommand)).toHaveLength(0);
   });
 
+  it('onRead is called once per resource read, as each read ends, failed reads included', async () => {
+    sns.on(ListTagsForResourceCommand, { ResourceArn: T1 }).resolves(list({ a: '1' }));
+    sns
+      .on(ListTagsForResourceCommand, { ResourceArn: T2 })
+      .rejects(Object.assign(new Error('denied'), { name: 'AuthorizationError' }));
+    const reads: { arn: string; outcome: string }[] = [];
+    const planned = await tagger().plan(
+      [
+        { arn: T1, set: { b: '2' } },
+        { arn: T2, set: { b: '2' } },
+        { arn: T1, remove: ['a'] },
+      ],
+      { onRead: ({ arn, outcome }) => reads.push({ arn, outcome }) },
+    );
+    expect(planned.totals).toMatchObject({ total: 2, change: 1, failed: 1 });
+    expect(reads.sort((x, y) => x.arn.localeCompare(y.arn))).toEqual([
+      { arn: T1, outcome: 'read' },
+      { arn: T2, outcome: 'failed' },
+    ]);
+    await expect(tagger().plan([], { onRead: 'x' as never })).rejects.toMatchObject({
+      code: 'ConfigurationError',
+    });
+  });
+
   it('a failed copy source fails the entry', async () => {
     sns.on(ListTagsForResourceCommand, { ResourceArn: T1 }).resolves(list({}));
     sns

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FAMILIES, familyOf } from '../../src/core/rates.js';
-import { Bucket, Scheduler } from '../../src/core/scheduler.js';
+import { Bucket, PACE, Scheduler } from '../../src/core/scheduler.js';
 import { createTagger } from '../../src/index.js';
 
 describe('Bucket', () => {
@@ -12,9 +12,9 @@ describe('Bucket', () => {
     vi.useRealTimers();
   });
 
-  it('lets the burst through at once, then one request per 1/rate seconds, in order', async () => {
+  it('lets the burst through at once, then one request per 1/rate seconds (PACE of the limit), in order', async () => {
     vi.useFakeTimers();
-    const bucket = new Bucket({ rate: 4, burst: 2 }, Date.now);
+    const bucket = new Bucket({ rate: 4 / PACE, burst: 3 }, Date.now); // 2 at once: 97% of 3, less one
     const started = Date.now();
     const times: number[] = [];
     const takes = Array.from({ length: 6 }, () => bucket.take().then(() => times.push(Date.now() - started)));
@@ -23,23 +23,40 @@ describe('Bucket', () => {
     expect(times).toEqual([0, 0, 250, 500, 750, 1000]);
   });
 
-  it('halves its rate on throttling (once a second at most), down to a floor, and wins it back slowly', () => {
+  it('paces a little under the limit (97%) and leaves a token of the burst unused', () => {
+    const bucket = new Bucket({ rate: 20, burst: 20 }, () => 0);
+    expect(bucket.rate).toBeCloseTo(19.4);
+    expect(bucket.ceiling).toBeCloseTo(19.4);
+    expect(bucket.capacity).toBe(18);
+    expect(new Bucket({ rate: 10, burst: 100 }, () => 0).capacity).toBe(96);
+    expect(new Bucket({ rate: 1, burst: 1 }, () => 0).capacity).toBe(1);
+  });
+
+  it('keeps its rate after an isolated throttle, halves while throttles keep coming (once a second at most), down to a floor, and wins the rate back', () => {
     let now = 0;
-    const bucket = new Bucket({ rate: 64, burst: 64 }, () => now);
+    const bucket = new Bucket({ rate: 64 / PACE, burst: 64 }, () => now);
+    bucket.throttled(); // isolated: the burst stops, the rate stays
+    expect(bucket.rate).toBeCloseTo(64);
+    expect(bucket.wait).toBeGreaterThan(0);
+    now += 3000; // a second episode 3 s later: a storm, halved
     bucket.throttled();
     bucket.throttled(); // the same second: one cut
-    expect(bucket.rate).toBe(32);
+    expect(bucket.rate).toBeCloseTo(32);
     for (let i = 0; i < 20; i++) {
       now += 1000;
       bucket.throttled();
     }
-    expect(bucket.rate).toBe(1); // a 64th of the ceiling
+    expect(bucket.rate).toBeCloseTo(1); // a 64th of the ceiling
     now += 1000;
     bucket.succeeded();
     expect(bucket.rate).toBeCloseTo(1 + 64 * 0.05);
     now += 60_000;
     bucket.succeeded();
-    expect(bucket.rate).toBe(64); // never above the ceiling
+    expect(bucket.rate).toBeCloseTo(64); // never above the ceiling
+    // Long after: an isolated throttle again leaves the rate as it is.
+    now += 10_000;
+    bucket.throttled();
+    expect(bucket.rate).toBeCloseTo(64);
   });
 
   it('stops bursting once throttled: the next request waits', () => {
@@ -52,7 +69,7 @@ describe('Bucket', () => {
 
   it('gives up its place when aborted, and rejects', async () => {
     vi.useFakeTimers();
-    const bucket = new Bucket({ rate: 1, burst: 1 }, Date.now);
+    const bucket = new Bucket({ rate: 1 / PACE, burst: 1 }, Date.now);
     await bucket.take();
     const controller = new AbortController();
     const waiting = bucket.take(controller.signal);

@@ -7,6 +7,7 @@ import type { ReportFile } from '../../jobs/report-file.js';
 import type { Earlier } from '../../jobs/report-journal.js';
 import type { Shard } from '../../jobs/shard.js';
 import type { Tagger } from '../../tagger.js';
+import { type ListOptions, listOptions } from '../arn-column.js';
 import {
   EXIT,
   exitCodeOf,
@@ -18,6 +19,7 @@ import {
 } from '../common.js';
 import { conflictOption } from '../conflict-option.js';
 import { type CommandHelp, withHelp } from '../help.js';
+import { progressBar } from '../progress.js';
 import { shardOf, shardOption } from '../shard-option.js';
 import { type Cut, firstReading, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
 
@@ -41,9 +43,11 @@ Examples:
 
 /** `unitag apply JOB`: plans the job, then makes exactly the writes the plan lists. */
 export function registerApply(program: Command, done: (code: number) => void): void {
-  jobSource(
-    withHelp(program.command('apply'), HELP).description(
-      'carry out a job: plan it, then make exactly the writes the plan lists',
+  listOptions(
+    jobSource(
+      withHelp(program.command('apply'), HELP).description(
+        'carry out a job: plan it, then make exactly the writes the plan lists',
+      ),
     ),
   )
     .option('--dry-run', 'print the plan and write nothing')
@@ -59,13 +63,13 @@ export function registerApply(program: Command, done: (code: number) => void): v
     .action(async (file: string, opts: ApplyOptions, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const shard = await shardOf(opts.shard);
-      if (opts.dryRun) return done(await streamPlan(global, file, opts.format, opts.output, shard));
+      if (opts.dryRun) return done(await streamPlan(global, file, opts, opts.output, shard));
       done(await applyJob(global, file, { ...opts, shard }));
     });
 }
 
 /** `apply`'s own options. */
-interface ApplyOptions {
+interface ApplyOptions extends ListOptions {
   dryRun?: boolean;
   report?: string;
   resume?: string;
@@ -80,7 +84,7 @@ type ApplyRun = Omit<ApplyOptions, 'shard'> & { shard?: Shard | undefined };
 
 /** Applies a job file with its report; the exit code. Usage mistakes are found before any AWS call. */
 async function applyJob(global: GlobalOptions, file: string, opts: ApplyRun): Promise<number> {
-  const kind = await formatOf(file, opts.format);
+  const kind = await formatOf(file, opts.format, opts);
   const reportPath: string | undefined = opts.report ?? opts.resume;
   if (reportPath && sameFile(reportPath, file)) {
     throw new UsageError(`the report ${reportPath} is the job file itself: name another file`);
@@ -115,7 +119,7 @@ async function applyLocked(
     reportFile.check();
     reportFile.checkJournal(earlier, opts.resume);
   });
-  const source = await jobSourceOf(file);
+  const source = await jobSourceOf(file, opts);
   const tagger = await makeTagger(global);
   const callsBefore = tagger.calls;
   // Every line is checked before the first call (a bad one is said then, and left out), and the resources named
@@ -211,10 +215,11 @@ async function run(
     onIntents: (intents) => reportFile.intend(intents),
     repeated: first.repeated,
     onBadLine: () => {},
+    onRead: progress?.read,
     onResult: (r) => {
       accounts?.name(r);
       reportFile.record(r);
-      progress?.(r);
+      progress?.wrote(r);
     },
     onWindow: async (window) => {
       const results = window.results ?? [];
@@ -227,10 +232,11 @@ async function run(
       await out.window(window);
     },
   });
-  progress?.(undefined);
+  progress?.stop();
   const calls = tagger.calls - callsBefore;
   const durationMs = Date.now() - started;
   reportFile.addCalls(calls);
+  if (result.stopped) reportFile.interrupted = interruption(result.unwritten);
   await reportFile.finish(durationMs);
   await out.end(totals, calls, durationMs, job, accounts?.totals());
   process.stderr.write(`${summary({ results: [], totals, calls, durationMs })}\n`);
@@ -261,15 +267,20 @@ function byAccount(global: GlobalOptions, job: JobIdentity | undefined) {
 
 /**
  * Exit 130; stopped while planning, says what the lines were doing, so that totals of 0 never read as "nothing to
- * do".
+ * do" (the report says it too: see `interruption`).
  */
 function interrupted(unwritten: number): number {
-  if (unwritten > 0) {
-    process.stderr.write(
-      `unitag: interrupted while ${unwritten} line(s) were being planned: their tags were being read, and nothing of them was written; --resume does them\n`,
-    );
-  }
+  if (unwritten > 0) process.stderr.write(`unitag: ${interruption(unwritten).note}\n`);
   return EXIT.interrupted;
+}
+
+/** The report's `interrupted`: the lines being planned when the run stopped, and that nothing of them was written. */
+function interruption(planning: number): { planning: number; note: string } {
+  const note =
+    planning > 0
+      ? `interrupted while ${planning} line(s) were being planned: their tags were being read, and nothing of them was written; --resume does them`
+      : 'interrupted: the writes under way finished and are in the report; --resume does the rest';
+  return { planning, note };
 }
 
 /** What the resumed run did, reported as it was. */
@@ -292,35 +303,6 @@ async function reportResumed(
 function count(totals: Record<string, number>, outcome: string): void {
   totals.total = (totals.total ?? 0) + 1;
   if (outcome in totals) totals[outcome] = (totals[outcome] ?? 0) + 1;
-}
-
-/** A progress bar on standard error for a file job (its lines, or a shard's changes, as the total), on a terminal. */
-async function progressBar(
-  global: GlobalOptions,
-  first: { changes: number; cut: Cut | undefined },
-): Promise<((r: WriteResult | undefined) => void) | undefined> {
-  if (!global.progress || !process.stderr.isTTY) return undefined;
-  // The job's changes as its first reading counted them (never its header, nor its bad lines).
-  const total = first.cut ? first.cut.split.sizeOf(first.cut.shard) : first.changes;
-  const { default: progress } = await import('cli-progress');
-  const bar = new progress.SingleBar(
-    {
-      stream: process.stderr,
-      format: ' {bar} {value}/~{total} | failed {failed} | {duration_formatted}',
-      hideCursor: true,
-      clearOnComplete: true,
-    },
-    progress.Presets.shades_classic,
-  );
-  let done = 0;
-  let failed = 0;
-  bar.start(total, 0, { failed });
-  return (r) => {
-    if (!r) return bar.stop();
-    done++;
-    if (r.outcome === 'failed') failed++;
-    bar.update(done, { failed });
-  };
 }
 
 /** What the run resumed left; an unfinished run is resumed only into its own report. */

@@ -4,6 +4,7 @@ import type { JobWindow } from '../../jobs/job-stream.js';
 import type { Plan } from '../../jobs/plan.js';
 import type { JobSplit, Shard } from '../../jobs/shard.js';
 import type { Tagger } from '../../tagger.js';
+import { jobFromList, type ListOptions, listLineOf, listOptions } from '../arn-column.js';
 import {
   EXIT,
   exitCodeOf,
@@ -13,6 +14,7 @@ import {
   outputOption,
   readable,
   readStdin,
+  readText,
   UsageError,
 } from '../common.js';
 import { conflictOption } from '../conflict-option.js';
@@ -34,7 +36,9 @@ Job formats (docs/jobs-and-reports.md in the package):
 Examples:
   $ unitag plan job.csv
   $ unitag plan job.json --output json
-  $ unitag plan job.csv --shard 0/4          (the first of 4 parts, as machine 0 of 4 applies it)`,
+  $ unitag plan job.csv --shard 0/4          (the first of 4 parts, as machine 0 of 4 applies it)
+  $ unitag plan export.csv --arn-column Identifier --key cost-center --value cc-1
+                                             (a list of resources, such as a console export: one change to each)`,
   exitCodes: {
     0: 'every resource planned',
     1: 'some resources could not be read (their lines failed)',
@@ -44,9 +48,11 @@ Examples:
 
 /** `unitag plan JOB`: what a job would change, per resource; writes nothing. */
 export function registerPlan(program: Command, done: (code: number) => void): void {
-  jobSource(
-    withHelp(program.command('plan'), HELP).description(
-      'show what a job would change, per resource; writes nothing',
+  listOptions(
+    jobSource(
+      withHelp(program.command('plan'), HELP).description(
+        'show what a job would change, per resource; writes nothing',
+      ),
     ),
   )
     .addOption(outputOption(PLAN_FORMATS, 'table', 'output format (text is table)'))
@@ -55,15 +61,20 @@ export function registerPlan(program: Command, done: (code: number) => void): vo
     .action(async (file: string, opts, command: Command) => {
       const global = command.optsWithGlobals<GlobalOptions>();
       const shard = await shardOf(opts.shard);
-      done(await streamPlan(global, file, opts.format, opts.output, shard));
+      done(await streamPlan(global, file, opts, opts.output, shard));
     });
 }
 
 /** The formats a plan prints in: `text` is the table's old name. */
 export const PLAN_FORMATS = ['table', 'text', 'json', 'csv'];
 
-/** The format of a job file, from `--format` or its name. */
-export async function formatOf(file: string, format: JobFormat | undefined): Promise<JobFormat> {
+/** The format of a job file, from `--format` or its name; CSV for a list of resources (`--arn-column`). */
+export async function formatOf(
+  file: string,
+  format: JobFormat | undefined,
+  list: ListOptions = {},
+): Promise<JobFormat> {
+  if (listLineOf(list, format)) return 'csv';
   const { jobFormat } = await import('../../jobs/job.js');
   const kind = format ?? jobFormat(file);
   if (!kind)
@@ -73,8 +84,19 @@ export async function formatOf(file: string, format: JobFormat | undefined): Pro
   return kind;
 }
 
-/** The job's source: standard input read whole, or the file, streamed. */
-export async function jobSourceOf(file: string): Promise<{ text: string } | { path: string }> {
+/**
+ * The job's source: standard input read whole, or the file, streamed; or, with `--arn-column`, the job its list of
+ * resources makes (read whole).
+ */
+export async function jobSourceOf(
+  file: string,
+  list: ListOptions = {},
+): Promise<{ text: string } | { path: string }> {
+  const line = listLineOf(list, undefined);
+  if (line) {
+    const text = file === '-' ? await readStdin() : readText(file);
+    return { text: await jobFromList(text, list.arnColumn as string, line) };
+  }
   if (file === '-') return { text: await readStdin() };
   readable(file);
   return { path: file };
@@ -135,12 +157,12 @@ export async function badLine(file: string): Promise<(line: number, message: str
 export async function streamPlan(
   global: GlobalOptions,
   file: string,
-  format: JobFormat | undefined,
+  input: ListOptions & { format?: JobFormat | undefined },
   output: string,
   shard?: Shard,
 ): Promise<number> {
-  const kind = await formatOf(file, format);
-  const source = await jobSourceOf(file);
+  const kind = await formatOf(file, input.format, input);
+  const source = await jobSourceOf(file, input);
   const tagger = await makeTagger(global);
   const [{ runPipeline }, { StreamOutput }] = await Promise.all([
     import('../pipeline.js'),

@@ -17,7 +17,7 @@ import {
   UntagServerCertificateCommand,
   UntagUserCommand,
 } from '@aws-sdk/client-iam';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mockClients, mockedTagger } from '../../mocks/sdk.js';
 
 const { iam } = mockClients({ iam: IAMClient });
@@ -108,6 +108,81 @@ describe('IAM (mocked: what LocalStack does not reproduce)', () => {
     await tagger().tag('arn:aws:iam::123456789012:role/r', { A: '1' });
     await tagger().untag('arn:aws:iam::123456789012:role/r', ['b']);
     expect(sent().map(([name]) => name)).toEqual(['GetRoleCommand', 'GetRoleCommand']);
+  });
+
+  describe('the write of a plan made from a recent read: no second read (3 calls a role at most)', () => {
+    const ROLE = 'arn:aws:iam::123456789012:role/team/r';
+    const change = { arn: ROLE, set: { department: 'y' }, remove: ['owner'] };
+    afterEach(() => vi.useRealTimers());
+
+    it('plan then apply: GetRole once, then TagRole and UntagRole with the spellings the plan read', async () => {
+      const tagsOf = fakeIam({ r: { path: '/team/', tags: { Owner: 'a', Department: 'x', keep: '1' } } });
+      const t = tagger();
+      const report = await t.apply(await t.plan([change]));
+      expect(report.totals).toMatchObject({ changed: 1, failed: 0 });
+      expect(sent()).toEqual([
+        ['GetRoleCommand', { RoleName: 'r' }],
+        ['TagRoleCommand', { RoleName: 'r', Tags: [{ Key: 'Department', Value: 'y' }] }],
+        ['UntagRoleCommand', { RoleName: 'r', TagKeys: ['Owner'] }],
+      ]);
+      expect(tagsOf('r')).toEqual({ Department: 'y', keep: '1' });
+    });
+
+    it('a plan read more than 2 minutes before its write is read again, and the write follows the new read', async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      const tagsOf = fakeIam({ r: { path: '/team/', tags: { Owner: 'a', Department: 'x' } } });
+      const t = tagger();
+      const plan = await t.plan([change]);
+      // Meanwhile someone else re-spells Department (IAM keeps one key whatever its case).
+      const stored = tagsOf('r');
+      delete stored.Department;
+      stored.DEPARTMENT = 'x';
+      vi.setSystemTime(Date.now() + 120_001);
+      iam.resetHistory();
+      await t.apply(plan);
+      expect(sent()).toEqual([
+        ['GetRoleCommand', { RoleName: 'r' }],
+        ['TagRoleCommand', { RoleName: 'r', Tags: [{ Key: 'DEPARTMENT', Value: 'y' }] }],
+        ['UntagRoleCommand', { RoleName: 'r', TagKeys: ['Owner'] }],
+      ]);
+      expect(tagsOf('r')).toEqual({ DEPARTMENT: 'y' });
+    });
+
+    it('a read is used once, only by a planned write, and not after a write of this tagger to the role', async () => {
+      fakeIam({ r: { path: '/team/', tags: { Owner: 'a' } } });
+      const t = tagger();
+      // tag() and untag() are not plans: each reads first, though list() has just read.
+      await t.list(ROLE);
+      await t.tag(ROLE, { a: '1' });
+      await t.untag(ROLE, ['a']);
+      expect(sent().map(([name]) => name)).toEqual([
+        'GetRoleCommand',
+        'GetRoleCommand',
+        'TagRoleCommand',
+        'GetRoleCommand',
+        'UntagRoleCommand',
+      ]);
+      // A plan, then a write of this tagger to the role before the plan's: the plan's write reads again.
+      const plan = await t.plan([{ arn: ROLE, set: { b: '2' } }]);
+      await t.tag(ROLE, { c: '3' });
+      iam.resetHistory();
+      await t.apply(plan);
+      expect(sent().map(([name]) => name)).toEqual(['GetRoleCommand', 'TagRoleCommand']);
+    });
+
+    it("a role deleted since the plan: the write's own answer fails the line, nothing else is written", async () => {
+      fakeIam({ r: { path: '/team/', tags: { Owner: 'a' } } });
+      const t = tagger();
+      const plan = await t.plan([change]);
+      iam
+        .on(TagRoleCommand)
+        .rejects(
+          Object.assign(new Error('The role r cannot be found.'), { name: 'NoSuchEntity', $metadata: {} }),
+        );
+      const report = await t.apply(plan);
+      expect(report.results[0]).toMatchObject({ outcome: 'failed', error: { code: 'ResourceNotFound' } });
+      expect(iam.commandCalls(UntagRoleCommand)).toHaveLength(0);
+    });
   });
 
   it.each([
