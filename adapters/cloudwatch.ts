@@ -68,7 +68,8 @@ function resourceName(arn: ParsedArn): string {
 
 /**
  * CloudWatch alarms (metric and composite) and Contributor Insights rules: TagResource, UntagResource and
- * ListTagsForResource, all by ARN. Dashboards, metric streams and other types go to the tagging API.
+ * ListTagsForResource, all by ARN. Dashboards, metric streams and the other types are refused before any call
+ * (adapters/catalog/not-served.ts says why).
  */
 const cloudwatch: AdapterFactory = () => ({
   name,

@@ -102,6 +102,19 @@ export const ID_PREFIXES: Readonly<Record<string, string>> = {
 /** Types whose ARNs may leave the account out (public images and snapshots are shared across accounts). */
 const ACCOUNTLESS = new Set(['image', 'snapshot']);
 
+/**
+ * Types whose ARNs have no region: IPAM's resources are global to the account (arn:aws:ec2::ACCOUNT:ipam/ID), and
+ * are tagged with CreateTags in the tagger's region, which must be the IPAM's home region (AWS answers NotFound in
+ * another).
+ */
+const REGIONLESS = new Set([
+  'ipam',
+  'ipam-pool',
+  'ipam-resource-discovery',
+  'ipam-resource-discovery-association',
+  'ipam-scope',
+]);
+
 /** Types whose ids carry no prefix, each with the pattern its ids follow. */
 const UNPREFIXED: Readonly<Record<string, RegExp>> = {
   'reserved-instances': /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
@@ -155,7 +168,8 @@ const KNOWN_TYPES: ReadonlyMap<string, string> = new Map(
 export function resourceId(arn: ParsedArn): string {
   const context = { arn: arn.arn, service };
   const separator = arn.resource.charAt(arn.resourceType.length);
-  if (arn.resourceType === '' || separator !== '/' || arn.resourceId === '' || arn.region === '') {
+  const noRegion = arn.region === '' && !REGIONLESS.has(arn.resourceType);
+  if (arn.resourceType === '' || separator !== '/' || arn.resourceId === '' || noRegion) {
     throw new UnsupportedResourceError(
       `${arn.arn} is not an EC2 resource ARN (arn:aws:ec2:region:account:type/id).`,
       context,

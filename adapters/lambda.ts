@@ -6,13 +6,17 @@ import {
   type ClientLoader,
   type ClientScope,
   DEFAULT_RULES,
+  InvalidArnError,
   type ListedResource,
   listMember,
   once,
   optionalTagMap,
+  type ParsedArn,
   pages,
+  type ResourceInfo,
   rejectTypeCase,
   scopeOf,
+  sdkPackage,
   stringMember,
   UnsupportedResourceError,
 } from '../src/core/kit.js';
@@ -20,7 +24,7 @@ import {
 /** The ARN service field this adapter serves. */
 export const name = 'lambda';
 
-const sdk = once(() => import('@aws-sdk/client-lambda'));
+const sdk = once(() => sdkPackage<typeof import('@aws-sdk/client-lambda')>('@aws-sdk/client-lambda'));
 const loader: ClientLoader<LambdaClient> = {
   id: name,
   create: async (config) => new (await sdk()).LambdaClient(config),
@@ -29,38 +33,27 @@ const loader: ClientLoader<LambdaClient> = {
   writes: { TagResourceCommand: { empty: 'json' }, UntagResourceCommand: { empty: 'json' } },
 };
 
-/** Lambda resource types that take tags, by the ARN's resource type. */
-const TYPES = new Set(['function', 'event-source-mapping', 'code-signing-config']);
+/**
+ * Lambda resource types that take tags, by the ARN's resource type: those of the TagResource action in the
+ * service authorization reference (test/unit/resource-types.test.ts compares them with it).
+ */
+const TYPES = new Set([
+  'function',
+  'event-source-mapping',
+  'code-signing-config',
+  'capacity-provider',
+  'network-connector',
+  'microvm-image',
+]);
 
 /**
- * Lambda functions, event-source mappings and code-signing configs: TagResource, UntagResource and ListTags,
- * all by ARN. Qualified function ARNs (version, alias, `$LATEST`) are refused before any call, as AWS
+ * Lambda functions, event-source mappings, code-signing configs, capacity providers, network connectors and
+ * MicroVM images: TagResource, UntagResource and ListTags, all by ARN. Qualified function ARNs (version, alias, `$LATEST`) are refused before any call, as AWS
  * refuses them ("Tags on function aliases and versions are not supported").
  */
 const lambda: AdapterFactory = () => ({
   name,
-  describe(arn) {
-    const context = { arn: arn.arn, service: name };
-    rejectTypeCase(arn, TYPES, name);
-    if (!TYPES.has(arn.resourceType) || arn.resourceId === '') {
-      throw new UnsupportedResourceError(
-        `${arn.arn} is not a Lambda function, event-source mapping or code-signing config ARN.`,
-        context,
-      );
-    }
-    if (arn.resourceType === 'function' && arn.resourceId.includes(':')) {
-      throw new UnsupportedResourceError(
-        `Lambda does not tag versions or aliases; tag the function itself: ${unqualified(arn.arn)}.`,
-        context,
-      );
-    }
-    // The tagging API tags functions on AWS; mappings and signing configs only through Lambda's own calls.
-    return {
-      type: `lambda:${arn.resourceType}`,
-      rules: DEFAULT_RULES,
-      taggingApi: arn.resourceType === 'function',
-    };
-  },
+  describe,
   permissions: () => ({
     tag: ['lambda:TagResource'],
     untag: ['lambda:UntagResource'],
@@ -96,6 +89,37 @@ const lambda: AdapterFactory = () => ({
 });
 
 export default lambda;
+
+/** The type of a Lambda ARN that takes tags; any other is refused before any call (see `lambda`). */
+function describe(arn: ParsedArn): ResourceInfo {
+  const context = { arn: arn.arn, service: name };
+  rejectTypeCase(arn, TYPES, name);
+  if (!TYPES.has(arn.resourceType) || arn.resourceId === '') {
+    throw new UnsupportedResourceError(
+      `${arn.arn} is not the ARN of a Lambda resource that takes tags (${[...TYPES].join(', ')}).`,
+      context,
+    );
+  }
+  if (arn.resourceType === 'function' && arn.resourceId.includes(':')) {
+    throw new UnsupportedResourceError(
+      `Lambda does not tag versions or aliases; tag the function itself: ${unqualified(arn.arn)}.`,
+      context,
+    );
+  }
+  // Only functions have qualifiers; Lambda refuses any other ARN with one as not matching its pattern.
+  if (arn.resourceId.includes(':')) {
+    throw new InvalidArnError(
+      `Invalid ARN "${arn.arn}": a Lambda ${arn.resourceType} ARN ends with its ${arn.resourceType === 'event-source-mapping' ? 'UUID' : 'id or name'}, with nothing after it.`,
+      context,
+    );
+  }
+  // The tagging API tags functions on AWS; the other types only through Lambda's own calls.
+  return {
+    type: `lambda:${arn.resourceType}`,
+    rules: DEFAULT_RULES,
+    taggingApi: arn.resourceType === 'function',
+  };
+}
 
 /** Every function of the scope's region (unqualified ARNs): ListFunctions, 50 a page, to the last page. */
 async function* listFunctions(

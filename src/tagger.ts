@@ -9,9 +9,10 @@ import {
   queryArgument,
   tagsArgument,
 } from './core/arguments.js';
-import { partitionOfRegion } from './core/arn.js';
+import { arnService, partitionOfRegion } from './core/arn.js';
+import { toUnitagError } from './core/aws-errors.js';
 import { Engine, type EngineOptions } from './core/engine.js';
-import type { UnitagError } from './core/errors.js';
+import { isUnitagError, type UnitagError } from './core/errors.js';
 import { taggerOptionsArgument } from './core/tagger-options.js';
 import { TaggingApiPolicy } from './core/tagging-api-policy.js';
 import type { CallOptions, FindQuery, Tags, WriteOutcome } from './core/types.js';
@@ -246,23 +247,29 @@ function oneResource(engine: Engine): Pick<Tagger, 'tag' | 'untag' | 'list'> {
   };
   return {
     tag: async (arn, tags, callOptions) =>
-      write(
-        arnArgument(arn, 'tag: arn'),
-        tagsArgument(tags, 'tag: tags'),
-        [],
-        optionsArgument(callOptions, 'tag: options', CALL_OPTIONS),
+      about(arn, () =>
+        write(
+          arnArgument(arn, 'tag: arn'),
+          tagsArgument(tags, 'tag: tags'),
+          [],
+          optionsArgument(callOptions, 'tag: options', CALL_OPTIONS),
+        ),
       ),
     untag: async (arn, keys, callOptions) =>
-      write(
-        arnArgument(arn, 'untag: arn'),
-        {},
-        keysArgument(keys, 'untag: keys'),
-        optionsArgument(callOptions, 'untag: options', CALL_OPTIONS),
+      about(arn, () =>
+        write(
+          arnArgument(arn, 'untag: arn'),
+          {},
+          keysArgument(keys, 'untag: keys'),
+          optionsArgument(callOptions, 'untag: options', CALL_OPTIONS),
+        ),
       ),
     list: async (arn, callOptions) =>
-      engine.read(
-        engine.resolve(arnArgument(arn, 'list: arn')),
-        optionsArgument(callOptions, 'list: options', CALL_OPTIONS),
+      about(arn, () =>
+        engine.read(
+          engine.resolve(arnArgument(arn, 'list: arn')),
+          optionsArgument(callOptions, 'list: options', CALL_OPTIONS),
+        ),
       ),
   };
 }
@@ -365,4 +372,17 @@ function lookups({
 
 function unique(arns: string[]): string[] {
   return [...new Set(arns)];
+}
+
+/**
+ * Runs a call about one resource: an error it throws names the resource's ARN and service, whatever raised it
+ * (an argument checked before any call included), when the ARN argument is a string.
+ */
+async function about<T>(arn: unknown, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (typeof arn !== 'string' || !isUnitagError(error)) throw error;
+    throw toUnitagError(error, { arn, service: arnService(arn) });
+  }
 }

@@ -72,6 +72,13 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
  * parseArn('arn:aws:iam::123456789012:user/division/alice');
  * // { service: 'iam', region: '', resourceType: 'user', resourceId: 'division/alice', ... }
  */
+/** The service an ARN-like string names (its third field), for an error about it; undefined when none. */
+export function arnService(arn: string): string | undefined {
+  if (!arn.startsWith('arn:')) return undefined;
+  const service = arn.split(':', 3)[2];
+  return service ? service : undefined;
+}
+
 export function parseArn(arn: string): ParsedArn {
   if (typeof arn !== 'string') {
     // Not String(arn): an object without a prototype, or with a toString that is not a function, cannot be one.

@@ -130,6 +130,7 @@ function classifyAwsError(name: string, status?: number): ErrorCode {
  */
 export function classifyThrown(name: string, status: number | undefined, message: string): ErrorCode {
   return (
+    classifyCount(name, message) ??
     classifyLimit(name, message) ??
     classifyReason(name, message) ??
     classifyInvalid(name, message) ??
@@ -155,7 +156,8 @@ function classifyReason(name: string, message: string): ErrorCode | undefined {
  */
 export function classifyFailure(name: string, status: number | undefined, message: string): ErrorCode {
   if (/not (yet )?supported|unsupported/i.test(message)) return 'UnsupportedResource';
-  const code = classifyInvalid(name, message) ?? classifyAwsError(name, status);
+  const code =
+    classifyCount(name, message) ?? classifyInvalid(name, message) ?? classifyAwsError(name, status);
   if (code !== 'ServiceError') return code;
   if (/access ?denied|not authorized/i.test(`${name} ${message}`)) return 'AccessDenied';
   if (status === 404 || /not found|does not exist/i.test(message)) return 'ResourceNotFound';
@@ -169,6 +171,22 @@ export function classifyFailure(name: string, status: number | undefined, messag
 function classifyLimit(name: string, message: string): ErrorCode | undefined {
   if (name !== 'LimitExceededException' && name !== 'LimitExceeded') return undefined;
   return /tag/i.test(message) ? 'TagLimitExceeded' : 'Throttled';
+}
+
+// What AWS says when a resource would carry more tags than it may, whatever it names the refusal: Lambda's
+// InvalidParameterValueException "Number of tags exceeds resource tag limit.", KMS's TagException "Too many tags",
+// S3's "Bucket tag count cannot be greater than 50" and "Object tags cannot be greater than 10", Kinesis's "... cannot have more than 50 tags ...", SNS's
+// "tag quota of per resource exceeded" (docs/aws-facts.md, Tag limits).
+const TAG_COUNT =
+  /\btoo many tags\b|\bnumber of tags exceeds\b|\btag (?:count|limit|quota)\b|\bmore than \d+ tags\b|\bmaximum number of tags\b|\btags cannot (?:be greater than|exceed) \d+/i;
+
+/**
+ * A refusal because of the number of tags: a request refused as invalid, or a tag refused, whose message speaks
+ * of the count (a quota by its name is left to the names).
+ */
+function classifyCount(name: string, message: string): ErrorCode | undefined {
+  const refusal = isInvalidRequest(name) || INVALID_TAG.has(name) || name === 'BadRequest';
+  return refusal && TAG_COUNT.test(message.replace(/arn:[^\s'"]*/g, '')) ? 'TagLimitExceeded' : undefined;
 }
 
 /** True for an error name that says AWS refused the request as invalid: retrying the same request cannot help. */

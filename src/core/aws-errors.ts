@@ -244,9 +244,17 @@ export function toUnitagError(
   call: 'read' | 'write' = 'read',
 ): UnitagError {
   if (isUnitagError(error)) {
-    // A typed error raised below the engine without its ARN (the client cache's account check) gets it here.
-    if (error.arn !== undefined || context.arn === undefined) return error;
-    return createError(error.code, `${context.arn}: ${error.message}`, { ...context, cause: error.cause });
+    // A typed error raised below the engine without its ARN (the client cache's account check) gets it here, and
+    // one raised without its service (a check before any call) gets that.
+    const noArn = error.arn === undefined && context.arn !== undefined;
+    const noService = error.service === undefined && context.service !== undefined;
+    if (!noArn && !noService) return error;
+    const message = noArn ? `${context.arn}: ${error.message}` : error.message;
+    return createError(error.code, message, {
+      arn: error.arn ?? context.arn,
+      service: error.service ?? context.service,
+      cause: error.cause,
+    });
   }
   const where = context.arn ? ` for ${context.arn}` : '';
   const message = error instanceof Error ? error.message : String(error);
@@ -269,7 +277,9 @@ export function toUnitagError(
   const status = httpStatus(error);
   const code = (error as Record<symbol, unknown>)?.[FAILURE]
     ? classifyFailure(name, status, detail)
-    : classifyThrown(name, status, detail);
+    : deleteMarker(error, name)
+      ? 'ResourceNotFound'
+      : classifyThrown(name, status, detail);
   const label = code === 'MalformedResponse' ? 'Malformed answer' : name || 'Error';
   const advice = code === 'ServiceError' && isInvalidRequest(name) ? REFUSED_ADVICE : ADVICE[code];
   return createError(code, `${label}${where}: ${detail} (${adviceFor(code, error, call, advice)})`, {
@@ -283,4 +293,12 @@ export function toUnitagError(
 function adviceFor(code: ErrorCode, cause: unknown, call: 'read' | 'write', advice: string): string {
   if (call === 'read' || !outcomeUnknown(code, cause)) return advice;
   return `${UNKNOWN_WRITE}; ${code === 'MalformedResponse' ? MALFORMED_WRITE_ADVICE : advice}`;
+}
+
+/**
+ * S3's answer for an object whose current version is a delete marker (the object was deleted, its versions kept):
+ * 405 MethodNotAllowed with ResourceType DeleteMarker, which the SDK copies onto the error (docs/aws-facts.md, S3).
+ */
+function deleteMarker(error: unknown, name: string): boolean {
+  return name === 'MethodNotAllowed' && (error as { ResourceType?: unknown }).ResourceType === 'DeleteMarker';
 }

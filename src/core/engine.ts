@@ -1,5 +1,5 @@
 import { reasonOf } from './arguments.js';
-import { parseArn } from './arn.js';
+import { arnService, type ParsedArn, parseArn } from './arn.js';
 import { isOutcomeUnknown, toUnitagError } from './aws-errors.js';
 import { ClientCache, type ClientOptions, withSignal } from './clients.js';
 import { AbortedError, createError, type UnitagError } from './errors.js';
@@ -90,7 +90,12 @@ export class Engine {
     // A job checks each line, then plans it: the ARNs of the last few windows are parsed once.
     const known = this.#resolved.get(arn);
     if (known) return known;
-    const parsed = parseArn(arn);
+    let parsed: ParsedArn;
+    try {
+      parsed = parseArn(arn);
+    } catch (error) {
+      throw toUnitagError(error, { arn, service: arnService(arn) });
+    }
     let target: Target;
     try {
       target = { arn, parsed, ...dispatch(parsed, this.registry, (adapter) => this.#missing(adapter)) };

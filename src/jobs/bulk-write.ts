@@ -28,11 +28,12 @@ export type WriteInput = WriteJob | { result: WriteResult };
 /** Resolves and validates one write per ARN, once: the job, or the failed line an invalid ARN or request gets. */
 export function prepareWrites(engine: Engine, arns: string[], set: Tags, remove: string[]): WriteInput[] {
   return arns.map((arn) => {
+    let target: Target | undefined;
     try {
-      const target = engine.resolve(arn);
+      target = engine.resolve(arn);
       return { target, request: validateWrite(target, set, remove) };
     } catch (error) {
-      return { result: { arn, outcome: 'failed', error: engine.fail(error, { arn }) } };
+      return { result: { arn, outcome: 'failed', error: engine.fail(error, target ?? { arn }) } };
     }
   });
 }

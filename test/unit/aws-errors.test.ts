@@ -63,6 +63,46 @@ describe('toUnitagError', () => {
     expect(toUnitagError(cause, {}).code).toBe(code);
   });
 
+  it.each([
+    // Lambda's and KMS's as real AWS answered them (docs/aws-facts.md, Tag limits); the others, phrasings of the
+    // same refusal the pattern is written for.
+    ['InvalidParameterValueException', 'Number of tags exceeds resource tag limit.', 'lambda'],
+    ['TagException', 'Too many tags', 'kms'],
+    ['InvalidTag', 'Bucket tag count cannot be greater than 50', 's3'],
+    ['BadRequest', 'Object tags cannot be greater than 10', 's3'],
+    [
+      'InvalidArgumentException',
+      'Failed to add tags to stream s because a given stream cannot have more than 50 tags associated with it.',
+      'kinesis',
+    ],
+    [
+      'ValidationException',
+      'You have exceeded the maximum number of tags for this resource.',
+      'secretsmanager',
+    ],
+  ])(
+    '%s "%s" (%s) -> TagLimitExceeded: the count refused, whatever the refusal is named',
+    (name, message, service) => {
+      const cause = Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 400 } });
+      const error = toUnitagError(cause, { service });
+      expect(error.code).toBe('TagLimitExceeded');
+      expect(error.message).toContain('remove some tags first');
+    },
+  );
+
+  it.each([
+    ['InvalidParameterValueException', 'Tag keys must be between 1 and 128 characters', 'InvalidTag'],
+    ['TagException', 'Tag key contains an invalid character', 'InvalidTag'],
+    [
+      'InvalidParameterValueException',
+      'The function version arn:aws:lambda:us-east-1:1:function:too-many-tags is bad',
+      'ServiceError',
+    ],
+    ['ThrottlingException', 'Too many requests', 'Throttled'],
+  ])('%s "%s" -> %s: no count of tags in the message, no TagLimitExceeded', (name, message, code) => {
+    expect(toUnitagError(Object.assign(new Error(message), { name }), {}).code).toBe(code);
+  });
+
   it('uses the HTTP status when the name says nothing', () => {
     expect(toUnitagError(sdkError('Unknown', 429), {}).code).toBe('Throttled');
     expect(toUnitagError(sdkError('Unknown', 403), {}).code).toBe('AccessDenied');

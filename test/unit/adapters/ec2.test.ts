@@ -48,6 +48,24 @@ describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
     ]);
   });
 
+  it("tags IPAM resources by their region-less ARNs (as AWS writes them), in the tagger's region", async () => {
+    ec2.on(CreateTagsCommand).resolves({});
+    const ipam = 'arn:aws:ec2::123456789012:ipam/ipam-0123456789abcdef0';
+    const pool = 'arn:aws:ec2::123456789012:ipam-pool/ipam-pool-0123456789abcdef0';
+    await tagger().tag(ipam, { a: '1' });
+    await tagger().tag(pool, { a: '1' });
+    const calls = ec2.commandCalls(CreateTagsCommand);
+    expect(calls.map((c) => c.args[0].input.Resources)).toEqual([
+      ['ipam-0123456789abcdef0'],
+      ['ipam-pool-0123456789abcdef0'],
+    ]);
+    expect(await calls[0]?.thisValue.config.region()).toBe('eu-west-1');
+    // Any other type still needs its region.
+    await expect(
+      tagger().tag('arn:aws:ec2::123456789012:volume/vol-0123456789abcdef0', { a: '1' }),
+    ).rejects.toMatchObject({ code: 'UnsupportedResource' });
+  });
+
   it('follows DescribeTags NextToken to the end (LocalStack ignores paging)', async () => {
     ec2
       .on(DescribeTagsCommand)
