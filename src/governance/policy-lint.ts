@@ -6,6 +6,7 @@ import { ConfigurationError } from '../core/errors.js';
 import { type ActionInfo, isGlobalConditionKey, keyMatches } from './iam-data.js';
 import { holdsWithoutKey, type IamPolicy, readPolicy } from './iam-policy.js';
 import { comparesToPrincipal, denyIndex, tagConditionKey } from './policy-guards.js';
+import { OPERATOR_RULES } from './policy-operator-rules.js';
 import { RULES } from './policy-rules.js';
 import type {
   LintContext,
@@ -49,7 +50,7 @@ export async function lintPolicy(input: string | object, options: LintOptions = 
       ...(sid === undefined ? {} : { sid }),
       ...(line === undefined ? {} : { line }),
     };
-    for (const rule of [...RULES, unsupportedConditionKey]) {
+    for (const rule of lintRules()) {
       for (const hit of await rule.check(view, context)) {
         findings.push({ rule: rule.id, severity: rule.severity, statement, ...hit });
       }
@@ -179,4 +180,9 @@ async function missingOnTypes(view: StatementView, action: ActionInfo, key: stri
     if (await view.covers(action, type.name)) missing.push(type.name);
   }
   return missing;
+}
+
+/** Every rule the linter runs, in the order it runs them. */
+export function lintRules(): readonly LintRule[] {
+  return [...RULES, ...OPERATOR_RULES, unsupportedConditionKey];
 }

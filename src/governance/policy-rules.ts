@@ -223,8 +223,15 @@ const s3ObjectGenericTagKeys: LintRule = {
     if (keys.length === 0) return [];
     const objects: string[] = [];
     for (const a of view.actions) {
-      const type = a.resourceTypes.find((t) => t.name === 'object' || t.name === 'accesspointobject');
-      if (a.service === 's3' && type && (await view.covers(a, type.name))) objects.push(id(a));
+      if (a.service !== 's3') continue;
+      // An object by its bucket (arn:aws:s3:::data/*) or through an access point: either form counts.
+      const types = a.resourceTypes.filter((t) => t.name === 'object' || t.name === 'accesspointobject');
+      for (const type of types) {
+        if (await view.covers(a, type.name)) {
+          objects.push(id(a));
+          break;
+        }
+      }
     }
     if (objects.length === 0) return [];
     return [

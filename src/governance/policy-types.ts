@@ -13,6 +13,8 @@ export type LintRuleId =
   | 's3-bucket-tag-condition'
   | 'passrole-by-tag'
   | 'createtags-createaction-wildcard'
+  | 'principal-tag-wildcard'
+  | 'resource-tag-if-exists'
   | 'unsupported-condition-key';
 
 /** How bad a finding is: `error` opens a hole, `warning` makes a statement do other than it says. */

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -84,6 +85,69 @@ describe('unitag lint-policy (built, as a separate process)', () => {
       ],
     });
     expect(json.findings[0].message).toMatch(/change its own project tag/);
+  });
+
+  it('--fail-on: errors fail by default, warnings only with --fail-on warning, nothing with never', async () => {
+    const warning = fixture('broken-s3-object-generic-tag-keys--get-object.json');
+    const error = fixture('broken-self-retag--iam-tag-user.json');
+    expect((await unitag(['lint-policy', warning])).code).toBe(0);
+    expect((await unitag(['lint-policy', warning, '--fail-on', 'warning'])).code).toBe(1);
+    expect((await unitag(['lint-policy', error])).code).toBe(1);
+    expect((await unitag(['lint-policy', error, '--fail-on', 'never'])).code).toBe(0);
+    expect((await unitag(['lint-policy', error, '--fail-on', 'sometimes'])).code).toBe(2);
+  });
+
+  it('--output sarif: a SARIF 2.1.0 log valid against its schema, a result per finding on its line', async () => {
+    const path = fixture('broken-retag-any--sns-no-resource-tag.json');
+    const run = await unitag(['lint-policy', path, '--output', 'sarif']);
+    expect(run.code).toBe(1);
+    const log = JSON.parse(run.stdout);
+    const schema = JSON.parse(
+      readFileSync(
+        join(root, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json'),
+        'utf8',
+      ),
+    );
+    // The schema is written in JSON Schema draft-04, whose keywords it uses are draft-07's but for `id`.
+    const { $schema: _, id: __, ...draft07 } = schema;
+    // One of its patterns (a language tag's) is not valid in Unicode mode: patterns are read as plain RegExps.
+    const validate = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false }).compile(draft07);
+    expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    // The validator does refuse what is not SARIF 2.1.0.
+    expect(validate({ ...log, version: '2.0.0' })).toBe(false);
+    const [result, ...others] = log.runs[0].results;
+    expect(others).toEqual([]);
+    const line =
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('CreateAndTagOwnTopics')) + 1;
+    expect(result).toMatchObject({
+      ruleId: 'retag-any',
+      level: 'error',
+      locations: [
+        { physicalLocation: { artifactLocation: { uri: path }, region: { startLine: expect.any(Number) } } },
+      ],
+    });
+    expect(Math.abs(result.locations[0].physicalLocation.region.startLine - line)).toBeLessThanOrEqual(2);
+    const rules = log.runs[0].tool.driver.rules;
+    expect(rules[result.ruleIndex].id).toBe('retag-any');
+    // Every rule the linter has is described, with its severity as its default level.
+    expect(rules.map((r: { id: string }) => r.id).sort()).toEqual([
+      'create-without-request-tag',
+      'createtags-createaction-wildcard',
+      'passrole-by-tag',
+      'principal-tag-wildcard',
+      'resource-tag-if-exists',
+      'retag-any',
+      'retag-away',
+      's3-bucket-tag-condition',
+      's3-object-generic-tag-keys',
+      'self-retag',
+      'unsupported-condition-key',
+    ]);
+    // A clean policy: a log with no results.
+    const clean = await unitag(['lint-policy', fixture('clean-sns-abac.json'), '-o', 'sarif']);
+    expect(JSON.parse(clean.stdout).runs[0].results).toEqual([]);
   });
 
   it('reads standard input with -, takes --protect, and applies --query', async () => {

@@ -31,6 +31,8 @@ const ALLOW_RULES = [
   's3-bucket-tag-condition',
   'passrole-by-tag',
   'createtags-createaction-wildcard',
+  'principal-tag-wildcard',
+  'resource-tag-if-exists',
 ];
 
 describe('lintPolicy on the fixtures', () => {
@@ -517,4 +519,40 @@ describe('resource matching', () => {
     expect(globsMeet(a, b)).toBe(meets);
     expect(globsMeet(b, a)).toBe(meets);
   });
+});
+
+describe('the rules as described to other tools (SARIF)', () => {
+  it('describes every rule once, with the severity it reports', async () => {
+    const { lintRules } = await import('../../src/governance/policy-lint.js');
+    const { RULE_DOCS } = await import('../../src/cli/lint-sarif.js');
+    expect(Object.keys(RULE_DOCS).sort()).toEqual(
+      lintRules()
+        .map((rule) => rule.id)
+        .sort(),
+    );
+    for (const rule of lintRules()) expect(RULE_DOCS[rule.id].severity, rule.id).toBe(rule.severity);
+  });
+});
+
+describe('condition key names in any case (IAM compares them case-insensitively)', () => {
+  // AWS:RESOURCETAG/project is aws:ResourceTag/project to IAM: the verdict must not change with the case.
+  const recased = (key: string) =>
+    key
+      .replace(/^aws:/i, 'AWS:')
+      .replace(/ResourceTag|RequestTag|PrincipalTag|TagKeys/g, (name) => name.toUpperCase());
+  it.each(fixtures.filter((f) => !f.startsWith('invalid-')))(
+    '%s: the same findings with its condition keys re-cased',
+    async (name) => {
+      const doc = JSON.parse(read(name));
+      const copy = JSON.parse(read(name));
+      for (const statement of [copy.Statement].flat()) {
+        for (const [operator, keys] of Object.entries(statement.Condition ?? {})) {
+          statement.Condition[operator] = Object.fromEntries(
+            Object.entries(keys as object).map(([key, value]) => [recased(key), value]),
+          );
+        }
+      }
+      expect((await rulesOf(copy)).sort()).toEqual((await rulesOf(doc)).sort());
+    },
+  );
 });

@@ -194,7 +194,7 @@ describe('public surface', () => {
         '-o, --output <format>',
       ],
       explain: ['-f, --file <path>', '-o, --output <format>'],
-      'lint-policy': ['--protect <key>', '-o, --output <format>'],
+      'lint-policy': ['--fail-on <level>', '--protect <key>', '-o, --output <format>'],
       permissions: ['--exact', '--for <operations>', '--format <format>', '--max-size <n>'],
       accounts: [
         '--active',

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import type { LintResult } from '../../governance/policy-lint.js';
 import {
   collect,
@@ -18,10 +18,12 @@ const HELP: CommandHelp = {
 Examples:
   $ unitag lint-policy policy.json
   $ unitag lint-policy policy.json --protect project --protect team --output json
-  $ aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document | unitag lint-policy -`,
+  $ aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document | unitag lint-policy -
+  $ unitag lint-policy policy.json --output sarif > lint.sarif   (for GitHub code scanning)
+  $ unitag lint-policy policy.json --fail-on warning             (exit 1 on warnings too)`,
   exitCodes: {
-    0: 'no finding',
-    1: 'findings',
+    0: 'no finding at or above --fail-on (default: no error)',
+    1: 'findings at or above --fail-on (default: an error)',
     2: 'the policy cannot be read (not JSON, not a policy, an unknown action) or --protect is not a tag key a principal could change (empty, or aws:...)',
   },
 };
@@ -37,18 +39,38 @@ export function registerLintPolicy(program: Command, done: (code: number) => voi
       collect,
       [],
     )
-    .addOption(outputOption(['table', 'json'], 'table'))
-    .action(async (file: string, opts: { protect: string[]; output: string }, command: Command) => {
+    .addOption(outputOption(['table', 'json', 'sarif'], 'table'))
+    .addOption(
+      new Option('--fail-on <level>', 'the findings that make the exit code 1')
+        .choices(['error', 'warning', 'never'])
+        .default('error'),
+    )
+    .action(async (file: string, opts: LintOptions, command: Command) => {
       if (opts.protect.some((key) => key.trim() === '')) throw new UsageError('--protect takes a tag key');
       const text = file === '-' ? await readStdin() : readText(file);
       const { lintPolicy } = await import('../../governance/policy-lint.js');
       const result = await lintPolicy(text, { protect: opts.protect });
       const global = command.optsWithGlobals<GlobalOptions>();
-      if (opts.output === 'json' || global.query !== undefined) await printJson(result, file, global);
+      if (opts.output === 'sarif') {
+        const { sarifLog } = await import('../lint-sarif.js');
+        print(JSON.stringify(sarifLog(result, file === '-' ? 'policy.json' : file), null, 2));
+      } else if (opts.output === 'json' || global.query !== undefined) await printJson(result, file, global);
       else await printTable(result);
       process.stderr.write(`${summary(result)}\n`);
-      done(result.findings.length > 0 ? EXIT.failed : EXIT.ok);
+      done(failing(result, opts.failOn) ? EXIT.failed : EXIT.ok);
     });
+}
+
+interface LintOptions {
+  protect: string[];
+  output: string;
+  failOn: 'error' | 'warning' | 'never';
+}
+
+/** Whether the findings fail the command: errors by default, any finding with `warning`, none with `never`. */
+function failing({ findings }: LintResult, failOn: LintOptions['failOn']): boolean {
+  if (failOn === 'never') return false;
+  return findings.some((f) => failOn === 'warning' || f.severity === 'error');
 }
 
 async function printJson(result: LintResult, file: string, global: GlobalOptions): Promise<void> {
