@@ -34,18 +34,23 @@ function job(run: string): { path: string; arns: string[] } {
   return { path, arns };
 }
 
+/** The CLI's environment: the rated fake, its region, any key. */
+function onFake(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ENDPOINT_URL: fake.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'a',
+    AWS_SECRET_ACCESS_KEY: 'b',
+  };
+}
+
 function start(args: string[]): {
   child: ChildProcess;
   done: Promise<{ code: number | null; stderr: string }>;
 } {
   const child = spawn(process.execPath, [cli, '--max-rate', 'aws', ...args], {
-    env: {
-      ...process.env,
-      AWS_ENDPOINT_URL: fake.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'a',
-      AWS_SECRET_ACCESS_KEY: 'b',
-    },
+    env: onFake(),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -126,13 +131,7 @@ describe('a job of many windows', () => {
       .map((a) => `'${a}'`)
       .join(' ');
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: fake.endpoint,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'a',
-        AWS_SECRET_ACCESS_KEY: 'b',
-      },
+      env: onFake(),
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

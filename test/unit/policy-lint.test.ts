@@ -524,13 +524,23 @@ describe('resource matching', () => {
 describe('the rules as described to other tools (SARIF)', () => {
   it('describes every rule once, with the severity it reports', async () => {
     const { lintRules } = await import('../../src/governance/policy-lint.js');
-    const { RULE_DOCS } = await import('../../src/cli/lint-sarif.js');
+    const { RULE_DOCS, sarifLog } = await import('../../src/cli/lint-sarif.js');
     expect(Object.keys(RULE_DOCS).sort()).toEqual(
       lintRules()
         .map((rule) => rule.id)
         .sort(),
     );
-    for (const rule of lintRules()) expect(RULE_DOCS[rule.id].severity, rule.id).toBe(rule.severity);
+    type Described = { id: string; defaultConfiguration: { level: string } };
+    const log = sarifLog({ findings: [], protectedKeys: [], inferred: false }, 'p.json') as {
+      runs: { tool: { driver: { rules: Described[] } } }[];
+    };
+    const described = log.runs[0]?.tool.driver.rules ?? [];
+    expect(described.map((r) => r.id)).toEqual(lintRules().map((rule) => rule.id));
+    for (const rule of lintRules()) {
+      expect(described.find((r) => r.id === rule.id)?.defaultConfiguration.level, rule.id).toBe(
+        rule.severity,
+      );
+    }
   });
 });
 
