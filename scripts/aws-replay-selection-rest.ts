@@ -4,6 +4,7 @@ import { ACCOUNT as A, type Group, NOT_FOUND } from './aws-replay-group.js';
 
 const FN = `arn:aws:lambda:us-east-1:${A}:function:function-name-1`;
 const ESM = `arn:aws:lambda:us-east-1:${A}:event-source-mapping:a1b2c3d4-5678-90ab-cdef-111111111111`;
+const CAPACITY = `arn:aws:lambda:us-east-1:${A}:capacity-provider:provider-name-1`;
 const BUCKET = 'arn:aws:s3:::bucket-name-1';
 const OBJECT = 'arn:aws:s3:::bucket-name-1/key-1';
 
@@ -31,7 +32,7 @@ const lambda = (test: string, arn: string, keys: Record<string, string>): Group 
   keys,
 });
 
-/** Lambda functions and event-source mappings. */
+/** Lambda functions, event-source mappings and capacity providers. */
 export const LAMBDA: Group[] = [
   lambda('TestLambdaTags::test_tag_lifecycle', FN, {
     list_tags_response_postfncreate: 'list',
@@ -68,6 +69,17 @@ export const LAMBDA: Group[] = [
   }),
   {
     ...lambda('TestLambdaTag::test_tag_exceptions[event_source_mapping]', `${ESM}:alias`, {
+      aliased_arn_exception: 'list!InvalidArn',
+    }),
+    why: 'Lambda refused the ARN itself (it fails the pattern of a taggable Lambda ARN): no such resource can exist',
+  },
+  lambda('TestLambdaTag::test_tag_exceptions[capacity_provider]', CAPACITY, {
+    not_found_exception_tag: NOT_FOUND.tag,
+    not_found_exception_untag: NOT_FOUND.untag,
+    not_found_exception_list: NOT_FOUND.list,
+  }),
+  {
+    ...lambda('TestLambdaTag::test_tag_exceptions[capacity_provider]', `${CAPACITY}:alias`, {
       aliased_arn_exception: 'list!InvalidArn',
     }),
     why: 'Lambda refused the ARN itself (it fails the pattern of a taggable Lambda ARN): no such resource can exist',

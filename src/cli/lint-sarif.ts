@@ -34,6 +34,14 @@ export const RULE_DOCS: Readonly<Record<LintRuleId, { summary: string }>> = {
     summary:
       'ec2:CreateTags allowed through an ec2:CreateAction condition that also matches CreateTags itself.',
   },
+  'retag-unconditioned': {
+    summary:
+      'A tagging action allowed with no condition on a protected key: any resource can be tagged into access.',
+  },
+  'abac-bypassed': {
+    summary:
+      'An Allow without a tag condition grants what another statement grants only by tag, so the tag limits nothing.',
+  },
   'principal-tag-wildcard': {
     summary:
       'A ...Like test with a wildcard beside ${aws:PrincipalTag/K}: it matches values of other principals.',
@@ -77,7 +85,7 @@ export function sarifLog(result: LintResult, uri: string): object {
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri },
+                artifactLocation: { uri: f.statement.policy || uri },
                 region: { startLine: f.statement.line ?? 1 },
               },
               logicalLocations: [

@@ -36,7 +36,15 @@ export interface PolicyStatement {
   resources: string[];
   notResource: boolean;
   conditions: PolicyCondition[];
+  /** The policy's name, when several policies are read together (`lintPolicies`). */
+  policy?: string;
 }
+
+/**
+ * What a policy document is: an identity policy (also a permissions boundary or an SCP), or a resource-based
+ * policy, whose statements name a `Principal` (read, not evaluated).
+ */
+export type PolicyKind = 'identity' | 'resource';
 
 /** An identity policy whose statements have been checked. */
 export interface IamPolicy {
@@ -45,12 +53,13 @@ export interface IamPolicy {
 }
 
 /** Where a statement is, for messages: `Statement[2] (Sid "TagOwn", line 14)`. */
-export function statementLabel(s: Pick<PolicyStatement, 'index' | 'sid' | 'line'>): string {
+export function statementLabel(s: Pick<PolicyStatement, 'index' | 'sid' | 'line' | 'policy'>): string {
   const details = [
     s.sid === undefined || s.sid === '' ? undefined : `Sid ${JSON.stringify(s.sid)}`,
     s.line === undefined ? undefined : `line ${s.line}`,
   ].filter(Boolean);
-  return `Statement[${s.index}]${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+  const where = s.policy === undefined ? '' : `${s.policy} `;
+  return `${where}Statement[${s.index}]${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
 }
 
 /**
@@ -61,8 +70,8 @@ export function statementLabel(s: Pick<PolicyStatement, 'index' | 'sid' | 'line'
  * const policy = await readPolicy('{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"sns:Publish","Resource":"*"}}');
  * policy.statements[0]?.actions; // ['sns:Publish']
  */
-export async function readPolicy(input: string | object): Promise<IamPolicy> {
-  const policy = typeof input === 'string' ? parsePolicyText(input) : toPolicy(input, []);
+export async function readPolicy(input: string | object, kind: PolicyKind = 'identity'): Promise<IamPolicy> {
+  const policy = typeof input === 'string' ? parsePolicyText(input, kind) : toPolicy(input, [], kind);
   for (const statement of policy.statements) {
     for (const action of statement.actions) await checkAction(statement, action);
   }
@@ -70,7 +79,7 @@ export async function readPolicy(input: string | object): Promise<IamPolicy> {
 }
 
 /** The policy's shape, from text; its actions are not looked up (see {@link readPolicy}). */
-export function parsePolicyText(input: string): IamPolicy {
+export function parsePolicyText(input: string, kind: PolicyKind = 'identity'): IamPolicy {
   // A byte-order mark (as some editors write one) is not part of the policy.
   const text = input.replace(/^\uFEFF/, '');
   let value: unknown;
@@ -91,12 +100,12 @@ export function parsePolicyText(input: string): IamPolicy {
         'IAM refuses a policy with duplicate keys; merge the two into one',
     );
   }
-  return toPolicy(value, scan.statements.map(line));
+  return toPolicy(value, scan.statements.map(line), kind);
 }
 
 const TOP_ELEMENTS = ['Version', 'Id', 'Statement'];
 
-function toPolicy(value: unknown, lines: number[]): IamPolicy {
+function toPolicy(value: unknown, lines: number[], kind: PolicyKind): IamPolicy {
   if (!isObject(value)) {
     throw new InvalidPolicyError('the policy is not an IAM policy: expected a JSON object with a Statement');
   }
@@ -132,18 +141,24 @@ function toPolicy(value: unknown, lines: number[]): IamPolicy {
   if (!Array.isArray(raw) && !isObject(raw)) {
     throw new InvalidPolicyError("the policy's Statement must be an object or an array of objects");
   }
-  return { version, statements: list.map((s, index) => toStatement(s, index, lines[index])) };
+  return { version, statements: list.map((s, index) => toStatement(s, index, lines[index], kind)) };
 }
 
 const ELEMENTS = ['Sid', 'Effect', 'Action', 'NotAction', 'Resource', 'NotResource', 'Condition'];
 
-function toStatement(raw: unknown, index: number, line: number | undefined): PolicyStatement {
+function toStatement(
+  raw: unknown,
+  index: number,
+  line: number | undefined,
+  kind: PolicyKind,
+): PolicyStatement {
   const sid = isObject(raw) && typeof raw.Sid === 'string' ? raw.Sid : undefined;
   const fail = (what: string): never => {
     throw new InvalidPolicyError(`${statementLabel({ index, sid, line })}: ${what}`);
   };
   if (!isObject(raw)) return fail('a statement must be a JSON object');
   for (const element of Object.keys(raw)) {
+    if (kind === 'resource' && (element === 'Principal' || element === 'NotPrincipal')) continue;
     if (element === 'Principal' || element === 'NotPrincipal') {
       fail(
         `${element} belongs in resource-based policies (and trust policies), not in an identity policy: ` +

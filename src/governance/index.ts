@@ -15,12 +15,16 @@ export type {
 } from './permissions.js';
 export { type FitOptions, type FittedPolicy, fitPolicy, type Widening } from './permissions-fit.js';
 export {
+  type ClosedFinding,
   type LintFinding,
   type LintOptions,
   type LintResult,
   type LintRuleId,
   type LintSeverity,
+  lintPolicies,
   lintPolicy,
+  type PolicyInput,
+  type PolicySet,
 } from './policy-lint.js';
 export {
   parseTagPolicy,

@@ -2,7 +2,7 @@
 // (a guard). The facts behind them, with links to AWS's documentation, are in docs/abac-policy-lint.md.
 import { globCovers } from './arn-patterns.js';
 import type { ActionInfo } from './iam-data.js';
-import { holdsWithoutKey, type PolicyCondition } from './iam-policy.js';
+import { holdsWithoutKey, type PolicyCondition, type PolicyStatement } from './iam-policy.js';
 import type { LintContext, StatementView } from './policy-types.js';
 
 /** What a tag condition key is about: a resource's tag, a request's tag, or the tag keys of a request. */
@@ -109,11 +109,16 @@ export async function guarded(
   const replaces = replacesAll(action);
   if (!replaces) {
     for (const c of await tagConditions(view, action, 'keys')) if (tagKeysExclude(c, key)) return true;
-    const keysDeny = (c: PolicyCondition, d: StatementView) => tagKeysDeny(c, key, action, d);
+    const keysDeny = async (c: PolicyCondition | undefined, d: StatementView) =>
+      c !== undefined && (await tagKeysDeny(c, key, action, d));
     if (await deniedElsewhere(view, context, action, `keys ${key}`, keysDeny)) return true;
   }
   const values = JSON.stringify(abac.map((c) => c.values));
-  const valuesDeny = async (c: PolicyCondition) => requestTagDeny(c, key, (d) => pinsValues(d, key, abac));
+  const keeps = (d: PolicyCondition) => pinsValues(d, key, abac);
+  const valuesDeny = async (c: PolicyCondition | undefined, deny: StatementView) =>
+    c === undefined
+      ? !replaces && (await namedValueDeny(deny, key, action, keeps))
+      : requestTagDeny(c, key, keeps);
   if (await deniedElsewhere(view, context, action, `pin ${key} ${values}`, valuesDeny)) return true;
   // A removal carries no request tags: only the tag keys it names, or a Deny, guard it.
   if (isRemoval(action)) return false;
@@ -135,7 +140,17 @@ export async function requiresOnCreate(
   const given = (c: PolicyCondition) => c.values.length > 0 && !presenceOnly(c);
   const pins = await tagConditions(view, action, 'request', key);
   if (pins.some((c) => requiresValue(c) && given(c))) return true;
-  return deniedElsewhere(view, context, action, `create ${key}`, async (c) => requestTagDeny(c, key, given));
+  // AWS puts aws:ResourceTag in the context of a request that creates a resource with tags: the tags it is
+  // created with. A test that needs a value there needs the create to carry the tag.
+  const created = await tagConditions(view, action, 'resource', key);
+  if (created.some((c) => requiresValue(c) && given(c))) return true;
+  return deniedElsewhere(
+    view,
+    context,
+    action,
+    `create ${key}`,
+    async (c) => c !== undefined && requestTagDeny(c, key, given),
+  );
 }
 
 // Does `value` (a tag key) match one of the condition's values? Tag keys compare case-sensitively, unless the
@@ -191,7 +206,7 @@ async function deniedElsewhere(
   context: LintContext,
   action: ActionInfo,
   kind: string,
-  guard: (c: PolicyCondition, deny: StatementView) => Promise<boolean>,
+  guard: (c: PolicyCondition | undefined, deny: StatementView) => Promise<boolean>,
 ): Promise<boolean> {
   let memo = guarding.get(context);
   if (!memo) {
@@ -204,7 +219,7 @@ async function deniedElsewhere(
     denies = (async () => {
       const found: StatementView[] = [];
       for (const deny of context.deniesOf(action))
-        if (await guard(deny.statement.conditions[0] as PolicyCondition, deny)) found.push(deny);
+        if (await guard(single(deny.statement), deny)) found.push(deny);
       return found;
     })();
     memo.set(key, denies);
@@ -271,6 +286,13 @@ function looseNote(c: PolicyCondition, key: string): string | undefined {
 }
 
 function keysNote(c: PolicyCondition, key: string): string | undefined {
+  if (c.set === 'ForAnyValue' && isPositive(c))
+    return `requires only one of the listed keys: ${key} and any other key ride along with any value`;
+  if (c.set === 'ForAllValues' && isPositive(c) && valueHit(c, key))
+    return /RequestObjectTagKeys$/i.test(c.key)
+      ? `lets ${key} be given any value, and holds for a request with no tags at all (ForAllValues holds for ` +
+          'an empty set): a PutObjectTagging without tags strips every tag of the object'
+      : `lets ${key} be given any value`;
   if (c.set !== 'ForAllValues' || !/Not/.test(c.test) || /IgnoreCase$/.test(c.test)) return undefined;
   const near = c.values.find((v) => v !== key && same(v, key));
   return near === undefined
@@ -278,7 +300,42 @@ function keysNote(c: PolicyCondition, key: string): string | undefined {
     : `does not exclude ${key}: tag keys are compared case-sensitively, and ${JSON.stringify(near)} is another key`;
 }
 
-/** The Deny statements that can guard a key: one condition, a Resource; by the actions they match. */
+/**
+ * A Deny's conditions that decide whether it applies to a request, without those about who the principal is
+ * (`aws:PrincipalArn`, `aws:PrincipalTag/...`, ...): a Deny that spares administrators by their ARN still denies
+ * the principal whose policy is read, which is taken not to be one of them.
+ */
+export function denyConditions(statement: PolicyStatement): PolicyCondition[] {
+  return statement.conditions.filter((c) => !/^aws:Principal/i.test(c.key));
+}
+
+// A Deny's one condition, or undefined when it has two (only namedValueDeny reads those).
+const single = (statement: PolicyStatement) => {
+  const conditions = denyConditions(statement);
+  return conditions.length === 1 ? conditions[0] : undefined;
+};
+
+/**
+ * A Deny with two conditions, the request names K (`"ForAnyValue:StringEquals": {"aws:TagKeys": "K"}`) and does
+ * not give K a pinned value (`"StringNotEquals": {"aws:RequestTag/K": ...}`): it denies every request that sets K
+ * to another value or removes it, which for an action that only adds or removes the tags it names is a guard
+ * (AWS's example SCP that keeps tags from being changed except by administrators has this shape).
+ */
+async function namedValueDeny(
+  deny: StatementView,
+  key: string,
+  action: ActionInfo,
+  pinned: (c: PolicyCondition) => boolean,
+): Promise<boolean> {
+  const conditions = denyConditions(deny.statement);
+  if (conditions.length !== 2) return false;
+  const [first, second] = conditions as [PolicyCondition, PolicyCondition];
+  const pair = async (keys: PolicyCondition, values: PolicyCondition) =>
+    (await tagKeysDeny(keys, key, action, deny)) && requestTagDeny(values, key, pinned);
+  return (await pair(first, second)) || (await pair(second, first));
+}
+
+/** The Deny statements that can guard a key: one or two conditions, a Resource; by the actions they match. */
 export function denyIndex(
   views: StatementView[],
   id: (a: ActionInfo) => string,
@@ -286,7 +343,8 @@ export function denyIndex(
   const index = new Map<string, StatementView[]>();
   for (const view of views) {
     const d = view.statement;
-    if (d.effect !== 'Deny' || d.notResource || d.conditions.length !== 1) continue;
+    const conditions = denyConditions(d).length;
+    if (d.effect !== 'Deny' || d.notResource || conditions < 1 || conditions > 2) continue;
     for (const action of view.actions) {
       const list = index.get(id(action));
       if (list) list.push(view);

@@ -5,21 +5,34 @@
 import { ConfigurationError } from '../core/errors.js';
 import { type ActionInfo, isGlobalConditionKey, keyMatches } from './iam-data.js';
 import { holdsWithoutKey, type IamPolicy, readPolicy } from './iam-policy.js';
-import { comparesToPrincipal, denyIndex, tagConditionKey } from './policy-guards.js';
+import { ACCESS_RULES } from './policy-access-rules.js';
+import { comparesToPrincipal, denyIndex, isPositive, tagConditionKey } from './policy-guards.js';
+import { closedBy, type Layers, limitsOf, readLayers } from './policy-layers.js';
 import { OPERATOR_RULES } from './policy-operator-rules.js';
 import { RULES } from './policy-rules.js';
 import type {
+  ClosedFinding,
   LintContext,
   LintFinding,
   LintOptions,
   LintResult,
   LintRule,
+  PolicySet,
   RuleHit,
   StatementView,
 } from './policy-types.js';
 import { actionId, viewOf } from './policy-view.js';
 
-export type { LintFinding, LintOptions, LintResult, LintRuleId, LintSeverity } from './policy-types.js';
+export type {
+  ClosedFinding,
+  LintFinding,
+  LintOptions,
+  LintResult,
+  LintRuleId,
+  LintSeverity,
+  PolicyInput,
+  PolicySet,
+} from './policy-types.js';
 
 /**
  * Lints an IAM identity policy (JSON text or the parsed document) for ABAC holes. Each finding names its rule,
@@ -34,29 +47,72 @@ export type { LintFinding, LintOptions, LintResult, LintRuleId, LintSeverity } f
 export async function lintPolicy(input: string | object, options: LintOptions = {}): Promise<LintResult> {
   const given = protectOption(options);
   const policy = await readPolicy(input);
-  const protectedKeys = given.length > 0 ? given : inferProtectedKeys(policy);
-  const views = await Promise.all(policy.statements.map(viewOf));
-  const denies = denyIndex(views, actionId);
-  const context: LintContext = {
-    protectedKeys,
-    views,
-    deniesOf: (action) => denies.get(actionId(action)) ?? [],
-  };
+  const { closed, ...result } = await lint(
+    { granting: [{ name: '', policy }], boundary: undefined, scps: [] },
+    given,
+  );
+  // A Deny without condition can close a finding in one policy too.
+  return closed.length > 0 ? { ...result, closed } : result;
+}
+
+/**
+ * Lints several policies that together decide a principal's requests: identity policies (read together, so a
+ * hole that needs two of them is found), a resource-based policy, a permissions boundary and SCPs. A hole counts
+ * only where the boundary and every SCP let it through and no Deny of any of them denies it; what they close is
+ * in `closed`, with what closes it. Findings name their policy (`statement.policy`: the name given, or
+ * `identity[0]`, `boundary`, `scp[1]`, `resource policy`).
+ *
+ * @throws InvalidPolicyError when a document is not JSON or not a policy (the message names it).
+ * @throws ConfigurationError when `protect` is not a list of tag keys a principal could change.
+ * @example
+ * const result = await lintPolicies({
+ *   identity: [{ name: 'app.json', policy: readFileSync('app.json', 'utf8') }],
+ *   boundary: { name: 'boundary.json', policy: readFileSync('boundary.json', 'utf8') },
+ * });
+ */
+export async function lintPolicies(set: PolicySet, options: LintOptions = {}): Promise<LintResult> {
+  const given = protectOption(options);
+  return lint(await readLayers(set), given);
+}
+
+async function lint(layers: Layers, given: string[]): Promise<LintResult & { closed: ClosedFinding[] }> {
+  const protectedKeys =
+    given.length > 0 ? given : dedupe(layers.granting.flatMap((p) => inferProtectedKeys(p.policy)));
+  const views = await Promise.all(layers.granting.flatMap((p) => p.policy.statements).map(viewOf));
+  const limiting = [layers.boundary, ...layers.scps].filter((p) => p !== undefined);
+  const limitViews = await Promise.all(limiting.flatMap((p) => p.policy.statements).map(viewOf));
+  const denies = denyIndex([...views, ...limitViews], actionId);
+  const deniesOf = (action: ActionInfo) => denies.get(actionId(action)) ?? [];
+  const principalKeys =
+    given.length > 0 ? given : dedupe(layers.granting.flatMap((p) => inferKeys(p.policy, false)));
+  const context: LintContext = { protectedKeys, principalKeys, views, deniesOf };
+  const limits = await limitsOf(layers, context);
+  const unconditioned = [...views, ...limitViews].filter(
+    (v) => v.statement.effect === 'Deny' && v.statement.conditions.length === 0,
+  );
   const findings: LintFinding[] = [];
+  const closed: ClosedFinding[] = [];
   for (const view of views) {
-    const { index, sid, line } = view.statement;
+    const { index, sid, line, policy } = view.statement;
     const statement = {
       index,
       ...(sid === undefined ? {} : { sid }),
       ...(line === undefined ? {} : { line }),
+      ...(policy ? { policy } : {}),
     };
     for (const rule of lintRules()) {
       for (const hit of await rule.check(view, context)) {
-        findings.push({ rule: rule.id, severity: rule.severity, statement, ...hit });
+        const finding: LintFinding = { rule: rule.id, severity: rule.severity, statement, ...hit };
+        const by = await closedBy(finding, view, limits, unconditioned);
+        if (by === undefined) findings.push(finding);
+        else closed.push({ ...finding, closedBy: by });
       }
     }
   }
-  return { findings, protectedKeys, inferred: given.length === 0 };
+  // The holes first: the error that opens access before the warnings about how a statement reads.
+  const rank = (f: LintFinding) => (f.severity === 'error' ? 0 : 1);
+  findings.sort((a, b) => rank(a) - rank(b));
+  return { findings, closed, protectedKeys, inferred: given.length === 0 };
 }
 
 // The tag keys given to protect, checked: a list of non-empty keys a principal could change.
@@ -85,19 +141,33 @@ function protectOption(options: LintOptions): string[] {
 
 /**
  * The tag keys the policy compares to `${aws:PrincipalTag/...}` in a resource or request tag condition
- * (`aws:ResourceTag/K`, `ec2:ResourceTag/K`, `s3:ExistingObjectTag/K`, ...). AWS's own `aws:` tags are left out:
- * no principal can change them.
+ * (`aws:ResourceTag/K`, `ec2:ResourceTag/K`, `s3:ExistingObjectTag/K`, ...), and those an Allow of other actions
+ * than tagging grants by a literal value (`s3:ExistingObjectTag/environment` = `production` on `s3:GetObject`).
+ * AWS's own `aws:` tags are left out: no principal can change them.
  */
 export function inferProtectedKeys(policy: IamPolicy): string[] {
+  return inferKeys(policy, true);
+}
+
+// The keys compared to principal tags, and with `literal` those granted by a literal value too.
+function inferKeys(policy: IamPolicy, literal: boolean): string[] {
   const keys: string[] = [];
   for (const statement of policy.statements) {
+    const grants =
+      statement.effect === 'Allow' && (statement.notAction || statement.actions.some(grantsAccess));
     for (const condition of statement.conditions) {
-      const tag = tagConditionKey(condition.key)?.tag;
-      if (tag !== undefined && !/^aws:/i.test(tag) && comparesToPrincipal(condition)) keys.push(tag);
+      const tag = tagConditionKey(condition.key);
+      if (tag?.tag === undefined || /^aws:/i.test(tag.tag)) continue;
+      const granted =
+        literal && grants && tag.kind === 'resource' && isPositive(condition) && !condition.ifExists;
+      if (comparesToPrincipal(condition) || granted) keys.push(tag.tag);
     }
   }
   return dedupe(keys);
 }
+
+// An action pattern that reaches more than tagging: grants by a tag on it make that tag worth protecting.
+const grantsAccess = (action: string) => !/tag/i.test(action.slice(action.indexOf(':') + 1));
 
 // Keys in first-seen order, once each (IAM compares condition keys case-insensitively).
 function dedupe(keys: string[]): string[] {
@@ -184,5 +254,5 @@ async function missingOnTypes(view: StatementView, action: ActionInfo, key: stri
 
 /** Every rule the linter runs, in the order it runs them. */
 export function lintRules(): readonly LintRule[] {
-  return [...RULES, ...OPERATOR_RULES, unsupportedConditionKey];
+  return [...RULES, ...ACCESS_RULES, ...OPERATOR_RULES, unsupportedConditionKey];
 }

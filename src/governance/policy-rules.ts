@@ -17,17 +17,20 @@ import {
 } from './policy-guards.js';
 import type { LintRule, RuleHit, StatementView } from './policy-types.js';
 
-const id = (a: ActionInfo) => `${a.service}:${a.name}`;
+export const id = (a: ActionInfo) => `${a.service}:${a.name}`;
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
-const isTagging = (a: ActionInfo) => a.accessLevel.includes('Tagging');
-const list = (names: string[]) =>
+export const isTagging = (a: ActionInfo) => a.accessLevel.includes('Tagging');
+export const list = (names: string[]) =>
   names.length <= 4 ? names.join(', ') : `${names.slice(0, 4).join(', ')} and ${names.length - 4} more`;
-const allow = (view: StatementView) => view.statement.effect === 'Allow';
+export const allow = (view: StatementView) => view.statement.effect === 'Allow';
 const quoted = (values: string[]) => JSON.stringify(values.length === 1 ? values[0] : values);
-const pin = (key: string) => `"\${aws:PrincipalTag/${key}}"`;
+export const pin = (key: string) => `"\${aws:PrincipalTag/${key}}"`;
 
 /** The allowed actions of the statement that pass `filter`, skipping those a condition rules out. */
-async function allowed(view: StatementView, filter: (a: ActionInfo) => boolean): Promise<ActionInfo[]> {
+export async function allowed(
+  view: StatementView,
+  filter: (a: ActionInfo) => boolean,
+): Promise<ActionInfo[]> {
   const found: ActionInfo[] = [];
   for (const action of view.actions) if (filter(action) && (await view.applies(action))) found.push(action);
   return found;
@@ -146,7 +149,7 @@ const createWithoutRequestTag: LintRule = {
     const creates: ActionInfo[] = [];
     for (const a of await allowed(view, () => true)) if (await tagsOnCreate(view, a)) creates.push(a);
     const hits: RuleHit[] = [];
-    for (const key of context.protectedKeys) {
+    for (const key of context.principalKeys) {
       const bare: string[] = [];
       for (const a of creates) if (!(await requiresOnCreate(view, context, a, key))) bare.push(id(a));
       if (bare.length === 0) continue;
@@ -165,7 +168,7 @@ const createWithoutRequestTag: LintRule = {
   },
 };
 
-const SELF = ['iam:taguser', 'iam:untaguser', 'iam:tagrole', 'iam:untagrole'];
+export const SELF = ['iam:taguser', 'iam:untaguser', 'iam:tagrole', 'iam:untagrole'];
 
 // The statement's Resource may name the principal itself: "*", a wildcard over users or roles, ${aws:username};
 // a NotResource that leaves some users or roles.
@@ -180,7 +183,7 @@ async function mayBeSelf(view: StatementView, a: ActionInfo): Promise<boolean> {
   return false;
 }
 
-const where = ({ statement: s }: StatementView) =>
+export const where = ({ statement: s }: StatementView) =>
   `${s.notResource ? 'everything but ' : ''}${s.resources.join(', ')}`;
 
 const selfRetag: LintRule = {
@@ -193,7 +196,7 @@ const selfRetag: LintRule = {
       if (await mayBeSelf(view, a)) targets.push(a);
     }
     const hits: RuleHit[] = [];
-    for (const key of context.protectedKeys) {
+    for (const key of context.principalKeys) {
       const open: string[] = [];
       for (const a of targets) if (!(await guarded(view, context, a, key))) open.push(id(a));
       if (open.length === 0) continue;

@@ -13,6 +13,8 @@ export type LintRuleId =
   | 's3-bucket-tag-condition'
   | 'passrole-by-tag'
   | 'createtags-createaction-wildcard'
+  | 'retag-unconditioned'
+  | 'abac-bypassed'
   | 'principal-tag-wildcard'
   | 'resource-tag-if-exists'
   | 'unsupported-condition-key';
@@ -25,7 +27,7 @@ export interface LintFinding {
   rule: LintRuleId;
   severity: LintSeverity;
   /** The statement: its index in `Statement`, its Sid, and its line when the policy was read from text. */
-  statement: { index: number; sid?: string; line?: number };
+  statement: { index: number; sid?: string; line?: number; policy?: string };
   /** What a principal could do (or what silently does not work), and how to fix it. */
   message: string;
   /** The actions concerned, as `service:Action`. */
@@ -46,6 +48,11 @@ export interface LintOptions {
 /** What {@link lintPolicy} found. */
 export interface LintResult {
   findings: LintFinding[];
+  /**
+   * With several policies (`lintPolicies`): what the identity and resource policies would open, but a
+   * permissions boundary, an SCP or a Deny without condition closes; each says which.
+   */
+  closed?: ClosedFinding[];
   /** The protected tag keys the rules checked. */
   protectedKeys: string[];
   /** True when they were inferred from the policy rather than given. */
@@ -72,6 +79,8 @@ export interface StatementView {
 /** What every rule sees of the policy. */
 export interface LintContext {
   protectedKeys: string[];
+  /** The protected keys that are the principal's own attributes: compared to `${aws:PrincipalTag/K}`, or given. */
+  principalKeys: string[];
   views: StatementView[];
   /** The Deny statements with one condition and a Resource that match the action: those that may guard a key. */
   deniesOf(action: ActionInfo): StatementView[];
@@ -85,4 +94,27 @@ export interface LintRule {
   id: LintRuleId;
   severity: LintSeverity;
   check(view: StatementView, context: LintContext): Promise<RuleHit[]>;
+}
+
+/** A finding that another policy closes: the boundary or an SCP does not allow it, or a Deny denies it. */
+export interface ClosedFinding extends LintFinding {
+  /** What closes it: `boundary`, `scp <name>`, or `deny <policy> Statement[i]`. */
+  closedBy: string;
+}
+
+/** A policy document (JSON text or parsed), or one with the name findings give it (its file name). */
+export type PolicyInput = string | object | { name: string; policy: string | object };
+
+/**
+ * The policies that together decide a principal's requests: identity policies (their statements are read
+ * together), a permissions boundary, the SCPs that apply to its account, a resource-based policy.
+ */
+export interface PolicySet {
+  identity: PolicyInput[];
+  /** A hole counts only where the boundary allows it too. */
+  boundary?: PolicyInput;
+  /** A hole counts only where every SCP allows it too. */
+  scps?: PolicyInput[];
+  /** Its Allows grant as the identity policies' do (its `Principal` is taken to name the principal). */
+  resourcePolicy?: PolicyInput;
 }

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,7 @@ describe('unitag lint-policy (built, as a separate process)', () => {
     expect(rules[result.ruleIndex].id).toBe('retag-any');
     // Every rule the linter has is described, with its severity as its default level.
     expect(rules.map((r: { id: string }) => r.id).sort()).toEqual([
+      'abac-bypassed',
       'create-without-request-tag',
       'createtags-createaction-wildcard',
       'passrole-by-tag',
@@ -140,6 +142,7 @@ describe('unitag lint-policy (built, as a separate process)', () => {
       'resource-tag-if-exists',
       'retag-any',
       'retag-away',
+      'retag-unconditioned',
       's3-bucket-tag-condition',
       's3-object-generic-tag-keys',
       'self-retag',
@@ -148,6 +151,78 @@ describe('unitag lint-policy (built, as a separate process)', () => {
     // A clean policy: a log with no results.
     const clean = await unitag(['lint-policy', fixture('clean-sns-abac.json'), '-o', 'sarif']);
     expect(JSON.parse(clean.stdout).runs[0].results).toEqual([]);
+  });
+
+  it('several policies: a hole split across two files is found, a boundary or an SCP closes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'unitag-lint-'));
+    const write = (name: string, statement: object) => {
+      writeFileSync(
+        join(dir, name),
+        JSON.stringify({ Version: '2012-10-17', Statement: [statement] }, null, 2),
+      );
+      return join(dir, name);
+    };
+    const objects = 'arn:aws:s3:::amzn-s3-demo-bucket/*';
+    const read = write('read.json', {
+      Sid: 'ReadProduction',
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: objects,
+      Condition: { StringEquals: { 's3:ExistingObjectTag/environment': 'production' } },
+    });
+    const tag = write('tag.json', {
+      Sid: 'TagWithOwner',
+      Effect: 'Allow',
+      Action: 's3:PutObjectTagging',
+      Resource: objects,
+      Condition: { 'ForAnyValue:StringEquals': { 's3:RequestObjectTagKeys': ['Owner', 'CreationDate'] } },
+    });
+    expect((await unitag(['lint-policy', read])).code).toBe(0);
+    expect((await unitag(['lint-policy', tag])).code).toBe(0);
+    const both = await unitag(['lint-policy', read, tag, '-o', 'json']);
+    expect(both.code).toBe(1);
+    expect(JSON.parse(both.stdout)).toMatchObject({
+      policy: read,
+      policies: [read, tag],
+      protectedKeys: ['environment'],
+      findings: [{ rule: 'retag-unconditioned', statement: { policy: tag, index: 0, sid: 'TagWithOwner' } }],
+    });
+    const table = await unitag(['lint-policy', read, tag]);
+    expect(table.stdout).toContain(`${tag} Statement[0] (Sid TagWithOwner`);
+    const sarif = JSON.parse((await unitag(['lint-policy', read, tag, '-o', 'sarif'])).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri).toBe(tag);
+
+    const boundary = write('boundary.json', { Effect: 'Allow', Action: 's3:GetObject', Resource: '*' });
+    const bounded = await unitag(['lint-policy', read, tag, '--boundary', boundary, '-o', 'json']);
+    expect(bounded.code).toBe(0);
+    expect(JSON.parse(bounded.stdout)).toMatchObject({
+      findings: [],
+      closed: [{ rule: 'retag-unconditioned', closedBy: 'boundary' }],
+    });
+    expect(bounded.stderr).toContain('1 more closed by another policy: retag-unconditioned (boundary)');
+    const scp = write('scp.json', {
+      Effect: 'Deny',
+      Action: 's3:PutObjectTagging',
+      Resource: '*',
+      Condition: { 'ForAnyValue:StringEquals': { 's3:RequestObjectTagKeys': 'environment' } },
+    });
+    // S3 replaces an object's whole tag set: a Deny of requests that name environment does not keep a request
+    // without it from removing it, so the hole stays open.
+    expect((await unitag(['lint-policy', read, tag, '--scp', scp])).code).toBe(1);
+    const allowList = write('allow-list.json', { Effect: 'Allow', Action: 's3:Get*', Resource: '*' });
+    const listed = await unitag(['lint-policy', read, tag, '--scp', allowList, '-o', 'json']);
+    expect(JSON.parse(listed.stdout).closed).toEqual([
+      expect.objectContaining({ closedBy: `scp ${allowList}` }),
+    ]);
+    const twice = await unitag(['lint-policy', '-', '--boundary', '-'], '{}');
+    expect(twice).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/- \(standard input\) can be given once/),
+    });
+    const broken = write('broken.json', { Effect: 'Allow', Action: 'sns:Publsh', Resource: '*' });
+    const named = await unitag(['lint-policy', read, '--scp', broken]);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toContain(`${broken}: Statement[0]`);
   });
 
   it('reads standard input with -, takes --protect, and applies --query', async () => {

@@ -31,6 +31,8 @@ const ALLOW_RULES = [
   's3-bucket-tag-condition',
   'passrole-by-tag',
   'createtags-createaction-wildcard',
+  'retag-unconditioned',
+  'abac-bypassed',
   'principal-tag-wildcard',
   'resource-tag-if-exists',
 ];
@@ -93,7 +95,7 @@ describe('lintPolicy on the fixtures', () => {
 });
 
 describe('protected keys', () => {
-  it('are inferred from the keys compared to principal tags, and say so', async () => {
+  it('are inferred from the keys compared to principal tags or granting by a literal value, and say so', async () => {
     const doc = policy(
       {
         Effect: 'Allow',
@@ -113,7 +115,10 @@ describe('protected keys', () => {
         Condition: { StringEquals: { 'aws:RequestTag/Team': P, 'aws:RequestTag/project': P } },
       },
     );
-    expect(await lintPolicy(doc)).toMatchObject({ protectedKeys: ['team', 'project'], inferred: true });
+    expect(await lintPolicy(doc)).toMatchObject({
+      protectedKeys: ['team', 'stage', 'project'],
+      inferred: true,
+    });
     expect(await lintPolicy(doc, { protect: ['cost-center'] })).toMatchObject({
       protectedKeys: ['cost-center'],
       inferred: false,
@@ -390,7 +395,7 @@ describe("service keys, NotAction, NotResource and creates, through AWS's refere
 
   it('a TagResource of any service is not a create', async () => {
     const all = policy({ Effect: 'Allow', Action: '*:TagResource', Resource: '*' });
-    expect(await rulesOf(all, ['project'])).toEqual([]);
+    expect(await rulesOf(all, ['project'])).toEqual(['retag-unconditioned']);
     const create = policy({ Effect: 'Allow', Action: 'sns:CreateTopic', Resource: '*' });
     expect(await rulesOf(create, ['project'])).toEqual(['create-without-request-tag']);
   });
@@ -565,4 +570,109 @@ describe('condition key names in any case (IAM compares them case-insensitively)
       expect((await rulesOf(copy)).sort()).toEqual((await rulesOf(doc)).sort());
     },
   );
+});
+
+describe('access a tag was meant to limit, left open another way', () => {
+  const publishByProject = {
+    Sid: 'PublishToOwnProject',
+    Effect: 'Allow',
+    Action: 'sns:Publish',
+    Resource: '*',
+    Condition: { StringEquals: { 'aws:ResourceTag/project': P } },
+  };
+  const lint = async (doc: object) =>
+    (await lintPolicy(doc)).findings.map((f) => `${f.rule}@${f.statement.index}`);
+
+  it('NotAction with Allow: tagging unconditioned and the tag-gated action bypassed, the holes first', async () => {
+    const doc = policy(publishByProject, { Effect: 'Allow', NotAction: 'iam:*', Resource: '*' });
+    expect(await lint(doc)).toEqual([
+      'retag-unconditioned@1',
+      'abac-bypassed@1',
+      'create-without-request-tag@1',
+    ]);
+    const [retag, bypass] = (await lintPolicy(doc)).findings;
+    expect(retag?.message).toMatch(/NotAction with Allow allows every action it does not name/);
+    expect(bypass?.actions).toContain('sns:Publish');
+    expect(bypass?.message).toMatch(/Statement\[0\] allows it only by aws:ResourceTag\/project/);
+  });
+
+  it('NotResource with Allow over the same service leaves the other topics unconditioned', async () => {
+    const doc = policy(publishByProject, {
+      Effect: 'Allow',
+      Action: ['sns:Publish', 'sns:TagResource'],
+      NotResource: 'arn:aws:sns:*:*:admin-*',
+    });
+    expect(await lint(doc)).toEqual(['retag-unconditioned@1', 'abac-bypassed@1']);
+    expect((await lintPolicy(doc)).findings[0]?.message).toMatch(/NotResource with Allow/);
+  });
+
+  it('names the unconditioned TagResource on every resource before the create warning', async () => {
+    const doc = policy(publishByProject, {
+      Effect: 'Allow',
+      Action: ['sns:CreateTopic', 'sns:TagResource'],
+      Resource: '*',
+    });
+    expect(await lint(doc)).toEqual(['retag-unconditioned@1', 'create-without-request-tag@1']);
+  });
+
+  it('an unconditioned Allow on fewer resources than the tag-gated one bypasses nothing', async () => {
+    const doc = policy(publishByProject, {
+      Effect: 'Allow',
+      Action: 'sns:Publish',
+      Resource: 'arn:aws:sns:*:*:public-*',
+    });
+    expect(await lint(doc)).toEqual([]);
+  });
+
+  it('tagging guarded by a tag-key exclusion, a pin or a Deny is not unconditioned', async () => {
+    const tag = { Effect: 'Allow', Action: 'sns:TagResource', Resource: '*' };
+    const excluded = { ...tag, Condition: { 'ForAllValues:StringNotEquals': { 'aws:TagKeys': 'project' } } };
+    expect(await lint(policy(publishByProject, excluded))).toEqual([]);
+    const deny = {
+      Effect: 'Deny',
+      Action: 'sns:TagResource',
+      Resource: '*',
+      Condition: { 'ForAnyValue:StringEquals': { 'aws:TagKeys': 'project' } },
+    };
+    expect(await lint(policy(publishByProject, tag, deny))).toEqual([]);
+    expect(await lint(policy(publishByProject, tag))).toEqual(['retag-unconditioned@1']);
+  });
+
+  it('a create whose aws:ResourceTag condition needs a value cannot go untagged', async () => {
+    const create = { Effect: 'Allow', Action: 'sns:CreateTopic', Resource: '*' };
+    const withTag = { ...create, Condition: { StringEquals: { 'aws:ResourceTag/project': P } } };
+    expect(await lint(policy(publishByProject, withTag))).toEqual([]);
+    const ifExists = { ...create, Condition: { StringEqualsIfExists: { 'aws:ResourceTag/project': P } } };
+    expect(await lint(policy(publishByProject, ifExists))).toEqual(['create-without-request-tag@1']);
+  });
+
+  it('S3 object tags: which conditions let other keys ride along or strip every tag, in the message', async () => {
+    const put = (condition: object) =>
+      policy({
+        Effect: 'Allow',
+        Action: 's3:PutObjectTagging',
+        Resource: 'arn:aws:s3:::data/*',
+        Condition: { StringEquals: { 's3:ExistingObjectTag/project': P }, ...condition },
+      });
+    const messages = async (doc: object) => (await lintPolicy(doc)).findings.map((f) => f.message);
+    const anyValue = await messages(
+      put({ 'ForAnyValue:StringEquals': { 's3:RequestObjectTagKeys': ['project', 'owner'] } }),
+    );
+    expect(anyValue).toEqual([expect.stringMatching(/only one of the listed keys.*ride along/)]);
+    const allValues = await messages(
+      put({ 'ForAllValues:StringEquals': { 's3:RequestObjectTagKeys': ['project', 'owner'] } }),
+    );
+    expect(allValues).toEqual([expect.stringMatching(/without tags strips every tag of the object/)]);
+    const pinnedForAll = await messages(
+      put({ 'ForAllValues:StringEquals': { 's3:RequestObjectTag/project': P } }),
+    );
+    expect(pinnedForAll).toEqual([expect.stringMatching(/ForAllValues holds for an empty set/)]);
+    const pinned = put({});
+    const statement = pinned.Statement[0] as { Condition: { StringEquals: object } };
+    statement.Condition.StringEquals = {
+      's3:ExistingObjectTag/project': P,
+      's3:RequestObjectTag/project': P,
+    };
+    expect(await messages(pinned)).toEqual([]);
+  });
 });

@@ -50,6 +50,7 @@ describe('public surface', () => {
       'fixResources',
       'formatArn',
       'isUnitagError',
+      'lintPolicies',
       'lintPolicy',
       'parseAccounts',
       'parseArn',
@@ -194,7 +195,14 @@ describe('public surface', () => {
         '-o, --output <format>',
       ],
       explain: ['-f, --file <path>', '-o, --output <format>'],
-      'lint-policy': ['--fail-on <level>', '--protect <key>', '-o, --output <format>'],
+      'lint-policy': [
+        '--boundary <file>',
+        '--fail-on <level>',
+        '--protect <key>',
+        '--resource-policy <file>',
+        '--scp <file>',
+        '-o, --output <format>',
+      ],
       permissions: ['--exact', '--for <operations>', '--format <format>', '--max-size <n>'],
       accounts: [
         '--active',

@@ -466,6 +466,12 @@ describe('a wrong shape is a typed error naming the field, before any AWS call',
       /fitFix: fix must be a fix from fixResources/,
     ],
     ['lintPolicy(5)', () => unitag.lintPolicy(5 as never), 'InvalidPolicy', /not an IAM policy/],
+    [
+      'lintPolicies(5)',
+      () => unitag.lintPolicies(5 as never),
+      'InvalidPolicy',
+      /at least one identity policy/,
+    ],
     ['useTagger({})', () => useTagger({} as never), 'ConfigurationError', /useTagger takes a tagger/],
     [
       'startLocalStack([])',
@@ -907,6 +913,22 @@ const PUBLIC: [string, fc.Arbitrary<unknown[]>, (args: unknown[]) => unknown][] 
       fc.oneof(fc.constant(undefined), fc.record({ protect: keys }), anyValue),
     ),
     ([i, o]) => unitag.lintPolicy(i as never, o as never),
+  ],
+  [
+    'lintPolicies',
+    fc.tuple(
+      fc.oneof(
+        fc.record({
+          identity: fc.array(fc.oneof(fc.json(), anyValue), { maxLength: 2 }),
+          boundary: fc.oneof(fc.constant(undefined), fc.json(), anyValue),
+          scps: fc.oneof(fc.constant(undefined), fc.array(fc.json(), { maxLength: 2 }), anyValue),
+          resourcePolicy: fc.oneof(fc.constant(undefined), fc.json(), anyValue),
+        }),
+        anyValue,
+      ),
+      fc.oneof(fc.constant(undefined), fc.record({ protect: keys }), anyValue),
+    ),
+    ([s, o]) => unitag.lintPolicies(s as never, o as never),
   ],
   // The matchers' default goes back to the fake's tagger after each: the environment's would call AWS.
   [

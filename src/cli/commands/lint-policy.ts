@@ -20,19 +20,30 @@ Examples:
   $ unitag lint-policy policy.json --protect project --protect team --output json
   $ aws iam get-policy-version --policy-arn ARN --version-id v1 --query PolicyVersion.Document | unitag lint-policy -
   $ unitag lint-policy policy.json --output sarif > lint.sarif   (for GitHub code scanning)
-  $ unitag lint-policy policy.json --fail-on warning             (exit 1 on warnings too)`,
+  $ unitag lint-policy policy.json --fail-on warning             (exit 1 on warnings too)
+  $ unitag lint-policy app.json shared.json --boundary boundary.json --scp deny-tags.json
+                                   (a hole counts only where the boundary and every SCP let it through)`,
   exitCodes: {
     0: 'no finding at or above --fail-on (default: no error)',
     1: 'findings at or above --fail-on (default: an error)',
-    2: 'the policy cannot be read (not JSON, not a policy, an unknown action) or --protect is not a tag key a principal could change (empty, or aws:...)',
+    2: 'a policy cannot be read (not JSON, not a policy, an unknown action), - is given twice, or --protect is not a tag key a principal could change (empty, or aws:...)',
   },
 };
 
-/** `unitag lint-policy POLICY.json [--protect KEY]...`: static ABAC checks of an IAM identity policy, offline. */
+/**
+ * `unitag lint-policy POLICY.json... [--boundary B] [--scp S]... [--resource-policy R] [--protect KEY]...`: static
+ * ABAC checks of IAM policies, offline.
+ */
 export function registerLintPolicy(program: Command, done: (code: number) => void): void {
   withHelp(program.command('lint-policy'), HELP)
-    .description('check an IAM identity policy for holes in tag-based access control (no AWS call)')
-    .argument('<policy>', 'the policy document (JSON), or - for standard input')
+    .description('check IAM identity policies for holes in tag-based access control (no AWS call)')
+    .argument('<policy...>', 'identity policy documents (JSON), read together; - for standard input')
+    .option('--boundary <file>', 'the permissions boundary: a hole counts only where it allows it too')
+    .option('--scp <file>', 'a service control policy (repeatable): each must allow a hole too', collect, [])
+    .option(
+      '--resource-policy <file>',
+      'a resource-based policy: its Allows grant as the identity policies do',
+    )
     .option(
       '--protect <key>',
       'a tag key that grants access (repeatable); default: the keys the policy compares to ${aws:PrincipalTag/...}',
@@ -45,16 +56,37 @@ export function registerLintPolicy(program: Command, done: (code: number) => voi
         .choices(['error', 'warning', 'never'])
         .default('error'),
     )
-    .action(async (file: string, opts: LintOptions, command: Command) => {
+    .action(async (files: string[], opts: LintOptions, command: Command) => {
       if (opts.protect.some((key) => key.trim() === '')) throw new UsageError('--protect takes a tag key');
-      const text = file === '-' ? await readStdin() : readText(file);
-      const { lintPolicy } = await import('../../governance/policy-lint.js');
-      const result = await lintPolicy(text, { protect: opts.protect });
+      const all = [...files, opts.boundary, ...opts.scp, opts.resourcePolicy].filter((f) => f !== undefined);
+      if (all.filter((f) => f === '-').length > 1)
+        throw new UsageError('- (standard input) can be given once');
+      const several = all.length > 1;
+      const nameOf = (file: string) => (file === '-' ? 'policy.json' : file);
+      const read = async (file: string) => ({
+        name: nameOf(file),
+        policy: file === '-' ? await readStdin() : readText(file),
+      });
+      const { lintPolicies, lintPolicy } = await import('../../governance/policy-lint.js');
+      const result = several
+        ? await lintPolicies(
+            {
+              identity: await Promise.all(files.map(read)),
+              ...(opts.boundary === undefined ? {} : { boundary: await read(opts.boundary) }),
+              scps: await Promise.all(opts.scp.map(read)),
+              ...(opts.resourcePolicy === undefined
+                ? {}
+                : { resourcePolicy: await read(opts.resourcePolicy) }),
+            },
+            { protect: opts.protect },
+          )
+        : await lintPolicy((await read(files[0] as string)).policy, { protect: opts.protect });
       const global = command.optsWithGlobals<GlobalOptions>();
+      const first = nameOf(files[0] as string);
       if (opts.output === 'sarif') {
         const { sarifLog } = await import('../lint-sarif.js');
-        print(JSON.stringify(sarifLog(result, file === '-' ? 'policy.json' : file), null, 2));
-      } else if (opts.output === 'json' || global.query !== undefined) await printJson(result, file, global);
+        print(JSON.stringify(sarifLog(result, first), null, 2));
+      } else if (opts.output === 'json' || global.query !== undefined) await printJson(result, all, global);
       else await printTable(result);
       process.stderr.write(`${summary(result)}\n`);
       done(failing(result, opts.failOn) ? EXIT.failed : EXIT.ok);
@@ -63,6 +95,9 @@ export function registerLintPolicy(program: Command, done: (code: number) => voi
 
 interface LintOptions {
   protect: string[];
+  boundary?: string;
+  scp: string[];
+  resourcePolicy?: string;
   output: string;
   failOn: 'error' | 'warning' | 'never';
 }
@@ -73,14 +108,16 @@ function failing({ findings }: LintResult, failOn: LintOptions['failOn']): boole
   return findings.some((f) => failOn === 'warning' || f.severity === 'error');
 }
 
-async function printJson(result: LintResult, file: string, global: GlobalOptions): Promise<void> {
+async function printJson(result: LintResult, files: string[], global: GlobalOptions): Promise<void> {
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const document = {
     command: 'lint-policy',
-    policy: file,
+    policy: files[0],
+    ...(files.length > 1 ? { policies: files } : {}),
     protectedKeys: result.protectedKeys,
     inferred: result.inferred,
     findings: result.findings,
+    ...(result.closed ? { closed: result.closed } : {}),
     totals: { findings: result.findings.length, errors, warnings: result.findings.length - errors },
   };
   let value: unknown = document;
@@ -107,14 +144,14 @@ async function printTable(result: LintResult): Promise<void> {
     return [
       f.rule,
       f.severity,
-      `Statement[${f.statement.index}]${details ? ` (${details})` : ''}`,
+      `${f.statement.policy ? `${f.statement.policy} ` : ''}Statement[${f.statement.index}]${details ? ` (${details})` : ''}`,
       f.message,
     ];
   });
   print(table(['RULE', 'SEVERITY', 'STATEMENT', 'MESSAGE'], rows));
 }
 
-function summary({ findings, protectedKeys, inferred }: LintResult): string {
+function summary({ findings, protectedKeys, inferred, closed = [] }: LintResult): string {
   const keys =
     protectedKeys.length === 0
       ? 'protected tag keys: none found in the policy (give --protect KEY to check one)'
@@ -124,5 +161,9 @@ function summary({ findings, protectedKeys, inferred }: LintResult): string {
     findings.length === 0
       ? 'no findings'
       : `${findings.length} finding${findings.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${findings.length - errors} warning${findings.length - errors === 1 ? '' : 's'})`;
-  return `${keys}\n${count}`;
+  const shut =
+    closed.length === 0
+      ? ''
+      : `\n${closed.length} more closed by another policy: ${closed.map((c) => `${c.rule} (${c.closedBy})`).join(', ')}`;
+  return `${keys}\n${count}${shut}`;
 }
