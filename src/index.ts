@@ -20,6 +20,7 @@ import {
 
 export * from './core/index.js';
 export * from './governance/index.js';
+export * from './iac/index.js';
 export * from './jobs/index.js';
 export { createTagger, type Tagger, type TaggerOptions } from './tagger.js';
 

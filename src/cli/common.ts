@@ -3,7 +3,7 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as Commander from 'commander';
-import type { UnansweredRequest } from '../core/clients.js';
+import type { ClientOptions, UnansweredRequest } from '../core/clients.js';
 import type { UnitagError } from '../core/errors.js';
 import type { Progress } from '../jobs/bulk.js';
 import type { Tagger } from '../tagger.js';
@@ -86,6 +86,25 @@ export async function makeTagger(global: GlobalOptions): Promise<Tagger> {
     onNotice,
     onUnanswered: unansweredNotices(onNotice),
   });
+}
+
+/**
+ * The SDK clients' configuration from the global options, as the tagger's (its endpoint, timeouts, and roles per
+ * account): for the clients a command makes beside the tagger's (AWS Organizations, CloudFormation).
+ */
+export function clientOptions(global: GlobalOptions): ClientOptions {
+  return {
+    region: global.region,
+    endpoint: global.endpointUrl,
+    clientConfig: global.profile ? { profile: global.profile } : undefined,
+    connectTimeout: global.connectTimeout * 1000,
+    readTimeout: global.readTimeout * 1000,
+    roleName: global.roleName,
+    externalId: global.externalId,
+    roleSessionName: global.roleSessionName,
+    roleDuration: global.roleDuration,
+    onUnanswered: unansweredNotices(onNotice),
+  };
 }
 
 /** A tagger's notices (an optional SDK client missing), on standard error. */

@@ -5,6 +5,7 @@
 import { EarlierLineFailedError } from '../core/errors.js';
 import { newTags } from '../core/shapes.js';
 import type { Tags } from '../core/types.js';
+import type { IacOptions } from '../iac/plan-iac.js';
 import type { JobWindow } from '../jobs/job-stream.js';
 import { type Plan, type PlanEntry, reappliesDifferently } from '../jobs/plan.js';
 import { type Change, sourceArn } from '../jobs/plan-change.js';
@@ -57,6 +58,8 @@ export interface PipelineOptions {
    */
   repeated?: ReadonlySet<string> | undefined;
   inFlight?: number | undefined;
+  /** Infrastructure-as-code to plan each window against (`PlanOptions.iac`). */
+  iac?: IacOptions | undefined;
 }
 
 /** Runs the job: the number of bad lines, and whether it stopped early. */
@@ -155,7 +158,9 @@ function runWindow(
   const current = planOnly ? carriedFor(changes, state.carried) : undefined;
   const onRead = options.onRead;
   const planning =
-    changes.length > 0 ? tagger.plan(changes, { signal, current, onRead }) : Promise.resolve(empty());
+    changes.length > 0
+      ? tagger.plan(changes, { signal, current, onRead, iac: options.iac })
+      : Promise.resolve(empty());
   return planning.then(
     async (plan) => {
       if (planOnly) {

@@ -1,6 +1,7 @@
 import { eastAsianWidth } from 'get-east-asian-width';
 import { hasTag } from '../core/shapes.js';
 import type { Tags } from '../core/types.js';
+import { declaredAt, type IacNote } from '../iac/reverts.js';
 import type { Plan, PlanEntry } from '../jobs/plan.js';
 import type { BulkReport, ReadResult, WriteResult } from '../jobs/report.js';
 
@@ -126,9 +127,31 @@ export function renderPlanEntries(plan: Plan): string {
     if (e.status === 'failed')
       return `! ${title}\n    ${e.error?.code}: ${printable(e.error?.message ?? '')}`;
     if (e.status === 'noop') return `= ${title}\n    (no change)`;
-    return `~ ${title}\n${diffLines(e.before ?? {}, e.after ?? {}).join('\n')}`;
+    const undone = e.iac && e.iac.reverts.length > 0 ? `\n    [IaC] ${undoneBy(e.iac)}` : '';
+    return `~ ${title}${e.iac ? ' [IaC]' : ''}\n${diffLines(e.before ?? {}, e.after ?? {}).join('\n')}${undone}`;
   });
   return blocks.join('\n');
+}
+
+/** What a tool's next run does to an entry's change, in words. */
+export function undoneBy(note: IacNote): string {
+  const run = note.tool === 'terraform' ? 'apply' : note.tool === 'pulumi' ? 'up' : 'stack update';
+  return `${declaredAt(note)} undoes ${note.reverts.join(', ')} at its next ${run}`;
+}
+
+/** The summary of the changes tools would undo, per tool: `3 changes will be undone by Terraform ...`. */
+export function iacSummary(
+  undone: ReadonlyMap<IacNote['tool'], { count: number; names: string[] }>,
+): string[] {
+  const tools = {
+    terraform: 'Terraform at its next apply',
+    pulumi: 'Pulumi at its next up',
+    cloudformation: "CloudFormation at the stacks' next update",
+  };
+  return [...undone].map(([tool, { count, names }]) => {
+    const more = count > names.length ? `, and ${count - names.length} more` : '';
+    return `${count} change${count === 1 ? '' : 's'} will be undone by ${tools[tool]}: ${names.join(', ')}${more}. Change the tags in the code (docs/iac.md), or apply with --iac refuse to leave them out.`;
+  });
 }
 
 /** A plan as CSV: a row per key it changes (`+` set, `~` changed, `-` removed), one per resource otherwise. */

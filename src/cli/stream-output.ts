@@ -5,6 +5,7 @@
 import { planToJson } from '../jobs/plan.js';
 import { type Command, type JobIdentity, type LineJson, lineToJson } from '../jobs/report.js';
 import type { GlobalOptions } from './common.js';
+import { UndoneCount } from './iac-options.js';
 import { printJson, wantsJson } from './output.js';
 import type { WindowOut } from './pipeline.js';
 import { changes, csv, planSummary, renderPlanCsv, renderPlanEntries, table } from './render.js';
@@ -28,6 +29,8 @@ export async function write(text: string): Promise<void> {
 /** The output of one `apply` or `plan` run, written as windows finish. */
 export class StreamOutput {
   #started = false;
+  /** A plan's changes that tools would undo, per tool. */
+  readonly #undone = new UndoneCount();
   #kept: LineJson[] = [];
   readonly #json: boolean;
 
@@ -51,6 +54,7 @@ export class StreamOutput {
   /** One window's lines. */
   async window(out: WindowOut): Promise<void> {
     if (this.command === 'plan') {
+      this.#undone.count(out.plan.entries);
       const json = planToJson(out.plan).resources;
       if (this.#json) return this.#lines(json, () => []);
       const text = this.format === 'csv' ? renderPlanCsv(out.plan) : renderPlanEntries(out.plan);
@@ -127,7 +131,8 @@ export class StreamOutput {
         failed: totals.failed ?? 0,
         conflicts: totals.conflicts ?? 0,
       };
-      await write(`${this.#started ? '\n' : ''}${planSummary({ totals: t, calls })}\n`);
+      const undone = this.#undone.lines().map((line) => `${line}\n`);
+      await write(`${this.#started ? '\n' : ''}${planSummary({ totals: t, calls })}\n${undone.join('')}`);
     }
     if (!this.#started && this.command === 'apply' && this.format === 'csv') {
       await write(`${csv(['arn', 'outcome', 'error_code', 'error_message'], [])}\n`);

@@ -223,6 +223,10 @@ const ADVICE: Record<ErrorCode, string> = {
     'fix the earlier failure, then run the job again with --resume: both lines apply, in order',
   TagConflict:
     'nothing was written to it; choose with --on-conflict overwrite (replace the value) or keep (leave both keys as they are), library option onConflict',
+  InvalidIacState:
+    'fix or regenerate the state or template the message names (terraform show -json, pulumi stack export)',
+  ManagedByIaC:
+    'nothing was written to it; change the tags in the infrastructure-as-code source instead, or run apply with --iac warn to write them anyway',
 };
 
 // A write whose outcome is unknown (see isOutcomeUnknown) is never said to have written nothing.

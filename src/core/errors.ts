@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'ClientMissing'
   | 'LocalStackUnavailable'
   | 'EarlierLineFailed'
-  | 'TagConflict';
+  | 'TagConflict'
+  | 'InvalidIacState'
+  | 'ManagedByIaC';
 
 /** Where an error happened and what caused it. */
 export interface ErrorContext {
@@ -255,6 +257,29 @@ export class InvalidPolicyError extends UnitagError {
   }
 }
 
+/**
+ * An infrastructure-as-code source unitag was given (a Terraform state, a Pulumi stack export, a CloudFormation
+ * template) is not readable as one: not JSON or YAML, a format version unitag does not know, a resource without
+ * the fields it needs. The message names the file and what to do.
+ */
+export class InvalidIacStateError extends UnitagError {
+  override name = 'InvalidIacStateError';
+  constructor(message: string, context?: ErrorContext) {
+    super('InvalidIacState', message, context);
+  }
+}
+
+/**
+ * `apply --iac refuse`: the line changes tags that the resource's infrastructure-as-code tool (CloudFormation,
+ * Terraform, Pulumi) declares and would set back at its next run; nothing was written to the resource.
+ */
+export class ManagedByIaCError extends UnitagError {
+  override name = 'ManagedByIaCError';
+  constructor(message: string, context?: ErrorContext) {
+    super('ManagedByIaC', message, context);
+  }
+}
+
 /** Why `startLocalStack` could not give a LocalStack. */
 export type LocalStackFailure =
   | 'python-missing'
@@ -304,6 +329,8 @@ const CLASSES: Record<ErrorCode, new (message: string, context?: ErrorContext) =
   LocalStackUnavailable: LocalStackError,
   EarlierLineFailed: EarlierLineFailedError,
   TagConflict: TagConflictError,
+  InvalidIacState: InvalidIacStateError,
+  ManagedByIaC: ManagedByIaCError,
 };
 
 /** Builds the error subclass that belongs to `code`. */

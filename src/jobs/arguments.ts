@@ -18,6 +18,7 @@ import {
   isUnitagError,
 } from '../core/errors.js';
 import { conflictChoice } from '../core/tagger-options.js';
+import { iacOptions } from '../iac/plan-iac.js';
 import type { Plan, PlanEntry } from './plan.js';
 import type { Change } from './plan-change.js';
 import type { BulkReport, ReportJson } from './report.js';
@@ -41,6 +42,9 @@ export const PLAN_OPTIONS = {
   current: currentTags,
   onConflict: conflictChoice,
   onRead: optional.callback,
+  iac: (value: unknown) => {
+    iacOptions(value);
+  },
 };
 
 /** The options of `find`. */

@@ -8,6 +8,8 @@ import { copyTags, hasTag, newTags, tagsFromEntries } from '../core/shapes.js';
 import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
 import type { Tags, Target } from '../core/types.js';
 import { checkTagCount, validateKeys, validateTags, validateWrite } from '../core/validate.js';
+import { annotate, type IacOptions } from '../iac/plan-iac.js';
+import type { IacNote } from '../iac/reverts.js';
 import type { BulkOptions, BulkSettings } from './bulk.js';
 import { type WriteInput, writeMany } from './bulk-write.js';
 import {
@@ -49,13 +51,16 @@ export interface PlanEntry {
    * entry failed with `TagConflict`), kept or overwritten. Absent when none.
    */
   conflicts?: number | undefined;
+  /** With `PlanOptions.iac`: the tool that manages the resource, and the keys of this change its next run undoes. */
+  iac?: IacNote | undefined;
 }
 
 /** A plan: a before -> after diff per resource, and the calls its reads cost. */
 export interface Plan {
   entries: PlanEntry[];
   /** `conflicts`: the entries whose renames or copies met a key already carried with another value. */
-  totals: { total: number; change: number; noop: number; failed: number; conflicts: number };
+  /** `undone` (with `PlanOptions.iac`): the entries with keys an infrastructure-as-code tool's next run undoes. */
+  totals: { total: number; change: number; noop: number; failed: number; conflicts: number; undone?: number };
   /** AWS calls made to read the current tags. */
   calls: number;
   /** How long the plan took. */
@@ -85,6 +90,11 @@ export interface PlanOptions {
   onConflict?: OnConflict | undefined;
   /** Called once per resource whose tags the plan has read (or failed to read), as each read ends. */
   onRead?: ((read: { arn: string; outcome: 'read' | 'failed' | 'skipped' }) => void) | undefined;
+  /**
+   * Infrastructure-as-code to check the changes against: each entry of a resource a tool manages carries `iac`,
+   * with the keys the tool's next run would undo; with `mode: 'refuse'` those entries fail with ManagedByIaC.
+   */
+  iac?: IacOptions | undefined;
 }
 
 // The target each entry was planned against, so that `apply` neither parses nor validates it again. Kept out of
@@ -155,7 +165,9 @@ export async function plan(
   }
 
   const list = [...entries.values()];
-  return { entries: list, totals: totalsOf(list), calls, durationMs: Date.now() - started };
+  const undone = options.iac ? await annotate(list, options.iac) : undefined;
+  const totals = { ...totalsOf(list), ...(undone === undefined ? {} : { undone }) };
+  return { entries: list, totals, calls, durationMs: Date.now() - started };
 }
 
 /** A plan's totals: its entries by status, and those that met a conflict. */

@@ -33,7 +33,7 @@ export interface LocalStackOptions {
   log?: ((line: string) => void) | undefined;
 }
 
-/** The services unitag tags natively, and the tagging API and STS it calls. */
+/** The services unitag tags natively, the tagging API and STS it calls, and CloudFormation, whose stacks it reads. */
 export const DEFAULT_SERVICES: readonly string[] = [
   'sns',
   'sqs',
@@ -51,6 +51,7 @@ export const DEFAULT_SERVICES: readonly string[] = [
   'stepfunctions',
   'events',
   'cloudwatch',
+  'cloudformation',
 ];
 
 /** The options with every default applied. */

@@ -24,6 +24,7 @@ const PROBES: Readonly<Record<string, Probe>> = {
   iam: { signing: 'iam', operation: 'ListRoles', query: 'Version=2010-05-08&MaxItems=1' },
   sts: { signing: 'sts', operation: 'GetCallerIdentity', query: 'Version=2011-06-15' },
   cloudwatch: { signing: 'monitoring', operation: 'ListDashboards', query: 'Version=2010-08-01' },
+  cloudformation: { signing: 'cloudformation', operation: 'ListStacks', query: 'Version=2010-05-15' },
   s3: { signing: 's3', operation: 'ListBuckets', method: 'GET', path: '/' },
   lambda: {
     signing: 'lambda',

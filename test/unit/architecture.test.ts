@@ -13,12 +13,13 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAY_IMPORT: Record<string, string[]> = {
   adapters: ['core'],
   core: ['adapters'],
-  jobs: ['core'],
+  iac: ['core'],
+  jobs: ['core', 'iac'],
   governance: ['core', 'jobs'],
-  library: ['core', 'jobs', 'governance', 'adapters'],
+  library: ['core', 'jobs', 'governance', 'adapters', 'iac'],
   localstack: ['core'],
   testing: ['core', 'jobs', 'library'],
-  cli: ['core', 'jobs', 'governance', 'library', 'localstack'],
+  cli: ['core', 'jobs', 'governance', 'library', 'localstack', 'iac'],
 };
 
 /** The subsystem a file belongs to, from its path. */

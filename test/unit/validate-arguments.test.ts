@@ -915,6 +915,33 @@ const PUBLIC: [string, fc.Arbitrary<unknown[]>, (args: unknown[]) => unknown][] 
     ([i, o]) => unitag.lintPolicy(i as never, o as never),
   ],
   [
+    'readTerraformState',
+    fc.tuple(
+      fc.oneof(fc.json(), anyValue),
+      fc.oneof(fc.string(), anyValue),
+      fc.oneof(fc.constant(undefined), anyValue),
+    ),
+    ([t, s, i]) => unitag.readTerraformState(t as never, s as never, i as never),
+  ],
+  [
+    'readPulumiExport',
+    fc.tuple(fc.oneof(fc.json(), anyValue), fc.oneof(fc.string(), anyValue)),
+    ([t, s]) => unitag.readPulumiExport(t as never, s as never),
+  ],
+  [
+    'iacSource',
+    fc.tuple(fc.oneof(fc.constant([]), anyValue), fc.oneof(fc.constant(undefined), anyValue)),
+    ([r, m]) => unitag.iacSource(r as never, m as never),
+  ],
+  [
+    'cloudFormationStacks',
+    fc.tuple(
+      fc.oneof(fc.constant({ region: 'us-east-1' }), anyValue),
+      fc.oneof(fc.constant(['us-east-1']), anyValue),
+    ),
+    ([o, r]) => unitag.cloudFormationStacks(o as never, r as never),
+  ],
+  [
     'lintPolicies',
     fc.tuple(
       fc.oneof(

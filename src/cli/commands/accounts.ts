@@ -1,14 +1,12 @@
-import type { ClientOptions } from '../../core/clients.js';
 import {
   type Command,
+  clientOptions,
   collect,
   EXIT,
   type GlobalOptions,
   Option,
-  onNotice,
   requireCredentials,
   UsageError,
-  unansweredNotices,
 } from '../common.js';
 import { type CommandHelp, withHelp } from '../help.js';
 import { checkReplaceable, replaceFile } from '../replace-file.js';
@@ -119,16 +117,4 @@ function checkArguments(opts: AccountsOptions, global: GlobalOptions): 'yaml' | 
   }
   if (opts.outputFile !== undefined) checkReplaceable(opts.outputFile, '--output-file');
   return opts.output ?? (opts.outputFile?.toLowerCase().endsWith('.json') ? 'json' : 'yaml');
-}
-
-/** The SDK clients' configuration from the global options, as the tagger's. */
-function clientOptions(global: GlobalOptions): ClientOptions {
-  return {
-    region: global.region,
-    endpoint: global.endpointUrl,
-    clientConfig: global.profile ? { profile: global.profile } : undefined,
-    connectTimeout: global.connectTimeout * 1000,
-    readTimeout: global.readTimeout * 1000,
-    onUnanswered: unansweredNotices(onNotice),
-  };
 }

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import type { IacMode, IacOptions } from '../../iac/plan-iac.js';
 import type { JobFormat } from '../../jobs/job.js';
 import type { JobIdentity, LineJson, WriteResult } from '../../jobs/report.js';
 import type { ReportFile } from '../../jobs/report-file.js';
@@ -19,6 +20,7 @@ import {
 } from '../common.js';
 import { conflictOption } from '../conflict-option.js';
 import { type CommandHelp, withHelp } from '../help.js';
+import { type IacCliOptions, iacSourceOf, iacSourceOptions, UndoneCount } from '../iac-options.js';
 import { progressBar } from '../progress.js';
 import { shardOf, shardOption } from '../shard-option.js';
 import { type Cut, firstReading, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
@@ -34,7 +36,9 @@ Examples:
   $ unitag apply job.csv --resume report.json     (after an interruption: finishes the rest)
   $ unitag apply job.ndjson --dry-run
   $ unitag apply job.csv --shard "$AWS_BATCH_JOB_ARRAY_INDEX/$SHARDS" --report "shard-$AWS_BATCH_JOB_ARRAY_INDEX.json"
-  $ unitag report merge shard-*.json --report report.json     (the shards' reports as one)`,
+  $ unitag report merge shard-*.json --report report.json     (the shards' reports as one)
+  $ unitag apply job.csv --terraform-state s3://state-bucket/prod.tfstate --iac refuse
+                                   (lines whose change Terraform's next apply would undo fail; nothing written to them)`,
   exitCodes: {
     2: 'bad usage, a report that cannot be written or belongs to another job, or bad job lines (each named with its line number; the valid lines are still applied)',
     130: 'interrupted: the calls under way finish and the report is written (a second Ctrl-C ends at once); --resume goes on',
@@ -43,7 +47,7 @@ Examples:
 
 /** `unitag apply JOB`: plans the job, then makes exactly the writes the plan lists. */
 export function registerApply(program: Command, done: (code: number) => void): void {
-  listOptions(
+  const command = listOptions(
     jobSource(
       withHelp(program.command('apply'), HELP).description(
         'carry out a job: plan it, then make exactly the writes the plan lists',
@@ -60,16 +64,25 @@ export function registerApply(program: Command, done: (code: number) => void): v
     .addOption(outputOption(['table', 'json', 'csv']))
     .addOption(shardOption('the job'))
     .addOption(conflictOption())
-    .action(async (file: string, opts: ApplyOptions, command: Command) => {
-      const global = command.optsWithGlobals<GlobalOptions>();
-      const shard = await shardOf(opts.shard);
-      if (opts.dryRun) return done(await streamPlan(global, file, opts, opts.output, shard));
-      done(await applyJob(global, file, { ...opts, shard }));
-    });
+    .addOption(
+      new Option(
+        '--iac <mode>',
+        'changes that the infrastructure-as-code sources say their next run would undo: warn (write, and say so), refuse (fail those lines, write nothing to them) or ignore',
+      )
+        .choices(['warn', 'refuse', 'ignore'])
+        .default('warn'),
+    );
+  iacSourceOptions(command).action(async (file: string, opts: ApplyOptions, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    const shard = await shardOf(opts.shard);
+    if (opts.dryRun) return done(await streamPlan(global, file, opts, opts.output, shard));
+    done(await applyJob(global, file, { ...opts, shard }));
+  });
 }
 
 /** `apply`'s own options. */
-interface ApplyOptions extends ListOptions {
+interface ApplyOptions extends ListOptions, IacCliOptions {
+  iac: IacMode;
   dryRun?: boolean;
   report?: string;
   resume?: string;
@@ -121,6 +134,9 @@ async function applyLocked(
   });
   const source = await jobSourceOf(file, opts);
   const tagger = await makeTagger(global);
+  // The infrastructure-as-code sources are read before the first call: an unreadable one ends the run here.
+  const iacSource = opts.iac === 'ignore' ? undefined : await iacSourceOf(global, opts);
+  const iac = iacSource ? { source: iacSource, mode: opts.iac } : undefined;
   const callsBefore = tagger.calls;
   // Every line is checked before the first call (a bad one is said then, and left out), and the resources named
   // more than once are found (and a shard's split counted). A job with no good line ends here, having called nothing.
@@ -137,7 +153,7 @@ async function applyLocked(
   // A report that can no longer be written stops the job: writes it could not record would be lost to resume.
   reportFile.onFailure = () => stop.abort();
   try {
-    const context = { global, opts, earlier, reportFile, stop, job, callsBefore, first };
+    const context = { global, opts, earlier, reportFile, stop, job, callsBefore, first, iac };
     const code = await run(tagger, kind, source, context);
     if (!reportFile.failure) return code;
     process.stderr.write(
@@ -183,6 +199,7 @@ interface RunContext {
   callsBefore: number;
   /** What the first reading of the job found (and, for a shard, its split). */
   first: { badLines: number; changes: number; repeated: Set<string>; cut: Cut | undefined };
+  iac: IacOptions | undefined;
 }
 
 /** Runs the job through the pipeline, writing output and report as windows finish; the exit code. */
@@ -190,7 +207,7 @@ async function run(
   tagger: Tagger,
   kind: JobFormat,
   source: { text: string } | { path: string },
-  { global, opts, earlier, reportFile, stop, job, callsBefore, first }: RunContext,
+  { global, opts, earlier, reportFile, stop, job, callsBefore, first, iac }: RunContext,
 ): Promise<number> {
   const [{ runPipeline }, { StreamOutput }, { summary }, { errorLine }] = await Promise.all([
     import('../pipeline.js'),
@@ -203,7 +220,7 @@ async function run(
   const totals = { total: 0, changed: 0, unchanged: 0, failed: 0, skipped: 0 };
   let code: number = EXIT.ok;
   if (earlier && opts.resume) await reportResumed(opts.resume, earlier, out, totals);
-  const progress = await progressBar(global, first);
+  const [progress, undone] = [await progressBar(global, first), new UndoneCount()];
   const accounts = byAccount(global, job);
   const result = await runPipeline({
     tagger,
@@ -214,6 +231,7 @@ async function run(
     redo: earlier?.redo,
     onIntents: (intents) => reportFile.intend(intents),
     repeated: first.repeated,
+    iac,
     onBadLine: () => {},
     onRead: progress?.read,
     onResult: (r) => {
@@ -222,6 +240,7 @@ async function run(
       progress?.wrote(r);
     },
     onWindow: async (window) => {
+      undone.count(window.plan.entries);
       const results = window.results ?? [];
       for (const r of results) {
         count(totals, r.outcome);
@@ -233,6 +252,7 @@ async function run(
     },
   });
   progress?.stop();
+  for (const line of undone.lines()) process.stderr.write(`unitag: note: ${line}\n`);
   const calls = tagger.calls - callsBefore;
   const durationMs = Date.now() - started;
   reportFile.addCalls(calls);

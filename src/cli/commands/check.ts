@@ -22,6 +22,7 @@ import {
   UsageError,
 } from '../common.js';
 import { type CommandHelp, withHelp } from '../help.js';
+import { type IacCliOptions, iacSourceOptions } from '../iac-options.js';
 import { checkReplaceable, replaceFile } from '../replace-file.js';
 import { shardOf, shardOption } from '../shard-option.js';
 
@@ -36,7 +37,9 @@ Examples:
   $ unitag check --from-organizations --file arns.txt
   $ unitag check --policy tag-policy.json --accounts accounts.yml   (every resource of every account)
   $ unitag find --missing owner | unitag check --policy tag-policy.json -
-  $ unitag check --policy tag-policy.json --file arns.txt --fix fix.ndjson; unitag apply fix.ndjson`,
+  $ unitag check --policy tag-policy.json --file arns.txt --fix fix.ndjson; unitag apply fix.ndjson
+  $ unitag check --iac --terraform-state terraform.tfstate --fix restore.ndjson
+                                   (live tags that differ from what Terraform declares; the job that sets them back)`,
   exitCodes: {
     0: 'every resource is compliant',
     1: 'findings, or resources that could not be read',
@@ -44,7 +47,8 @@ Examples:
   },
 };
 
-interface CheckOptions {
+interface CheckOptions extends IacCliOptions {
+  iac?: boolean;
   policy: string[];
   regions?: string;
   type: string[];
@@ -57,7 +61,7 @@ interface CheckOptions {
 
 /** `unitag check --policy P.json ARN...`: resources' tags against an AWS Organizations tag policy. */
 export function registerCheck(program: Command, done: (code: number) => void): void {
-  arnSources(
+  const command = arnSources(
     withHelp(program.command('check'), HELP).description(
       "check resources' tags against an AWS Organizations tag policy",
     ),
@@ -83,11 +87,27 @@ export function registerCheck(program: Command, done: (code: number) => void): v
       [],
     )
     .option('--fix <file>', 'write the job that fixes what can be fixed (.ndjson, for unitag plan and apply)')
+    .option(
+      '--iac',
+      'instead of a tag policy: where live tags drift from what --terraform-state, --pulumi-state or --cloudformation declare (with --cloudformation, name the ARNs)',
+    )
     .addOption(outputOption())
-    .addOption(shardOption('the resources'))
-    .action(async (args: string[], opts: CheckOptions, command: Command) => {
-      done(await runCheck(command.optsWithGlobals<GlobalOptions>(), args, opts));
-    });
+    .addOption(shardOption('the resources'));
+  iacSourceOptions(command).action(async (args: string[], opts: CheckOptions, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    if (!opts.iac) return done(await runCheck(global, args, opts));
+    const { checkIac } = await import('../iac-check.js');
+    if (opts.policy.length > 0 || opts.fromOrganizations || opts.shard !== undefined)
+      throw new UsageError(
+        '--iac checks against infrastructure as code: --policy, --from-organizations and --shard do not go with it',
+      );
+    if (opts.fix !== undefined)
+      checkFixPath(opts.fix, [...opts.terraformState, ...opts.pulumiState, opts.file]);
+    const fix = opts.fix;
+    done(
+      await checkIac(global, args, opts, fix === undefined ? undefined : (changes) => writeFix(fix, changes)),
+    );
+  });
 }
 
 /** Checks the resources; the exit code. Bad input is found before any AWS call. */

@@ -19,6 +19,7 @@ import {
 } from '../common.js';
 import { conflictOption } from '../conflict-option.js';
 import { type CommandHelp, withHelp } from '../help.js';
+import { type IacCliOptions, iacSourceOf, iacSourceOptions } from '../iac-options.js';
 import { shardOf, shardOption } from '../shard-option.js';
 
 // What runs a job (job parsing, the pipeline, the output) is loaded by the functions that use it, when a
@@ -38,7 +39,9 @@ Examples:
   $ unitag plan job.json --output json
   $ unitag plan job.csv --shard 0/4          (the first of 4 parts, as machine 0 of 4 applies it)
   $ unitag plan export.csv --arn-column Identifier --key cost-center --value cc-1
-                                             (a list of resources, such as a console export: one change to each)`,
+                                             (a list of resources, such as a console export: one change to each)
+  $ unitag plan job.csv --terraform-state terraform.tfstate --cloudformation
+                                             (which changes Terraform or a stack update would undo)`,
   exitCodes: {
     0: 'every resource planned',
     1: 'some resources could not be read (their lines failed)',
@@ -48,7 +51,7 @@ Examples:
 
 /** `unitag plan JOB`: what a job would change, per resource; writes nothing. */
 export function registerPlan(program: Command, done: (code: number) => void): void {
-  listOptions(
+  const command = listOptions(
     jobSource(
       withHelp(program.command('plan'), HELP).description(
         'show what a job would change, per resource; writes nothing',
@@ -57,12 +60,12 @@ export function registerPlan(program: Command, done: (code: number) => void): vo
   )
     .addOption(outputOption(PLAN_FORMATS, 'table', 'output format (text is table)'))
     .addOption(shardOption('the job'))
-    .addOption(conflictOption())
-    .action(async (file: string, opts, command: Command) => {
-      const global = command.optsWithGlobals<GlobalOptions>();
-      const shard = await shardOf(opts.shard);
-      done(await streamPlan(global, file, opts, opts.output, shard));
-    });
+    .addOption(conflictOption());
+  iacSourceOptions(command).action(async (file: string, opts, command: Command) => {
+    const global = command.optsWithGlobals<GlobalOptions>();
+    const shard = await shardOf(opts.shard);
+    done(await streamPlan(global, file, opts, opts.output, shard));
+  });
 }
 
 /** The formats a plan prints in: `text` is the table's old name. */
@@ -157,20 +160,22 @@ export async function badLine(file: string): Promise<(line: number, message: str
 export async function streamPlan(
   global: GlobalOptions,
   file: string,
-  input: ListOptions & { format?: JobFormat | undefined },
+  input: ListOptions & IacCliOptions & { format?: JobFormat | undefined },
   output: string,
   shard?: Shard,
 ): Promise<number> {
   const kind = await formatOf(file, input.format, input);
   const source = await jobSourceOf(file, input);
   const tagger = await makeTagger(global);
+  const iac = await iacSourceOf(global, input);
   const [{ runPipeline }, { StreamOutput }] = await Promise.all([
     import('../pipeline.js'),
     import('../stream-output.js'),
   ]);
   const started = Date.now();
   const out = new StreamOutput(output, global, 'plan');
-  const totals = { total: 0, change: 0, noop: 0, failed: 0, conflicts: 0 };
+  const totals: Record<string, number> = { total: 0, change: 0, noop: 0, failed: 0, conflicts: 0 };
+  if (iac) totals.undone = 0;
   let code: number = EXIT.ok;
   // Every line is checked, and the resources named more than once found, before the first read.
   const first = await firstReading(tagger, source, kind, file, shard);
@@ -180,10 +185,11 @@ export async function streamPlan(
     signal: new AbortController().signal,
     planOnly: true,
     repeated: first.repeated,
+    iac: iac ? { source: iac } : undefined,
     onBadLine: () => {},
     onWindow: async (window) => {
-      for (const key of ['total', 'change', 'noop', 'failed', 'conflicts'] as const)
-        totals[key] += window.plan.totals[key];
+      for (const key of Object.keys(totals) as (keyof Plan['totals'])[])
+        totals[key] = (totals[key] ?? 0) + (window.plan.totals[key] ?? 0);
       code = Math.max(code, planExitCode(window.plan, false));
       await out.window(window);
     },
