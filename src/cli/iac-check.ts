@@ -9,7 +9,7 @@ import type { Tagger } from '../tagger.js';
 import { EXIT, type GlobalOptions, makeTagger, print, readArns, UsageError } from './common.js';
 import { type IacCliOptions, iacSourceOf, namesIac } from './iac-options.js';
 import { printJson, wantsJson } from './output.js';
-import { printable, table } from './render.js';
+import { csv, printable, table } from './render.js';
 
 /**
  * `check --iac ARN...`: drift of the ARNs given (or of every resource the Terraform and Pulumi sources declare)
@@ -102,6 +102,8 @@ async function checkDrift(
       },
       global,
     );
+  } else if (output === 'csv') {
+    print(csv(['arn', 'tool', 'declared_by', 'outcome', 'differs', 'extra', 'error'], checked.map(csvRowOf)));
   } else if (checked.length > 0) print(table(['ARN', 'DECLARED BY', 'DRIFT'], checked.map(rowOf)));
   process.stderr.write(
     `${totals.noncompliant} of ${totals.total} resources drift from their infrastructure as code` +
@@ -153,9 +155,18 @@ function rowOf(c: Checked): string[] {
     ...c.drift.differs.map((k) =>
       c.live && Object.hasOwn(c.live, k)
         ? `~${k}: ${c.live[k]} (declared ${r.declared[k]})`
-        : `-${k} (declared ${r.declared[k]})`,
+        : `-${k} (declared ${r.declared[k] ?? 'with a value the source does not hold'})`,
     ),
     ...c.drift.extra.map((k) => `+${k} (not declared: removed at the next run)`),
   ];
   return [r.arn, by, parts.length > 0 ? printable(parts.join(' ')) : 'as declared'];
+}
+
+function csvRowOf(c: Checked): string[] {
+  const { resource: r, drift } = c;
+  if (!drift)
+    return [r.arn, r.tool, where(r), 'failed', '', '', c.error ? `${c.error.code}: ${c.error.message}` : ''];
+  const drifted = drift.differs.length > 0 || drift.extra.length > 0;
+  const outcome = drifted ? 'noncompliant' : 'compliant';
+  return [r.arn, r.tool, where(r), outcome, drift.differs.join(' '), drift.extra.join(' '), ''];
 }

@@ -1,10 +1,9 @@
 // The options that name a run's infrastructure-as-code sources (plan, apply, check): Terraform states, Pulumi stack
 // exports and CloudFormation, and how they are loaded into one lookup. Loaded only when one is given.
 import type { Command } from 'commander';
-import type { IacNote } from '../iac/reverts.js';
+import type { IacMode } from '../iac/plan-iac.js';
 import type { IacSource } from '../iac/sources.js';
-import { clientOptions, collect, type GlobalOptions, readText, UsageError } from './common.js';
-import { iacSummary } from './render.js';
+import { clientOptions, collect, type GlobalOptions, onNotice, readText, UsageError } from './common.js';
 
 /** The options as commander gives them. */
 export interface IacCliOptions {
@@ -48,15 +47,24 @@ export function namesIac(opts: IacCliOptions): boolean {
 
 /**
  * Reads the named sources (Terraform and Pulumi files now, an S3 backend with the run's credentials; CloudFormation
- * as resources come), or undefined when none is named. Unreadable sources are errors before any write.
+ * as resources come), or undefined when none is named or `mode` is `ignore`. Unreadable sources are errors (exit 2)
+ * before any write.
  */
 export async function iacSourceOf(
   global: GlobalOptions,
   opts: IacCliOptions,
+  mode?: IacMode,
 ): Promise<IacSource | undefined> {
   if (opts.terraformIgnoreTags.length > 0 && opts.terraformState.length === 0)
     throw new UsageError('--terraform-ignore-tags goes with --terraform-state');
-  if (!namesIac(opts)) return undefined;
+  // A mode that would silently do nothing is said, so that nobody believes a run protected that is not.
+  if (mode === 'refuse' && !namesIac(opts))
+    onNotice(
+      '--iac refuse has no source to check against (--terraform-state, --pulumi-state, --cloudformation): nothing is refused',
+    );
+  if (mode === 'ignore' && namesIac(opts))
+    onNotice('--iac ignore: the infrastructure-as-code sources given are not read');
+  if (!namesIac(opts) || mode === 'ignore') return undefined;
   try {
     return await load(global, opts);
   } catch (error) {
@@ -117,8 +125,10 @@ async function stateText(
     const answer = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: s3.key }));
     return (await answer.Body?.transformToString('utf8')) ?? '';
   } catch (error) {
+    // A state that cannot be read is bad input, found before any write: exit 2, naming the option.
     const { toUnitagError } = await import('../core/aws-errors.js');
-    throw toUnitagError(error, { arn: `arn:aws:s3:::${s3.bucket}/${s3.key}`, service: 's3' });
+    const failure = toUnitagError(error, { arn: `arn:aws:s3:::${s3.bucket}/${s3.key}`, service: 's3' });
+    throw new UsageError(`--terraform-state ${file}: cannot read it: ${failure.code}: ${failure.message}`);
   } finally {
     client.destroy();
   }
@@ -138,26 +148,4 @@ async function stackIndex(global: GlobalOptions) {
   ]);
   const clients = cloudFormationClients(new ClientCache(clientOptions(global)));
   return new CloudFormationIndex({ clients, regions: [region] });
-}
-
-/** The changes of a run that tools would undo, per tool, as windows are planned; said at the end. */
-export class UndoneCount {
-  readonly #undone = new Map<IacNote['tool'], { count: number; names: string[] }>();
-
-  /** Counts a window's entries whose change a tool would undo (written or, with refuse, refused). */
-  count(entries: readonly { status: string; iac?: IacNote | undefined }[]): void {
-    for (const { status, iac } of entries) {
-      if (!iac || iac.reverts.length === 0 || status !== 'change') continue;
-      const seen = this.#undone.get(iac.tool) ?? { count: 0, names: [] };
-      seen.count += 1;
-      const name = iac.address ?? iac.stack ?? iac.urn ?? '';
-      if (seen.names.length < 3 && !seen.names.includes(name)) seen.names.push(name);
-      this.#undone.set(iac.tool, seen);
-    }
-  }
-
-  /** The summary lines (none when nothing would be undone). */
-  lines(): string[] {
-    return iacSummary(this.#undone);
-  }
 }

@@ -135,8 +135,14 @@ export function renderPlanEntries(plan: Plan): string {
 
 /** What a tool's next run does to an entry's change, in words. */
 export function undoneBy(note: IacNote): string {
-  const run = note.tool === 'terraform' ? 'apply' : note.tool === 'pulumi' ? 'up' : 'stack update';
-  return `${declaredAt(note)} undoes ${note.reverts.join(', ')} at its next ${run}`;
+  const run = (n: IacNote) =>
+    n.tool === 'terraform' ? 'apply' : n.tool === 'pulumi' ? 'up' : 'stack update';
+  const also = (note.also ?? []).map((n) =>
+    n.reverts.length > 0
+      ? `; ${declaredAt(n)} undoes ${n.reverts.join(', ')} too`
+      : `; also declared by ${declaredAt(n)}`,
+  );
+  return `${declaredAt(note)} undoes ${note.reverts.join(', ')} at its next ${run(note)}${also.join('')}`;
 }
 
 /** The summary of the changes tools would undo, per tool: `3 changes will be undone by Terraform ...`. */

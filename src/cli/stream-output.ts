@@ -5,10 +5,10 @@
 import { planToJson } from '../jobs/plan.js';
 import { type Command, type JobIdentity, type LineJson, lineToJson } from '../jobs/report.js';
 import type { GlobalOptions } from './common.js';
-import { UndoneCount } from './iac-options.js';
 import { printJson, wantsJson } from './output.js';
 import type { WindowOut } from './pipeline.js';
 import { changes, csv, planSummary, renderPlanCsv, renderPlanEntries, table } from './render.js';
+import { UndoneCount } from './undone-count.js';
 
 /** Writes `text` to standard output, waiting while its buffer is full. */
 export async function write(text: string): Promise<void> {

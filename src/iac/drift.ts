@@ -7,7 +7,7 @@ import type { IacResource } from './types.js';
 
 /** One resource's drift. */
 export interface Drift {
-  /** Declared keys the resource lacks, or carries with another value (declared values that are known). */
+  /** Declared keys the resource lacks, or carries with another known value (a key whose value is unknown: lacks). */
   differs: string[];
   /** Keys the resource carries that a whole-set tool does not declare (its next run removes them). */
   extra: string[];
@@ -22,7 +22,12 @@ export function driftOf(resource: IacResource, live: Tags): Drift {
   const differs: string[] = [];
   for (const key of Object.keys(declared)) {
     const value = declared[key];
-    if (value === undefined || ignores?.(key)) continue;
+    if (ignores?.(key)) continue;
+    // A value the source does not hold (`!Ref Env`, a secret) can only be missed: it cannot be compared or restored.
+    if (value === undefined) {
+      if (!Object.hasOwn(live, key)) differs.push(key);
+      continue;
+    }
     if (!Object.hasOwn(live, key) || live[key] !== value) {
       differs.push(key);
       restore[key] = value;

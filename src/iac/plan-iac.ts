@@ -1,7 +1,7 @@
 // A plan's entries seen against infrastructure-as-code: each change to a resource a tool manages says which of its
 // keys the tool's next run undoes, and with `refuse` such an entry fails with ManagedByIaC before anything is
 // written to it.
-import { ConfigurationError, ManagedByIaCError, type UnitagError } from '../core/errors.js';
+import { ConfigurationError, isUnitagError, ManagedByIaCError, type UnitagError } from '../core/errors.js';
 import { newTags } from '../core/shapes.js';
 import type { Tags } from '../core/types.js';
 import { declaredAt, type IacNote, iacNote } from './reverts.js';
@@ -57,17 +57,36 @@ export async function annotate(entries: Annotated[], options: IacOptions): Promi
   for (const entry of entries) {
     if (entry.status !== 'change') continue;
     const before = entry.before ?? newTags();
-    const note = iacNote(await options.source.lookup(entry.arn, before), before, entry.after ?? newTags());
+    const found = await lookup(options.source, entry);
+    if (!found) continue;
+    const note = iacNote(found, before, entry.after ?? newTags());
     if (!note) continue;
     entry.iac = note;
     if (note.reverts.length > 0) undone += 1;
     if (mode !== 'refuse' || note.reverts.length === 0) continue;
     entry.status = 'failed';
     entry.error = new ManagedByIaCError(
-      `${declaredAt(note)} declares ${note.reverts.join(', ')} of ${entry.arn}: its next run would undo this ` +
-        'change, so nothing was written. Change the tags there, or apply with --iac warn to write them anyway',
+      `${declaredAt(note)} would undo this change to ${note.reverts.join(', ')} of ${entry.arn} at its next run ` +
+        '(setting back what it declares, removing what it does not), so nothing was written. Change the tags in ' +
+        'the code (docs/iac.md), or apply with --iac warn to write them anyway',
       { arn: entry.arn, service: entry.arn.split(':')[2] },
     );
   }
   return undone;
+}
+
+// The declarations of an entry's resource. A source that cannot be read (CloudFormation refusing, throttling) fails
+// the entry with that error: nothing is written that was not checked, and it is never taken as "not managed".
+async function lookup(source: IacSource, entry: Annotated) {
+  try {
+    return await source.lookup(entry.arn, entry.before);
+  } catch (error) {
+    const failure = isUnitagError(error)
+      ? error
+      : new ConfigurationError(
+          `the infrastructure-as-code source failed: ${(error as Error)?.message ?? String(error)}`,
+        );
+    Object.assign(entry, { status: 'failed', error: failure });
+    return undefined;
+  }
 }

@@ -14,6 +14,8 @@ export interface IacNote {
   urn?: string | undefined;
   /** The keys this entry sets, changes or removes that the tool's next run sets back (or removes). */
   reverts: string[];
+  /** Other tools that declare the same resource (a resource in two states, or in a state and a stack). */
+  also?: Omit<IacNote, 'also'>[] | undefined;
 }
 
 /**
@@ -40,22 +42,20 @@ export function revertedKeys(resource: IacResource, before: Tags, after: Tags): 
 
 /**
  * The note for an entry whose resource one or more tools manage: the first that would undo part of the change, or
- * else the first (with nothing to revert).
+ * else the first (with nothing to revert), with the others in `also`.
  */
 export function iacNote(resources: IacResource[], before: Tags, after: Tags): IacNote | undefined {
-  let first: IacNote | undefined;
-  for (const resource of resources) {
-    const note: IacNote = {
-      tool: resource.tool,
-      ...(resource.stack === undefined ? {} : { stack: resource.stack }),
-      ...(resource.address === undefined ? {} : { address: resource.address }),
-      ...(resource.urn === undefined ? {} : { urn: resource.urn }),
-      reverts: revertedKeys(resource, before, after),
-    };
-    if (note.reverts.length > 0) return note;
-    first ??= note;
-  }
-  return first;
+  const notes: IacNote[] = resources.map((resource) => ({
+    tool: resource.tool,
+    ...(resource.stack === undefined ? {} : { stack: resource.stack }),
+    ...(resource.address === undefined ? {} : { address: resource.address }),
+    ...(resource.urn === undefined ? {} : { urn: resource.urn }),
+    reverts: revertedKeys(resource, before, after),
+  }));
+  const main = notes.find((n) => n.reverts.length > 0) ?? notes[0];
+  if (!main) return undefined;
+  const also = notes.filter((n) => n !== main);
+  return also.length > 0 ? { ...main, also } : main;
 }
 
 /** Where the tool declares the resource, for messages: `stack orders-prod`, `aws_sns_topic.orders`, a URN. */

@@ -83,7 +83,9 @@ export function parseIgnoreTags(args: readonly string[]): IgnoreTags {
     // A comma is in no valid tag key, so the list form loses nothing.
     for (const entry of (match[2] ?? '').split(',')) {
       const value = entry.trim();
-      if (value !== '' && !list.includes(value)) list.push(value);
+      // An empty entry, or one pasted from HCL (`["owner"]`, `"owner"`), would ignore nothing: refused.
+      if (value === '' || /["'[\]]/.test(value)) throw badIgnoreTags(arg);
+      if (!list.includes(value)) list.push(value);
     }
   }
   return ignore;
@@ -388,7 +390,7 @@ function badIgnoreTags(arg: unknown): ConfigurationError {
   const shown =
     typeof arg === 'string' ? JSON.stringify(arg) : `a ${Array.isArray(arg) ? 'list' : typeof arg}`;
   return new ConfigurationError(
-    `--terraform-ignore-tags ${shown}: write keys=KEY,KEY or key_prefixes=PREFIX,PREFIX, as the AWS provider's ` +
+    `--terraform-ignore-tags ${shown}: write keys=KEY,KEY or key_prefixes=PREFIX,PREFIX (no quotes, brackets or empty entries), as the AWS provider's ` +
       'ignore_tags block names them (--terraform-ignore-tags keys=LastScanned --terraform-ignore-tags key_prefixes=kubernetes.io/)',
   );
 }

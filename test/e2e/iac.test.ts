@@ -144,7 +144,9 @@ describe('infrastructure as code (built CLI, LocalStack)', () => {
       outcome: 'failed',
       error: {
         code: 'ManagedByIaC',
-        message: expect.stringMatching(/Terraform aws_sns_topic\.orders declares owner, team/),
+        message: expect.stringMatching(
+          /Terraform aws_sns_topic\.orders would undo this change to owner, team/,
+        ),
       },
     });
     expect(await tagger.list(topic)).toEqual({ team: 'shop', env: 'prod' });
@@ -201,7 +203,29 @@ describe('infrastructure as code (built CLI, LocalStack)', () => {
     expect(JSON.parse(plan.stdout).resources[0].iac).toMatchObject({ tool: 'terraform', reverts: ['team'] });
 
     const missing = await unitag(['plan', job, '--terraform-state', `s3://${bucket}/nope.tfstate`]);
-    expect(missing.code).not.toBe(0);
+    expect(missing).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining(`--terraform-state s3://${bucket}/nope.tfstate: cannot read it`),
+    });
+    const pasted = await unitag([
+      'plan',
+      job,
+      '--terraform-state',
+      `s3://${bucket}/env/prod.tfstate`,
+      '--terraform-ignore-tags',
+      'keys=["team"]',
+    ]);
+    expect(pasted).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no quotes, brackets or empty entries'),
+    });
+    const unprotected = await unitag(['apply', job, '--iac', 'refuse', '--dry-run']);
+    expect(unprotected.stderr).toContain('--iac refuse has no source to check against');
+    const state = join(dir, `${name}.tfstate`);
+    writeFileSync(state, terraformState(topic, { team: 'a' }, {}));
+    const rows = await unitag(['check', '--iac', '--terraform-state', state, '-o', 'csv']);
+    expect(rows.stdout.split('\n')[0]).toBe('arn,tool,declared_by,outcome,differs,extra,error');
+    expect(rows.stdout).toContain(`${topic},terraform,aws_sns_topic.orders,noncompliant,team,"",""`);
     const broken = join(dir, `${name}-broken.tfstate`);
     writeFileSync(broken, '{"version": 3, "modules": []}');
     const old = await unitag(['apply', job, '--terraform-state', broken]);
@@ -255,7 +279,7 @@ describe('infrastructure as code (built CLI, LocalStack)', () => {
       expect(entry.iac).toEqual({ tool: 'cloudformation', stack: name, reverts: ['env', 'team'] });
       const refused = await unitag(['apply', job, '--cloudformation', '--iac', 'refuse']);
       expect(refused.code).toBe(1);
-      expect(refused.stderr).toContain(`CloudFormation stack ${name} declares env, team`);
+      expect(refused.stderr).toContain(`CloudFormation stack ${name} would undo this change to env, team`);
       expect(await localTagger().list(topic)).toEqual({ team: 'shop', env: 'prod' });
       const drift = await unitag(['check', '--iac', '--cloudformation', topic, '-o', 'json']);
       const [line] = JSON.parse(drift.stdout).resources;

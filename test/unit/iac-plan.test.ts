@@ -64,13 +64,18 @@ describe('revertedKeys: what a tool sets back at its next run', () => {
     expect(revertedKeys(terraform({}), tags({ 'aws:cloudformation:stack-name': 's' }), tags({}))).toEqual([]);
   });
 
-  it('iacNote: the first tool that undoes something, else the first', () => {
+  it('iacNote: the first tool that undoes something, else the first, the others in also', () => {
     const note = iacNote(
       [stack({ team: 'shop' }), terraform({ team: 'shop' })],
       tags({}),
       tags({ owner: 'me' }),
     );
-    expect(note).toEqual({ tool: 'terraform', address: 'aws_sns_topic.orders', reverts: ['owner'] });
+    expect(note).toEqual({
+      tool: 'terraform',
+      address: 'aws_sns_topic.orders',
+      reverts: ['owner'],
+      also: [{ tool: 'cloudformation', stack: 'shop', reverts: [] }],
+    });
     expect(iacNote([stack({})], tags({}), tags({ owner: 'me' }))).toEqual({
       tool: 'cloudformation',
       stack: 'shop',
@@ -103,7 +108,7 @@ describe('annotate: a plan against infrastructure as code', () => {
       arn: TOPIC,
       service: 'sns',
       message: expect.stringMatching(
-        /^Terraform aws_sns_topic\.orders declares team of .*nothing was written/,
+        /^Terraform aws_sns_topic\.orders would undo this change to team of .*nothing was written/,
       ),
     });
     const ignored = [entry()];
@@ -126,7 +131,7 @@ describe('drift and matching', () => {
     const live = tags({ team: 'web', owner: 'me', 'aws:cloudformation:stack-name': 's' });
     const drift = driftOf(terraform({ team: 'shop', env: 'prod', computed: undefined }), live);
     expect(drift).toEqual({
-      differs: ['env', 'team'],
+      differs: ['computed', 'env', 'team'],
       extra: ['owner'],
       restore: tags({ team: 'shop', env: 'prod' }),
     });
@@ -168,5 +173,24 @@ describe('tagger.plan with iac', () => {
       tagger.plan(changes, { iac: { source: iacSource([]), mode: 'x' } } as never),
     ).rejects.toBeInstanceOf(ConfigurationError);
     expect(tagger.calls).toBe(0);
+  });
+});
+
+describe('a source that cannot be read', () => {
+  it('fails the entry with its error, never takes it for "not managed"', async () => {
+    const { AccessDeniedError } = await import('../../src/core/errors.js');
+    const denied = new AccessDeniedError('not authorized to perform cloudformation:ListStacks', {
+      arn: TOPIC,
+    });
+    const source = iacSource([], { lookup: async () => Promise.reject(denied) });
+    const entries: Annotated[] = [
+      { arn: TOPIC, status: 'change', before: tags({}), after: tags({ a: '1' }) },
+    ];
+    expect(await annotate(entries, { source })).toBe(0);
+    expect(entries[0]).toMatchObject({ status: 'failed', error: denied });
+    const broken = iacSource([], { lookup: async () => Promise.reject(new TypeError('boom')) });
+    const other: Annotated[] = [{ arn: TOPIC, status: 'change', before: tags({}), after: tags({ a: '1' }) }];
+    await annotate(other, { source: broken, mode: 'refuse' });
+    expect(other[0]?.error).toBeInstanceOf(ConfigurationError);
   });
 });

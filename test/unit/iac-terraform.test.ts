@@ -377,8 +377,7 @@ describe('parseIgnoreTags (--terraform-ignore-tags)', () => {
     [['keys=a,b'], { keys: ['a', 'b'], keyPrefixes: [] }],
     [['key_prefixes=kubernetes.io/,team:'], { keys: [], keyPrefixes: ['kubernetes.io/', 'team:'] }],
     [['keys=a', 'key_prefixes=p/', 'keys=b,a'], { keys: ['a', 'b'], keyPrefixes: ['p/'] }],
-    [[' keys = a , b ,, '], { keys: ['a', 'b'], keyPrefixes: [] }],
-    [['keys='], { keys: [], keyPrefixes: [] }],
+    [[' keys = a , b '], { keys: ['a', 'b'], keyPrefixes: [] }],
     [['keys=a=b'], { keys: ['a=b'], keyPrefixes: [] }],
     [['keys=__proto__,constructor'], { keys: ['__proto__', 'constructor'], keyPrefixes: [] }],
   ])('reads %j', (args, expected) => {
@@ -392,6 +391,11 @@ describe('parseIgnoreTags (--terraform-ignore-tags)', () => {
     [['KEYS=a']],
     [['']],
     [['keys']],
+    [['keys=']],
+    [['keys=a,,b']],
+    [['key_prefixes=,']],
+    [['keys=["owner"]']],
+    [['keys="owner"']],
     [[1 as unknown as string]],
     ['keys=a' as unknown as string[]],
   ])('refuses %j with a ConfigurationError showing the expected form', (args) => {

@@ -20,9 +20,10 @@ import {
 } from '../common.js';
 import { conflictOption } from '../conflict-option.js';
 import { type CommandHelp, withHelp } from '../help.js';
-import { type IacCliOptions, iacSourceOf, iacSourceOptions, UndoneCount } from '../iac-options.js';
+import { type IacCliOptions, iacSourceOf, iacSourceOptions } from '../iac-options.js';
 import { progressBar } from '../progress.js';
 import { shardOf, shardOption } from '../shard-option.js';
+import { UndoneCount } from '../undone-count.js';
 import { type Cut, firstReading, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
 
 // The report file, the pipeline and the output are loaded by the functions that use them, when a job runs:
@@ -37,8 +38,7 @@ Examples:
   $ unitag apply job.ndjson --dry-run
   $ unitag apply job.csv --shard "$AWS_BATCH_JOB_ARRAY_INDEX/$SHARDS" --report "shard-$AWS_BATCH_JOB_ARRAY_INDEX.json"
   $ unitag report merge shard-*.json --report report.json     (the shards' reports as one)
-  $ unitag apply job.csv --terraform-state s3://state-bucket/prod.tfstate --iac refuse
-                                   (lines whose change Terraform's next apply would undo fail; nothing written to them)`,
+  $ unitag apply job.csv --terraform-state s3://bucket/prod.tfstate --iac refuse  (what Terraform would undo fails)`,
   exitCodes: {
     2: 'bad usage, a report that cannot be written or belongs to another job, or bad job lines (each named with its line number; the valid lines are still applied)',
     130: 'interrupted: the calls under way finish and the report is written (a second Ctrl-C ends at once); --resume goes on',
@@ -135,7 +135,7 @@ async function applyLocked(
   const source = await jobSourceOf(file, opts);
   const tagger = await makeTagger(global);
   // The infrastructure-as-code sources are read before the first call: an unreadable one ends the run here.
-  const iacSource = opts.iac === 'ignore' ? undefined : await iacSourceOf(global, opts);
+  const iacSource = await iacSourceOf(global, opts, opts.iac);
   const iac = iacSource ? { source: iacSource, mode: opts.iac } : undefined;
   const callsBefore = tagger.calls;
   // Every line is checked before the first call (a bad one is said then, and left out), and the resources named

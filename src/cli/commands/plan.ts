@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { IacMode } from '../../iac/plan-iac.js';
 import type { JobFormat } from '../../jobs/job.js';
 import type { JobWindow } from '../../jobs/job-stream.js';
 import type { Plan } from '../../jobs/plan.js';
@@ -160,14 +161,14 @@ export async function badLine(file: string): Promise<(line: number, message: str
 export async function streamPlan(
   global: GlobalOptions,
   file: string,
-  input: ListOptions & IacCliOptions & { format?: JobFormat | undefined },
+  input: ListOptions & IacCliOptions & { format?: JobFormat | undefined; iac?: IacMode },
   output: string,
   shard?: Shard,
 ): Promise<number> {
   const kind = await formatOf(file, input.format, input);
   const source = await jobSourceOf(file, input);
   const tagger = await makeTagger(global);
-  const iac = await iacSourceOf(global, input);
+  const iac = await iacSourceOf(global, input, input.iac);
   const [{ runPipeline }, { StreamOutput }] = await Promise.all([
     import('../pipeline.js'),
     import('../stream-output.js'),
@@ -185,7 +186,8 @@ export async function streamPlan(
     signal: new AbortController().signal,
     planOnly: true,
     repeated: first.repeated,
-    iac: iac ? { source: iac } : undefined,
+    // apply --dry-run plans as apply would: with its --iac mode.
+    iac: iac ? { source: iac, mode: input.iac } : undefined,
     onBadLine: () => {},
     onWindow: async (window) => {
       for (const key of Object.keys(totals) as (keyof Plan['totals'])[])
