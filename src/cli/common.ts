@@ -238,6 +238,14 @@ export function jobSource(command: Command): Command {
     );
 }
 
+/** Why each ARN cannot be checked (not an ARN, a type unitag does not tag), found with no AWS call. */
+export function badArns(tagger: Tagger, arns: string[]): string[] {
+  return arns.flatMap((arn) => {
+    const error = tagger.check({ arn });
+    return error ? [`${arn}: ${error.code}: ${error.message}`] : [];
+  });
+}
+
 /** The ARNs named by arguments (`-`: standard input) and `--file`; none is bad usage. */
 export async function readArns(args: string[], file: string | undefined): Promise<string[]> {
   const arns: string[] = [];

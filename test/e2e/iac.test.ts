@@ -297,4 +297,35 @@ describe('infrastructure as code (built CLI, LocalStack)', () => {
       cfn.destroy();
     }
   });
+
+  it('an S3 backend that never answers ends in Timeout (exit 2, nothing written), not in a wait without end', async () => {
+    const { createServer } = await import('node:http');
+    let reached = 0;
+    // Takes each request and never answers it.
+    const server = createServer(() => {
+      reached += 1;
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    try {
+      const job = join(dir, `${uniqueName('iac-silent')}.csv`);
+      writeFileSync(job, 'arn,action,key,value\narn:aws:sns:us-east-1:000000000000:t,set,team,b\n');
+      const run = await unitag([
+        'apply',
+        job,
+        '--terraform-state',
+        's3://states/prod.tfstate',
+        '--endpoint-url',
+        `http://127.0.0.1:${port}`,
+        '--read-timeout',
+        '1',
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/--terraform-state s3:\/\/states\/prod\.tfstate: cannot read it: Timeout/);
+      expect(reached).toBeGreaterThan(0);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });

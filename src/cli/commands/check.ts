@@ -10,6 +10,7 @@ import type { Tagger } from '../../tagger.js';
 import { accountsOf } from '../account-options.js';
 import {
   arnSources,
+  badArns,
   collect,
   EXIT,
   type GlobalOptions,
@@ -273,14 +274,6 @@ async function fixOf(policy: TagPolicy | undefined, report: CheckReport): Promis
     ),
   );
   return { changes: fixes.flatMap((f) => f.changes), unfixable: fixes.flatMap((f) => f.unfixable) };
-}
-
-/** Why each ARN cannot be checked (not an ARN, a type unitag does not tag), found with no AWS call. */
-function badArns(tagger: Tagger, arns: string[]): string[] {
-  return arns.flatMap((arn) => {
-    const error = tagger.check({ arn });
-    return error ? [`${arn}: ${error.code}: ${error.message}`] : [];
-  });
 }
 
 /** The findings on standard output: a line per finding (table, CSV), or a line per resource (JSON). */
