@@ -155,6 +155,29 @@ const PREFIXES = Object.entries(ID_PREFIXES)
   .sort((a, b) => b.prefix.length - a.prefix.length);
 const ID_BODY = /^[0-9A-Za-z-]+$/;
 
+/**
+ * For each type, the longer prefixes of other types that start with its own (`tgw-` has `tgw-attach-`): an id
+ * with its type's prefix and none of these is that type's, without trying every prefix (a job asks per line).
+ */
+const LONGER_PREFIXES: ReadonlyMap<string, string[]> = new Map(
+  PREFIXES.map(({ type, prefix }) => [
+    type,
+    PREFIXES.filter((other) => other.prefix.length > prefix.length && other.prefix.startsWith(prefix)).map(
+      (other) => other.prefix,
+    ),
+  ]),
+);
+
+/** The type whose prefix `id` starts with, the longest prefix winning; `type`'s own checked first. */
+function ownerOf(id: string, type: string): { type: string; prefix: string } | undefined {
+  const own = ID_PREFIXES[type];
+  const longer = LONGER_PREFIXES.get(type);
+  if (own !== undefined && longer !== undefined && id.startsWith(`${own}-`)) {
+    if (!longer.some((prefix) => id.startsWith(prefix))) return { type, prefix: `${own}-` };
+  }
+  return PREFIXES.find(({ prefix }) => id.startsWith(prefix));
+}
+
 /** Every type the table knows, by its name in lower case: an ARN's type in another case is refused by it. */
 const KNOWN_TYPES: ReadonlyMap<string, string> = new Map(
   [...Object.keys(ID_PREFIXES), ...Object.keys(UNPREFIXED)].map((type) => [type.toLowerCase(), type]),
@@ -200,7 +223,7 @@ export function resourceId(arn: ParsedArn): string {
       context,
     );
   }
-  const owner = PREFIXES.find(({ prefix }) => id.startsWith(prefix));
+  const owner = ownerOf(id, type);
   const body = owner ? id.slice(owner.prefix.length) : '';
   if (owner?.type !== type || body === '' || !ID_BODY.test(body)) {
     const expected = `${ID_PREFIXES[type]}-`;

@@ -284,14 +284,14 @@ function spawnTimed(cli: string[], key: string, base: string): Promise<{ ms: num
 
 /** A copy of dist/ as it is now, beside package.json and a link to node_modules (as bench/trust.ts does). */
 function copyCli(): string {
-  const source = join(ROOT, 'dist/src/cli.js');
+  const source = join(ROOT, 'dist/bin/cli.js');
   if (!existsSync(source)) throw new Error(`${source} is missing: run npm run build first`);
   const copy = join(dir, 'unitag');
   mkdirSync(copy);
   cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-  return join(copy, 'dist/src/cli.js');
+  return join(copy, 'dist/bin/cli.js');
 }
 
 // --- Figures ------------------------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ function medians(cases: Record<string, string[]>, env?: NodeJS.ProcessEnv): Reco
 }
 
 // Without LocalStack: the CLI's own start-up, against Node's.
-const cli = 'dist/src/cli.js';
+const cli = 'dist/bin/cli.js';
 const startup = medians({
   'node -e 0': ['-e', '0'],
   'unitag --version': [cli, '--version'],

@@ -25,7 +25,7 @@ try {
   const job = join(dir, 'job.csv');
   writeFileSync(job, `arn,action,key,value\n${arns.map((a) => `${a},set,cost,cc`).join('\n')}\n`);
   const report = join(dir, 'report.json');
-  const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
+  const cli = new URL('../dist/bin/cli.js', import.meta.url).pathname;
   const child = spawn(
     process.execPath,
     [cli, '--max-rate', 'aws', 'apply', job, '--report', report, '--output', 'json'],

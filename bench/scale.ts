@@ -4,9 +4,10 @@
 //       objects, IAM roles), each change setting `cost-center` and removing one existing key;
 //   (b) the same change by hand: p-limit(16) over the resources, the SDK's default clients and retries;
 //   the lower bound the rates put on (a), and (a)'s wall time against it;
-//   (c) the built CLI applying EC2 job files of 100k and 1M lines (10k and 100k with --quick): time, peak RSS,
-//       output sizes; and `unitag --version` against `node -e 0`.
-// Flags: --quick (a tenth), --mix-only (no CLI runs), --cli-only, --cli-sizes 100000,1000000, --cli-timeout MIN.
+//   (c) the built CLI applying EC2 job files of 100k and 1M lines (10k and 100k with --quick): time, CPU per line,
+//       peak RSS, output sizes; and `unitag --version` against `node -e 0`.
+// Flags: --quick (a tenth), --mix-only (no CLI runs), --cli-only, --cli-sizes 100000,1000000, --cli-timeout MIN,
+// --fake-process (the fake in a process of its own, not beside (a) and (b) on this one's thread).
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -38,6 +39,7 @@ import { SQSClient, TagQueueCommand, UntagQueueCommand } from '@aws-sdk/client-s
 import pLimit from 'p-limit';
 import { createTagger, parseArn } from '../src/index.js';
 import { ACCOUNT, type OperationCount, startRatedAws } from './rated-aws.js';
+import { type RemoteRatedAws, startRatedAwsProcess } from './rated-aws-process.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const QUICK = process.argv.includes('--quick');
@@ -59,16 +61,20 @@ const CREDENTIALS = { accessKeyId: 'bench', secretAccessKey: 'bench' };
 const EXISTING = { env: 'prod', owner: 'team-a' };
 const CHANGE = { set: { 'cost-center': 'cc-42' }, remove: ['owner'] };
 
-const fake = await startRatedAws();
+const FAKE_PROCESS = process.argv.includes('--fake-process');
+const fake = FAKE_PROCESS ? await startRatedAwsProcess() : inProcess(await startRatedAws());
 const config = { region: REGION, endpoint: fake.endpoint, credentials: CREDENTIALS };
-console.log(`rated AWS on ${fake.endpoint}${QUICK ? ' (--quick)' : ''}; latency 20 ms, AWS default rates`);
+console.log(
+  `rated AWS on ${fake.endpoint} (${FAKE_PROCESS ? 'a process of its own' : 'this process'})${QUICK ? ' (--quick)' : ''}; ` +
+    'latency 20 ms, AWS default rates',
+);
 try {
   if (!CLI_ONLY) {
     const mix = mixedResources();
     const a = await measure('(a) unitag plan+apply', mix, runUnitag);
     const b = await measure('(b) SDK p-limit(16)', mix, runByHand);
     printMixTable(mix.length, [a, b]);
-    printLowerBound(a);
+    await printLowerBound(a);
   }
   if (!MIX_ONLY) {
     const cli: CliRun[] = [];
@@ -97,16 +103,16 @@ async function measure(
   arns: string[],
   run: (arns: string[]) => Promise<string[]>,
 ): Promise<MixRun> {
-  fake.clear();
-  fake.create(arns, EXISTING);
-  fake.reset();
+  await fake.clear();
+  await fake.create(arns, EXISTING);
+  await fake.reset();
   console.log(`${name}: ${arns.length} resources ...`);
   const start = performance.now();
   const failures = await run(arns);
   const ms = performance.now() - start;
   const failed: Record<string, number> = {};
   for (const code of failures) failed[code] = (failed[code] ?? 0) + 1;
-  return { name, ms, failed, families: fake.familyCounts(), unknown: fake.unknown() };
+  return { name, ms, failed, families: await fake.familyCounts(), unknown: await fake.unknown() };
 }
 
 /** unitag with its defaults; returns the error code of each failed resource (plan or apply). */
@@ -242,13 +248,13 @@ function printMixTable(n: number, runs: MixRun[]): void {
  * The fastest (a) could be at these rates: per family, the calls that got through, less the burst, at the rate;
  * the largest of those. Throttled calls are left out: they are what a perfect client would not have sent.
  */
-function printLowerBound(a: MixRun): void {
+async function printLowerBound(a: MixRun): Promise<void> {
   console.log('\nLower bound of (a) from the rates (calls accepted in (a) - burst) / rate:');
   let bound = 0;
   let slowest = '';
   const rows: string[][] = [];
   for (const [family, c] of Object.entries(a.families)) {
-    const { rate, burst } = fake.rateOf(family);
+    const { rate, burst } = await fake.rateOf(family);
     const s = Math.max(0, (c.accepted - burst) / rate);
     if (s > bound) [bound, slowest] = [s, family];
     rows.push([family, String(c.accepted), `${rate}/s`, String(burst), `${s.toFixed(1)} s`]);
@@ -265,6 +271,8 @@ interface CliRun {
   ms: number;
   exit: string;
   rssKb: number | undefined;
+  /** User + system CPU seconds of the CLI process, from /usr/bin/time. */
+  cpuS: number | undefined;
   reportBytes: number;
   stdoutBytes: number;
   failed: string;
@@ -280,10 +288,10 @@ async function runCli(lines: number): Promise<CliRun> {
   const stderr = join(dir, `unitag-scale-${lines}.stderr.txt`);
   const rssFile = join(dir, `unitag-scale-${lines}.rss.txt`);
   for (const f of [report, stdout, stderr, rssFile]) rmSync(f, { force: true });
-  fake.clear();
-  fake.reset();
+  await fake.clear();
+  await fake.reset();
   const arns = await writeJob(job, lines);
-  fake.create(arns);
+  await fake.create(arns);
   arns.length = 0;
   console.log(`\n(c) unitag apply of ${lines} EC2 lines (${job}) ...`);
   const run = await runChild(
@@ -292,23 +300,28 @@ async function runCli(lines: number): Promise<CliRun> {
     stderr,
     rssFile,
   );
-  const rss = existsSync(rssFile) ? /^(\d+)\s*$/m.exec(readFileSync(rssFile, 'utf8'))?.[1] : undefined;
+  const timing = existsSync(rssFile)
+    ? /^(\d+) ([\d.]+) ([\d.]+)\s*$/m.exec(readFileSync(rssFile, 'utf8'))
+    : null;
+  const rss = timing?.[1];
   const result: CliRun = {
     lines,
     ms: run.ms,
     exit: run.exit,
     rssKb: rss ? Number(rss) : undefined,
+    cpuS: timing ? Number(timing[2]) + Number(timing[3]) : undefined,
     reportBytes: sizeOf(report),
     stdoutBytes: sizeOf(stdout),
     failed: failedOf(stdout),
     stderrTail: tail(stderr),
   };
   console.log(
-    `    exit ${result.exit} in ${seconds(result.ms)}; calls by family: ${formatFamilies(fake.familyCounts())}`,
+    `    exit ${result.exit} in ${seconds(result.ms)}; calls by family: ${formatFamilies(await fake.familyCounts())}`,
   );
   if (result.exit !== '0')
     console.log(`    CLI ${result.exit}; its standard error ends:\n${indent(result.stderrTail)}`);
-  if (Object.keys(fake.unknown()).length > 0) console.log(`    GAPS: ${formatCounts(fake.unknown())}`);
+  const gaps = await fake.unknown();
+  if (Object.keys(gaps).length > 0) console.log(`    GAPS: ${formatCounts(gaps)}`);
   return result;
 }
 
@@ -331,7 +344,7 @@ async function writeJob(path: string, lines: number): Promise<string[]> {
 }
 
 /**
- * Runs the built CLI under /usr/bin/time (peak RSS) when there is one, standard output and error to files; kills
+ * Runs the built CLI under /usr/bin/time (peak RSS, CPU time) when there is one, standard output and error to files; kills
  * it after CLI_TIMEOUT_MIN minutes.
  */
 function runChild(
@@ -340,10 +353,12 @@ function runChild(
   stderrPath: string,
   rssFile: string,
 ): Promise<{ ms: number; exit: string }> {
-  const cli = ['dist/src/cli.js', ...args];
+  // BENCH_CLI_NODE_ARGS='--cpu-prof --cpu-prof-dir=DIR' profiles the CLI runs.
+  const nodeArgs = process.env.BENCH_CLI_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const cli = [...nodeArgs, 'dist/bin/cli.js', ...args];
   const timed = existsSync('/usr/bin/time');
   const [command, argv] = timed
-    ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, process.execPath, ...cli]]
+    ? ['/usr/bin/time', ['-f', '%M %U %S', '-o', rssFile, process.execPath, ...cli]]
     : [process.execPath, cli];
   const out = openSync(stdoutPath, 'w');
   const err = openSync(stderrPath, 'w');
@@ -390,12 +405,13 @@ function failedOf(path: string): string {
 function printCliTable(runs: CliRun[]): void {
   console.log('\nCLI: unitag apply JOB --report REPORT --output json (EC2 volumes, one key each)');
   printTable(
-    ['lines', 'exit', 'wall', 'per resource', 'peak RSS', 'report', 'stdout', 'failed'],
+    ['lines', 'exit', 'wall', 'per resource', 'CPU per line', 'peak RSS', 'report', 'stdout', 'failed'],
     runs.map((r) => [
       String(r.lines),
       r.exit,
       seconds(r.ms),
       `${((r.ms * 1000) / r.lines).toFixed(1)} µs`,
+      r.cpuS === undefined ? '?' : `${((r.cpuS * 1e6) / r.lines).toFixed(1)} µs`,
       r.rssKb === undefined ? '?' : `${(r.rssKb / 1024).toFixed(0)} MB`,
       bytes(r.reportBytes),
       bytes(r.stdoutBytes),
@@ -424,10 +440,10 @@ function printStartup(): void {
   };
   const cli: number[] = [];
   const bare: number[] = [];
-  time(['dist/src/cli.js', '--version']);
+  time(['dist/bin/cli.js', '--version']);
   time(['-e', '0']);
   for (let i = 0; i < 15; i++) {
-    cli.push(time(['dist/src/cli.js', '--version']));
+    cli.push(time(['dist/bin/cli.js', '--version']));
     bare.push(time(['-e', '0']));
   }
   const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
@@ -496,4 +512,19 @@ function scaled<T extends Record<string, number>>(counts: T, factor: number): T 
 function argValue(name: string): string | undefined {
   const at = process.argv.indexOf(name);
   return at === -1 ? undefined : process.argv[at + 1];
+}
+
+/** The in-process fake behind the same awaited methods as one in its own process. */
+function inProcess(f: Awaited<ReturnType<typeof startRatedAws>>): RemoteRatedAws {
+  return {
+    endpoint: f.endpoint,
+    create: async (arns, tags, owner) => f.create(arns, tags, owner),
+    counts: async (account) => f.counts(account),
+    familyCounts: async (account) => f.familyCounts(account),
+    unknown: async () => f.unknown(),
+    rateOf: async (family) => f.rateOf(family),
+    reset: async () => f.reset(),
+    clear: async () => f.clear(),
+    close: () => f.close(),
+  };
 }

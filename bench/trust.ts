@@ -73,7 +73,7 @@ const SEED = seedAt > 0 ? Number(process.argv[seedAt + 1]) : Math.floor(Math.ran
 const WINDOW = 5_000;
 const ROOT = new URL('..', import.meta.url).pathname;
 /** The CLI the runs spawn: a copy of dist/ taken at the start (others may rebuild dist/ while this runs). */
-let CLI = join(ROOT, 'dist/src/cli.js');
+let CLI = join(ROOT, 'dist/bin/cli.js');
 /** AWS's rates times this, in the fake and in the CLI's own pacing alike. */
 const RATE_SCALE = 20;
 const RETRY_FOR = 15;
@@ -1307,7 +1307,7 @@ async function main(): Promise<number> {
   cpSync(join(ROOT, 'dist'), join(copy, 'dist'), { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(copy, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(copy, 'node_modules'));
-  CLI = join(copy, 'dist/src/cli.js');
+  CLI = join(copy, 'dist/bin/cli.js');
   console.log(`unitag trust harness (${QUICK ? 'quick' : 'full'}), seed ${SEED}, working directory ${dir}`);
   console.log(`CLI: a copy of dist/ (newest file built ${new Date(built).toISOString()})`);
   console.log(

@@ -48,7 +48,7 @@ let arns: string[] = [];
 const step = (text: string) => console.log(`\n\x1b[1m== ${text}\x1b[0m`);
 const unitag = (...args: string[]) => {
   console.log(`$ unitag ${args.join(' ')}`);
-  const result = spawnSync(process.execPath, ['dist/src/cli.js', '--endpoint-url', endpoint, ...args], {
+  const result = spawnSync(process.execPath, ['dist/bin/cli.js', '--endpoint-url', endpoint, ...args], {
     stdio: 'inherit',
     env: {
       ...process.env,

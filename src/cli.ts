@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The package's bin: runs the CLI (src/cli/main.ts) and sets the exit code. `--version` alone is answered
-// before anything else is loaded: it needs only the package's version.
+// before anything else is loaded: it needs only the package's version; `--help` and `COMMAND --help` are printed
+// from pages made from the commands by `npm run docs` (src/cli/help-page.ts), without loading them.
 import { writeSync } from 'node:fs';
 import { Socket } from 'node:net';
 import type { Writable } from 'node:stream';
@@ -11,17 +12,34 @@ watchStdout();
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
   process.stdout.write(`${VERSION}\n`);
-} else {
+} else if (!(await printedHelp(args))) {
   // The SDK warns once per process that its 2027 releases will need Node 22; it is noise on a terminal.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-  // A job streams through a bounded window, but V8 lets a busy heap grow far past what is live (a million-line
-  // job peaked at 444 MB, with under 100 MB live); favouring size over speed keeps collection close to it.
+  // A job streams through a bounded window, but V8 lets a busy heap grow up to four times what is live (a
+  // million-line job peaked at 444 MB, with under 100 MB live). Letting it grow to twice what is live keeps it
+  // near that (269 MB at a million lines); `--optimize-for-size` did too, at nearly twice the CPU a line
+  // (bench/scale.ts). A heap cap would need a flag when the process starts, and would end a job that needs more.
   const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--optimize-for-size');
+  setFlagsFromString('--heap-growing-percent=100');
 
   const { main } = await import('./cli/main.js');
   process.exitCode = await main(args);
+}
+
+/** Prints the help page `args` ask for; false when they ask for something else, which the program answers. */
+async function printedHelp(args: string[]): Promise<boolean> {
+  const last = args.at(-1);
+  if (last !== '--help' && last !== '-h') return false;
+  const [{ helpPageFor, renderHelp }, { HELP_PAGES }] = await Promise.all([
+    import('./cli/help-page.js'),
+    import('./cli/help-pages.js'),
+  ]);
+  const page = helpPageFor(args, HELP_PAGES);
+  if (page === undefined) return false;
+  // Commander's width: the terminal's columns, or 80 when standard output is not a terminal.
+  process.stdout.write(renderHelp(page, process.stdout.isTTY ? process.stdout.columns : undefined));
+  return true;
 }
 
 /**

@@ -17,18 +17,11 @@ import { taggerOptionsArgument } from './core/tagger-options.js';
 import { TaggingApiPolicy } from './core/tagging-api-policy.js';
 import type { CallOptions, FindQuery, Tags, WriteOutcome } from './core/types.js';
 import { validateWrite } from './core/validate.js';
-import { type Explanation, explain } from './governance/explain.js';
-import {
-  type PermissionRequest,
-  type PermissionsOptions,
-  type PolicyDocument,
-  permissionsPolicy,
-} from './governance/permissions.js';
+// Governance is loaded when first asked for: a command that only tags or lists does not load it.
+import type { Explanation } from './governance/explain.js';
+import type { PermissionRequest, PermissionsOptions, PolicyDocument } from './governance/permissions.js';
 import type { TagPolicy } from './governance/tag-policy.js';
-import {
-  describeEffectiveTagPolicy,
-  type TagPolicyCallOptions,
-} from './governance/tag-policy-organizations.js';
+import type { TagPolicyCallOptions } from './governance/tag-policy-organizations.js';
 import {
   BULK_OPTIONS,
   changeArgument,
@@ -211,13 +204,15 @@ export function createTagger(options: TaggerOptions = {}): Tagger {
     ...oneResource(engine),
     ...manyResources(parts),
     ...lookups(parts),
-    organizationTagPolicy: (account, callOptions) =>
-      describeEffectiveTagPolicy(
+    organizationTagPolicy: async (account, callOptions) => {
+      const { describeEffectiveTagPolicy } = await import('./governance/tag-policy-organizations.js');
+      return describeEffectiveTagPolicy(
         engine,
         account,
         options.partition ?? partitionOfRegion(engine.clients.defaultRegion),
         callOptions,
-      ),
+      );
+    },
     get calls() {
       return engine.clients.calls;
     },
@@ -347,7 +342,11 @@ function lookups({
       }
       return checkOne(engine, change);
     },
-    explain: async (arn) => explain(engine, policy, arnArgument(arn, 'explain: arn')),
+    explain: async (arn) => {
+      arnArgument(arn, 'explain: arn');
+      const { explain } = await import('./governance/explain.js');
+      return explain(engine, policy, arn);
+    },
     permissions: async (requests, permissionOptions) => {
       permissionRequestsArgument(requests, 'permissions: requests');
       const checked = optionsArgument<Partial<PermissionsOptions>>(
@@ -357,6 +356,7 @@ function lookups({
           bulk: optional.boolean,
         },
       );
+      const { permissionsPolicy } = await import('./governance/permissions.js');
       return permissionsPolicy(engine, policy, requests, { bulk: checked?.bulk ?? true });
     },
     account: async (callOptions) => {

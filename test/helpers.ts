@@ -56,7 +56,7 @@ export function withoutOptionalPackage(adapter: Adapter): void {
 export function unitagOnLocalStack(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cli = new URL('../dist/src/cli.js', import.meta.url).pathname;
+  const cli = new URL('../dist/bin/cli.js', import.meta.url).pathname;
   const env = {
     ...process.env,
     AWS_ACCESS_KEY_ID: 'test',

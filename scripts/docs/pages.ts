@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderCli } from './cli.js';
+import { renderHelpPages } from './help-pages.js';
 import { formatMarkdown } from './markdown.js';
 import { renderOutput } from './output.js';
 import { renderResources } from './resources.js';
@@ -17,6 +18,7 @@ export const PAGES: readonly Page[] = [
   { path: 'docs/reference/resources.md', render: renderResources },
   { path: 'docs/reference/cli.md', render: () => renderCli() },
   { path: 'docs/reference/output.md', render: renderOutput },
+  { path: 'src/cli/help-pages.ts', render: () => renderHelpPages() },
 ];
 
 /** Each page's text as `npm run docs` writes it (formatted as Biome formats it), by path. */

@@ -12,6 +12,7 @@ import { type Change, sourceArn } from '../jobs/plan-change.js';
 import { lineKey, type WriteResult } from '../jobs/report.js';
 import { doneKey, type Intent, type Redo } from '../jobs/report-journal.js';
 import type { Tagger } from '../tagger.js';
+import { SeenFilter } from './seen-filter.js';
 
 /** Lines of a job a window holds. */
 export const WINDOW = 5_000;
@@ -346,35 +347,4 @@ export async function prepass(
 function resourcesOf(change: Change): string[] {
   const source = sourceArn(change);
   return source === undefined ? [change.arn] : [change.arn, source];
-}
-
-/**
- * The resources seen so far, as a Bloom filter of 2^28 bits (32 MB of address space, of which only the pages
- * touched count: a few megabytes for small jobs, all of it from about a million resources) and four probes: its
- * size never grows with the job, and at a million resources it answers "seen" for an unseen one about once in
- * twenty million (that window then waits when it need not; nothing else changes).
- */
-export class SeenFilter {
-  readonly #bits = new Uint8Array(1 << 25);
-
-  has(key: string): boolean {
-    return this.#probes(key).every((i) => ((this.#bits[i >>> 3] as number) & (1 << (i & 7))) !== 0);
-  }
-
-  add(key: string): void {
-    for (const i of this.#probes(key)) this.#bits[i >>> 3] = (this.#bits[i >>> 3] as number) | (1 << (i & 7));
-  }
-
-  // Four indexes from two 32-bit FNV-1a hashes (Kirsch and Mitzenmacher's double hashing).
-  #probes(key: string): number[] {
-    let a = 0x811c9dc5;
-    let b = 0x01000193;
-    for (let i = 0; i < key.length; i++) {
-      const c = key.charCodeAt(i);
-      a = Math.imul(a ^ c, 0x01000193);
-      b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
-    }
-    const mask = (1 << 28) - 1;
-    return [0, 1, 2, 3].map((n) => (a + n * (b | 1)) & mask);
-  }
 }

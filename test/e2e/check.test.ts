@@ -8,7 +8,7 @@ import { createQueue, createTopic } from '../../fixtures/aws-resources.js';
 import { awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-check-e2e-'));
 // Nothing listens there: a command that made a call would fail with a network error, not exit 2.
 const NOWHERE = 'http://127.0.0.1:9';

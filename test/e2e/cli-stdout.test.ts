@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../fake-aws.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-stdout-'));
 const ACCOUNT = '123456789012';
 const topic = (name: string) => `arn:aws:sns:us-east-1:${ACCOUNT}:${name}`;

@@ -34,7 +34,7 @@ import {
 } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-e2e-'));
 const env = () => ({
   ...process.env,
@@ -561,6 +561,21 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
       const help = await unitag([command, '--help']);
       expect(help.code, command).toBe(0);
       expect(help.stdout, command).toContain('Examples:');
+    }
+  });
+
+  it('prints --help from its pages as the program itself prints it', async () => {
+    // `--help` alone is printed without loading the commands; a global option first leaves it to commander.
+    for (const command of [[], ['tag'], ['apply'], ['report', 'merge']]) {
+      const [fast, full] = await Promise.all([
+        unitag([...command, '--help']),
+        unitag(['--region', REGION, ...command, '--help']),
+      ]);
+      expect(fast.code, command.join(' ')).toBe(0);
+      expect(full.code, command.join(' ')).toBe(0);
+      expect(fast.stdout, command.join(' ')).toContain('Usage: unitag');
+      expect(fast.stdout, command.join(' ')).toBe(full.stdout);
+      expect(fast.stderr).toBe('');
     }
   });
 

@@ -7,7 +7,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { endpoint } from '../helpers.js';
+import { createTopic } from '../../fixtures/aws-resources.js';
+import { awsConfig, endpoint, localTagger, uniqueName } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'unitag-consumer-'));
@@ -83,6 +84,33 @@ describe('the worked example, installed from the packed tarball', () => {
     const out = await run('npx', ['tsc', '-p', 'tsconfig.json'], project);
     expect(out.stdout + out.stderr).toBe('');
     expect(out.code).toBe(0);
+  }, 120_000);
+
+  it('runs the installed bin (the bundled CLI): --version, --help and a list on LocalStack', async () => {
+    const bin = join(project, 'node_modules', '.bin', 'unitag');
+    const version = await run(bin, ['--version'], project);
+    expect(version).toEqual({
+      code: 0,
+      stdout: `${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}\n`,
+      stderr: '',
+    });
+    const help = await run(bin, ['tag', '--help'], project);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: unitag tag');
+    // A command that runs: its chunks and the packages they load (commander, the SDK) resolve from the install.
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'us-east-1',
+    };
+    const arn = await createTopic(awsConfig(), uniqueName('consumer-bin'));
+    await localTagger().tag(arn, { team: 'payments' });
+    const listed = await run(bin, ['--endpoint-url', endpoint(), 'list', arn, '-o', 'json'], project, env);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(JSON.parse(listed.stdout).resources).toEqual([
+      { arn, type: 'sns:topic', outcome: 'read', tags: { team: 'payments' } },
+    ]);
   }, 120_000);
 
   it('an optional SDK client it did not install: the tagging API serves the type, and it is said once', async () => {

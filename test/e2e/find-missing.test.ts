@@ -11,7 +11,7 @@ import { createQueue, createTopic } from '../../fixtures/aws-resources.js';
 import { ACCOUNT, awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const env = (extra: Record<string, string> = {}) => ({
   ...process.env,
   AWS_ACCESS_KEY_ID: 'test',

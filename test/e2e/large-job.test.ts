@@ -9,7 +9,7 @@ import { type RatedAws, startRatedAws } from '../../bench/rated-aws.js';
 import { WINDOW } from '../../src/cli/pipeline.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-large-'));
 const LINES = 60_000;
 /** The windows a job has under way at once (runPipeline's inFlight, src/cli/pipeline.ts). */

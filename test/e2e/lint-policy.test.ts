@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const fixture = (name: string) => join(root, 'test/fixtures/policies', name);
 
 // No credentials, no region, no endpoint: lint-policy makes no AWS call and must not need any.

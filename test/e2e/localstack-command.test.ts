@@ -14,7 +14,7 @@ import { probeServices } from '../../src/localstack/probe.js';
 import { startLocalStack } from '../../src/localstack.js';
 import { endpoint } from '../helpers.js';
 
-const cli = join(new URL('../..', import.meta.url).pathname, 'dist/src/cli.js');
+const cli = join(new URL('../..', import.meta.url).pathname, 'dist/bin/cli.js');
 const port = new URL(endpoint()).port;
 
 function unitag(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

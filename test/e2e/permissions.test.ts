@@ -34,7 +34,7 @@ import { operationOf } from '../fake-aws.js';
 import { awsConfig, endpoint, localTagger, REGION, uniqueName } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-permissions-'));
 
 interface Recorder {

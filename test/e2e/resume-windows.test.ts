@@ -13,7 +13,7 @@ import { createIam, createTopic } from '../../fixtures/aws-resources.js';
 import { awsConfig, endpoint, localTagger, uniqueName } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-windows-'));
 const WINDOW = 5_000;
 

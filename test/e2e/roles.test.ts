@@ -11,7 +11,7 @@ import { createTagger } from '../../src/index.js';
 import { ACCOUNT, endpoint, uniqueName } from '../helpers.js';
 import { as, queueTags, type RolesProxy, startRolesProxy } from '../roles-proxy.js';
 
-const cli = join(new URL('../..', import.meta.url).pathname, 'dist/src/cli.js');
+const cli = join(new URL('../..', import.meta.url).pathname, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-roles-'));
 const REFUSED = '333333333333';
 

@@ -15,7 +15,7 @@ import { createBucket, createQueue, createTopic } from '../../fixtures/aws-resou
 import { awsConfig, endpoint, REGION, uniqueName } from '../helpers.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-shards-'));
 const SHARDS = 3;
 

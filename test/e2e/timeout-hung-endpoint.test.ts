@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const ACCOUNT = '123456789012';
 const topic = (i: number) => `arn:aws:sns:us-east-1:${ACCOUNT}:hung-${i}`;
 const queue = (i: number) => `arn:aws:sqs:us-east-1:${ACCOUNT}:hung-${i}`;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAws, startFakeAws } from '../fake-aws.js';
 
 const root = new URL('../..', import.meta.url).pathname;
-const cli = join(root, 'dist/src/cli.js');
+const cli = join(root, 'dist/bin/cli.js');
 const dir = mkdtempSync(join(tmpdir(), 'unitag-write-answers-'));
 // RDS has no adapter of its own: the tagging API reads and writes it.
 const ARNS = [1, 2, 3].map((n) => `arn:aws:rds:us-east-1:123456789012:db:db${n}`);

@@ -10,7 +10,8 @@ import {
   UntagResourceCommand,
 } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
-import { prepass, runPipeline, SeenFilter } from '../../src/cli/pipeline.js';
+import { prepass, runPipeline } from '../../src/cli/pipeline.js';
+import { SeenFilter } from '../../src/cli/seen-filter.js';
 import { jobWindows } from '../../src/jobs/job-stream.js';
 import type { WriteResult } from '../../src/jobs/report.js';
 import { lineKey } from '../../src/jobs/report.js';
@@ -422,6 +423,16 @@ describe('SeenFilter', () => {
     expect(keys.every((key) => seen.has(key))).toBe(true);
     const others = Array.from({ length: 100_000 }, (_, i) => `${topic(i)}-other`);
     expect(others.filter((key) => seen.has(key))).toEqual([]);
+  });
+
+  it('grows a filter at a time past 262,144 keys, and still knows every key', () => {
+    const seen = new SeenFilter();
+    const keys = Array.from({ length: 600_000 }, (_, i) => topic(i));
+    for (const key of keys) seen.add(key);
+    expect(keys.every((key) => seen.has(key))).toBe(true);
+    const others = Array.from({ length: 100_000 }, (_, i) => `${topic(i)}-other`);
+    // Three filters, the last not full: a few in a million at most.
+    expect(others.filter((key) => seen.has(key)).length).toBeLessThan(5);
   });
 });
 
