@@ -1,7 +1,7 @@
+import { type Command, Option } from './common.js';
 // `plan`/`apply --arn-column NAME`: a CSV that lists resources (a console export, whose ARN column is named
 // `ARN`, `Identifier` or `resource_arn`) read as a job that makes one change, given by --action, --key and
 // --value, to each resource it lists. Its other columns are left alone.
-import { type Command, Option } from 'commander';
 import { type JobLine, jobHeader, jobLineOf, jobRow } from './find-job.js';
 import { UsageError } from './usage-error.js';
 

@@ -26,6 +26,7 @@ export type Option = Commander.Option;
 /** The longest timer Node keeps: clients.ts's MAX_TIMEOUT_MS (the type says they agree), without loading it. */
 const MAX_TIMEOUT_MS: typeof import('../core/clients.js').MAX_TIMEOUT_MS = 2_147_483_647;
 
+import { sdkPackage } from '../core/sdk-package.js';
 import { type AccountOptions, accountsOf } from './account-options.js';
 import { loopbackRates } from './rate-options.js';
 
@@ -145,7 +146,9 @@ export function unansweredNotices(
  * same way. Resolves them as the SDK's clients will (the same chain, the same profile).
  */
 export async function requireCredentials(global: GlobalOptions): Promise<void> {
-  const { defaultProvider } = await import('@aws-sdk/credential-provider-node');
+  const { defaultProvider } = await sdkPackage<typeof import('@aws-sdk/credential-provider-node')>(
+    '@aws-sdk/credential-provider-node',
+  );
   try {
     await defaultProvider(global.profile ? { profile: global.profile } : {})();
   } catch (error) {

@@ -20,11 +20,15 @@ export function printable(text: string): string {
   return CONTROL.test(text) ? JSON.stringify(text) : text;
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * The columns a terminal shows `text` in: East Asian wide and fullwidth characters take two, combining marks
  * none, every other character one.
  */
 export function displayWidth(text: string): number {
+  // Printable ASCII, what nearly every cell holds, is one column a character.
+  if (PRINTABLE_ASCII.test(text)) return text.length;
   let width = 0;
   for (const character of text) {
     const code = character.codePointAt(0) as number;

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { displayWidth, printable, renderPlan, renderTags, table } from '../../src/cli/render.js';
 import { tagsFromEntries } from '../../src/core/shapes.js';
@@ -40,6 +41,17 @@ describe('render', () => {
     const column = (line: string, value: string) => displayWidth(line.slice(0, line.indexOf(value)));
     expect(column(first as string, 'a')).toBe(column(second as string, 'b'));
     expect([displayWidth('部署'), displayWidth('team'), displayWidth('e\u0301')]).toEqual([4, 4, 1]);
+  });
+
+  it('counts printable ASCII a column a character, and the same text beside a wide or combining one', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme-ascii' }), (text) => {
+        expect(displayWidth(text)).toBe(text.length);
+        expect(displayWidth(`${text}部`)).toBe(text.length + 2);
+        expect(displayWidth(`${text}e\u0301`)).toBe(text.length + 1);
+      }),
+    );
+    expect([displayWidth('a\tb'), displayWidth('\u007f')]).toEqual([3, 1]);
   });
 
   it('renders a table of 200,000 rows without overflowing the stack', () => {

@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Command, Option } from 'commander';
 import type { IacMode, IacOptions } from '../../iac/plan-iac.js';
 import type { JobFormat } from '../../jobs/job.js';
 import type { JobIdentity, LineJson, WriteResult } from '../../jobs/report.js';
@@ -10,11 +9,13 @@ import type { Shard } from '../../jobs/shard.js';
 import type { Tagger } from '../../tagger.js';
 import { type ListOptions, listOptions } from '../arn-column.js';
 import {
+  type Command,
   EXIT,
   exitCodeOf,
   type GlobalOptions,
   jobSource,
   makeTagger,
+  Option,
   outputOption,
   UsageError,
 } from '../common.js';
@@ -26,8 +27,7 @@ import { shardOf, shardOption } from '../shard-option.js';
 import { UndoneCount } from '../undone-count.js';
 import { type Cut, firstReading, formatOf, jobSourceOf, streamPlan, windowsOf } from './plan.js';
 
-// The report file, the pipeline and the output are loaded by the functions that use them, when a job runs:
-// `unitag --help` and the commands' help load none of them.
+// The report file, the pipeline and the output are loaded by the functions that use them, when a job runs.
 
 /** The help after the options (with its exit codes): `--help` prints it, docs/reference/cli.md shows it. */
 const HELP: CommandHelp = {

@@ -1,9 +1,10 @@
-import { type Command, Option } from 'commander';
 import type { LintResult } from '../../governance/policy-lint.js';
 import {
+  type Command,
   collect,
   EXIT,
   type GlobalOptions,
+  Option,
   outputOption,
   print,
   readStdin,
