@@ -12,7 +12,7 @@
 // The fake runs in this process (bench/scale.ts and bench/trust.ts run it in-process too); the CLI is a child
 // process, run from a copy of dist/ taken at the start (a rebuild meanwhile changes nothing). It prints figures;
 // it asserts nothing. --grouped writes the job account after account instead of interleaving the accounts;
-// --across-only stops after (b). BENCH_CLI_PROF=DIR runs the CLI with --cpu-prof into DIR.
+// --across-only stops after (b). BENCH_CLI_NODE_ARGS="--cpu-prof --cpu-prof-dir=DIR" gives the CLI runs node flags.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
@@ -261,7 +261,7 @@ function spawnTimed(cli: string[], key: string, base: string): Promise<{ ms: num
     '-o',
     `${base}.rss`,
     process.execPath,
-    ...(process.env.BENCH_CLI_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CLI_PROF] : []),
+    ...(process.env.BENCH_CLI_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ...cli,
   ];
   const start = performance.now();

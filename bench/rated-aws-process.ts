@@ -43,6 +43,12 @@ export async function startRatedAwsProcess(options: RatedAwsOptions = {}): Promi
   });
   let next = 0;
   const waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  // A fake that ends under way fails what waits on it, instead of leaving the benchmark waiting forever.
+  child.on('exit', (code, signal) => {
+    for (const call of waiting.values())
+      call.reject(new Error(`the fake's process ended (${signal ?? code})`));
+    waiting.clear();
+  });
   child.on('message', (m) => {
     const reply = m as Reply;
     const call = waiting.get(reply.id);

@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseArn } from '../../src/core/arn.js';
 import { ConfigurationError, InvalidIacStateError } from '../../src/core/errors.js';
 import { type IacRead, parseIgnoreTags, readTerraformState, s3Location } from '../../src/iac/terraform.js';
+import { expectDeclared, objectText, readsOrRefuses, tagEntries } from '../iac-properties.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../fixtures/iac/terraform/${name}`, import.meta.url), 'utf8');
@@ -521,66 +521,17 @@ const documentArb = fc.oneof(
 
 describe('readTerraformState: properties', () => {
   it('reads any JSON text or refuses it with InvalidIacState, never another error', () => {
-    const outcomes = { refused: 0, kept: 0 };
-    fc.assert(
-      fc.property(documentArb, (text) => {
-        let read: IacRead;
-        try {
-          read = readTerraformState(text, 'generated.tfstate');
-        } catch (error) {
-          expect(error).toBeInstanceOf(InvalidIacStateError);
-          expect((error as Error).message).toContain('generated.tfstate');
-          outcomes.refused++;
-          return;
-        }
-        if (read.resources.length > 0) outcomes.kept++;
-        for (const resource of read.resources) {
-          expect(() => parseArn(resource.arn)).not.toThrow();
-          expect(Object.getPrototypeOf(resource.declared)).toBeNull();
-          expect(Object.values(resource.declared).every((value) => typeof value === 'string')).toBe(true);
-        }
-      }),
-      { numRuns: 1000 },
-    );
-    // The generated documents reach both ends: refusals, and resources kept.
-    expect(outcomes.refused).toBeGreaterThan(10);
-    expect(outcomes.kept).toBeGreaterThan(10);
+    readsOrRefuses(documentArb, readTerraformState, 'generated.tfstate');
   });
-
-  const tagKey = fc.oneof(
-    fc.constantFrom(
-      '__proto__',
-      'constructor',
-      'toString',
-      'hasOwnProperty',
-      'valueOf',
-      'aws:cloudformation:x',
-    ),
-    fc.string({ minLength: 1, maxLength: 12 }),
-  );
-  const entriesArb = fc.uniqueArray(fc.tuple(tagKey, fc.string({ maxLength: 8 })), {
-    selector: ([key]) => key,
-    maxLength: 8,
-  });
-  /** A JSON object of these entries, written as text: `__proto__` stays a key like any other. */
-  const objectText = (entries: [string, string][]) =>
-    `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`;
 
   it('declares any tag key, __proto__ and constructor included, as an own key with its value', () => {
     fc.assert(
-      fc.property(entriesArb, fc.boolean(), (entries, shown) => {
+      fc.property(tagEntries(['aws:cloudformation:x']), fc.boolean(), (entries, shown) => {
         const attributes = `{"arn":"${TOPIC}","tags":null,"tags_all":${objectText(entries)}}`;
         const text = shown
           ? `{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"aws_sns_topic.t","mode":"managed","type":"aws_sns_topic","name":"t","values":${attributes}}]}}}`
           : `{"version":4,"resources":[{"mode":"managed","type":"aws_sns_topic","name":"t","provider":"${AWS}","instances":[{"attributes":${attributes}}]}]}`;
-        const [resource] = readTerraformState(text, 's').resources;
-        const declared = resource?.declared ?? {};
-        expect(Object.getPrototypeOf(declared)).toBeNull();
-        expect(Object.keys(declared).sort()).toEqual(entries.map(([key]) => key).sort());
-        for (const [key, value] of entries) {
-          expect(Object.hasOwn(declared, key), key).toBe(true);
-          expect(declared[key]).toBe(value);
-        }
+        expectDeclared(readTerraformState(text, 's').resources[0]?.declared ?? {}, entries);
       }),
     );
   });
