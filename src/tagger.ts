@@ -35,8 +35,9 @@ import { listMany, prepareReads } from './jobs/bulk-read.js';
 import { prepareWrites, writeMany } from './jobs/bulk-write.js';
 import { type FindOptions, type FoundResource, find } from './jobs/find.js';
 import type { TagReader } from './jobs/inventory.js';
-import { apply, checkOne, type Plan, type PlanOptions, plan } from './jobs/plan.js';
+import { apply, type Plan, type PlanOptions, plan } from './jobs/plan.js';
 import type { Change, OnConflict } from './jobs/plan-change.js';
+import { checkOne } from './jobs/plan-read.js';
 import type { BulkReport, ReadReport, ReadResult } from './jobs/report.js';
 
 /** Options of {@link createTagger}. All optional: the SDK's own configuration chain fills what is missing. */

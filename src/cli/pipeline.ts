@@ -1,6 +1,7 @@
 // A job run as a pipeline of windows: each window of the job file is planned, then applied, while the next is
 // read and planned, with at most `inFlight` windows under way; results go out window by window, in file order.
-// Memory holds the windows under way, not the job.
+// Within a window, each account's part is planned and applied on its own (window-parts.ts). Memory holds the
+// windows under way, not the job.
 
 import { EarlierLineFailedError } from '../core/errors.js';
 import { newTags } from '../core/shapes.js';
@@ -13,6 +14,7 @@ import { lineKey, type WriteResult } from '../jobs/report.js';
 import { doneKey, type Intent, type Redo } from '../jobs/report-journal.js';
 import type { Tagger } from '../tagger.js';
 import { SeenFilter } from './seen-filter.js';
+import { accountParts, mergeParts, type PartOut } from './window-parts.js';
 
 /** Lines of a job a window holds. */
 export const WINDOW = 5_000;
@@ -90,7 +92,9 @@ export async function runPipeline(
     }
     while (running.length >= inFlight) await running.shift();
     if (signal.aborted) break;
-    const planned = runWindow(undone, index, redoing, state, options);
+    const planned = options.planOnly
+      ? planWindow(undone, state, options)
+      : writeWindow(undone, index, redoing, state, options);
     const emit = emitted.then(async () => {
       const out = await planned;
       if (out) await options.onWindow(out);
@@ -143,41 +147,66 @@ function namesAgain(changes: Change[], seen: SeenFilter): boolean {
   return dependent;
 }
 
+/** Plans a window (a plan only): what goes out for it, or undefined when the run was aborted. */
+function planWindow(
+  undone: Change[],
+  state: RunState,
+  options: PipelineOptions,
+): Promise<WindowOut | undefined> {
+  const { tagger, signal } = options;
+  const current = carriedFor(undone, state.carried);
+  const planning =
+    undone.length > 0
+      ? tagger.plan(undone, { signal, current, onRead: options.onRead, iac: options.iac })
+      : Promise.resolve(empty());
+  return planning.then(
+    (plan) => {
+      carry(plan, options.repeated, state.carried);
+      return { plan, results: undefined };
+    },
+    (error: unknown) => {
+      // Aborted: a resumed run plans all of it.
+      if (!signal.aborted) throw error;
+      state.unwritten += undone.length;
+      return undefined;
+    },
+  );
+}
+
 /**
- * Plans a window, then (unless plan only) writes it: what goes out for it, or undefined when the run was aborted
- * before its writes.
+ * Plans and writes a window, one part per account (see `accountParts`), the lines waiting for an earlier failed
+ * write with the first part: what goes out for it, or undefined when the run was aborted before any of its writes.
  */
-function runWindow(
+async function writeWindow(
   undone: Change[],
   index: number,
   redoing: Map<string, Redo>,
   state: RunState,
   options: PipelineOptions,
 ): Promise<WindowOut | undefined> {
-  const { tagger, signal, planOnly } = options;
-  const { changes, waiting } = planOnly ? { changes: undone, waiting: [] } : split(undone, state.failed);
-  const current = planOnly ? carriedFor(changes, state.carried) : undefined;
-  const onRead = options.onRead;
-  const planning =
-    changes.length > 0
-      ? tagger.plan(changes, { signal, current, onRead, iac: options.iac })
-      : Promise.resolve(empty());
-  return planning.then(
-    async (plan) => {
-      if (planOnly) {
-        carry(plan, options.repeated, state.carried);
-        return { plan, results: undefined };
+  const { tagger, signal } = options;
+  const { changes, waiting } = split(undone, state.failed);
+  const parts = changes.length > 0 ? accountParts(changes) : [[]];
+  const outs = await Promise.all(
+    parts.map(async (part, i): Promise<PartOut | undefined> => {
+      let plan: Plan;
+      try {
+        plan =
+          part.length > 0
+            ? await tagger.plan(part, { signal, onRead: options.onRead, iac: options.iac })
+            : empty();
+      } catch (error) {
+        // Aborted before its writes: nothing of this part was written, and a resumed run does all of it.
+        if (!signal.aborted) throw error;
+        state.unwritten += part.length + (i === 0 ? waiting.length : 0);
+        return undefined;
       }
-      withWaiting(plan, waiting);
+      if (i === 0) withWaiting(plan, waiting);
       return { plan, results: await applyWindow(plan, index, redoing, state.failed, options) };
-    },
-    (error: unknown) => {
-      // Aborted before its writes: nothing of this window was written, and a resumed run does all of it.
-      if (!signal.aborted) throw error;
-      state.unwritten += undone.length;
-      return undefined;
-    },
+    }),
   );
+  const done = outs.filter((out) => out !== undefined);
+  return done.length > 0 ? mergeParts(done, undone) : undefined;
 }
 
 /**
@@ -318,19 +347,22 @@ function carry(plan: Plan, repeated: ReadonlySet<string> | undefined, carried: M
 
 /**
  * Reads the job once before any call: reports each bad line (so that all of them are said before the first
- * write), and finds the resources it names more than once (a fixed-size filter, then the few it flags).
+ * write), and finds the resources it names more than once (a fixed-size filter, then the few it flags). `bad`
+ * holds the bad lines' numbers: the run that follows leaves them out without checking each line again.
  */
 export async function prepass(
   windows: AsyncIterable<JobWindow>,
   onBadLine: (line: number, message: string) => void,
-): Promise<{ badLines: number; changes: number; repeated: Set<string> }> {
+): Promise<{ badLines: number; changes: number; repeated: Set<string>; bad: Set<number> }> {
   const seen = new SeenFilter();
   const repeated = new Set<string>();
+  const bad = new Set<number>();
   let badLines = 0;
   let changes = 0;
   for await (const window of windows) {
     for (const e of window.errors) {
       badLines++;
+      bad.add(e.line);
       onBadLine(e.line, e.message);
     }
     changes += window.changes.length;
@@ -341,7 +373,7 @@ export async function prepass(
       }
     }
   }
-  return { badLines, changes, repeated };
+  return { badLines, changes, repeated, bad };
 }
 
 function resourcesOf(change: Change): string[] {

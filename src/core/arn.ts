@@ -102,7 +102,7 @@ export function parseArn(arn: string): ParsedArn {
     throw invalid(arn, 'an ARN has the form arn:partition:service:region:account:resource');
   }
   const [, partition = '', service = '', region = '', accountId = ''] = fields;
-  const resource = fields.slice(5).join(':');
+  const resource = fields.length === 6 ? (fields[5] as string) : fields.slice(5).join(':');
   if (!Object.hasOwn(PARTITIONS, partition)) {
     throw invalid(arn, `unknown partition "${partition}" (known: ${Object.keys(PARTITIONS).join(', ')})`);
   }
@@ -111,7 +111,8 @@ export function parseArn(arn: string): ParsedArn {
   if (accountId !== '' && !ACCOUNT.test(accountId)) {
     throw invalid(arn, `"${accountId}" is not a 12-digit account id`);
   }
-  if (resource === '' || /\s/.test(resource.replace(/ /g, ''))) {
+  // Whitespace other than the space (which S3 object keys may hold).
+  if (resource === '' || /[^\S ]/.test(resource)) {
     throw invalid(arn, 'the resource part is empty or holds control characters');
   }
   const cut = resource.search(/[/:]/);

@@ -102,31 +102,37 @@ function currentTags(value: unknown, field: string): void {
 }
 
 const CHANGE_FIELDS = ['arn', 'versionId', 'set', 'remove', 'rename', 'setIfAbsent', 'copyFrom'];
+const CHANGE_FIELD_SET = new Set(CHANGE_FIELDS);
+const TAG_MAPS = ['set', 'setIfAbsent', 'rename'];
 
 /**
  * One change of a plan or job, its shape checked: its ARN (and its copy source's) a string, its maps objects, its
- * lists arrays, no unknown field. Its keys and values are checked later, against the resource's rules.
+ * lists arrays, no unknown field. Its keys and values are checked later, against the resource's rules. A job checks
+ * each of its lines this way: a field's name is spelled out only when the field is refused.
  */
 export function changeArgument(value: unknown, field: string): Change {
   if (!isPlainObject(value))
     refuse(ConfigurationError, field, 'a change object, e.g. { arn, set: { team: "payments" } }', value);
-  const unknown = Object.keys(value).filter((name) => !CHANGE_FIELDS.includes(name));
-  if (unknown.length > 0) {
-    throw new ConfigurationError(
-      `${field} has the unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')}: a change holds ${CHANGE_FIELDS.join(', ')}.`,
-    );
-  }
+  for (const name of Object.keys(value)) if (!CHANGE_FIELD_SET.has(name)) unknownFields(value, field);
   if (value.arn === undefined) {
     throw new InvalidArnError(`${field}.arn is missing: give each change the ARN of the resource.`);
   }
-  arnArgument(value.arn, `${field}.arn`);
-  optional.string(value.versionId, `${field}.versionId`);
-  for (const name of ['set', 'setIfAbsent', 'rename']) {
-    if (value[name] !== undefined) tagsArgument(value[name], `${field}.${name}`);
+  if (typeof value.arn !== 'string') arnArgument(value.arn, `${field}.arn`);
+  if (value.versionId !== undefined) optional.string(value.versionId, `${field}.versionId`);
+  for (const name of TAG_MAPS) {
+    const map = value[name];
+    if (map !== undefined && !isPlainObject(map)) tagsArgument(map, `${field}.${name}`);
   }
   if (value.remove !== undefined) keysArgument(value.remove, `${field}.remove`);
   if (value.copyFrom !== undefined) copySource(value.copyFrom, `${field}.copyFrom`);
   return value as unknown as Change;
+}
+
+function unknownFields(value: Record<string, unknown>, field: string): never {
+  const unknown = Object.keys(value).filter((name) => !CHANGE_FIELD_SET.has(name));
+  throw new ConfigurationError(
+    `${field} has the unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((name) => JSON.stringify(name)).join(', ')}: a change holds ${CHANGE_FIELDS.join(', ')}.`,
+  );
 }
 
 // `copyFrom`: the source's ARN, or `{ arn, keys? }`.

@@ -33,8 +33,8 @@ export async function* jobWindows(
   const parse = (): JobWindow => {
     // A CSV window is parsed with the header before it: its line 1 is the header, not a line of the window.
     const text = format === 'csv' ? `${header ?? ''}\n${lines.join('\n')}` : lines.join('\n');
-    const job = parseJob(text, format, check);
     const offset = format === 'csv' ? first - 2 : first - 1;
+    const job = parseJob(text, format, check && ((change, line) => check(change, line + offset)));
     return { changes: job.changes, errors: job.errors.map((e) => ({ ...e, line: e.line + offset })) };
   };
   for await (const line of textLines(source)) {

@@ -6,9 +6,10 @@ import type { Change } from './plan-change.js';
 
 /**
  * Checks one line's change against its resource's rules, with no AWS call (the tagger's `check`): what is wrong,
- * or undefined. A line it refuses is a bad line, reported with its number, and never merged with the others.
+ * or undefined. A line it refuses is a bad line, reported with its number (`line`, as in `JobError`), and never
+ * merged with the others.
  */
-export type CheckChange = (change: Change) => string | undefined;
+export type CheckChange = (change: Change, line: number) => string | undefined;
 
 /** Formats of a job file. */
 export type JobFormat = 'json' | 'ndjson' | 'csv';
@@ -45,7 +46,7 @@ export function parseJob(input: string, format: JobFormat, check?: CheckChange):
   const take = (value: unknown, line: number) => {
     // With a check, the check resolves each ARN (once, for the plan too): the parser only sees one is there.
     const result = toChange(value, check !== undefined);
-    const problem = typeof result === 'string' ? result : check?.(result);
+    const problem = typeof result === 'string' ? result : check?.(result, line);
     if (problem !== undefined) errors.push({ line, message: problem });
     else changes.push(result as Change);
   };
@@ -134,7 +135,8 @@ function rowChange(
   key: string,
   value: string,
 ): Change {
-  const one = Object.assign(newTags(), { [key]: value });
+  const one = newTags();
+  one[key] = value;
   if (action === 'set') return { ...target, set: one };
   if (action === 'set-if-absent') return { ...target, setIfAbsent: one };
   if (action === 'remove') return { ...target, remove: [key] };
@@ -204,7 +206,7 @@ export function parseCsv(text: string): CsvRecord[] {
 
 function quotes(text: string): number {
   let n = 0;
-  for (const c of text) if (c === '"') n++;
+  for (let at = text.indexOf('"'); at !== -1; at = text.indexOf('"', at + 1)) n++;
   return n;
 }
 
@@ -274,6 +276,13 @@ function parseCsvJob(text: string, check: CheckChange | undefined): Job {
     };
   }
   const byTarget = new Map<string, Change>();
+  const at: Columns = {
+    arn: columns.indexOf('arn'),
+    action: columns.indexOf('action'),
+    key: columns.indexOf('key'),
+    value: columns.indexOf('value'),
+    versionId: columns.indexOf('version_id'),
+  };
   for (const record of records) {
     if ('error' in record) {
       errors.push({ line: record.line, message: record.error });
@@ -287,26 +296,39 @@ function parseCsvJob(text: string, check: CheckChange | undefined): Job {
       });
       continue;
     }
-    const get = (name: string): Cell => cells[columns.indexOf(name)] ?? { text: '', quoted: false };
-    const problem = csvRow(get, byTarget, check);
+    const problem = csvRow(cells, at, line, byTarget, check);
     if (problem) errors.push({ line, message: problem });
   }
   return { changes: [...byTarget.values()], errors };
 }
 
+/** Where each column of a CSV job is (-1 when the header has none). */
+interface Columns {
+  arn: number;
+  action: number;
+  key: number;
+  value: number;
+  versionId: number;
+}
+
+const NO_CELL: Cell = Object.freeze({ text: '', quoted: false });
+
 function csvRow(
-  get: (name: string) => Cell,
+  cells: Cell[],
+  at: Columns,
+  line: number,
   byTarget: Map<string, Change>,
   check: CheckChange | undefined,
 ): string | undefined {
-  const arn = get('arn').text.trim();
+  const get = (column: number): Cell => cells[column] ?? NO_CELL;
+  const arn = get(at.arn).text.trim();
   const arnProblem = checkArn(arn, check === undefined);
   if (arnProblem) return arnProblem;
-  const action = get('action').text.trim().toLowerCase() || 'set';
+  const action = get(at.action).text.trim().toLowerCase() || 'set';
   if (!ACTIONS.includes(action)) return `unknown action "${action}" (known: ${ACTIONS.join(', ')})`;
-  const key = get('key').text;
-  const value = get('value');
-  const versionId = get('version_id').text.trim() || undefined;
+  const key = get(at.key).text;
+  const value = get(at.value);
+  const versionId = get(at.versionId).text.trim() || undefined;
   const hasValue = value.text !== '' || value.quoted;
   if (key === '' && action !== 'copy-from') return `action "${action}" needs a key`;
   if ((action === 'set' || action === 'set-if-absent') && !hasValue) {
@@ -322,19 +344,24 @@ function csvRow(
   // The row's own change is checked before it joins the others of its resource.
   const target = { arn, ...(versionId ? { versionId } : {}) };
   const own = rowChange(target, action, key, value.text);
-  const problem = check?.(own);
+  const problem = check?.(own, line);
   if (problem !== undefined) return problem;
   // NUL apart: no ARN holds it, while an S3 key may hold `?`.
   const id = `${arn}\u0000${versionId ?? ''}`;
-  const change = byTarget.get(id) ?? { ...target };
-  byTarget.set(id, change);
+  const change = byTarget.get(id);
+  // The resource's first row: its own change is the resource's, until a later row joins it.
+  if (change === undefined) {
+    byTarget.set(id, own);
+    return undefined;
+  }
   // Prototype-free maps, so that a key named `__proto__` is a key like any other (see newTags).
-  if (action === 'set') change.set = Object.assign(change.set ?? newTags(), { [key]: value.text });
-  if (action === 'set-if-absent') {
-    change.setIfAbsent = Object.assign(change.setIfAbsent ?? newTags(), { [key]: value.text });
+  const name = action === 'set-if-absent' ? 'setIfAbsent' : action;
+  if (name === 'set' || name === 'setIfAbsent' || name === 'rename') {
+    const tags = change[name] ?? newTags();
+    tags[key] = value.text;
+    change[name] = tags;
   }
   if (action === 'remove') change.remove = [...(change.remove ?? []), key];
-  if (action === 'rename') change.rename = Object.assign(change.rename ?? newTags(), { [key]: value.text });
   if (action === 'copy-from') {
     const source = value.text.trim();
     const previous = typeof change.copyFrom === 'object' ? change.copyFrom : undefined;

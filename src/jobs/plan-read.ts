@@ -1,5 +1,5 @@
-// What a plan starts from: each target and copy source resolved once, and their current tags read in bulk (or
-// taken as given), by entry.
+// What a plan starts from: each target and copy source resolved once (one change checked as a job line is), and
+// their current tags read in bulk (or taken as given), by entry.
 import pLimit from 'p-limit';
 import type { Engine } from '../core/engine.js';
 import type { UnitagError } from '../core/errors.js';
@@ -7,7 +7,7 @@ import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
 import type { Tags, Target } from '../core/types.js';
 import type { BulkSettings } from './bulk.js';
 import { listMany } from './bulk-read.js';
-import { type Change, sourceArn } from './plan-change.js';
+import { type Change, checkChange, sourceArn } from './plan-change.js';
 import type { ReadResult } from './report.js';
 
 /** What a plan read: tags or an error, per ARN (and version: see `entryKey`). */
@@ -16,25 +16,22 @@ export type Current = Map<string, { tags?: Tags | undefined; error?: UnitagError
 /** Resolves every target and copy source once, by ARN: its target, or why it cannot be read. */
 export function resolveAll(engine: Engine, changes: Change[]): Map<string, Target | UnitagError> {
   const targets = new Map<string, Target | UnitagError>();
-  for (const arn of changes.flatMap((c) => [c.arn, sourceArn(c)])) {
-    if (arn === undefined || targets.has(arn)) continue;
-    try {
-      targets.set(arn, engine.resolve(arn));
-    } catch (error) {
-      targets.set(arn, engine.fail(error, { arn }));
-    }
+  const add = (arn: string | undefined) => {
+    if (arn !== undefined && !targets.has(arn)) targets.set(arn, resolved(engine, arn));
+  };
+  for (const change of changes) {
+    add(change.arn);
+    add(sourceArn(change));
   }
   return targets;
 }
 
 /** What a plan reads: resources whose tags are given are not read, as targets (without a version) or sources. */
 export function toRead(valid: Change[], given: ReadonlyMap<string, Tags> | undefined): Change[] {
-  const isGiven = (arn: string | undefined) => arn !== undefined && given?.has(arn) === true;
+  if (!given || given.size === 0) return valid;
+  const isGiven = (arn: string | undefined) => arn !== undefined && given.has(arn);
   return valid
-    .map((c) => ({
-      ...c,
-      ...(isGiven(sourceArn(c)) ? { copyFrom: undefined } : {}),
-    }))
+    .map((c) => (isGiven(sourceArn(c)) ? { ...c, copyFrom: undefined } : c))
     .filter((c) => c.versionId !== undefined || !isGiven(c.arn) || c.copyFrom !== undefined);
 }
 
@@ -96,4 +93,30 @@ export async function readCurrent(
       ),
   );
   return current;
+}
+
+/**
+ * What is wrong with one change, with no AWS call (its ARN, its source's, its keys and values); or undefined.
+ * The same checks as the plan's (plan.ts, `checkAll`), in its order, without its maps: a job's every line is checked this way.
+ */
+export function checkOne(engine: Engine, change: Change): UnitagError | undefined {
+  const target = resolved(engine, change.arn);
+  if (target instanceof Error) return target;
+  const source = sourceArn(change);
+  const sourceTarget = source === undefined ? undefined : resolved(engine, source);
+  if (sourceTarget instanceof Error) return sourceTarget;
+  try {
+    checkChange(change, target.info.rules);
+    return undefined;
+  } catch (error) {
+    return engine.fail(error, target);
+  }
+}
+
+function resolved(engine: Engine, arn: string): Target | UnitagError {
+  try {
+    return engine.resolve(arn);
+  } catch (error) {
+    return engine.fail(error, { arn });
+  }
 }

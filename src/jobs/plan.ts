@@ -4,9 +4,9 @@ import { reasonOf } from '../core/arguments.js';
 import { countCalls } from '../core/clients.js';
 import type { Engine } from '../core/engine.js';
 import { AbortedError, InvalidTagError, type UnitagError } from '../core/errors.js';
-import { copyTags, hasTag, newTags, tagsFromEntries } from '../core/shapes.js';
+import { copyTags, hasTag, newTags } from '../core/shapes.js';
 import type { TaggingApiPolicy } from '../core/tagging-api-policy.js';
-import type { Tags, Target } from '../core/types.js';
+import type { TagRules, Tags, Target } from '../core/types.js';
 import { checkTagCount, validateKeys, validateTags, validateWrite } from '../core/validate.js';
 import { annotate, type IacOptions } from '../iac/plan-iac.js';
 import type { IacNote } from '../iac/reverts.js';
@@ -129,7 +129,7 @@ export async function plan(
   // Every change is checked before the first call: a bad one fails its entry, and its resource is not read.
   const invalid = checkAll(engine, changes, targets);
   const done = resumedLines(options.resume);
-  const isDone = (c: Change) => done.has(lineKey({ arn: c.arn, versionId: c.versionId }));
+  const isDone = (c: Change) => done.size > 0 && done.has(lineKey(c));
   const given = options.current;
   const valid = changes.filter((c) => !invalid.has(entryKey(c.arn, c.versionId)) && !isDone(c));
   const { value: current, calls } = await countCalls(() =>
@@ -146,7 +146,7 @@ export async function plan(
     const target = targets.get(change.arn);
     const known = entries.get(id);
     if (known?.status === 'failed' || known?.resumed) continue;
-    const earlier = done.get(lineKey({ arn: change.arn, versionId: change.versionId }));
+    const earlier = done.size > 0 ? done.get(lineKey(change)) : undefined;
     if (earlier && !invalid.has(id)) {
       entries.set(id, resumedEntry(change, earlier));
       continue;
@@ -157,7 +157,9 @@ export async function plan(
     if (entry.status === 'failed' || !target || target instanceof Error) continue;
     planned.set(entry, target);
     step(engine, entry, change, target, current, options.onConflict ?? 'fail');
-    lines.set(entry, [...(lines.get(entry) ?? []), change]);
+    const applied = lines.get(entry);
+    if (applied) applied.push(change);
+    else lines.set(entry, [change]);
   }
   for (const entry of entries.values()) if (entry.status !== 'failed' && !entry.resumed) diff(engine, entry);
   for (const [entry, applied] of lines) {
@@ -297,12 +299,6 @@ function oneSpelling(engine: Engine, changes: Change[]): Change[] {
   });
 }
 
-/** What is wrong with one change, with no AWS call (its ARN, its source's, its keys and values); or undefined. */
-export function checkOne(engine: Engine, change: Change): UnitagError | undefined {
-  const errors = checkAll(engine, [change], resolveAll(engine, [change]));
-  return errors.values().next().value;
-}
-
 /** The changes that break their resource's rules, by entry: checked as `tag` would check them, with no call. */
 function checkAll(
   engine: Engine,
@@ -335,29 +331,32 @@ function newEntry(
   read: { tags?: Tags | undefined; error?: UnitagError | undefined } | undefined,
 ): PlanEntry {
   const type = target && !(target instanceof Error) ? target.info.type : undefined;
-  const entry: PlanEntry = {
-    arn: change.arn,
-    versionId: change.versionId,
-    type,
-    status: 'change',
-    set: newTags(),
-    remove: [],
-  };
+  const { arn, versionId } = change;
   if (!read || read.error || !read.tags) {
     // A failed read is never "no tags": the resource is left alone.
-    return {
-      ...entry,
-      status: 'failed',
-      error: read?.error ?? (target instanceof Error ? target : undefined),
-    };
+    const error = read?.error ?? (target instanceof Error ? target : undefined);
+    return { arn, versionId, type, status: 'failed', set: newTags(), remove: [], error };
   }
-  return { ...entry, before: copyTags(read.tags), after: copyTags(read.tags) };
+  const [before, after] = [copyTags(read.tags), copyTags(read.tags)];
+  return { arn, versionId, type, status: 'change', set: newTags(), remove: [], before, after };
 }
 
 /** True when the entry's changes, applied again to its `after`, leave it as it is (see `reappliesSame`). */
 function stable(entry: PlanEntry, changes: Change[], current: Current): boolean {
   const { caseInsensitiveKeys } = (planned.get(entry) as Target).info.rules;
   return reappliesSame(entry.after as Tags, changes, (arn) => current.get(arn)?.tags, caseInsensitiveKeys);
+}
+
+// The resource's rules without their limit on tags: a write's `set` may hold more than the resource keeps, while
+// its `after` may not (checkTagCount). One copy per rules object.
+const withoutLimit = new WeakMap<TagRules, TagRules>();
+function unlimited(rules: TagRules): TagRules {
+  let copy = withoutLimit.get(rules);
+  if (!copy) {
+    copy = { ...rules, maxTags: Number.POSITIVE_INFINITY };
+    withoutLimit.set(rules, copy);
+  }
+  return copy;
 }
 
 // Works out the writes from before -> after and checks them against the resource's rules, once.
@@ -367,11 +366,14 @@ function diff(engine: Engine, entry: PlanEntry): void {
   const target = planned.get(entry) as Target;
   const { rules } = target.info;
   try {
-    entry.set = tagsFromEntries(
-      Object.entries(after).filter(([k, v]) => !hasTag(before, k) || before[k] !== v),
-    );
+    const set = newTags();
+    for (const key of Object.keys(after)) {
+      const value = after[key] as string;
+      if (!hasTag(before, key) || before[key] !== value) set[key] = value;
+    }
+    entry.set = set;
     entry.remove = Object.keys(before).filter((k) => !hasTag(after, k));
-    validateTags(entry.set, { ...rules, maxTags: Number.POSITIVE_INFINITY }, entry.arn);
+    validateTags(entry.set, unlimited(rules), entry.arn);
     validateKeys(entry.remove, rules, entry.arn);
     checkTagCount(after, rules, entry.arn);
     if (rules.caseInsensitiveKeys) {

@@ -64,6 +64,36 @@ describe('jobWindows', () => {
     ]);
   });
 
+  it("hands the check each line's number in the whole file, so that a run can leave out the lines a first reading refused", async () => {
+    const csv = [
+      'arn,key,value',
+      '',
+      `${topic(1)},a,1`,
+      `${topic(1)},b,2`,
+      `${topic(2)},a,1`,
+      `${topic(3)},a,1`,
+    ];
+    const ndjson = [1, 2, 3, 4].map((i) => JSON.stringify({ arn: topic(i), set: { k: 'v' } }));
+    ndjson.splice(1, 0, '');
+    for (const [format, text, refused, kept] of [
+      ['csv', csv.join('\n'), 4, [topic(1), topic(2), topic(3)]],
+      ['ndjson', ndjson.join('\n'), 4, [topic(1), topic(2), topic(4)]],
+    ] as const) {
+      const checked: number[] = [];
+      const windows = await all(
+        jobWindows({ text }, format, 1, (change, line) => {
+          checked.push(line);
+          return line === refused ? `refused ${change.arn}` : undefined;
+        }),
+      );
+      expect(checked).toEqual(format === 'csv' ? [3, 4, 5, 6] : [1, 3, 4, 5]);
+      expect(windows.flatMap((w) => w.errors)).toEqual([
+        { line: refused, message: expect.stringMatching(/^refused/) },
+      ]);
+      expect(windows.flatMap((w) => w.changes.map((c) => c.arn))).toEqual(kept);
+    }
+  });
+
   it('says once, at its line, that a CSV header is wrong', async () => {
     const windows = await all(jobWindows({ text: `\n\nfoo,bar\n${topic(1)},x\n` }, 'csv', 10));
     expect(windows).toEqual([
@@ -134,7 +164,7 @@ describe('runPipeline', () => {
     const tagger = mockedTagger({ preferTaggingApi: false, maxRates: false });
     const bad: number[] = [];
     const first = await prepass(jobWindows({ text }, 'ndjson', 2), (line) => bad.push(line));
-    expect(first).toEqual({ badLines: 1, changes: 5, repeated: new Set([topic(1)]) });
+    expect(first).toEqual({ badLines: 1, changes: 5, repeated: new Set([topic(1)]), bad: new Set([6]) });
     expect(bad).toEqual([6]);
     const afters: Record<string, string>[] = [];
     await runPipeline({

@@ -198,7 +198,7 @@ interface RunContext {
   /** The tagger's calls before the job's identity was asked for: the output counts that STS call too. */
   callsBefore: number;
   /** What the first reading of the job found (and, for a shard, its split). */
-  first: { badLines: number; changes: number; repeated: Set<string>; cut: Cut | undefined };
+  first: { badLines: number; changes: number; repeated: Set<string>; bad: Set<number>; cut: Cut | undefined };
   iac: IacOptions | undefined;
 }
 
@@ -224,7 +224,7 @@ async function run(
   const accounts = byAccount(global, job);
   const result = await runPipeline({
     tagger,
-    windows: await windowsOf(tagger, source, kind, first.cut),
+    windows: await windowsOf(tagger, source, kind, first),
     signal: stop.signal,
     planOnly: false,
     done: earlier?.done,

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { IacMode } from '../../iac/plan-iac.js';
-import type { JobFormat } from '../../jobs/job.js';
+import type { CheckChange, JobFormat } from '../../jobs/job.js';
 import type { JobWindow } from '../../jobs/job-stream.js';
 import type { Plan } from '../../jobs/plan.js';
 import type { JobSplit, Shard } from '../../jobs/shard.js';
@@ -115,21 +115,27 @@ export interface Cut {
 /**
  * The job's windows, each line checked on its own before any call (a bad one is reported and left out); with a
  * `cut`, only the shard's changes (every window kept, so that a line keeps its window of the whole job).
+ * With `first`, the first reading's bad lines are left out, the others taken as it checked them: each line is
+ * checked once. (A file changed in between is still checked: each resource's merged change is, by the plan.)
  */
 export async function windowsOf(
   tagger: Tagger,
   source: { text: string } | { path: string },
   kind: JobFormat,
-  cut?: Cut,
+  first?: { cut?: Cut | undefined; bad: ReadonlySet<number> },
 ): Promise<AsyncIterable<JobWindow>> {
   const [{ jobWindows }, { WINDOW }] = await Promise.all([
     import('../../jobs/job-stream.js'),
     import('../pipeline.js'),
   ]);
-  const windows = jobWindows(source, kind, WINDOW, (change) => {
-    const error = tagger.check(change);
-    return error ? `${error.code}: ${error.message}` : undefined;
-  });
+  const check: CheckChange = first
+    ? (_change, line) => (first.bad.has(line) ? 'a bad line (said in the first reading)' : undefined)
+    : (change) => {
+        const error = tagger.check(change);
+        return error ? `${error.code}: ${error.message}` : undefined;
+      };
+  const windows = jobWindows(source, kind, WINDOW, check);
+  const cut = first?.cut;
   return cut ? cut.split.only(windows, cut.shard) : windows;
 }
 
@@ -182,7 +188,7 @@ export async function streamPlan(
   const first = await firstReading(tagger, source, kind, file, shard);
   await runPipeline({
     tagger,
-    windows: await windowsOf(tagger, source, kind, first.cut),
+    windows: await windowsOf(tagger, source, kind, first),
     signal: new AbortController().signal,
     planOnly: true,
     repeated: first.repeated,
