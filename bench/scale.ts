@@ -250,18 +250,26 @@ function printMixTable(n: number, runs: MixRun[]): void {
  */
 async function printLowerBound(a: MixRun): Promise<void> {
   console.log('\nLower bound of (a) from the rates (calls accepted in (a) - burst) / rate:');
+  const { bound, slowest, rows } = await lowerBound(a.families);
+  printTable(['family', 'calls', 'rate', 'burst', 'bound'], rows);
+  const ratio = bound > 0 ? (a.ms / 1000 / bound).toFixed(2) : 'n/a';
+  console.log(`lower bound ${bound.toFixed(1)} s (${slowest}); (a) wall ${seconds(a.ms)}: ratio ${ratio}`);
+}
+
+/** The largest of (calls accepted - burst) / rate over the families, which one, and a row per family. */
+async function lowerBound(
+  families: Record<string, OperationCount>,
+): Promise<{ bound: number; slowest: string; rows: string[][] }> {
   let bound = 0;
   let slowest = '';
   const rows: string[][] = [];
-  for (const [family, c] of Object.entries(a.families)) {
+  for (const [family, c] of Object.entries(families)) {
     const { rate, burst } = await fake.rateOf(family);
     const s = Math.max(0, (c.accepted - burst) / rate);
     if (s > bound) [bound, slowest] = [s, family];
     rows.push([family, String(c.accepted), `${rate}/s`, String(burst), `${s.toFixed(1)} s`]);
   }
-  printTable(['family', 'calls', 'rate', 'burst', 'bound'], rows);
-  const ratio = bound > 0 ? (a.ms / 1000 / bound).toFixed(2) : 'n/a';
-  console.log(`lower bound ${bound.toFixed(1)} s (${slowest}); (a) wall ${seconds(a.ms)}: ratio ${ratio}`);
+  return { bound, slowest, rows };
 }
 
 // --- (c) the CLI on big EC2 jobs ----------------------------------------------------------------------------
@@ -273,6 +281,8 @@ interface CliRun {
   rssKb: number | undefined;
   /** User + system CPU seconds of the CLI process, from /usr/bin/time. */
   cpuS: number | undefined;
+  /** The lower bound the rates put on the run's calls (see `lowerBound`), in seconds. */
+  boundS: number;
   reportBytes: number;
   stdoutBytes: number;
   failed: string;
@@ -304,9 +314,11 @@ async function runCli(lines: number): Promise<CliRun> {
     ? /^(\d+) ([\d.]+) ([\d.]+)\s*$/m.exec(readFileSync(rssFile, 'utf8'))
     : null;
   const rss = timing?.[1];
+  const families = await fake.familyCounts();
   const result: CliRun = {
     lines,
     ms: run.ms,
+    boundS: (await lowerBound(families)).bound,
     exit: run.exit,
     rssKb: rss ? Number(rss) : undefined,
     cpuS: timing ? Number(timing[2]) + Number(timing[3]) : undefined,
@@ -316,7 +328,7 @@ async function runCli(lines: number): Promise<CliRun> {
     stderrTail: tail(stderr),
   };
   console.log(
-    `    exit ${result.exit} in ${seconds(result.ms)}; calls by family: ${formatFamilies(await fake.familyCounts())}`,
+    `    exit ${result.exit} in ${seconds(result.ms)}; calls by family: ${formatFamilies(families)}`,
   );
   if (result.exit !== '0')
     console.log(`    CLI ${result.exit}; its standard error ends:\n${indent(result.stderrTail)}`);
@@ -405,11 +417,23 @@ function failedOf(path: string): string {
 function printCliTable(runs: CliRun[]): void {
   console.log('\nCLI: unitag apply JOB --report REPORT --output json (EC2 volumes, one key each)');
   printTable(
-    ['lines', 'exit', 'wall', 'per resource', 'CPU per line', 'peak RSS', 'report', 'stdout', 'failed'],
+    [
+      'lines',
+      'exit',
+      'wall',
+      "rates' bound",
+      'per resource',
+      'CPU per line',
+      'peak RSS',
+      'report',
+      'stdout',
+      'failed',
+    ],
     runs.map((r) => [
       String(r.lines),
       r.exit,
       seconds(r.ms),
+      seconds(r.boundS * 1000),
       `${((r.ms * 1000) / r.lines).toFixed(1)} µs`,
       r.cpuS === undefined ? '?' : `${((r.cpuS * 1e6) / r.lines).toFixed(1)} µs`,
       r.rssKb === undefined ? '?' : `${(r.rssKb / 1024).toFixed(0)} MB`,
@@ -425,9 +449,15 @@ function printCliTable(runs: CliRun[]): void {
   const rss = (r: CliRun) => (r.rssKb === undefined ? '?' : `${(r.rssKb / 1024).toFixed(0)} MB`);
   const note =
     big.exit === '0' || big.exit === '1' ? '' : ` (the ${big.lines} run did not finish: ${big.exit})`;
+  // The rates' bound is not proportional to the lines (the burst counts for more in a small run), so the wall time
+  // over that bound tells whether the CLI itself keeps up at either size.
+  const over = (r: CliRun) => (r.boundS > 0 ? r.ms / 1000 / r.boundS : Number.NaN);
+  const cpu = (r: CliRun) => (r.cpuS === undefined ? Number.NaN : r.cpuS / r.lines);
   console.log(
-    `time per resource at ${big.lines} / at ${small.lines}: ${(perBig / perSmall).toFixed(2)}; ` +
-      `peak RSS ${rss(small)} at ${small.lines}, ${rss(big)} at ${big.lines}${note}`,
+    `time per resource at ${big.lines} / at ${small.lines}: ${(perBig / perSmall).toFixed(2)} ` +
+      `(the rates' bound per resource: ${(big.boundS / big.lines / (small.boundS / small.lines)).toFixed(2)}); ` +
+      `wall / bound ${over(small).toFixed(2)} at ${small.lines}, ${over(big).toFixed(2)} at ${big.lines}; ` +
+      `CPU per line ${(cpu(big) / cpu(small)).toFixed(2)}; peak RSS ${rss(small)} at ${small.lines}, ${rss(big)} at ${big.lines}${note}`,
   );
 }
 
