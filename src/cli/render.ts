@@ -81,6 +81,8 @@ export function renderTags(results: ReadResult[], format: OutputFormat): string 
     );
   const rows = ok.flatMap((r) => Object.entries(r.tags as Tags).map(([k, v]) => [r.arn, k, v]));
   if (format === 'csv') return csv(['arn', 'key', 'value'], rows);
+  // Nothing read (every ARN failed, each said on standard error): no table, not a header over no rows.
+  if (ok.length === 0) return '';
   const untagged = ok
     .filter((r) => Object.keys(r.tags as Tags).length === 0)
     .map((r) => [r.arn, '(no tags)', '']);

@@ -493,6 +493,10 @@ describe('unitag CLI (built, as a separate process, on LocalStack)', () => {
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr, args.join(' ')).not.toBe('');
     }
+    // A list that read nothing prints no table: its one line is the error.
+    const unread = await unitag(['list', 'not-an-arn']);
+    expect([unread.code, unread.stdout]).toEqual([2, '']);
+    expect(unread.stderr).toContain('not-an-arn: InvalidArn');
     expect(await localTagger().list(topic)).toEqual({ a: '2' });
   });
 

@@ -28,6 +28,15 @@ describe('render', () => {
     expect(printable('plain key')).toBe('plain key');
   });
 
+  it('prints no table when no resource was read, and CSV its header all the same', () => {
+    const failed = [{ arn: 'arn:aws:sns:us-east-1:123456789012:t', outcome: 'failed' as const }];
+    expect(renderTags(failed, 'table')).toBe('');
+    expect(renderTags(failed, 'csv')).toBe('arn,key,value');
+    expect(renderTags(failed, 'json')).toBe('[]');
+    const untagged = [{ arn: 'a', outcome: 'read' as const, tags: tagsFromEntries([]) }];
+    expect(renderTags(untagged, 'table').split('\n')).toHaveLength(2);
+  });
+
   it('aligns table columns by the width a terminal shows, CJK keys included', () => {
     const text = table(
       ['KEY', 'VALUE'],
