@@ -96,14 +96,26 @@ export async function readCurrent(
 }
 
 /**
- * What is wrong with one change, with no AWS call (its ARN, its source's, its keys and values); or undefined.
- * The same checks as the plan's (plan.ts, `checkAll`), in its order, without its maps: a job's every line is checked this way.
+ * What is wrong with one change, with no AWS call (its ARN, its source's, its keys and values); or undefined. A
+ * job's every line is checked this way, resolving its ARNs as it goes.
  */
 export function checkOne(engine: Engine, change: Change): UnitagError | undefined {
-  const target = resolved(engine, change.arn);
+  return problemOf(engine, change, (arn) => resolved(engine, arn));
+}
+
+/**
+ * What is wrong with one change, its ARNs resolved by `targetOf`: its ARN, then its copy source's, then its keys
+ * and values against its resource's rules. The plan checks each change this way, and so does `checkOne`.
+ */
+export function problemOf(
+  engine: Engine,
+  change: Change,
+  targetOf: (arn: string) => Target | UnitagError,
+): UnitagError | undefined {
+  const target = targetOf(change.arn);
   if (target instanceof Error) return target;
   const source = sourceArn(change);
-  const sourceTarget = source === undefined ? undefined : resolved(engine, source);
+  const sourceTarget = source === undefined ? undefined : targetOf(source);
   if (sourceTarget instanceof Error) return sourceTarget;
   try {
     checkChange(change, target.info.rules);

@@ -12,15 +12,8 @@ import { annotate, type IacOptions } from '../iac/plan-iac.js';
 import type { IacNote } from '../iac/reverts.js';
 import type { BulkOptions, BulkSettings } from './bulk.js';
 import { type WriteInput, writeMany } from './bulk-write.js';
-import {
-  applyChange,
-  type Change,
-  checkChange,
-  type OnConflict,
-  reappliesSame,
-  sourceArn,
-} from './plan-change.js';
-import { type Current, entryKey, readCurrent, resolveAll, toRead } from './plan-read.js';
+import { applyChange, type Change, type OnConflict, reappliesSame, sourceArn } from './plan-change.js';
+import { type Current, entryKey, problemOf, readCurrent, resolveAll, toRead } from './plan-read.js';
 import {
   type BulkReport,
   lineKey,
@@ -309,18 +302,8 @@ function checkAll(
   for (const change of changes) {
     const id = entryKey(change.arn, change.versionId);
     if (invalid.has(id)) continue;
-    const target = targets.get(change.arn) as Target | UnitagError;
-    const source = sourceArn(change);
-    const sourceTarget = source === undefined ? undefined : targets.get(source);
-    if (target instanceof Error) invalid.set(id, target);
-    else if (sourceTarget instanceof Error) invalid.set(id, sourceTarget);
-    else {
-      try {
-        checkChange(change, target.info.rules);
-      } catch (error) {
-        invalid.set(id, engine.fail(error, target));
-      }
-    }
+    const problem = problemOf(engine, change, (arn) => targets.get(arn) as Target | UnitagError);
+    if (problem) invalid.set(id, problem);
   }
   return invalid;
 }

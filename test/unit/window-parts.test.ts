@@ -144,4 +144,42 @@ describe('runPipeline: a window one account at a time', () => {
     expect(plan?.totals).toEqual({ total: 4, change: 4, noop: 0, failed: 0, conflicts: 0 });
     for (const arn of arns) expect(tags.get(arn)).toEqual({ team: 'x' });
   });
+
+  it("stopped while one account still reads: the other's writes go out, and only the stopped part counts as unwritten", async () => {
+    // A's first write aborts the run, then answers B's reads: B's plan ends aborted, before any write of B's.
+    const stop = new AbortController();
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    sns.on(ListTagsForResourceCommand).callsFake(async ({ ResourceArn }) => {
+      if (accountOf(ResourceArn) === B) await released;
+      return { Tags: [] };
+    });
+    sns.on(TagResourceCommand).callsFake(({ ResourceArn }: { ResourceArn: string }) => {
+      if (accountOf(ResourceArn) === A) {
+        stop.abort();
+        release();
+      }
+      return {};
+    });
+    const job = [topic(A, '1'), topic(B, '1'), topic(B, '2')].map((arn) =>
+      JSON.stringify({ arn, set: { team: 'x' } }),
+    );
+    const seen: string[] = [];
+    const run = await runPipeline({
+      tagger: mockedTagger({ preferTaggingApi: false, maxRates: false }),
+      windows: jobWindows({ text: job.join('\n') }, 'ndjson', 10),
+      signal: stop.signal,
+      planOnly: false,
+      onBadLine: () => {},
+      onWindow: async (out) => {
+        for (const r of out.results ?? []) seen.push(`${r.arn}:${r.outcome}`);
+      },
+    });
+    expect(run).toEqual({ badLines: 0, stopped: true, unwritten: 2 });
+    expect(seen).toEqual([`${topic(A, '1')}:changed`]);
+    const written = sns.commandCalls(TagResourceCommand).map((c) => c.args[0].input.ResourceArn);
+    expect(written).toEqual([topic(A, '1')]);
+  });
 });
