@@ -189,6 +189,29 @@ const KNOWN_TYPES: ReadonlyMap<string, string> = new Map(
  * `UnsupportedResource`.
  */
 export function resourceId(arn: ParsedArn): string {
+  // A resource is named many times in a job (its check, its read, its write): its id is worked out once. The id
+  // is kept with the fields it comes from, so a parsed ARN changed since gets its id worked out anew.
+  const known = ids.get(arn);
+  if (
+    known?.resource === arn.resource &&
+    known.resourceType === arn.resourceType &&
+    known.resourceId === arn.resourceId &&
+    known.region === arn.region &&
+    known.accountId === arn.accountId
+  )
+    return known.id;
+  const id = idOf(arn);
+  const { resource, resourceType, resourceId, region, accountId } = arn;
+  ids.set(arn, { resource, resourceType, resourceId, region, accountId, id });
+  return id;
+}
+
+const ids = new WeakMap<
+  ParsedArn,
+  Pick<ParsedArn, 'resource' | 'resourceType' | 'resourceId' | 'region' | 'accountId'> & { id: string }
+>();
+
+function idOf(arn: ParsedArn): string {
   const context = { arn: arn.arn, service };
   const separator = arn.resource.charAt(arn.resourceType.length);
   const noRegion = arn.region === '' && !REGIONLESS.has(arn.resourceType);

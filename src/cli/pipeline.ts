@@ -141,9 +141,20 @@ function toDo(
 
 /** True when the changes name a resource an earlier window did; marks theirs as seen. */
 function namesAgain(changes: Change[], seen: SeenFilter): boolean {
-  const keys = changes.flatMap(resourcesOf);
-  const dependent = keys.some((k) => seen.has(k));
-  for (const k of keys) seen.add(k);
+  // Every resource is looked up before any is added: two lines of one window naming one resource are no repeat.
+  let dependent = false;
+  for (const change of changes) {
+    const source = sourceArn(change);
+    if (seen.has(change.arn) || (source !== undefined && seen.has(source))) {
+      dependent = true;
+      break;
+    }
+  }
+  for (const change of changes) {
+    seen.add(change.arn);
+    const source = sourceArn(change);
+    if (source !== undefined) seen.add(source);
+  }
   return dependent;
 }
 
@@ -291,7 +302,8 @@ function split(changes: Change[], failed: Set<string>): { changes: Change[]; wai
   if (waiting.length === 0) return { changes, waiting };
   // Its own later lines wait for it too.
   for (const change of waiting) failed.add(change.arn);
-  return { changes: changes.filter((c) => !waiting.includes(c)), waiting };
+  const wait = new Set(waiting);
+  return { changes: changes.filter((c) => !wait.has(c)), waiting };
 }
 
 /** Adds a failed entry to the plan for each resource whose lines wait for an earlier failed write. */
@@ -367,10 +379,9 @@ export async function prepass(
     }
     changes += window.changes.length;
     for (const change of window.changes) {
-      for (const arn of resourcesOf(change)) {
-        if (seen.has(arn)) repeated.add(arn);
-        else seen.add(arn);
-      }
+      if (seen.seenOrAdd(change.arn)) repeated.add(change.arn);
+      const source = sourceArn(change);
+      if (source !== undefined && seen.seenOrAdd(source)) repeated.add(source);
     }
   }
   return { badLines, changes, repeated, bad };

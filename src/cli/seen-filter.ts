@@ -11,17 +11,36 @@ export class SeenFilter {
 
   has(key: string): boolean {
     this.#hash(key);
-    return this.#filters.some((f) => this.#probe(f, false));
+    return this.#seen();
   }
 
   add(key: string): void {
+    this.#hash(key);
+    this.#add();
+  }
+
+  /** True when `key` was seen before; otherwise adds it (one hash of the key for both). */
+  seenOrAdd(key: string): boolean {
+    this.#hash(key);
+    if (this.#seen()) return true;
+    this.#add();
+    return false;
+  }
+
+  // Whether the key last hashed is in a filter.
+  #seen(): boolean {
+    for (const filter of this.#filters) if (this.#probe(filter, false)) return true;
+    return false;
+  }
+
+  // Adds the key last hashed to the newest filter, first making a larger one when it is full.
+  #add(): void {
     let last = this.#filters.at(-1);
     if (last === undefined || last.keys >= last.size / 64) {
       const size = last === undefined ? 2 ** 24 : last.size * 2;
       last = { bits: new Uint8Array(size / 8), size, keys: 0 };
       this.#filters.push(last);
     }
-    this.#hash(key);
     this.#probe(last, true);
     last.keys++;
   }

@@ -17,9 +17,13 @@ export function isReservedKey(key: string): boolean {
   return key.toLowerCase().startsWith('aws:');
 }
 
-// Lengths count Unicode code points, as AWS does, not UTF-16 units.
-function length(text: string): number {
-  return [...text].length;
+// Lengths count Unicode code points, as AWS does, not UTF-16 units. A text of at most `max` units has at most `max`
+// code points, so only a longer one is counted.
+function longerThan(text: string, max: number): boolean {
+  if (text.length <= max) return false;
+  let points = 0;
+  for (const _ of text) if (++points > max) return true;
+  return false;
 }
 
 /** Checks a tag map against the rules; throws the typed error that says what is wrong. */
@@ -35,7 +39,7 @@ export function validateTags(tags: Tags, rules: TagRules, arn?: string): void {
     if (typeof value !== 'string') {
       throw new InvalidTagError(`The value of tag "${key}" must be a string, not ${typeof value}.`, context);
     }
-    if (length(value) > MAX_VALUE) {
+    if (longerThan(value, MAX_VALUE)) {
       throw new InvalidTagError(`The value of tag "${key}" is longer than ${MAX_VALUE} characters.`, context);
     }
     if (rules.charset && !rules.charset.test(value)) {
@@ -45,11 +49,7 @@ export function validateTags(tags: Tags, rules: TagRules, arn?: string): void {
       );
     }
   }
-  rejectCaseDuplicates(
-    entries.map(([key]) => key),
-    rules,
-    arn,
-  );
+  if (rules.caseInsensitiveKeys) rejectCaseDuplicates(Object.keys(tags), rules, arn);
   if (entries.length > rules.maxTags) {
     throw new TagLimitExceededError(
       `${entries.length} tags in one request; this resource holds at most ${rules.maxTags}. Split the request or drop tags.`,
@@ -94,7 +94,7 @@ function validateKey(key: unknown, rules: TagRules, arn: string | undefined): vo
   if (typeof key !== 'string' || key.length === 0) {
     throw new InvalidTagError('A tag key must be a non-empty string.', context);
   }
-  if (length(key) > MAX_KEY) {
+  if (longerThan(key, MAX_KEY)) {
     throw new InvalidTagError(
       `The tag key "${key.slice(0, 20)}..." is longer than ${MAX_KEY} characters.`,
       context,

@@ -88,12 +88,13 @@ class Reads {
     // Decided once, before any call: a refusal met during this run reroutes the rest of its group itself.
     const viaApi: Indexed<Target>[] = [];
     const rest: Indexed<Target>[] = [];
+    // How many of each service, region and account (every resource of it counts, routed or not).
+    const groups = targets.map(({ job }) => key(job));
     const together = new Map<string, number>();
-    const groupOf = ({ job }: Indexed<Target>) => key(job);
-    for (const item of targets) together.set(groupOf(item), (together.get(groupOf(item)) ?? 0) + 1);
-    for (const item of targets) {
-      (this.policy.routesRead(item.job, together.get(groupOf(item)) ?? 1) ? viaApi : rest).push(item);
-    }
+    for (const group of groups) together.set(group, (together.get(group) ?? 0) + 1);
+    targets.forEach((item, i) => {
+      (this.policy.routesRead(item.job, together.get(groups[i] as string) ?? 1) ? viaApi : rest).push(item);
+    });
     const batched = rest.filter(({ job }) => job.adapter.listBatch);
     const parts = [...groupBy(batched, ({ job }) => job.adapter.name).values()].flatMap((group) =>
       chunk(group, (group[0] as Indexed<Target>).job.adapter.listBatchSize ?? 1),
@@ -170,10 +171,10 @@ class Reads {
   }
 
   #finish({ index, job }: Indexed<Target>, tags: Tags | UnitagError | undefined): void {
-    const base = { arn: job.arn, type: job.info.type };
+    const { arn, info } = job;
     if (tags === undefined || isUnitagError(tags))
-      this.run.finish(index, { ...base, outcome: 'failed', error: tags });
-    else this.run.finish(index, { ...base, outcome: 'read', tags });
+      this.run.finish(index, { arn, type: info.type, outcome: 'failed', error: tags });
+    else this.run.finish(index, { arn, type: info.type, outcome: 'read', tags });
   }
 
   #skip(items: Indexed<Target>[]): void {

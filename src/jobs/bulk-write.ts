@@ -192,8 +192,12 @@ function triage(
 ): Indexed<WriteJob>[] {
   const earlier = resumedLines(resume);
   const jobs: Indexed<WriteJob>[] = [];
-  for (const [index, input] of inputs.entries()) {
-    const done = earlier.get(lineKey('result' in input ? input.result : { arn: input.target.arn, ...input }));
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index] as WriteInput;
+    const done =
+      earlier.size === 0
+        ? undefined
+        : earlier.get(lineKey('result' in input ? input.result : { arn: input.target.arn, ...input }));
     if (done) run.finish(index, done);
     else if ('result' in input) run.finish(index, input.result);
     else if (isEmpty(input.request)) run.finish(index, line(input, 'unchanged'));
@@ -204,29 +208,32 @@ function triage(
 
 /** Where each job goes: the tagging API (as the policy routes), its adapter's batch calls, or calls of its own. */
 function routes(jobs: Indexed<WriteJob>[], policy: TaggingApiPolicy) {
-  const viaApi = jobs.filter((item) => policy.routes(item.job.target));
-  const rest = jobs.filter((item) => !policy.routes(item.job.target));
-  const batched = rest.filter(
-    ({ job }) => job.target.adapter.tagBatch && job.target.adapter.untagBatch && !job.versionId,
-  );
-  return { viaApi, batched, singles: rest.filter((item) => !batched.includes(item)) };
+  const viaApi: Indexed<WriteJob>[] = [];
+  const batched: Indexed<WriteJob>[] = [];
+  const singles: Indexed<WriteJob>[] = [];
+  for (const item of jobs) {
+    const { target, versionId } = item.job;
+    if (policy.routes(target)) viaApi.push(item);
+    else if (target.adapter.tagBatch && target.adapter.untagBatch && !versionId) batched.push(item);
+    else singles.push(item);
+  }
+  return { viaApi, batched, singles };
 }
 
 function line(job: WriteJob, outcome: WriteResult['outcome'], error?: UnitagError): WriteResult {
   const { before, after } = job.detail ?? {};
-  return {
-    arn: job.target.arn,
-    ...(job.versionId ? { versionId: job.versionId } : {}),
-    type: job.target.info.type,
-    outcome,
-    before,
-    after,
-    ...(error ? { error } : {}),
-  };
+  const { arn, info } = job.target;
+  const result: WriteResult = job.versionId
+    ? { arn, versionId: job.versionId, type: info.type, outcome, before, after }
+    : { arn, type: info.type, outcome, before, after };
+  if (error) result.error = error;
+  return result;
 }
 
-function isEmpty(request: WriteRequest): boolean {
-  return Object.keys(request.set).length === 0 && request.remove.length === 0;
+function isEmpty({ set, remove }: WriteRequest): boolean {
+  if (remove.length > 0) return false;
+  for (const key in set) if (Object.hasOwn(set, key)) return false;
+  return true;
 }
 
 function targetsOf(items: Indexed<WriteJob>[]): Target[] {
@@ -239,7 +246,13 @@ function parts<T extends Indexed<WriteJob>>(items: T[], size: (adapter: Adapter)
   return [...groups.values()].flatMap((group) => chunk(group, size((group[0] as T).job.target.adapter)));
 }
 
-function changeKey(request: WriteRequest): string {
-  const set = Object.entries(request.set).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return JSON.stringify([set, [...request.remove].sort()]);
+/** The same text for the same change, whatever the order of its keys: each key and value quoted as JSON quotes them. */
+function changeKey({ set, remove }: WriteRequest): string {
+  const keys = Object.keys(set);
+  if (keys.length > 1) keys.sort();
+  let key = '';
+  for (const k of keys) key += `${JSON.stringify(k)}:${JSON.stringify(set[k])},`;
+  key += '|';
+  for (const k of remove.length > 1 ? [...remove].sort() : remove) key += `${JSON.stringify(k)},`;
+  return key;
 }

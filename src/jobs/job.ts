@@ -135,13 +135,17 @@ function rowChange(
   key: string,
   value: string,
 ): Change {
-  const one = newTags();
-  one[key] = value;
-  if (action === 'set') return { ...target, set: one };
-  if (action === 'set-if-absent') return { ...target, setIfAbsent: one };
-  if (action === 'remove') return { ...target, remove: [key] };
-  if (action === 'rename') return { ...target, rename: one };
-  return { ...target, copyFrom: { arn: value.trim(), ...(key === '' ? {} : { keys: [key] }) } };
+  const { arn, versionId } = target;
+  const change: Change = versionId === undefined ? { arn } : { arn, versionId };
+  if (action === 'remove') change.remove = [key];
+  else if (action === 'copy-from')
+    change.copyFrom = key === '' ? { arn: value.trim() } : { arn: value.trim(), keys: [key] };
+  else {
+    const one = newTags();
+    one[key] = value;
+    change[action === 'set-if-absent' ? 'setIfAbsent' : (action as 'set' | 'rename')] = one;
+  }
+  return change;
 }
 
 /** What is wrong with an ARN field: missing, or (with `parse`) not an ARN. */
@@ -165,14 +169,11 @@ function jsonErrorLine(text: string, error: Error): number {
   return position === undefined ? 1 : text.slice(0, Number(position)).split('\n').length;
 }
 
-/** One CSV field: its text, and whether it was quoted (so `""` differs from an empty cell). */
-interface Cell {
-  text: string;
-  quoted: boolean;
-}
-
-/** A CSV record: the line it starts on, and its cells; or why it cannot be read. */
-type CsvRecord = { line: number; cells: Cell[] } | { line: number; error: string };
+/**
+ * A CSV record: the line it starts on, its cells' text and, when a cell was quoted, which were (so `""` differs
+ * from an empty cell); or why it cannot be read.
+ */
+type CsvRecord = { line: number; cells: string[]; quoted?: boolean[] } | { line: number; error: string };
 
 /**
  * The most characters one job line can need: an ARN (2,048), a key (128 characters, 4 bytes each at most), a
@@ -221,14 +222,14 @@ function parse(input: string, options: Options): unknown {
 function parseRecord(record: string, line: number): CsvRecord {
   // A line without quotes is its cells split at the commas, as csv-parse reads it (no trimming), only faster:
   // a million-line job is mostly such lines.
-  if (!record.includes('"'))
-    return { line, cells: record.split(',').map((text) => ({ text, quoted: false })) };
+  if (!record.includes('"')) return { line, cells: record.split(',') };
   try {
     const rows = parse(record, {
       cast: (text, context) => ({ text, quoted: context.quoting }) as unknown as string,
       relax_column_count: true,
-    }) as unknown as Cell[][];
-    return { line, cells: rows[0] ?? [] };
+    }) as unknown as { text: string; quoted: boolean }[][];
+    const cells = rows[0] ?? [];
+    return { line, cells: cells.map((c) => c.text), quoted: cells.map((c) => c.quoted) };
   } catch (error) {
     return { line, error: (error as Error).message.replace(/ at line \d+.*$/s, '') };
   }
@@ -256,10 +257,10 @@ function parseCsvJob(text: string, check: CheckChange | undefined): Job {
   const header = records.shift();
   if (header && 'error' in header)
     return { changes: [], errors: [{ line: header.line, message: header.error }] };
-  const columns = header?.cells.map((c) => c.text.trim().toLowerCase()) ?? [];
+  const columns = header?.cells.map((c) => c.trim().toLowerCase()) ?? [];
   if (!header || !columns.includes('arn') || !columns.includes('key')) {
     // A console export lists resources, in a column of its own name, and no change.
-    const listed = header?.cells.find((c) => LIST_COLUMNS.includes(c.text.trim().toLowerCase()))?.text.trim();
+    const listed = header?.cells.find((c) => LIST_COLUMNS.includes(c.trim().toLowerCase()))?.trim();
     const hint = listed
       ? `; this looks like a list of resources (column "${listed}"): the CLI reads one as a job with --arn-column ${JSON.stringify(listed)} and the change to make with --action, --key and --value`
       : '';
@@ -288,7 +289,7 @@ function parseCsvJob(text: string, check: CheckChange | undefined): Job {
       errors.push({ line: record.line, message: record.error });
       continue;
     }
-    const { line, cells } = record;
+    const { line, cells, quoted } = record;
     if (cells.length !== columns.length) {
       errors.push({
         line,
@@ -296,7 +297,7 @@ function parseCsvJob(text: string, check: CheckChange | undefined): Job {
       });
       continue;
     }
-    const problem = csvRow(cells, at, line, byTarget, check);
+    const problem = csvRow({ cells, quoted }, at, line, byTarget, check);
     if (problem) errors.push({ line, message: problem });
   }
   return { changes: [...byTarget.values()], errors };
@@ -311,24 +312,23 @@ interface Columns {
   versionId: number;
 }
 
-const NO_CELL: Cell = Object.freeze({ text: '', quoted: false });
-
 function csvRow(
-  cells: Cell[],
+  { cells, quoted }: { cells: string[]; quoted?: boolean[] | undefined },
   at: Columns,
   line: number,
   byTarget: Map<string, Change>,
   check: CheckChange | undefined,
 ): string | undefined {
-  const get = (column: number): Cell => cells[column] ?? NO_CELL;
-  const arn = get(at.arn).text.trim();
+  // A column the header does not name (-1) reads as an empty cell.
+  const get = (column: number): string => cells[column] ?? '';
+  const arn = get(at.arn).trim();
   const arnProblem = checkArn(arn, check === undefined);
   if (arnProblem) return arnProblem;
-  const action = get(at.action).text.trim().toLowerCase() || 'set';
+  const action = get(at.action).trim().toLowerCase() || 'set';
   if (!ACTIONS.includes(action)) return `unknown action "${action}" (known: ${ACTIONS.join(', ')})`;
-  const key = get(at.key).text;
-  const value = get(at.value);
-  const versionId = get(at.versionId).text.trim() || undefined;
+  const key = get(at.key);
+  const value = { text: get(at.value), quoted: quoted?.[at.value] === true };
+  const versionId = get(at.versionId).trim() || undefined;
   const hasValue = value.text !== '' || value.quoted;
   if (key === '' && action !== 'copy-from') return `action "${action}" needs a key`;
   if ((action === 'set' || action === 'set-if-absent') && !hasValue) {
@@ -342,8 +342,7 @@ function csvRow(
     if (problem) return `copy-from needs the source ARN in value: ${problem}`;
   }
   // The row's own change is checked before it joins the others of its resource.
-  const target = { arn, ...(versionId ? { versionId } : {}) };
-  const own = rowChange(target, action, key, value.text);
+  const own = rowChange(versionId ? { arn, versionId } : { arn }, action, key, value.text);
   const problem = check?.(own, line);
   if (problem !== undefined) return problem;
   // NUL apart: no ARN holds it, while an S3 key may hold `?`.

@@ -220,8 +220,10 @@ function envelope(
 }
 
 /** One line as plain JSON. */
-export function lineToJson({ error, ...rest }: WriteResult | ReadResult): LineJson {
-  return { ...rest, ...(error ? { error: error.toJSON() } : {}) };
+export function lineToJson(line: WriteResult | ReadResult): LineJson {
+  const { error, ...json } = line;
+  if (error) (json as LineJson).error = error.toJSON();
+  return json as LineJson;
 }
 
 /**

@@ -112,16 +112,15 @@ describe('job files', () => {
 
   it('parses quotes and doubled quotes, one line a record, keeping line numbers', () => {
     const records = parseCsv('a,"b ""x"", y"\n"multi\nline",""\nlast,');
-    expect(
-      records.map((r) => ('error' in r ? [r.line, 'error'] : [r.line, r.cells.map((c) => c.text)])),
-    ).toEqual([
+    expect(records.map((r) => ('error' in r ? [r.line, 'error'] : [r.line, r.cells]))).toEqual([
       [1, ['a', 'b "x", y']],
       [2, 'error'],
       [3, 'error'],
       [4, ['last', '']],
     ]);
-    expect(cellsOf(records[0] as never).cells[1]?.quoted).toBe(true);
-    expect(cellsOf(records[3] as never).cells[1]?.quoted).toBe(false);
+    expect(cellsOf(records[0] as never).quoted).toEqual([false, true]);
+    // A line without a quote: no cell was quoted.
+    expect(cellsOf(records[3] as never).quoted).toBeUndefined();
   });
 
   it('a quote left open and a stray quote lines later never join the lines between', () => {
@@ -141,7 +140,7 @@ describe('job files', () => {
     const back = parseCsv(csv(['arn', 'key', 'value'], rows))
       .slice(1)
       .map(cellsOf);
-    expect(back.map((r) => r.cells.map((c) => c.text))).toEqual(rows);
+    expect(back.map((r) => r.cells)).toEqual(rows);
   });
 
   it('takes a byte-order mark and CRLF line ends in every format', () => {

@@ -455,6 +455,19 @@ describe('SeenFilter', () => {
     expect(others.filter((key) => seen.has(key))).toEqual([]);
   });
 
+  it('seenOrAdd: false and adds a new key, true for one seen before (added either way)', () => {
+    const seen = new SeenFilter();
+    expect(seen.seenOrAdd(topic(1))).toBe(false);
+    expect(seen.has(topic(1))).toBe(true);
+    expect(seen.seenOrAdd(topic(1))).toBe(true);
+    seen.add(topic(2));
+    expect(seen.seenOrAdd(topic(2))).toBe(true);
+    const keys = Array.from({ length: 300_000 }, (_, i) => topic(i + 3));
+    // Past the first filter too: each key is new the first time and seen the second.
+    expect(keys.filter((key) => seen.seenOrAdd(key)).length).toBeLessThan(5);
+    expect(keys.every((key) => seen.seenOrAdd(key))).toBe(true);
+  });
+
   it('grows a filter at a time past 262,144 keys, and still knows every key', () => {
     const seen = new SeenFilter();
     const keys = Array.from({ length: 600_000 }, (_, i) => topic(i));

@@ -7,6 +7,7 @@ import {
   type GetResourcesCommandInput,
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
+import { GetObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { ListTagsForResourceCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ListQueueTagsCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it, vi } from 'vitest';
@@ -15,11 +16,12 @@ import { ClientMissingError, UnsupportedResourceError } from '../../src/core/err
 import { withoutOptionalPackage } from '../helpers.js';
 import { awsError, mockClients, mockedTagger } from '../mocks/sdk.js';
 
-const { rgta, sns, sqs, iam } = mockClients({
+const { rgta, sns, sqs, iam, s3 } = mockClients({
   rgta: ResourceGroupsTaggingAPIClient,
   sns: SNSClient,
   sqs: SQSClient,
   iam: IAMClient,
+  s3: S3Client,
 });
 
 const topic = (i: number, region = 'us-east-1') => `arn:aws:sns:${region}:123456789012:t${i}`;
@@ -113,6 +115,22 @@ describe('listMany through the tagging API', () => {
     expect(rgta.calls()).toEqual([]);
     expect(ownReads()).toEqual([topic(1)]);
     expect(report.results[0]).toMatchObject({ outcome: 'read', tags: tagsOf(topic(1)) });
+  });
+
+  it('counts every resource of a service and place, those it never reads too: a bucket with objects goes to it', async () => {
+    // S3 objects are no type the tagging API tags, but they name the bucket's place (s3, no region, no account):
+    // with them the bucket is not alone there, so it goes to GetResources, as the permissions `unitag permissions`
+    // gives for such a job expect.
+    answerAsked();
+    s3.on(GetObjectTaggingCommand).resolves({ TagSet: [] });
+    const bucket = 'arn:aws:s3:::logs-bucket';
+    const object = 'arn:aws:s3:::logs-bucket/2026/app.log';
+    const report = await mockedTagger().listMany([bucket, object]);
+    expect(asked()).toEqual([[bucket]]);
+    expect(s3.commandCalls(GetObjectTaggingCommand).map((c) => c.args[0].input.Key)).toEqual([
+      '2026/app.log',
+    ]);
+    expect(report.totals).toMatchObject({ read: 2, failed: 0 });
   });
 
   it('once an answer holds ARNs it was not asked for (LocalStack), later reads go to the services own calls', async () => {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TagRules } from '../../src/core/types.js';
 import { DEFAULT_RULES, validateKeys, validateTags } from '../../src/index.js';
@@ -37,6 +38,22 @@ describe('validateTags', () => {
   it('counts characters, not UTF-16 units', () => {
     expect(codeOf(() => validateTags({ ['😀'.repeat(128)]: '😀'.repeat(256) }, anyChars))).toBeUndefined();
     expect(codeOf(() => validateTags({ ['😀'.repeat(129)]: '' }, anyChars))).toBe('InvalidTag');
+  });
+
+  it('refuses a key or value by its count of code points exactly, whatever mix of units it has', () => {
+    // Strings around the limits, of characters of one and of two UTF-16 units.
+    const around = (limit: number) =>
+      fc.array(fc.oneof(fc.constant('a'), fc.constant('é'), fc.constant('😀'), fc.constant('日')), {
+        minLength: limit - 3,
+        maxLength: limit + 3,
+      });
+    fc.assert(
+      fc.property(around(128), around(256), (key, value) => {
+        const [k, v] = [`k${key.join('')}`, value.join('')];
+        const tooLong = [...k].length > 128 || [...v].length > 256;
+        expect(codeOf(() => validateTags({ [k]: v }, anyChars))).toBe(tooLong ? 'InvalidTag' : undefined);
+      }),
+    );
   });
 
   it('allows any character where the service does (EC2)', () => {

@@ -1,6 +1,8 @@
 import { CreateTagsCommand, DeleteTagsCommand, DescribeTagsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { describe, expect, it } from 'vitest';
 import { keysToDelete } from '../../../adapters/ec2.js';
+import { resourceId } from '../../../adapters/ec2-resource-ids.js';
+import { parseArn } from '../../../src/index.js';
 import { awsError, mockClients, mockedTagger } from '../../mocks/sdk.js';
 
 const { ec2 } = mockClients({ ec2: EC2Client });
@@ -81,5 +83,56 @@ describe('EC2 (mocked: what LocalStack does not reproduce)', () => {
   it('maps a missing id to ResourceNotFound', async () => {
     ec2.on(CreateTagsCommand).rejects(awsError('InvalidVolume.NotFound'));
     await expect(tagger().tag(VOLUME, { a: '1' })).rejects.toMatchObject({ code: 'ResourceNotFound' });
+  });
+});
+
+describe('EC2 ids worked out once per parsed ARN', () => {
+  it('gives the id again from its cache, and works it out anew for a parsed ARN changed since', () => {
+    const parsed = parseArn('arn:aws:ec2:eu-west-1:123456789012:volume/vol-00000abc');
+    expect(resourceId(parsed)).toBe('vol-00000abc');
+    expect(resourceId(parsed)).toBe('vol-00000abc');
+    // The same object, now naming another volume: never the id it named before.
+    Object.assign(parsed, { resource: 'volume/vol-11111abc', resourceId: 'vol-11111abc' });
+    expect(resourceId(parsed)).toBe('vol-11111abc');
+    // ... nor one it no longer holds: an id of another type is refused as before.
+    Object.assign(parsed, { resource: 'volume/i-22222abc', resourceId: 'i-22222abc' });
+    expect(() => resourceId(parsed)).toThrow(/a volume id starts with "vol-", not "i-22222abc"/);
+    Object.assign(parsed, { accountId: '12345' });
+    Object.assign(parsed, { resource: 'volume/vol-11111abc', resourceId: 'vol-11111abc' });
+    expect(() => resourceId(parsed)).toThrow(/names its 12-digit account/);
+  });
+});
+
+describe('EC2 batch writes: one CreateTags per change, whatever the order of its keys', () => {
+  const volume = (n: number) => `arn:aws:ec2:eu-west-1:123456789012:volume/vol-0000${n}abc`;
+
+  it('joins resources with the same change (keys in any order), and never two changes that only print alike', async () => {
+    ec2.on(DescribeTagsCommand).resolves({ Tags: [] });
+    ec2.on(CreateTagsCommand).resolves({});
+    const t = tagger();
+    const plan = await t.plan([
+      { arn: volume(1), set: { a: '1', b: '2' } },
+      { arn: volume(2), set: { b: '2', a: '1' } },
+      // Each of these holds the separators a key made of plain text would need: none joins another.
+      { arn: volume(3), set: { x: 'a","y":"b' } },
+      { arn: volume(4), set: { x: 'a', y: 'b' } },
+      { arn: volume(5), set: { 'x":"a': 'b' } },
+      { arn: volume(6), set: { 'x,|': 'a' } },
+      { arn: volume(7), set: { x: ',|a' } },
+    ]);
+    expect((await t.apply(plan)).totals.changed).toBe(7);
+    const calls = ec2.commandCalls(CreateTagsCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Resources)).toEqual([
+      ['vol-00001abc', 'vol-00002abc'],
+      ['vol-00003abc'],
+      ['vol-00004abc'],
+      ['vol-00005abc'],
+      ['vol-00006abc'],
+      ['vol-00007abc'],
+    ]);
+    expect(calls[0]?.Tags).toEqual([
+      { Key: 'a', Value: '1' },
+      { Key: 'b', Value: '2' },
+    ]);
   });
 });
