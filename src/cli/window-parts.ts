@@ -52,8 +52,12 @@ export function mergeParts(parts: PartOut[], changes: Change[]): PartOut {
   });
   const rank = (line: { arn: string; versionId?: string | undefined }) =>
     order.get(lineKey(line)) ?? Number.MAX_SAFE_INTEGER;
+  // Each line's rank worked out once, not at every comparison (a stable sort keeps a resource's lines in order).
   const inOrder = <T extends { arn: string; versionId?: string | undefined }>(lines: T[]) =>
-    lines.sort((a, b) => rank(a) - rank(b));
+    lines
+      .map((line) => ({ line, at: rank(line) }))
+      .sort((a, b) => a.at - b.at)
+      .map(({ line }) => line);
   const totals: Plan['totals'] = { total: 0, change: 0, noop: 0, failed: 0, conflicts: 0 };
   for (const { plan } of parts) {
     for (const [name, n] of Object.entries(plan.totals) as [keyof Plan['totals'], number][])

@@ -130,12 +130,12 @@ export function toChange(value: unknown, arnsChecked = false): Change | string {
 
 /** One CSV row's operation as a change of its own. */
 function rowChange(
-  target: { arn: string; versionId?: string },
+  arn: string,
+  versionId: string | undefined,
   action: string,
   key: string,
   value: string,
 ): Change {
-  const { arn, versionId } = target;
   const change: Change = versionId === undefined ? { arn } : { arn, versionId };
   if (action === 'remove') change.remove = [key];
   else if (action === 'copy-from')
@@ -342,7 +342,7 @@ function csvRow(
     if (problem) return `copy-from needs the source ARN in value: ${problem}`;
   }
   // The row's own change is checked before it joins the others of its resource.
-  const own = rowChange(versionId ? { arn, versionId } : { arn }, action, key, value.text);
+  const own = rowChange(arn, versionId, action, key, value.text);
   const problem = check?.(own, line);
   if (problem !== undefined) return problem;
   // NUL apart: no ARN holds it, while an S3 key may hold `?`.
